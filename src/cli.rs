@@ -1,0 +1,178 @@
+//! The command line as clap parses it. Nothing here runs anything: `commands` turns these into library calls.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use powkg::export::ExportFormat;
+use powkg::iri::DEFAULT_BASE_IRI;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the run worked but found problems (an ASK query answered false)
+  2  usage or input error (bad curated data, ontology, query, parameter, base IRI or store); nothing was written
+A closed output pipe (powkg query … | head) is not an error.";
+
+/// Builds a sourced, Wikibase-shaped RDF knowledge graph from curated facts, loads it into an embedded Oxigraph
+/// store, runs bundled SPARQL queries and writes deterministic RDF.
+#[derive(Debug, Parser)]
+#[command(name = "powkg", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the graph from the curated data and ontology, print a build report, optionally write RDF or an
+    /// on-disk store.
+    #[command(after_help = EXIT_CODES)]
+    Build(BuildArgs),
+    /// List the bundled queries: name, title and parameters.
+    Queries(QueriesArgs),
+    /// Run a bundled query by name, a query file, or inline SPARQL text.
+    #[command(after_help = EXIT_CODES)]
+    Query(QueryArgs),
+    /// Write the whole graph in an RDF format.
+    #[command(after_help = EXIT_CODES)]
+    Export(ExportArgs),
+}
+
+/// Which curated set to build, and under which base IRI.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Directory of curated `*.toml` files [default: the bundled data]
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Directory of ontology `*.ttl` files [default: the bundled ontology]
+    #[arg(long, value_name = "DIR")]
+    pub ontology: Option<PathBuf>,
+    /// Base IRI under which entity, statement, source and graph IRIs are minted
+    #[arg(long, value_name = "IRI", default_value = DEFAULT_BASE_IRI)]
+    pub base_iri: String,
+}
+
+/// The graph to read: a fresh in-memory build, or an on-disk store.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Read this on-disk store (made by `powkg build --store DIR`) instead of building in memory
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    #[command(flatten)]
+    pub graph: GraphArgs,
+}
+
+/// RDF formats by name.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RdfFormatArg {
+    /// Turtle (pretty, deterministic)
+    Turtle,
+    /// N-Triples
+    Ntriples,
+    /// N-Quads (keeps the named graphs)
+    Nquads,
+    /// TriG (keeps the named graphs)
+    Trig,
+    /// RDF/XML
+    Rdfxml,
+    /// JSON-LD (keeps the named graphs)
+    Jsonld,
+}
+
+impl From<RdfFormatArg> for ExportFormat {
+    fn from(f: RdfFormatArg) -> Self {
+        match f {
+            RdfFormatArg::Turtle => Self::Turtle,
+            RdfFormatArg::Ntriples => Self::NTriples,
+            RdfFormatArg::Nquads => Self::NQuads,
+            RdfFormatArg::Trig => Self::TriG,
+            RdfFormatArg::Rdfxml => Self::RdfXml,
+            RdfFormatArg::Jsonld => Self::JsonLd,
+        }
+    }
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// For people
+    Text,
+    /// For scripts
+    Json,
+}
+
+/// `powkg build`
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    /// Also write the graph to this file (`-` for standard output); the format comes from the extension or --format
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Format of --out [default: from the extension]
+    #[arg(long, value_enum)]
+    pub format: Option<RdfFormatArg>,
+    /// Build into this on-disk Oxigraph store, replacing a previous build atomically
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Build report format (written to standard error when --out is `-`)
+    #[arg(long, value_enum, default_value = "text")]
+    pub report: ReportFormat,
+}
+
+/// `powkg queries`
+#[derive(Debug, Args)]
+pub struct QueriesArgs {
+    /// List format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+/// `powkg query`
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A bundled query's name, or SPARQL text
+    #[arg(
+        value_name = "NAME|SPARQL",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub query: Option<String>,
+    /// Read the query from this file
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Bind a declared parameter (repeatable); entity and source parameters take an id or an IRI
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, String)>,
+    /// table, csv, tsv, json or xml for SELECT/ASK; an RDF format for CONSTRUCT/DESCRIBE [default: table on a
+    /// terminal, tsv otherwise; turtle for graphs]
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Write the results to this file instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `powkg export`
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format [default: from the --out extension, else turtle]
+    #[arg(long, value_enum)]
+    pub format: Option<RdfFormatArg>,
+    /// Output file (`-` for standard output)
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.trim_start_matches('?').to_owned(), value.to_owned())),
+        _ => Err(format!("expected NAME=VALUE, got \"{text}\"")),
+    }
+}

@@ -1,0 +1,114 @@
+//! `powkg build`: build the graph, report what it holds and its canonical hash, optionally write RDF and an on-disk
+//! store. Nothing is written unless the whole build succeeded.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::io::Write;
+
+use powkg::Error;
+use powkg::export;
+use powkg::hash::canonical_hash;
+use powkg::output::write_atomically;
+use powkg::pipeline;
+use powkg::store::GraphStore;
+use serde_json::json;
+
+use super::{Status, minter, output_error, output_format, prefixes, sources};
+use crate::cli::{BuildArgs, ReportFormat};
+
+pub fn run(args: &BuildArgs) -> Result<Status, Error> {
+    let minter = minter(&args.graph)?;
+    let out = args
+        .out
+        .as_ref()
+        .map(|path| output_format(args.format, path).map(|f| (path, f)))
+        .transpose()?;
+    let built = pipeline::build(&sources(&args.graph), &minter)?;
+    let hash = canonical_hash(&built.quads);
+    let store = match &args.store {
+        Some(path) => GraphStore::rebuild_on_disk(path, &built.quads)?,
+        None => GraphStore::in_memory(&built.quads)?,
+    };
+    let stored = store.quads()?.len();
+    let mut written = None;
+    if let Some((path, format)) = out {
+        let prefixes = prefixes(&minter);
+        let n = write_atomically(path, |w| export::write(&built.quads, format, &prefixes, w))
+            .map_err(output_error(path))?;
+        written = Some((path, format, n));
+    }
+
+    let model = &built.model;
+    let conflicts: BTreeSet<(&str, &str)> = model
+        .claims
+        .iter()
+        .flat_map(|c| {
+            c.conflicts_with.iter().map(move |o| {
+                if c.id.as_str() < o.as_str() {
+                    (c.id.as_str(), o.as_str())
+                } else {
+                    (o.as_str(), c.id.as_str())
+                }
+            })
+        })
+        .collect();
+    let report = match args.report {
+        ReportFormat::Json => {
+            let graphs: serde_json::Map<String, serde_json::Value> = built
+                .graph_sizes
+                .iter()
+                .map(|(kind, n)| (minter.graph(*kind).into_string(), json!(n)))
+                .collect();
+            let value = json!({
+                "entities": model.entities.len(),
+                "sources": model.sources.len(),
+                "claims": model.claims.len(),
+                "conflicting_pairs": conflicts.len(),
+                "quads": built.quads.len(),
+                "stored_quads": stored,
+                "graphs": graphs,
+                "canonical_hash": { "algorithm": "RDFC-1.0", "hash": "SHA-256", "value": hash },
+                "store": args.store.as_ref().map(|p| p.display().to_string()),
+                "output": written.map(|(p, f, n)| json!({ "path": p.display().to_string(), "format": f.name(), "statements": n })),
+            });
+            format!("{value:#}\n")
+        }
+        ReportFormat::Text => {
+            let mut r = String::new();
+            let _ = writeln!(r, "powkg build");
+            let _ = writeln!(r, "  entities   {}", model.entities.len());
+            let _ = writeln!(r, "  sources    {}", model.sources.len());
+            let _ = writeln!(
+                r,
+                "  claims     {} ({} conflicting pairs kept side by side)",
+                model.claims.len(),
+                conflicts.len()
+            );
+            let _ = writeln!(r, "  quads      {}", built.quads.len());
+            for (kind, n) in &built.graph_sizes {
+                let _ = writeln!(r, "    {:<10} {n:>6}  <{}>", kind.name(), minter.graph(*kind).as_str());
+            }
+            let _ = writeln!(r, "  canonical hash (RDFC-1.0, SHA-256)  {hash}");
+            match &args.store {
+                Some(path) => {
+                    let _ = writeln!(r, "  store      {} ({stored} quads, on disk)", path.display());
+                }
+                None => {
+                    let _ = writeln!(r, "  store      in memory ({stored} quads)");
+                }
+            }
+            if let Some((path, format, n)) = written {
+                let _ = writeln!(r, "  wrote      {} ({}, {n} statements)", path.display(), format.name());
+            }
+            r
+        }
+    };
+    let to_stderr = args.out.as_ref().is_some_and(|p| p.as_os_str() == "-");
+    let result = if to_stderr {
+        std::io::stderr().write_all(report.as_bytes())
+    } else {
+        std::io::stdout().write_all(report.as_bytes())
+    };
+    result.map_err(output_error(std::path::Path::new("-")))?;
+    Ok(Status::Success)
+}

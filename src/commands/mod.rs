@@ -1,0 +1,94 @@
+//! One module per subcommand: each turns parsed arguments into library calls and says how the run ended.
+
+mod build;
+mod export;
+mod queries;
+mod query;
+
+use std::path::{Path, PathBuf};
+
+use powkg::Error;
+use powkg::export::ExportFormat;
+use powkg::iri::Minter;
+use powkg::pipeline::{self, Sources};
+use powkg::store::GraphStore;
+use powkg::vocab;
+
+use crate::cli::{Command, GraphArgs, RdfFormatArg, ReadArgs};
+
+/// How a command ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Everything worked.
+    Success,
+    /// The run worked but found problems.
+    Problems,
+}
+
+/// Runs one subcommand.
+pub fn run(command: Command) -> Result<Status, Error> {
+    match command {
+        Command::Build(args) => build::run(&args),
+        Command::Queries(args) => queries::run(&args),
+        Command::Query(args) => query::run(&args),
+        Command::Export(args) => export::run(&args),
+    }
+}
+
+fn minter(graph: &GraphArgs) -> Result<Minter, Error> {
+    Ok(Minter::new(&graph.base_iri)?)
+}
+
+fn sources(graph: &GraphArgs) -> Sources {
+    Sources {
+        data: graph.data.clone(),
+        ontology: graph.ontology.clone(),
+    }
+}
+
+/// The store to read: the on-disk one named by `--store`, or a fresh in-memory build.
+fn open(read: &ReadArgs) -> Result<(GraphStore, Minter), Error> {
+    let minter = minter(&read.graph)?;
+    let store = match &read.store {
+        Some(path) => GraphStore::open(path)?,
+        None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph), &minter)?.quads)?,
+    };
+    Ok((store, minter))
+}
+
+/// Every prefix writers may declare: the vocabularies and the data namespaces under the base IRI.
+fn prefixes(minter: &Minter) -> Vec<(String, String)> {
+    vocab::PREFIXES
+        .iter()
+        .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()))
+        .chain(minter.prefixes())
+        .collect()
+}
+
+/// The RDF format of an output: `--format`, else the file extension, else Turtle for standard output.
+fn output_format(format: Option<RdfFormatArg>, out: &Path) -> Result<ExportFormat, Error> {
+    if let Some(f) = format {
+        return Ok(f.into());
+    }
+    if out.as_os_str() == "-" {
+        return Ok(ExportFormat::Turtle);
+    }
+    ExportFormat::from_path(out).ok_or_else(|| {
+        let known: Vec<String> = ExportFormat::ALL
+            .iter()
+            .map(|(_, name, exts)| format!("{name} (.{})", exts.join(", .")))
+            .collect();
+        Error::Usage(format!(
+            "{}: cannot tell the RDF format from the file name; give --format, one of {}",
+            out.display(),
+            known.join(", ")
+        ))
+    })
+}
+
+fn output_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Output {
+        path: PathBuf::from(path),
+        source,
+    }
+}

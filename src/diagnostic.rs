@@ -1,0 +1,132 @@
+//! Located error messages for user input: `path:line:column: message`, 1-based, as editors understand them.
+
+use std::fmt;
+
+/// A position in a text file, 1-based; the column counts characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// Line number, starting at 1.
+    pub line: usize,
+    /// Column number in characters, starting at 1.
+    pub column: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text` (clamped to the text's end).
+    pub fn of_offset(text: &str, offset: usize) -> Self {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Self { line, column }
+    }
+}
+
+/// One problem found in user input, with the file and position it was found at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file as the user named it (or its bundled path).
+    pub path: String,
+    /// Where in the file, when known.
+    pub position: Option<Position>,
+    /// What is wrong and, where it helps, what was expected.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A problem located at byte `offset` of `text`, the contents of `path`.
+    pub fn at(path: &str, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            position: Some(Position::of_offset(text, offset)),
+            message: message.into(),
+        }
+    }
+
+    /// A problem with a whole file (unreadable, missing) or with no position.
+    pub fn file(path: &str, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            position: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Some(p) => write!(f, "{}:{}:{}: {}", self.path, p.line, p.column, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Every problem found in a set of inputs, in file and position order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one problem.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was found, else the problems sorted by file and position.
+    pub fn into_result<T>(mut self, value: T) -> Result<T, Self> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            self.0.sort_by(|a, b| (&a.path, a.position).cmp(&(&b.path, b.position)));
+            self.0.dedup();
+            Err(self)
+        }
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let text = "a = 1\nș = \"x\"\n";
+        assert_eq!(Position::of_offset(text, 0), Position { line: 1, column: 1 });
+        let offset = text.find('=').unwrap();
+        assert_eq!(Position::of_offset(text, offset), Position { line: 1, column: 3 });
+        let second = text.rfind('=').unwrap();
+        assert_eq!(Position::of_offset(text, second), Position { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn diagnostics_print_sorted_editor_locations() {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::at("b.toml", "x\ny", 2, "second"));
+        d.push(Diagnostic::at("a.toml", "x", 0, "first"));
+        let err = d.into_result(()).unwrap_err();
+        assert_eq!(err.to_string(), "a.toml:1:1: first\nb.toml:2:1: second");
+    }
+}

@@ -1,0 +1,57 @@
+//! The library's error, wrapping each stage's, and the exit code each maps to.
+
+use std::io;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostics;
+use crate::iri::BaseIriError;
+use crate::query::QueryError;
+use crate::store::StoreError;
+
+/// Anything that stops a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in user input, each with its location.
+    #[error("{0}")]
+    Input(#[from] Diagnostics),
+    /// A bad `--base-iri`.
+    #[error(transparent)]
+    BaseIri(#[from] BaseIriError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A query failed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// No bundled query of that name.
+    #[error("no bundled query named \"{name}\" (run `powkg queries` to list them: {available})")]
+    UnknownQuery {
+        /// The name asked for.
+        name: String,
+        /// The bundled names.
+        available: String,
+    },
+    /// A command-line combination that cannot work.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing an output failed.
+    #[error("{}: cannot write: {source}", path.display())]
+    Output {
+        /// The output path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// Whether the error is a closed pipe on standard output, which is not a failure (`powkg query … | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io_error = match self {
+            Self::Output { source, .. } | Self::Query(QueryError::Io(source)) => Some(source),
+            _ => None,
+        };
+        io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}

@@ -1,0 +1,188 @@
+//! Curated facts: the TOML files of `data/` read into records with their source positions. All problems of every
+//! file are collected (syntax, unknown or missing fields, wrong types) before giving up. No RDF here.
+
+mod records;
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, Deserializer};
+
+pub use records::{
+    CitedInRecord, ClaimRecord, DatasetRecord, EntityRecord, LangMap, Number, QualifierRecord, ReferenceRecord,
+    SourceRecord, ValueFields,
+};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::InputSet;
+
+/// A record with the file it came from (index into the input set) and the span of its table.
+#[derive(Debug)]
+pub struct Record<T> {
+    /// Index of the file in [`Facts::inputs`].
+    pub file: usize,
+    /// Byte span of the record's table in that file.
+    pub span: Range<usize>,
+    /// The record.
+    pub value: T,
+}
+
+/// Every record of the curated files, in file order.
+#[derive(Debug)]
+pub struct Facts<'a> {
+    /// The files read.
+    pub inputs: &'a InputSet,
+    /// `[dataset]` tables (exactly one is valid; the model checks).
+    pub dataset: Vec<Record<DatasetRecord>>,
+    /// `[[entity]]` tables.
+    pub entities: Vec<Record<EntityRecord>>,
+    /// `[[source]]` tables.
+    pub sources: Vec<Record<SourceRecord>>,
+    /// `[[claim]]` tables.
+    pub claims: Vec<Record<ClaimRecord>>,
+}
+
+impl<'a> Facts<'a> {
+    /// Reads every file; returns all problems found if any.
+    pub fn parse(inputs: &'a InputSet) -> Result<Self, Diagnostics> {
+        let mut facts = Facts {
+            inputs,
+            dataset: Vec::new(),
+            entities: Vec::new(),
+            sources: Vec::new(),
+            claims: Vec::new(),
+        };
+        let mut problems = Diagnostics::default();
+        for (index, file) in inputs.files.iter().enumerate() {
+            facts.parse_file(index, &mut problems);
+            let _ = file;
+        }
+        problems.into_result(facts)
+    }
+
+    /// A diagnostic at byte `offset` of file `file`.
+    pub fn diagnostic(&self, file: usize, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let input = &self.inputs.files[file];
+        Diagnostic::at(&input.path, &input.text, offset, message)
+    }
+
+    fn parse_file(&mut self, file: usize, problems: &mut Diagnostics) {
+        let input = &self.inputs.files[file];
+        let (root, errors) = DeTable::parse_recoverable(&input.text);
+        for error in &errors {
+            problems.push(self.toml_diagnostic(file, error));
+        }
+        if !errors.is_empty() {
+            return;
+        }
+        for (key, value) in root.into_inner() {
+            let span = value.span();
+            match (key.get_ref().as_ref(), value.into_inner()) {
+                ("dataset", DeValue::Table(table)) => {
+                    self.record(file, Spanned::new(span, table), problems, |f, r| f.dataset.push(r));
+                }
+                ("entity" | "source" | "claim", DeValue::Array(array)) => {
+                    for item in array {
+                        let item_span = item.span();
+                        let DeValue::Table(table) = item.into_inner() else {
+                            problems.push(self.diagnostic(
+                                file,
+                                item_span.start,
+                                format!("expected a table of [[{}]]", key.get_ref()),
+                            ));
+                            continue;
+                        };
+                        let table = Spanned::new(item_span, table);
+                        match key.get_ref().as_ref() {
+                            "entity" => self.record(file, table, problems, |f, r| f.entities.push(r)),
+                            "source" => self.record(file, table, problems, |f, r| f.sources.push(r)),
+                            _ => self.record(file, table, problems, |f, r| f.claims.push(r)),
+                        }
+                    }
+                }
+                ("dataset", _) => problems.push(self.diagnostic(file, span.start, "expected a [dataset] table")),
+                ("entity" | "source" | "claim", _) => problems.push(self.diagnostic(
+                    file,
+                    span.start,
+                    format!("expected an array of tables [[{}]]", key.get_ref()),
+                )),
+                (other, _) => problems.push(self.diagnostic(
+                    file,
+                    key.span().start,
+                    format!("unknown record kind `{other}`, expected one of `dataset`, `entity`, `source`, `claim`"),
+                )),
+            }
+        }
+    }
+
+    fn record<T: for<'de> Deserialize<'de>>(
+        &mut self,
+        file: usize,
+        table: Spanned<DeTable<'_>>,
+        problems: &mut Diagnostics,
+        push: impl FnOnce(&mut Self, Record<T>),
+    ) {
+        let span = table.span();
+        match T::deserialize(Deserializer::from(table)) {
+            Ok(value) => push(self, Record { file, span, value }),
+            Err(error) => {
+                let mut d = self.toml_diagnostic(file, &error);
+                if d.position.is_none() {
+                    d = self.diagnostic(file, span.start, d.message);
+                }
+                problems.push(d);
+            }
+        }
+    }
+
+    fn toml_diagnostic(&self, file: usize, error: &toml::de::Error) -> Diagnostic {
+        let input = &self.inputs.files[file];
+        let message = error.message().trim_end().to_owned();
+        match error.span() {
+            Some(span) => Diagnostic::at(&input.path, &input.text, span.start, message),
+            None => Diagnostic::file(&input.path, message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::InputFile;
+
+    fn inputs(text: &str) -> InputSet {
+        InputSet {
+            files: vec![InputFile {
+                path: "data/x.toml".into(),
+                text: text.into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn reports_every_bad_record_of_a_file() {
+        let set = inputs(
+            "[[entity]]\nid = \"a\"\ntype = \"Camp\"\nlabel = { en = \"A\" }\ncolour = 1\n\n[[entity]]\ntype = \"Camp\"\nlabel = {}\n",
+        );
+        let err = Facts::parse(&set).unwrap_err().to_string();
+        assert!(err.contains("data/x.toml:5:1: unknown field `colour`"), "{err}");
+        assert!(err.contains("data/x.toml:7:1: missing field `id`"), "{err}");
+    }
+
+    #[test]
+    fn reads_claims_with_spans() {
+        let set = inputs("[[claim]]\nid = \"c\"\nsubject = \"s\"\nproperty = \"P585\"\ntime = \"1945\"\n");
+        let facts = Facts::parse(&set).unwrap();
+        let claim = &facts.claims[0].value;
+        assert_eq!(claim.time.as_ref().unwrap().get_ref(), "1945");
+        assert_eq!(claim.id.span().start, set.files[0].text.find("\"c\"").unwrap());
+    }
+
+    #[test]
+    fn rejects_unknown_record_kinds() {
+        let set = inputs("[[fact]]\nid = 1\n");
+        let err = Facts::parse(&set).unwrap_err().to_string();
+        assert!(err.starts_with("data/x.toml:1:3: unknown record kind `fact`"), "{err}");
+    }
+}

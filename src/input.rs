@@ -1,0 +1,89 @@
+//! Text inputs (curated data, ontology, queries): read from a directory the user names, or bundled in the binary.
+
+use std::fs;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// Files bundled into the binary at build time (see `build.rs`).
+pub mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
+}
+
+/// One text file: the path to print in messages and its contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The path as printed in messages (`data/claims.toml`).
+    pub path: String,
+    /// The whole text.
+    pub text: String,
+}
+
+/// The files of one input directory, sorted by path so that every build reads them in the same order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputSet {
+    /// The files, sorted by path.
+    pub files: Vec<InputFile>,
+}
+
+impl InputSet {
+    /// The files bundled into the binary.
+    pub fn bundled(entries: &[(&str, &str)]) -> Self {
+        let files = entries
+            .iter()
+            .map(|(path, text)| InputFile {
+                path: (*path).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect();
+        Self { files }
+    }
+
+    /// Every `*.{extension}` file directly in `dir`. A missing directory, an unreadable file or a file that is not
+    /// UTF-8 is reported; all of them are, not only the first.
+    pub fn from_dir(dir: &Path, extension: &str) -> Result<Self, Diagnostics> {
+        let shown = dir.display().to_string();
+        let entries = fs::read_dir(dir)
+            .map_err(|e| Diagnostics(vec![Diagnostic::file(&shown, format!("cannot read directory: {e}"))]))?;
+        let mut paths = Vec::new();
+        let mut problems = Diagnostics::default();
+        for entry in entries {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    if path.extension().and_then(|e| e.to_str()) == Some(extension) {
+                        paths.push(path);
+                    }
+                }
+                Err(e) => problems.push(Diagnostic::file(&shown, format!("cannot list directory: {e}"))),
+            }
+        }
+        paths.sort();
+        let mut files = Vec::new();
+        for path in paths {
+            match read_text(&path) {
+                Ok(file) => files.push(file),
+                Err(d) => problems.push(d),
+            }
+        }
+        if files.is_empty() && problems.is_empty() {
+            problems.push(Diagnostic::file(
+                &shown,
+                format!("no *.{extension} file in this directory"),
+            ));
+        }
+        problems.into_result(Self { files })
+    }
+}
+
+/// Reads one UTF-8 text file, naming it in the error.
+pub fn read_text(path: &Path) -> Result<InputFile, Diagnostic> {
+    let shown = path.display().to_string();
+    let bytes = fs::read(path).map_err(|e| Diagnostic::file(&shown, format!("cannot read file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        Diagnostic::at(&shown, &text, offset, "file is not valid UTF-8")
+    })?;
+    Ok(InputFile { path: shown, text })
+}

@@ -1,0 +1,24 @@
+//! powkg turns curated, sourced facts into a Wikibase-shaped RDF knowledge graph, loads it into an embedded
+//! Oxigraph store, runs bundled SPARQL queries and writes deterministic RDF.
+//!
+//! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
+//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) -> [`store`] -> [`query`] / [`export`].
+
+pub mod diagnostic;
+pub mod error;
+pub mod export;
+pub mod facts;
+pub mod hash;
+pub mod input;
+pub mod iri;
+pub mod mapping;
+pub mod model;
+pub mod ontology;
+pub mod output;
+pub mod pipeline;
+pub mod query;
+pub mod store;
+pub mod turtle;
+pub mod vocab;
+
+pub use error::Error;

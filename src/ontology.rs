@@ -1,0 +1,238 @@
+//! The ontology: Turtle files read into triples, and the schema the model checks claims against (which classes
+//! exist; which properties exist, with their value type and their Wikibase predicate families).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::{InputFile, InputSet};
+use crate::vocab::{owl, pk, rdf, wd, wikibase};
+
+/// The kind of value a property takes (its `wikibase:propertyType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ValueKind {
+    /// An entity (`wikibase:WikibaseItem`).
+    Item,
+    /// A date with precision (`wikibase:Time`).
+    Time,
+    /// A figure with bounds (`wikibase:Quantity`).
+    Quantity,
+    /// A plain string (`wikibase:String`, `wikibase:ExternalId`).
+    String,
+    /// A language-tagged text (`wikibase:Monolingualtext`).
+    Text,
+    /// A web address (`wikibase:Url`).
+    Url,
+}
+
+impl ValueKind {
+    fn from_type(iri: NamedNodeRef<'_>) -> Option<Self> {
+        Some(match iri {
+            wikibase::WIKIBASE_ITEM => Self::Item,
+            wikibase::TIME => Self::Time,
+            wikibase::QUANTITY => Self::Quantity,
+            wikibase::STRING | wikibase::EXTERNAL_ID => Self::String,
+            wikibase::MONOLINGUALTEXT => Self::Text,
+            wikibase::URL => Self::Url,
+            _ => return None,
+        })
+    }
+
+    /// The claim field that holds a value of this kind.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Item => "item",
+            Self::Time => "time",
+            Self::Quantity => "quantity",
+            Self::String => "string",
+            Self::Text => "text",
+            Self::Url => "url",
+        }
+    }
+
+    /// Whether values of this kind get a value node (`psv:`/`pqv:`), as in Wikidata.
+    pub fn has_value_node(self) -> bool {
+        matches!(self, Self::Time | Self::Quantity)
+    }
+}
+
+/// A property as the ontology declares it, with the predicates of its Wikibase families.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyDef {
+    /// The key claims use: `P585` for Wikidata properties, the local name for powkg's own.
+    pub key: String,
+    /// The property entity (`wd:P585`, `pk:numberRepatriated`).
+    pub iri: NamedNode,
+    /// Its value type.
+    pub kind: ValueKind,
+    /// `wdt:` truthy predicate.
+    pub direct: NamedNode,
+    /// `p:` entity-to-statement predicate.
+    pub claim: NamedNode,
+    /// `ps:` statement-to-value predicate.
+    pub statement: NamedNode,
+    /// `psv:` statement-to-value-node predicate.
+    pub statement_value: Option<NamedNode>,
+    /// `pq:` qualifier predicate.
+    pub qualifier: NamedNode,
+    /// `pqv:` qualifier value-node predicate.
+    pub qualifier_value: Option<NamedNode>,
+    /// `pr:` reference predicate.
+    pub reference: NamedNode,
+}
+
+/// What the model needs to know of the ontology.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Properties by key.
+    pub properties: BTreeMap<String, PropertyDef>,
+    /// Local names of the `pk:` classes.
+    pub classes: BTreeSet<String>,
+}
+
+/// The ontology graph and its schema.
+#[derive(Debug, Clone, Default)]
+pub struct Ontology {
+    /// Every triple of the ontology files.
+    pub triples: Vec<Triple>,
+    /// Classes and properties.
+    pub schema: Schema,
+}
+
+impl Ontology {
+    /// Parses every Turtle file of the set; reports syntax errors with their positions and incomplete property
+    /// declarations.
+    pub fn load(inputs: &InputSet) -> Result<Self, Diagnostics> {
+        let mut triples = Vec::new();
+        let mut problems = Diagnostics::default();
+        for file in &inputs.files {
+            match parse_turtle(file) {
+                Ok(t) => triples.extend(t),
+                Err(d) => problems.push(d),
+            }
+        }
+        let schema = Schema::from_triples(&triples, &inputs.files[0].path, &mut problems);
+        triples.sort_by_cached_key(ToString::to_string);
+        triples.dedup();
+        problems.into_result(Self { triples, schema })
+    }
+}
+
+fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
+    let mut triples = Vec::new();
+    for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
+        match quad {
+            Ok(q) => triples.push(Triple::from(q)),
+            Err(e) => {
+                let message = e.to_string();
+                let message = message.split_once(": ").map_or(message.as_str(), |(_, m)| m).to_owned();
+                let offset = e.location().map_or(0, |l| usize::try_from(l.start.offset).unwrap_or(0));
+                return Err(Diagnostic::at(&file.path, &file.text, offset, message));
+            }
+        }
+    }
+    Ok(triples)
+}
+
+impl Schema {
+    fn from_triples(triples: &[Triple], path: &str, problems: &mut Diagnostics) -> Self {
+        let mut by_subject: BTreeMap<&NamedNode, Vec<(&NamedNode, &Term)>> = BTreeMap::new();
+        for t in triples {
+            if let NamedOrBlankNode::NamedNode(s) = &t.subject {
+                by_subject.entry(s).or_default().push((&t.predicate, &t.object));
+            }
+        }
+        let mut schema = Self::default();
+        for (subject, pairs) in &by_subject {
+            let object = |p: NamedNodeRef<'_>| {
+                pairs.iter().find_map(|(pred, o)| match o {
+                    Term::NamedNode(n) if pred.as_ref() == p => Some(n.clone()),
+                    _ => None,
+                })
+            };
+            let is_a = |c: NamedNodeRef<'_>| {
+                pairs
+                    .iter()
+                    .any(|(p, o)| p.as_ref() == rdf::TYPE && matches!(o, Term::NamedNode(n) if n.as_ref() == c))
+            };
+            if is_a(owl::CLASS)
+                && let Some(local) = subject.as_str().strip_prefix(pk::NS)
+            {
+                schema.classes.insert(local.to_owned());
+            }
+            if !is_a(wikibase::PROPERTY) {
+                continue;
+            }
+            let key = subject
+                .as_str()
+                .strip_prefix(wd::NS)
+                .or_else(|| subject.as_str().strip_prefix(pk::NS))
+                .unwrap_or(subject.as_str())
+                .to_owned();
+            let mut missing = Vec::new();
+            let mut need = |p: NamedNodeRef<'static>, name: &str| {
+                let found = object(p);
+                if found.is_none() {
+                    missing.push(name.to_owned());
+                }
+                found
+            };
+            let kind = need(wikibase::PROPERTY_TYPE, "wikibase:propertyType");
+            let direct = need(wikibase::DIRECT_CLAIM, "wikibase:directClaim");
+            let claim = need(wikibase::CLAIM, "wikibase:claim");
+            let statement = need(wikibase::STATEMENT_PROPERTY, "wikibase:statementProperty");
+            let qualifier = need(wikibase::QUALIFIER, "wikibase:qualifier");
+            let reference = need(wikibase::REFERENCE_PROP, "wikibase:reference");
+            let kind = match kind.as_ref().map(|k| (k, ValueKind::from_type(k.as_ref()))) {
+                Some((_, Some(kind))) => Some(kind),
+                Some((k, None)) => {
+                    problems.push(Diagnostic::file(
+                        path,
+                        format!("property <{subject}> has unsupported wikibase:propertyType <{k}>"),
+                    ));
+                    None
+                }
+                None => None,
+            };
+            let statement_value = object(wikibase::STATEMENT_VALUE);
+            let qualifier_value = object(wikibase::QUALIFIER_VALUE);
+            if kind.is_some_and(ValueKind::has_value_node) {
+                if statement_value.is_none() {
+                    missing.push("wikibase:statementValue".into());
+                }
+                if qualifier_value.is_none() {
+                    missing.push("wikibase:qualifierValue".into());
+                }
+            }
+            if !missing.is_empty() {
+                problems.push(Diagnostic::file(
+                    path,
+                    format!("property <{subject}> is declared without {}", missing.join(", ")),
+                ));
+                continue;
+            }
+            if let (Some(kind), Some(direct), Some(claim), Some(statement), Some(qualifier), Some(reference)) =
+                (kind, direct, claim, statement, qualifier, reference)
+            {
+                schema.properties.insert(
+                    key.clone(),
+                    PropertyDef {
+                        key,
+                        iri: (*subject).clone(),
+                        kind,
+                        direct,
+                        claim,
+                        statement,
+                        statement_value,
+                        qualifier,
+                        qualifier_value,
+                        reference,
+                    },
+                );
+            }
+        }
+        schema
+    }
+}

@@ -1,0 +1,243 @@
+//! Running SPARQL over the store: bundled or user queries, parameters bound as RDF terms (never pasted into the
+//! query text), results in the W3C formats, a readable table, or any RDF format for graph results.
+
+pub mod catalog;
+mod table;
+
+use std::io::{self, Write};
+
+use oxigraph::model::{Literal, NamedNode, Quad, Term, Triple};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, Variable};
+
+pub use catalog::{ParamDef, ParamKind, QueryDef};
+
+use crate::export::{self, ExportFormat};
+use crate::iri::Minter;
+use crate::store::GraphStore;
+
+/// Why a query could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// `--param` names no declared parameter.
+    #[error("query {query}: unknown parameter \"{name}\"{}", expected_list(.declared))]
+    UnknownParam {
+        /// The query's name.
+        query: String,
+        /// The name given.
+        name: String,
+        /// The declared names.
+        declared: Vec<String>,
+    },
+    /// A parameter value that does not fit its kind.
+    #[error("query {query}: parameter {name}: {reason}")]
+    BadParam {
+        /// The query's name.
+        query: String,
+        /// The parameter.
+        name: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The result format does not fit the query form.
+    #[error("format \"{format}\" does not fit {form} results: expected one of {expected}")]
+    BadFormat {
+        /// The format given.
+        format: String,
+        /// "SELECT/ASK" or "CONSTRUCT/DESCRIBE".
+        form: &'static str,
+        /// Accepted names.
+        expected: String,
+    },
+    /// Evaluation failed.
+    #[error("query evaluation failed: {0}")]
+    Evaluation(#[from] QueryEvaluationError),
+    /// Writing the results failed.
+    #[error("cannot write results: {0}")]
+    Io(#[from] io::Error),
+}
+
+fn expected_list(declared: &[String]) -> String {
+    if declared.is_empty() {
+        ": this query declares no parameters".to_owned()
+    } else {
+        format!(": expected one of {}", declared.join(", "))
+    }
+}
+
+/// What a query produced, for the exit code and the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// SELECT: number of rows.
+    Rows(usize),
+    /// ASK: the answer.
+    Boolean(bool),
+    /// CONSTRUCT/DESCRIBE: number of triples.
+    Triples(usize),
+}
+
+/// Binds `--param NAME=VALUE` pairs and runs the query on the store.
+pub fn run(
+    def: &QueryDef,
+    params: &[(String, String)],
+    store: &GraphStore,
+    minter: &Minter,
+) -> Result<QueryResults<'static>, QueryError> {
+    let mut prepared = def.query.clone();
+    for (name, value) in params {
+        let Some(param) = def.param(name) else {
+            return Err(QueryError::UnknownParam {
+                query: def.name.clone(),
+                name: name.clone(),
+                declared: def.params.iter().map(|p| p.name.clone()).collect(),
+            });
+        };
+        let term = bind(param, value, minter).map_err(|reason| QueryError::BadParam {
+            query: def.name.clone(),
+            name: name.clone(),
+            reason,
+        })?;
+        prepared = prepared.substitute_variable(Variable::new_unchecked(name.clone()), term);
+    }
+    Ok(store.execute(prepared)?)
+}
+
+/// The RDF term a parameter value names.
+fn bind(param: &ParamDef, value: &str, minter: &Minter) -> Result<Term, String> {
+    let id_or_iri = |mint: &dyn Fn(&str) -> NamedNode| -> Result<Term, String> {
+        if value.contains(':') {
+            NamedNode::new(value)
+                .map(Into::into)
+                .map_err(|e| format!("invalid IRI \"{value}\": {e}"))
+        } else if !value.is_empty()
+            && value
+                .split('-')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        {
+            Ok(mint(value).into())
+        } else {
+            Err(format!(
+                "\"{value}\" is neither an id (such as karlag) nor an absolute IRI"
+            ))
+        }
+    };
+    match param.kind {
+        ParamKind::Entity => id_or_iri(&|id| minter.entity(id)),
+        ParamKind::Source => id_or_iri(&|id| minter.source(id)),
+        ParamKind::Iri => NamedNode::new(value)
+            .map(Into::into)
+            .map_err(|e| format!("invalid IRI \"{value}\": {e}")),
+        ParamKind::String => Ok(Literal::new_simple_literal(value).into()),
+        ParamKind::Integer => value
+            .parse::<i64>()
+            .map(|n| Literal::from(n).into())
+            .map_err(|_| format!("\"{value}\" is not an integer")),
+        ParamKind::Language => {
+            if Literal::new_language_tagged_literal("", value).is_ok() {
+                Ok(Literal::new_simple_literal(value.to_ascii_lowercase()).into())
+            } else {
+                Err(format!("\"{value}\" is not a BCP 47 language tag such as it"))
+            }
+        }
+    }
+}
+
+/// A result format for SELECT/ASK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultFormat {
+    /// Aligned columns for people.
+    Table,
+    /// A W3C SPARQL results format.
+    W3c(QueryResultsFormat),
+}
+
+impl ResultFormat {
+    const NAMES: [(&'static str, Self); 5] = [
+        ("table", Self::Table),
+        ("csv", Self::W3c(QueryResultsFormat::Csv)),
+        ("tsv", Self::W3c(QueryResultsFormat::Tsv)),
+        ("json", Self::W3c(QueryResultsFormat::Json)),
+        ("xml", Self::W3c(QueryResultsFormat::Xml)),
+    ];
+
+    fn from_name(name: &str) -> Option<Self> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
+}
+
+/// Writes query results. `format` is a name (`table`, `csv`, `tsv`, `json`, `xml` for SELECT/ASK; an RDF format
+/// for CONSTRUCT/DESCRIBE); without one, SELECT/ASK give a table on a terminal and TSV otherwise, and graph results
+/// give Turtle.
+pub fn write_results(
+    results: QueryResults<'static>,
+    format: Option<&str>,
+    terminal: bool,
+    prefixes: &[(String, String)],
+    out: &mut dyn Write,
+) -> Result<Outcome, QueryError> {
+    let tabular = |name: &str, form| {
+        ResultFormat::from_name(name).ok_or_else(|| QueryError::BadFormat {
+            format: name.to_owned(),
+            form,
+            expected: ResultFormat::NAMES
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    };
+    let default = if terminal {
+        ResultFormat::Table
+    } else {
+        ResultFormat::W3c(QueryResultsFormat::Tsv)
+    };
+    match results {
+        QueryResults::Solutions(solutions) => {
+            let format = format.map_or(Ok(default), |f| tabular(f, "SELECT"))?;
+            let variables = solutions.variables().to_vec();
+            let rows = solutions.collect::<Result<Vec<_>, _>>()?;
+            match format {
+                ResultFormat::Table => table::write(&variables, &rows, prefixes, out)?,
+                ResultFormat::W3c(f) => {
+                    let mut s =
+                        QueryResultsSerializer::from_format(f).serialize_solutions_to_writer(&mut *out, variables)?;
+                    for row in &rows {
+                        s.serialize(row)?;
+                    }
+                    s.finish()?;
+                }
+            }
+            Ok(Outcome::Rows(rows.len()))
+        }
+        QueryResults::Boolean(answer) => {
+            match format.map_or(Ok(default), |f| tabular(f, "ASK"))? {
+                ResultFormat::Table => writeln!(out, "{answer}")?,
+                ResultFormat::W3c(f) => {
+                    QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(&mut *out, answer)?;
+                }
+            }
+            Ok(Outcome::Boolean(answer))
+        }
+        QueryResults::Graph(triples) => {
+            let format = match format {
+                None => ExportFormat::Turtle,
+                Some(name) => ExportFormat::from_name(name).ok_or_else(|| QueryError::BadFormat {
+                    format: name.to_owned(),
+                    form: "CONSTRUCT/DESCRIBE",
+                    expected: ExportFormat::ALL
+                        .iter()
+                        .map(|(_, n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?,
+            };
+            let mut quads: Vec<Quad> = triples
+                .map(|t| t.map(|t: Triple| t.in_graph(oxigraph::model::GraphName::DefaultGraph)))
+                .collect::<Result<_, _>>()?;
+            quads.sort_by_cached_key(ToString::to_string);
+            quads.dedup();
+            let n = export::write(&quads, format, prefixes, &mut *out)?;
+            Ok(Outcome::Triples(n))
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Pretty, deterministic Turtle: sorted, grouped by subject, with only the prefixes the output uses. Written by
+//! sophia's pretty serializer from the sorted triples.
+
+use std::io::{self, Write};
+
+use oxigraph::model::{NamedOrBlankNode, Term, Triple};
+use sophia_api::MownStr;
+use sophia_api::prefix::{Prefix, PrefixMapPair};
+use sophia_api::serializer::{Stringifier, TripleSerializer};
+use sophia_api::term::{BnodeId, IriRef, LanguageTag, SimpleTerm};
+use sophia_iri::Iri;
+use sophia_turtle::serializer::turtle::{TurtleConfig, TurtleSerializer};
+
+/// Writes `triples` as pretty Turtle. Prefixes are offered in `prefixes`; only those the output uses are declared.
+pub fn write_pretty(triples: &[Triple], prefixes: &[(String, String)], out: &mut dyn Write) -> io::Result<()> {
+    let graph: Vec<[SimpleTerm<'_>; 3]> = triples
+        .iter()
+        .map(|t| [subject(&t.subject), iri(t.predicate.as_str()), term(&t.object)])
+        .collect();
+    // Serialize once with every prefix, keep the ones the body uses, and serialize again: sophia abbreviates an IRI
+    // only where the local part is valid, so the body decides which declarations are needed.
+    let candidates = prefix_pairs(prefixes);
+    let full = serialize(&graph, candidates.clone())?;
+    let body_start = full
+        .lines()
+        .take_while(|l| l.starts_with("PREFIX "))
+        .map(|l| l.len() + 1)
+        .sum::<usize>();
+    let body = &full[body_start..];
+    let used: Vec<_> = candidates
+        .into_iter()
+        .filter(|(p, _)| uses_prefix(body, p.as_str()))
+        .collect();
+    let text = serialize(&graph, used)?;
+    out.write_all(text.as_bytes())
+}
+
+fn serialize(graph: &Vec<[SimpleTerm<'_>; 3]>, prefixes: Vec<PrefixMapPair>) -> io::Result<String> {
+    let config = TurtleConfig::new().with_pretty(true).with_own_prefix_map(prefixes);
+    let mut serializer = TurtleSerializer::new_stringifier_with_config(config);
+    serializer
+        .serialize_graph(graph)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(serializer.to_string())
+}
+
+/// Whether `body` contains `prefix:` as a prefixed name (start of a token).
+fn uses_prefix(body: &str, prefix: &str) -> bool {
+    let needle = format!("{prefix}:");
+    body.match_indices(&needle).any(|(i, _)| {
+        body[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '[' | ',' | ';' | '^'))
+    })
+}
+
+fn prefix_pairs(prefixes: &[(String, String)]) -> Vec<PrefixMapPair> {
+    prefixes
+        .iter()
+        .map(|(p, ns)| {
+            (
+                Prefix::new_unchecked(p.clone().into_boxed_str()),
+                Iri::new_unchecked(ns.clone().into_boxed_str()),
+            )
+        })
+        .collect()
+}
+
+fn iri(s: &str) -> SimpleTerm<'_> {
+    SimpleTerm::Iri(IriRef::new_unchecked(MownStr::from(s)))
+}
+
+fn subject(s: &NamedOrBlankNode) -> SimpleTerm<'_> {
+    match s {
+        NamedOrBlankNode::NamedNode(n) => iri(n.as_str()),
+        NamedOrBlankNode::BlankNode(b) => SimpleTerm::BlankNode(BnodeId::new_unchecked(MownStr::from(b.as_str()))),
+    }
+}
+
+fn term(t: &Term) -> SimpleTerm<'_> {
+    match t {
+        Term::NamedNode(n) => iri(n.as_str()),
+        Term::BlankNode(b) => SimpleTerm::BlankNode(BnodeId::new_unchecked(MownStr::from(b.as_str()))),
+        Term::Literal(l) => match l.language() {
+            Some(lang) => SimpleTerm::LiteralLanguage(
+                MownStr::from(l.value()),
+                LanguageTag::new_unchecked(MownStr::from(lang)),
+                None,
+            ),
+            None => SimpleTerm::LiteralDatatype(
+                MownStr::from(l.value()),
+                IriRef::new_unchecked(MownStr::from(l.datatype().as_str())),
+            ),
+        },
+        #[allow(unreachable_patterns)]
+        _ => iri("urn:powkg:unsupported-term"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxigraph::model::{Literal, NamedNode};
+
+    #[test]
+    fn declares_only_used_prefixes_and_groups_by_subject() {
+        let s = NamedNode::new_unchecked("http://example.org/a");
+        let label = NamedNode::new_unchecked("http://www.w3.org/2000/01/rdf-schema#label");
+        let triples = vec![
+            Triple::new(
+                s.clone(),
+                label.clone(),
+                Literal::new_language_tagged_literal_unchecked("A", "en"),
+            ),
+            Triple::new(s, label, Literal::new_language_tagged_literal_unchecked("Ä", "it")),
+        ];
+        let prefixes = vec![
+            ("rdfs".to_owned(), "http://www.w3.org/2000/01/rdf-schema#".to_owned()),
+            ("owl".to_owned(), "http://www.w3.org/2002/07/owl#".to_owned()),
+        ];
+        let mut out = Vec::new();
+        write_pretty(&triples, &prefixes, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("PREFIX rdfs:"), "{text}");
+        assert!(!text.contains("owl"), "{text}");
+        assert_eq!(text.matches("<http://example.org/a>").count(), 1, "{text}");
+    }
+}
