@@ -127,12 +127,15 @@ impl Minter {
         self.mint(format_args!("dataset"))
     }
 
-    /// Prefixes for the data namespaces, for readable output.
+    /// Every prefix a writer may declare: the vocabularies' and the data namespaces under this base IRI.
     pub fn prefixes(&self) -> Vec<(String, String)> {
-        ["entity", "statement", "source", "reference", "value", "graph"]
+        let vocabularies = crate::vocab::PREFIXES
             .iter()
-            .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)))
-            .collect()
+            .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()));
+        let data = ["entity", "statement", "source", "reference", "value", "graph"]
+            .iter()
+            .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)));
+        vocabularies.chain(data).collect()
     }
 }
 

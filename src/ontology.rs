@@ -8,7 +8,7 @@ use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input::{InputFile, InputSet};
-use crate::vocab::{owl, pk, rdf, wd, wikibase};
+use crate::vocab::{owl, pk, rdf, rdfs, wd, wikibase};
 
 /// The kind of value a property takes (its `wikibase:propertyType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,8 +88,10 @@ pub struct PropertyDef {
 pub struct Schema {
     /// Properties by key.
     pub properties: BTreeMap<String, PropertyDef>,
-    /// Local names of the `pk:` classes.
-    pub classes: BTreeSet<String>,
+    /// Local names of the classes an entity's `type` may name (direct subclasses of `pk:Entity`).
+    pub entity_classes: BTreeSet<String>,
+    /// Local names of the classes a source's `kind` may name (direct subclasses of `pk:Source`).
+    pub source_classes: BTreeSet<String>,
 }
 
 /// The ontology graph and its schema.
@@ -127,7 +129,8 @@ fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
             Ok(q) => triples.push(Triple::from(q)),
             Err(e) => {
                 let message = e.to_string();
-                let message = message.split_once(": ").map_or(message.as_str(), |(_, m)| m).to_owned();
+                let detail = message.split_once(": ").map_or(message.as_str(), |(_, m)| m);
+                let message = format!("Turtle syntax error: {detail}");
                 let offset = e.location().map_or(0, |l| usize::try_from(l.start.offset).unwrap_or(0));
                 return Err(Diagnostic::at(&file.path, &file.text, offset, message));
             }
@@ -136,103 +139,120 @@ fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
     Ok(triples)
 }
 
+/// The predicate-object pairs of one subject.
+struct Description<'a>(Vec<(&'a NamedNode, &'a Term)>);
+
+impl Description<'_> {
+    fn object(&self, predicate: NamedNodeRef<'_>) -> Option<NamedNode> {
+        self.0.iter().find_map(|(p, o)| match o {
+            Term::NamedNode(n) if p.as_ref() == predicate => Some(n.clone()),
+            _ => None,
+        })
+    }
+
+    fn has(&self, predicate: NamedNodeRef<'_>, object: NamedNodeRef<'_>) -> bool {
+        self.0
+            .iter()
+            .any(|(p, o)| p.as_ref() == predicate && matches!(o, Term::NamedNode(n) if n.as_ref() == object))
+    }
+}
+
 impl Schema {
     fn from_triples(triples: &[Triple], path: &str, problems: &mut Diagnostics) -> Self {
-        let mut by_subject: BTreeMap<&NamedNode, Vec<(&NamedNode, &Term)>> = BTreeMap::new();
+        let mut by_subject: BTreeMap<&NamedNode, Description<'_>> = BTreeMap::new();
         for t in triples {
             if let NamedOrBlankNode::NamedNode(s) = &t.subject {
-                by_subject.entry(s).or_default().push((&t.predicate, &t.object));
+                by_subject
+                    .entry(s)
+                    .or_insert_with(|| Description(Vec::new()))
+                    .0
+                    .push((&t.predicate, &t.object));
             }
         }
         let mut schema = Self::default();
-        for (subject, pairs) in &by_subject {
-            let object = |p: NamedNodeRef<'_>| {
-                pairs.iter().find_map(|(pred, o)| match o {
-                    Term::NamedNode(n) if pred.as_ref() == p => Some(n.clone()),
-                    _ => None,
-                })
-            };
-            let is_a = |c: NamedNodeRef<'_>| {
-                pairs
-                    .iter()
-                    .any(|(p, o)| p.as_ref() == rdf::TYPE && matches!(o, Term::NamedNode(n) if n.as_ref() == c))
-            };
-            if is_a(owl::CLASS)
+        for (subject, d) in &by_subject {
+            if d.has(rdf::TYPE, owl::CLASS)
                 && let Some(local) = subject.as_str().strip_prefix(pk::NS)
             {
-                schema.classes.insert(local.to_owned());
-            }
-            if !is_a(wikibase::PROPERTY) {
-                continue;
-            }
-            let key = subject
-                .as_str()
-                .strip_prefix(wd::NS)
-                .or_else(|| subject.as_str().strip_prefix(pk::NS))
-                .unwrap_or(subject.as_str())
-                .to_owned();
-            let mut missing = Vec::new();
-            let mut need = |p: NamedNodeRef<'static>, name: &str| {
-                let found = object(p);
-                if found.is_none() {
-                    missing.push(name.to_owned());
+                if d.has(rdfs::SUB_CLASS_OF, pk::ENTITY) {
+                    schema.entity_classes.insert(local.to_owned());
                 }
-                found
-            };
-            let kind = need(wikibase::PROPERTY_TYPE, "wikibase:propertyType");
-            let direct = need(wikibase::DIRECT_CLAIM, "wikibase:directClaim");
-            let claim = need(wikibase::CLAIM, "wikibase:claim");
-            let statement = need(wikibase::STATEMENT_PROPERTY, "wikibase:statementProperty");
-            let qualifier = need(wikibase::QUALIFIER, "wikibase:qualifier");
-            let reference = need(wikibase::REFERENCE_PROP, "wikibase:reference");
-            let kind = match kind.as_ref().map(|k| (k, ValueKind::from_type(k.as_ref()))) {
-                Some((_, Some(kind))) => Some(kind),
-                Some((k, None)) => {
-                    problems.push(Diagnostic::file(
-                        path,
-                        format!("property <{subject}> has unsupported wikibase:propertyType <{k}>"),
-                    ));
-                    None
-                }
-                None => None,
-            };
-            let statement_value = object(wikibase::STATEMENT_VALUE);
-            let qualifier_value = object(wikibase::QUALIFIER_VALUE);
-            if kind.is_some_and(ValueKind::has_value_node) {
-                if statement_value.is_none() {
-                    missing.push("wikibase:statementValue".into());
-                }
-                if qualifier_value.is_none() {
-                    missing.push("wikibase:qualifierValue".into());
+                if d.has(rdfs::SUB_CLASS_OF, pk::SOURCE) {
+                    schema.source_classes.insert(local.to_owned());
                 }
             }
-            if !missing.is_empty() {
-                problems.push(Diagnostic::file(
-                    path,
-                    format!("property <{subject}> is declared without {}", missing.join(", ")),
-                ));
-                continue;
-            }
-            if let (Some(kind), Some(direct), Some(claim), Some(statement), Some(qualifier), Some(reference)) =
-                (kind, direct, claim, statement, qualifier, reference)
-            {
-                schema.properties.insert(
-                    key.clone(),
-                    PropertyDef {
-                        key,
-                        iri: (*subject).clone(),
-                        kind,
-                        direct,
-                        claim,
-                        statement,
-                        statement_value,
-                        qualifier,
-                        qualifier_value,
-                        reference,
-                    },
-                );
+            if d.has(rdf::TYPE, wikibase::PROPERTY) {
+                match property(subject, d) {
+                    Ok(def) => {
+                        schema.properties.insert(def.key.clone(), def);
+                    }
+                    Err(message) => problems.push(Diagnostic::file(path, message)),
+                }
             }
         }
         schema
+    }
+}
+
+/// A property declaration with its value type and predicate families.
+fn property(subject: &NamedNode, d: &Description<'_>) -> Result<PropertyDef, String> {
+    let key = subject
+        .as_str()
+        .strip_prefix(wd::NS)
+        .or_else(|| subject.as_str().strip_prefix(pk::NS))
+        .unwrap_or(subject.as_str())
+        .to_owned();
+    let mut missing = Vec::new();
+    let mut need = |p: NamedNodeRef<'static>, name: &str| {
+        let found = d.object(p);
+        if found.is_none() {
+            missing.push(name.to_owned());
+        }
+        found
+    };
+    let kind = need(wikibase::PROPERTY_TYPE, "wikibase:propertyType");
+    let direct = need(wikibase::DIRECT_CLAIM, "wikibase:directClaim");
+    let claim = need(wikibase::CLAIM, "wikibase:claim");
+    let statement = need(wikibase::STATEMENT_PROPERTY, "wikibase:statementProperty");
+    let qualifier = need(wikibase::QUALIFIER, "wikibase:qualifier");
+    let reference = need(wikibase::REFERENCE_PROP, "wikibase:reference");
+    let statement_value = d.object(wikibase::STATEMENT_VALUE);
+    let qualifier_value = d.object(wikibase::QUALIFIER_VALUE);
+    let kind = match kind {
+        Some(k) => Some(
+            ValueKind::from_type(k.as_ref())
+                .ok_or_else(|| format!("property <{subject}> has unsupported wikibase:propertyType <{k}>"))?,
+        ),
+        None => None,
+    };
+    if kind.is_some_and(ValueKind::has_value_node) {
+        if statement_value.is_none() {
+            missing.push("wikibase:statementValue".into());
+        }
+        if qualifier_value.is_none() {
+            missing.push("wikibase:qualifierValue".into());
+        }
+    }
+    match (kind, direct, claim, statement, qualifier, reference) {
+        (Some(kind), Some(direct), Some(claim), Some(statement), Some(qualifier), Some(reference))
+            if missing.is_empty() =>
+        {
+            Ok(PropertyDef {
+                key,
+                iri: subject.clone(),
+                kind,
+                direct,
+                claim,
+                statement,
+                statement_value,
+                qualifier,
+                qualifier_value,
+                reference,
+            })
+        }
+        _ => Err(format!(
+            "property <{subject}> is declared without {}",
+            missing.join(", ")
+        )),
     }
 }

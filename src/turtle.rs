@@ -17,22 +17,22 @@ pub fn write_pretty(triples: &[Triple], prefixes: &[(String, String)], out: &mut
         .iter()
         .map(|t| [subject(&t.subject), iri(t.predicate.as_str()), term(&t.object)])
         .collect();
-    // Serialize once with every prefix, keep the ones the body uses, and serialize again: sophia abbreviates an IRI
-    // only where the local part is valid, so the body decides which declarations are needed.
-    let candidates = prefix_pairs(prefixes);
-    let full = serialize(&graph, candidates.clone())?;
+    // Serialize with every prefix, then drop the declarations the body does not use: sophia abbreviates an IRI only
+    // where its local part is valid, so the body alone says which are needed, and it is the same without the rest.
+    let full = serialize(&graph, prefix_pairs(prefixes))?;
     let body_start = full
         .lines()
         .take_while(|l| l.starts_with("PREFIX "))
         .map(|l| l.len() + 1)
         .sum::<usize>();
-    let body = &full[body_start..];
-    let used: Vec<_> = candidates
-        .into_iter()
-        .filter(|(p, _)| uses_prefix(body, p.as_str()))
-        .collect();
-    let text = serialize(&graph, used)?;
-    out.write_all(text.as_bytes())
+    let (head, body) = full.split_at(body_start);
+    for line in head.lines() {
+        let prefix = line.trim_start_matches("PREFIX ").split(':').next().unwrap_or_default();
+        if uses_prefix(body, prefix) {
+            writeln!(out, "{line}")?;
+        }
+    }
+    out.write_all(body.as_bytes())
 }
 
 fn serialize(graph: &Vec<[SimpleTerm<'_>; 3]>, prefixes: Vec<PrefixMapPair>) -> io::Result<String> {

@@ -25,7 +25,7 @@ namespace!(
 );
 namespace!(
     /// RDF Schema.
-    rdfs, "http://www.w3.org/2000/01/rdf-schema#", [LABEL = "label", COMMENT = "comment"]
+    rdfs, "http://www.w3.org/2000/01/rdf-schema#", [LABEL = "label", COMMENT = "comment", SUB_CLASS_OF = "subClassOf"]
 );
 namespace!(
     /// OWL.
@@ -109,8 +109,8 @@ namespace!(
 namespace!(
     /// powkg's ontology: classes and meta-properties the mapping writes by name.
     pk, "https://example.org/powkg/ontology#", [
-        SOURCE = "Source", CITATION = "Citation", BOUND_KIND = "boundKind",
-        EXACT = "Exact", ABOUT = "About", OVER = "Over", AT_LEAST = "AtLeast", UP_TO = "UpTo", ALMOST = "Almost",
+        ENTITY = "Entity", SOURCE = "Source", CITATION = "Citation", BOUND_KIND = "boundKind",
+        BOUND_KIND_SCHEME = "BoundKind", EXACT = "Exact", ABOUT = "About", OVER = "Over", AT_LEAST = "AtLeast", UP_TO = "UpTo", ALMOST = "Almost",
         CONFLICTS_WITH = "conflictsWith", TRANSLATED_TITLE = "translatedTitle", RETRIEVED = "retrieved",
         CITING_SOURCE = "citingSource", CITED_WORK = "citedWork", FOOTNOTE = "footnote",
         SEED_FILE = "seedFile",

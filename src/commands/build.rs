@@ -13,7 +13,7 @@ use powkg::pipeline;
 use powkg::store::GraphStore;
 use serde_json::json;
 
-use super::{Status, minter, output_error, output_format, prefixes, sources};
+use super::{Status, minter, output_error, output_format, sources};
 use crate::cli::{BuildArgs, ReportFormat};
 
 pub fn run(args: &BuildArgs) -> Result<Status, Error> {
@@ -32,7 +32,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     let stored = store.quads()?.len();
     let mut written = None;
     if let Some((path, format)) = out {
-        let prefixes = prefixes(&minter);
+        let prefixes = minter.prefixes();
         let n = write_atomically(path, |w| export::write(&built.quads, format, &prefixes, w))
             .map_err(output_error(path))?;
         written = Some((path, format, n));

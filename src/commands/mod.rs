@@ -12,7 +12,6 @@ use powkg::export::ExportFormat;
 use powkg::iri::Minter;
 use powkg::pipeline::{self, Sources};
 use powkg::store::GraphStore;
-use powkg::vocab;
 
 use crate::cli::{Command, GraphArgs, RdfFormatArg, ReadArgs};
 
@@ -54,15 +53,6 @@ fn open(read: &ReadArgs) -> Result<(GraphStore, Minter), Error> {
         None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph), &minter)?.quads)?,
     };
     Ok((store, minter))
-}
-
-/// Every prefix writers may declare: the vocabularies and the data namespaces under the base IRI.
-fn prefixes(minter: &Minter) -> Vec<(String, String)> {
-    vocab::PREFIXES
-        .iter()
-        .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()))
-        .chain(minter.prefixes())
-        .collect()
 }
 
 /// The RDF format of an output: `--format`, else the file extension, else Turtle for standard output.

@@ -8,14 +8,14 @@ use powkg::input::read_text;
 use powkg::output::write_atomically;
 use powkg::query::{self, Outcome, QueryDef, catalog};
 
-use super::{Status, open, output_error, prefixes};
+use super::{Status, open, output_error};
 use crate::cli::QueryArgs;
 
 pub fn run(args: &QueryArgs) -> Result<Status, Error> {
     let def = resolve(args)?;
     let (store, minter) = open(&args.read)?;
     let results = query::run(&def, &args.params, &store, &minter)?;
-    let prefixes = prefixes(&minter);
+    let prefixes = minter.prefixes();
     let format = args.format.as_deref();
     let outcome = if let Some(path) = &args.out {
         // Results are formatted first, so that a failing query never replaces the file.

@@ -3,7 +3,8 @@
 
 mod value;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::ops::Range;
 
 use oxigraph::model::Literal;
@@ -241,6 +242,22 @@ struct Builder<'f, 'a> {
     file: usize,
 }
 
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 fn is_slug(id: &str) -> bool {
     !id.is_empty()
         && id
@@ -333,20 +350,37 @@ impl Builder<'_, '_> {
         text.get_ref().clone()
     }
 
+    /// Checks that `id` names a record of `kind`; suggests the nearest id when one is close.
     fn known(&mut self, ids: &HashSet<String>, id: &Spanned<String>, kind: &str) -> String {
-        if !ids.contains(id.get_ref()) {
-            self.error(&id.span(), format!("unknown {kind} \"{}\"", id.get_ref()));
+        let text = id.get_ref();
+        if !ids.contains(text) {
+            let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            let mut message = format!("unknown {kind} \"{text}\": expected the id of {article} [[{kind}]]");
+            let nearest = ids
+                .iter()
+                .map(|candidate| (edit_distance(text, candidate), candidate))
+                .filter(|(d, _)| *d <= 2.max(text.len() / 4))
+                .min();
+            if let Some((_, candidate)) = nearest {
+                let _ = write!(message, " (did you mean \"{candidate}\"?)");
+            }
+            self.error(&id.span(), message);
         }
-        id.get_ref().clone()
+        text.clone()
     }
 
-    fn class(&mut self, class: &Spanned<String>, what: &str) -> String {
-        if !self.schema.classes.contains(class.get_ref()) {
-            let known: Vec<&str> = self.schema.classes.iter().map(String::as_str).collect();
+    /// Checks a class name against the classes allowed for it (entity types or source kinds).
+    fn class(&mut self, class: &Spanned<String>, what: &str, allowed: &BTreeSet<String>) -> String {
+        if !allowed.contains(class.get_ref()) {
+            let known: Vec<&str> = allowed.iter().map(String::as_str).collect();
             self.error(
                 &class.span(),
                 format!(
-                    "unknown {what} \"{}\": expected a class of the ontology ({})",
+                    "unknown {what} \"{}\": expected one of {}",
                     class.get_ref(),
                     known.join(", ")
                 ),
@@ -358,10 +392,18 @@ impl Builder<'_, '_> {
     fn dataset(&mut self, ids: &Ids) -> Option<DatasetInfo> {
         let records: &[Record<DatasetRecord>] = &self.facts.dataset;
         let Some(first) = records.first() else {
-            let path = self.facts.inputs.files.first().map_or("data", |f| f.path.as_str());
+            let dir = self
+                .facts
+                .inputs
+                .files
+                .first()
+                .and_then(|f| f.path.rsplit_once('/').map(|(dir, _)| dir.to_owned()))
+                .unwrap_or_else(|| "data".to_owned());
             self.problems.push(Diagnostic::file(
-                path,
-                "no [dataset] table in the curated files: one file must describe the dataset (title, licence, attribution)",
+                &dir,
+                format!(
+                    "no [dataset] table in any curated file: add one (title, created, licence, attribution, sources), as in {dir}/dataset.toml"
+                ),
             ));
             return None;
         };
@@ -390,7 +432,8 @@ impl Builder<'_, '_> {
     fn entity(&mut self, record: &Record<EntityRecord>) -> Entity {
         self.file = record.file;
         let r = &record.value;
-        let class = self.class(&r.class, "entity type");
+        let schema = self.schema;
+        let class = self.class(&r.class, "entity type", &schema.entity_classes);
         if r.label.is_empty() {
             self.error(&record.span, format!("entity \"{}\" has no label", r.id.get_ref()));
         }
@@ -427,7 +470,8 @@ impl Builder<'_, '_> {
     fn source(&mut self, record: &Record<SourceRecord>, ids: &Ids) -> Source {
         self.file = record.file;
         let r = &record.value;
-        let kind = self.class(&r.kind, "source kind");
+        let schema = self.schema;
+        let kind = self.class(&r.kind, "source kind", &schema.source_classes);
         let cited_in = r
             .cited_in
             .iter()

@@ -1,0 +1,218 @@
+//! The command line as a user meets it: reports, exit codes, parameters, base IRIs, pipes.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use crate::util::{binary, powkg, root, tempdir};
+
+#[test]
+fn build_reports_counts_and_hash() {
+    let run = powkg(&root(), &["build"]).expect_code(0);
+    for needle in [
+        "entities",
+        "sources",
+        "claims",
+        "conflicting pairs",
+        "canonical hash (RDFC-1.0, SHA-256)",
+    ] {
+        assert!(run.stdout.contains(needle), "report lacks {needle:?}\n{run}");
+    }
+}
+
+#[test]
+fn json_report_counts_match_the_output() {
+    let dir = tempdir();
+    let out = dir.path().join("g.nq");
+    let run = powkg(
+        dir.path(),
+        &["build", "--out", out.to_str().unwrap(), "--report", "json"],
+    )
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let lines = std::fs::read_to_string(&out).unwrap().lines().count();
+    assert_eq!(report["output"]["statements"], lines);
+    assert_eq!(report["quads"], lines);
+    assert_eq!(report["stored_quads"], lines);
+    let graphs: u64 = report["graphs"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(graphs, lines as u64, "the per-graph counts add up to the total");
+    assert!(
+        report["conflicting_pairs"].as_u64().unwrap() >= 6,
+        "the seeds' disagreements are all kept"
+    );
+}
+
+#[test]
+fn the_base_iri_moves_every_data_iri() {
+    let run = powkg(
+        &root(),
+        &[
+            "export",
+            "--format",
+            "nquads",
+            "--base-iri",
+            "https://pow.example.net/kg",
+        ],
+    )
+    .expect_code(0);
+    assert!(
+        run.stdout.contains("<https://pow.example.net/kg/entity/karlag>"),
+        "{}",
+        &run.stdout[..500]
+    );
+    assert!(!run.stdout.contains("https://example.org/powkg/entity/"));
+}
+
+#[test]
+fn parameters_are_bound_not_pasted() {
+    let all = powkg(&root(), &["query", "figures-by-source", "--format", "csv"]).expect_code(0);
+    let it = powkg(
+        &root(),
+        &[
+            "query",
+            "figures-by-source",
+            "--format",
+            "csv",
+            "--param",
+            "source=it-article",
+        ],
+    )
+    .expect_code(0);
+    assert!(it.stdout.lines().count() > 1, "{it}");
+    assert!(it.stdout.lines().count() < all.stdout.lines().count());
+    assert!(
+        !it.stdout.contains("/source/en-article,"),
+        "only the Italian article's figures\n{it}"
+    );
+    // A value that would break a pasted query is just a value that matches nothing.
+    let evil = powkg(
+        &root(),
+        &["query", "figures-by-source", "--param", "source=x> } UNION { ?s ?p ?o"],
+    );
+    assert_eq!(evil.code, 2, "{evil}");
+    assert!(evil.stderr.contains("parameter source"), "{evil}");
+}
+
+#[test]
+fn result_formats_are_the_w3c_ones() {
+    let json = powkg(&root(), &["query", "wikidata-links", "--format", "json"]).expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v["head"]["vars"].is_array() && v["results"]["bindings"].as_array().unwrap().len() > 5);
+    let xml = powkg(&root(), &["query", "wikidata-links", "--format", "xml"]).expect_code(0);
+    assert!(
+        xml.stdout
+            .contains("<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">")
+    );
+    let tsv = powkg(&root(), &["query", "wikidata-links", "--format", "tsv"]).expect_code(0);
+    assert!(tsv.stdout.starts_with('?'), "TSV heads columns with ?var\n{tsv}");
+    let table = powkg(&root(), &["query", "wikidata-links", "--format", "table"]).expect_code(0);
+    assert!(table.stdout.contains("wd:Q218"), "{table}");
+    let graph = powkg(
+        &root(),
+        &[
+            "query",
+            "describe-entity",
+            "--param",
+            "entity=karlag",
+            "--format",
+            "ntriples",
+        ],
+    )
+    .expect_code(0);
+    assert!(graph.stdout.lines().all(|l| l.ends_with(" .")), "{graph}");
+    let wrong = powkg(&root(), &["query", "wikidata-links", "--format", "turtle"]);
+    assert_eq!(wrong.code, 2, "{wrong}");
+}
+
+#[test]
+fn an_ask_that_answers_false_exits_1() {
+    powkg(&root(), &["query", "ASK { ?s <urn:powkg:nothing> ?o }"]).expect_code(1);
+    powkg(&root(), &["query", "ASK { ?s ?p ?o }"]).expect_code(0);
+}
+
+#[test]
+fn queries_lists_names_titles_and_parameters() {
+    let run = powkg(&root(), &["queries"]).expect_code(0);
+    assert!(run.stdout.contains("conflicting-claims"), "{run}");
+    assert!(run.stdout.contains("--param source=<source>"), "{run}");
+    let json = powkg(&root(), &["queries", "--format", "json"]).expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v.as_array().unwrap().len() >= 12);
+}
+
+#[test]
+fn works_from_any_directory() {
+    let dir = tempdir();
+    powkg(dir.path(), &["query", "conflicting-claims", "--format", "csv"]).expect_code(0);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let mut child = Command::new(binary())
+        .args(["export", "--format", "ntriples"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reading end is dropped here, as `| head -c 16` would.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn bad_input_changes_no_existing_output() {
+    let dir = tempdir();
+    let out = dir.path().join("g.ttl");
+    std::fs::write(&out, "previous build").unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("x.toml"), "[[entity]]\nid = \"a\"\n").unwrap();
+    let run = powkg(dir.path(), &["build", "--data", "data", "--out", "g.ttl"]).expect_code(2);
+    assert!(run.stdout.is_empty(), "{run}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous build");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "no temporary file left behind"
+    );
+}
+
+#[test]
+fn check_queries_find_what_they_look_for() {
+    let dir = tempdir();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for entry in std::fs::read_dir(root().join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        data.join("zz-extra.toml"),
+        "[[entity]]\nid = \"untranslated\"\ntype = \"Camp\"\nlabel = { en = \"Untranslated camp\" }\n",
+    )
+    .unwrap();
+    let run = powkg(
+        dir.path(),
+        &["query", "missing-italian-labels", "--data", "data", "--format", "csv"],
+    )
+    .expect_code(0);
+    let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{run}");
+    assert!(rows[0].contains("/entity/untranslated"), "{run}");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: one binary, a module per topic, driving the real `powkg` binary where the user would.
+
+mod bad_input;
+mod cli;
+mod queries;
+mod roundtrip;
+mod store;
+mod util;
+mod vocab;

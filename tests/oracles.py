@@ -1,0 +1,246 @@
+#!/usr/bin/env python3
+"""Independent oracles for powkg's RDF output, run by CI after the Rust tests.
+
+Usage: python3 tests/oracles.py PATH/TO/powkg
+
+For every output format, `powkg build --out DIR/powkg.EXT --report json` is run (bundled data, temporary
+directory) and the figure it reports (`output.statements`: quads for the formats that keep named graphs, distinct
+triples otherwise) is checked against parsers that share no code with powkg:
+
+  (a) Raptor's `rapper -i FORMAT -c` ("Parsing returned N triples" on standard error); rapper has no JSON-LD
+      parser, so JSON-LD is checked by rdflib only;
+  (b) Python rdflib: a Graph for the triple formats (len), a Dataset for N-Quads, TriG and JSON-LD (quads counted);
+  (c) determinism: two builds write byte-identical files and report the same canonical hash (and every build
+      reports the same hash, whatever the output format);
+  (d) the Turtle export, parsed by rdflib, is isomorphic to the N-Triples export.
+
+Prints one line per check ("ok   turtle rapper 2580" or "FAIL ...") and ends with "N passed, M failed"; exits 1
+if any check failed. A missing rapper or rdflib is a failure, never a skip.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# (powkg format name, file extension, rapper parser name or None, rdflib parser name, keeps named graphs)
+FORMATS = [
+    ("turtle", "ttl", "turtle", "turtle", False),
+    ("ntriples", "nt", "ntriples", "nt", False),
+    ("nquads", "nq", "nquads", "nquads", True),
+    ("trig", "trig", "trig", "trig", True),
+    ("rdfxml", "rdf", "rdfxml", "xml", False),
+    ("jsonld", "jsonld", None, "json-ld", True),
+]
+
+BUILD_TIMEOUT = 900  # seconds; a debug binary on a busy machine is slow
+PARSE_TIMEOUT = 600
+
+try:
+    import rdflib
+    import rdflib.compare
+
+    RDFLIB_ERROR = None
+except ImportError as e:  # reported as a failure of every rdflib check, below
+    rdflib = None
+    RDFLIB_ERROR = f"rdflib is not importable by {sys.executable} ({e}); install it: pip install rdflib"
+
+RAPPER = shutil.which("rapper")
+RAPPER_ERROR = None if RAPPER else "rapper not found on PATH; install it: apt-get install raptor2-utils"
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def ok(self, text):
+        self.passed += 1
+        print(f"ok   {text}", flush=True)
+
+    def fail(self, text):
+        self.failed += 1
+        print(f"FAIL {text}", flush=True)
+
+    def expect(self, condition, ok_text, fail_text):
+        if condition:
+            self.ok(ok_text)
+        else:
+            self.fail(fail_text)
+
+
+def excerpt(text, limit=600):
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def build(powkg, out):
+    """Runs `powkg build --out OUT --report json`; returns (report dict, None) or (None, error text)."""
+    cmd = [powkg, "build", "--out", out, "--report", "json"]
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return None, f"{' '.join(cmd)}: {e}"
+    if run.returncode != 0:
+        return None, f"{' '.join(cmd)} exited {run.returncode}: {excerpt(run.stderr)}"
+    try:
+        report = json.loads(run.stdout)
+        statements = report["output"]["statements"]
+        hash_value = report["canonical_hash"]["value"]
+    except (ValueError, KeyError, TypeError) as e:
+        return None, f"{' '.join(cmd)}: unreadable JSON report ({e}): {excerpt(run.stdout)}"
+    if not isinstance(statements, int) or not isinstance(hash_value, str) or not hash_value:
+        return None, f"{' '.join(cmd)}: report has no integer output.statements or no canonical hash"
+    if not os.path.isfile(out):
+        return None, f"{' '.join(cmd)}: reported success but wrote no {out}"
+    return report, None
+
+
+def rapper_count(parser, path):
+    """The number of statements rapper parses from PATH; raises RuntimeError with rapper's words otherwise."""
+    try:
+        run = subprocess.run(
+            [RAPPER, "-i", parser, "-c", path], capture_output=True, text=True, timeout=PARSE_TIMEOUT
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise RuntimeError(str(e)) from e
+    found = re.search(r"Parsing returned (\d+) triples", run.stderr)
+    if run.returncode != 0 or not found:
+        raise RuntimeError(f"rapper exited {run.returncode}: {excerpt(run.stderr)}")
+    return int(found.group(1))
+
+
+def rdflib_load(parser, path, keeps_graphs):
+    """Parses PATH with rdflib: a Dataset for the formats with named graphs, a Graph otherwise."""
+    if keeps_graphs:
+        data = rdflib.Dataset()
+    else:
+        data = rdflib.Graph()
+    data.parse(path, format=parser)
+    return data
+
+
+def rdflib_count(data, keeps_graphs):
+    if keeps_graphs:
+        # Every (s, p, o, graph) of the dataset, default graph included: the N-Quads/TriG/JSON-LD statement count.
+        return sum(1 for _ in data.quads((None, None, None, None)))
+    return len(data)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    powkg = os.path.abspath(argv[1])
+    if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
+        print(f"FAIL {argv[1]} is not an executable powkg binary", flush=True)
+        print("0 passed, 1 failed")
+        return 1
+
+    checks = Checks()
+    with tempfile.TemporaryDirectory(prefix="powkg-oracles-") as tmp:
+        first, second = os.path.join(tmp, "first"), os.path.join(tmp, "second")
+        os.makedirs(first)
+        os.makedirs(second)
+        files = {}  # format name -> path of the first build's file, for the isomorphism check
+        hashes = {}  # format name -> canonical hash reported by the first build
+        for name, ext, rapper_parser, rdflib_parser, keeps_graphs in FORMATS:
+            path = os.path.join(first, f"powkg.{ext}")
+            report, error = build(powkg, path)
+            checks_here = (1 if rapper_parser else 0) + 2
+            if error:
+                for _ in range(checks_here):
+                    checks.fail(f"{name} build: {error}")
+                continue
+            expected = report["output"]["statements"]
+            files[name] = path
+            hashes[name] = report["canonical_hash"]["value"]
+
+            # (a) rapper
+            if rapper_parser:
+                if RAPPER_ERROR:
+                    checks.fail(f"{name} rapper: {RAPPER_ERROR}")
+                else:
+                    try:
+                        n = rapper_count(rapper_parser, path)
+                        checks.expect(
+                            n == expected, f"{name} rapper {n}", f"{name} rapper {n} != powkg {expected}"
+                        )
+                    except RuntimeError as e:
+                        checks.fail(f"{name} rapper: {e}")
+
+            # (b) rdflib
+            if RDFLIB_ERROR:
+                checks.fail(f"{name} rdflib: {RDFLIB_ERROR}")
+            else:
+                try:
+                    n = rdflib_count(rdflib_load(rdflib_parser, path, keeps_graphs), keeps_graphs)
+                    checks.expect(n == expected, f"{name} rdflib {n}", f"{name} rdflib {n} != powkg {expected}")
+                except Exception as e:  # any parser failure is a failed check
+                    checks.fail(f"{name} rdflib: cannot parse {path}: {type(e).__name__}: {excerpt(str(e))}")
+
+            # (c) a second build: same bytes, same canonical hash
+            again = os.path.join(second, f"powkg.{ext}")
+            report2, error = build(powkg, again)
+            if error:
+                checks.fail(f"{name} deterministic: second {error}")
+                continue
+            with open(path, "rb") as f1, open(again, "rb") as f2:
+                same_bytes = f1.read() == f2.read()
+            h1, h2 = hashes[name], report2["canonical_hash"]["value"]
+            problems = []
+            if not same_bytes:
+                problems.append(f"the two builds wrote different bytes (compare {path} and {again})")
+            if h1 != h2:
+                problems.append(f"canonical hash {h1} then {h2}")
+            if report2["output"]["statements"] != expected:
+                problems.append(f"statements {expected} then {report2['output']['statements']}")
+            first_hash = next(iter(hashes.values()))
+            if h1 != first_hash:
+                problems.append(f"canonical hash {h1} differs from the {next(iter(hashes))} build's {first_hash}")
+            checks.expect(
+                not problems,
+                f"{name} deterministic (2 builds, identical bytes, hash {h1[:16]}…)",
+                f"{name} deterministic: {'; '.join(problems)}",
+            )
+            if problems:
+                # keep the evidence: the temporary directory is removed on exit
+                keep = tempfile.mkdtemp(prefix=f"powkg-oracles-{name}-")
+                shutil.copy(path, os.path.join(keep, f"first.{ext}"))
+                shutil.copy(again, os.path.join(keep, f"second.{ext}"))
+                print(f"     kept both files in {keep}", flush=True)
+
+        # (d) Turtle and N-Triples exports are the same graph
+        if RDFLIB_ERROR:
+            checks.fail(f"turtle~ntriples isomorphic: {RDFLIB_ERROR}")
+        elif "turtle" not in files or "ntriples" not in files:
+            checks.fail("turtle~ntriples isomorphic: a build failed (see above)")
+        else:
+            try:
+                ttl = rdflib_load("turtle", files["turtle"], False)
+                nt = rdflib_load("nt", files["ntriples"], False)
+                same = rdflib.compare.isomorphic(ttl, nt)
+                detail = ""
+                if not same:
+                    _, only_ttl, only_nt = rdflib.compare.graph_diff(
+                        rdflib.compare.to_isomorphic(ttl), rdflib.compare.to_isomorphic(nt)
+                    )
+                    sample = [" ".join(n.n3() for n in t) for t in list(only_ttl)[:1] + list(only_nt)[:1]]
+                    detail = f" ({len(only_ttl)} triples only in Turtle, {len(only_nt)} only in N-Triples: {sample})"
+                checks.expect(
+                    same,
+                    f"turtle~ntriples isomorphic ({len(ttl)} triples)",
+                    f"turtle~ntriples not isomorphic{detail}",
+                )
+            except Exception as e:
+                checks.fail(f"turtle~ntriples isomorphic: {type(e).__name__}: {excerpt(str(e))}")
+
+    print(f"{checks.passed} passed, {checks.failed} failed")
+    return 1 if checks.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

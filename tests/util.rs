@@ -1,0 +1,67 @@
+//! Running the real binary and reporting what ran when an assertion fails.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What one run of `powkg` did.
+pub struct Run {
+    pub command: String,
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, printing the whole run if it differs.
+    #[track_caller]
+    pub fn expect_code(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "unexpected exit code\n{self}");
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ran: {}\nexit: {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// The binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_powkg"))
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `powkg ARGS` in `cwd`.
+pub fn powkg(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::new(binary())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("POWKG_TEST_ABORT_BEFORE_SWAP")
+        .output()
+        .expect("the powkg binary runs");
+    Run {
+        command: format!("(cd {} && powkg {})", cwd.display(), args.join(" ")),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A fresh temporary directory.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Whether expected files should be rewritten from actual output (`POWKG_BLESS=1 cargo test`).
+pub fn blessing() -> bool {
+    std::env::var_os("POWKG_BLESS").is_some()
+}

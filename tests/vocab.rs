@@ -1,0 +1,99 @@
+//! The vocabulary constants agree with the ontology, both ways.
+
+use std::collections::BTreeSet;
+
+use oxigraph::model::{NamedOrBlankNode, Term};
+use powkg::input::{InputSet, bundled};
+use powkg::ontology::Ontology;
+use powkg::vocab::{owl, pk, pkpr, pr, rdf, wikibase};
+
+fn ontology() -> Ontology {
+    Ontology::load(&InputSet::bundled(bundled::ONTOLOGY)).expect("the bundled ontology loads")
+}
+
+/// `pk:` subjects the ontology types; with `include_properties` false, leaving out the `wikibase:Property`s that
+/// claims reach by key.
+fn declared_pk_terms(o: &Ontology, include_properties: bool) -> BTreeSet<String> {
+    let properties: std::collections::HashSet<&NamedOrBlankNode> = o
+        .triples
+        .iter()
+        .filter(|t| t.predicate == rdf::TYPE && t.object == Term::from(wikibase::PROPERTY))
+        .map(|t| &t.subject)
+        .collect();
+    o.triples
+        .iter()
+        .filter(|t| t.predicate == rdf::TYPE && (include_properties || !properties.contains(&t.subject)))
+        .filter_map(|t| match &t.subject {
+            NamedOrBlankNode::NamedNode(n) => n.as_str().strip_prefix(pk::NS).map(str::to_owned),
+            NamedOrBlankNode::BlankNode(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_pk_constant_is_declared_in_the_ontology() {
+    let declared = declared_pk_terms(&ontology(), true);
+    for (local, _) in pk::ALL {
+        assert!(
+            declared.contains(*local),
+            "pk:{local} is a vocab constant but the ontology does not declare it"
+        );
+    }
+}
+
+#[test]
+fn every_declared_pk_class_or_meta_property_has_a_constant_or_is_a_class_the_data_names() {
+    let o = ontology();
+    let constants: BTreeSet<&str> = pk::ALL.iter().map(|(l, _)| *l).collect();
+    for term in declared_pk_terms(&o, false) {
+        let reached = constants.contains(term.as_str())
+            || o.schema.entity_classes.contains(&term)
+            || o.schema.source_classes.contains(&term);
+        assert!(
+            reached,
+            "pk:{term} is declared in the ontology but no vocab constant or data class reaches it"
+        );
+    }
+}
+
+#[test]
+fn reference_predicates_belong_to_declared_properties() {
+    let o = ontology();
+    let declared: BTreeSet<String> = o
+        .schema
+        .properties
+        .values()
+        .map(|p| p.reference.as_str().to_owned())
+        .collect();
+    for term in [pr::STATED_IN, pr::REFERENCE_URL]
+        .iter()
+        .chain(pkpr::ALL.iter().map(|(_, t)| t))
+    {
+        assert!(
+            declared.contains(term.as_str()),
+            "{term} is written by the mapping but no property declares it as its wikibase:reference"
+        );
+    }
+}
+
+#[test]
+fn every_ontology_class_and_property_has_english_and_italian_labels() {
+    let o = ontology();
+    let label = powkg::vocab::rdfs::LABEL;
+    let mut missing = Vec::new();
+    for t in o.triples.iter().filter(|t| {
+        t.predicate == rdf::TYPE && (t.object == Term::from(owl::CLASS) || t.object == Term::from(wikibase::PROPERTY))
+    }) {
+        for lang in ["en", "it"] {
+            let has = o.triples.iter().any(|l| {
+                l.subject == t.subject
+                    && l.predicate == label
+                    && matches!(&l.object, Term::Literal(lit) if lit.language() == Some(lang))
+            });
+            if !has {
+                missing.push(format!("{} lacks a {lang} label", t.subject));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
