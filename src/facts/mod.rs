@@ -54,9 +54,8 @@ impl<'a> Facts<'a> {
             claims: Vec::new(),
         };
         let mut problems = Diagnostics::default();
-        for (index, file) in inputs.files.iter().enumerate() {
+        for index in 0..inputs.files.len() {
             facts.parse_file(index, &mut problems);
-            let _ = file;
         }
         problems.into_result(facts)
     }

@@ -161,28 +161,58 @@ pub struct ValueFields<'a> {
     pub url: Option<&'a Spanned<String>>,
 }
 
-/// A qualifier: `{ property = "P585", time = "1945" }`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QualifierRecord {
-    /// Property key.
-    pub property: Spanned<String>,
-    /// See [`ValueFields`].
-    pub item: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub time: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub quantity: Option<Spanned<Number>>,
-    /// See [`ValueFields`].
-    pub bound: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub text: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub lang: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub string: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub url: Option<Spanned<String>>,
+/// Declares a record that carries the value fields (`item`, `time`, `quantity` with `bound`, `text` with `lang`,
+/// `string`, `url`) next to its own, and its [`ValueFields`] view. Written as a macro because serde's `flatten`
+/// would lose both `deny_unknown_fields` and the spans.
+macro_rules! with_value_fields {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$fmeta:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// An entity id.
+            pub item: Option<Spanned<String>>,
+            /// A date text.
+            pub time: Option<Spanned<String>>,
+            /// A figure.
+            pub quantity: Option<Spanned<Number>>,
+            /// How the text bounded the figure.
+            pub bound: Option<Spanned<String>>,
+            /// A language-tagged text.
+            pub text: Option<Spanned<String>>,
+            /// The language of `text`.
+            pub lang: Option<Spanned<String>>,
+            /// A plain string.
+            pub string: Option<Spanned<String>>,
+            /// A web address.
+            pub url: Option<Spanned<String>>,
+        }
+
+        impl $name {
+            /// The value fields of this record.
+            pub fn value_fields(&self) -> ValueFields<'_> {
+                ValueFields {
+                    item: self.item.as_ref(),
+                    time: self.time.as_ref(),
+                    quantity: self.quantity.as_ref(),
+                    bound: self.bound.as_ref(),
+                    text: self.text.as_ref(),
+                    lang: self.lang.as_ref(),
+                    string: self.string.as_ref(),
+                    url: self.url.as_ref(),
+                }
+            }
+        }
+    };
+}
+
+with_value_fields! {
+    /// A qualifier: `{ property = "P585", time = "1945" }`.
+    pub struct QualifierRecord {
+        /// Property key.
+        pub property: Spanned<String>,
+    }
 }
 
 /// A reference: where the claim was read, and what that article's footnote cites.
@@ -201,65 +231,27 @@ pub struct ReferenceRecord {
     pub quote: Option<Spanned<String>>,
 }
 
-/// `[[claim]]`: one statement of one source about one entity.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClaimRecord {
-    /// Stable slug, unique among claims; the statement IRI is minted from it.
-    pub id: Spanned<String>,
-    /// Entity id.
-    pub subject: Spanned<String>,
-    /// Property key.
-    pub property: Spanned<String>,
-    /// See [`ValueFields`].
-    pub item: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub time: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub quantity: Option<Spanned<Number>>,
-    /// See [`ValueFields`].
-    pub bound: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub text: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub lang: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub string: Option<Spanned<String>>,
-    /// See [`ValueFields`].
-    pub url: Option<Spanned<String>>,
-    /// `normal` (default), `preferred` or `deprecated`.
-    pub rank: Option<Spanned<String>>,
-    /// Qualifiers.
-    #[serde(default)]
-    pub qualifiers: Vec<QualifierRecord>,
-    /// References; at least one.
-    #[serde(default)]
-    pub references: Vec<ReferenceRecord>,
-    /// Ids of claims this one disagrees with.
-    #[serde(default)]
-    pub conflicts_with: Vec<Spanned<String>>,
-    /// Curator's note.
-    pub note: Option<Spanned<String>>,
+with_value_fields! {
+    /// `[[claim]]`: one statement of one source about one entity.
+    pub struct ClaimRecord {
+        /// Stable slug, unique among claims; the statement IRI is minted from it.
+        pub id: Spanned<String>,
+        /// Entity id.
+        pub subject: Spanned<String>,
+        /// Property key.
+        pub property: Spanned<String>,
+        /// `normal` (default), `preferred` or `deprecated`.
+        pub rank: Option<Spanned<String>>,
+        /// Qualifiers.
+        #[serde(default)]
+        pub qualifiers: Vec<QualifierRecord>,
+        /// References; at least one.
+        #[serde(default)]
+        pub references: Vec<ReferenceRecord>,
+        /// Ids of claims this one disagrees with.
+        #[serde(default)]
+        pub conflicts_with: Vec<Spanned<String>>,
+        /// Curator's note.
+        pub note: Option<Spanned<String>>,
+    }
 }
-
-macro_rules! value_fields {
-    ($record:ty) => {
-        impl $record {
-            /// The value fields of this record.
-            pub fn value_fields(&self) -> ValueFields<'_> {
-                ValueFields {
-                    item: self.item.as_ref(),
-                    time: self.time.as_ref(),
-                    quantity: self.quantity.as_ref(),
-                    bound: self.bound.as_ref(),
-                    text: self.text.as_ref(),
-                    lang: self.lang.as_ref(),
-                    string: self.string.as_ref(),
-                    url: self.url.as_ref(),
-                }
-            }
-        }
-    };
-}
-value_fields!(ClaimRecord);
-value_fields!(QualifierRecord);
