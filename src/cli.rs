@@ -58,7 +58,7 @@ pub struct GraphArgs {
 #[derive(Debug, Args)]
 pub struct ReadArgs {
     /// Read this on-disk store (made by `powkg build --store DIR`) instead of building in memory
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["data", "ontology"])]
     pub store: Option<PathBuf>,
     #[command(flatten)]
     pub graph: GraphArgs,

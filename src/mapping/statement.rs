@@ -112,7 +112,8 @@ fn value_node(value: &Value, minter: &Minter, out: &mut Writer) -> Option<NamedN
             Some(node)
         }
         Value::Quantity(Quantity { amount, bound }) => {
-            let node = minter.value(&format!("quantity|{amount}|{bound:?}"));
+            let bound_name = Bound::NAMES.iter().find(|(_, b)| b == bound).map_or("", |(n, _)| n);
+            let node = minter.value(&format!("quantity|{amount}|{bound_name}"));
             out.add(&node, rdf::TYPE, wikibase::QUANTITY_VALUE);
             out.add(&node, wikibase::QUANTITY_AMOUNT, decimal(amount));
             let (lower, upper) = bound.bounds();
@@ -143,7 +144,18 @@ fn value_node(value: &Value, minter: &Minter, out: &mut Writer) -> Option<NamedN
 /// A reference node: the article the claim was read in (`pr:P248`, and its URL as `pr:P854`), the footnote, the
 /// work it cites, the page and the article's own words. Minted from its content, so equal references are shared.
 fn reference_node(reference: &Reference, model: &Model, minter: &Minter, out: &mut Writer) -> NamedNode {
-    let node = minter.reference(&format!("{reference:?}"));
+    // The hashed text names every field explicitly, so that the IRI stays the same across Rust versions.
+    let (quote, quote_lang) = reference
+        .quote
+        .as_ref()
+        .map_or(("", ""), |(q, l)| (q.as_str(), l.as_str()));
+    let node = minter.reference(&format!(
+        "source={}\nfootnote={}\ncites={}\npage={}\nquote@{quote_lang}={quote}",
+        reference.source,
+        reference.footnote.map(|f| f.to_string()).unwrap_or_default(),
+        reference.cites.as_deref().unwrap_or_default(),
+        reference.page.as_deref().unwrap_or_default(),
+    ));
     out.add(&node, rdf::TYPE, wikibase::REFERENCE);
     out.add(&node, pr::STATED_IN, minter.source(&reference.source));
     if let Some(url) = model.source(&reference.source).and_then(|s| s.url.as_ref()) {
