@@ -127,6 +127,36 @@ mod tests {
     use oxigraph::model::{Literal, NamedNode};
 
     #[test]
+    fn graphs_with_blank_nodes_stay_linked() {
+        let a = NamedNode::new_unchecked("http://example.org/a");
+        let p = NamedNode::new_unchecked("http://example.org/p");
+        let b = oxigraph::model::BlankNode::new_unchecked("b1");
+        let triples = vec![
+            Triple::new(a.clone(), p.clone(), b.clone()),
+            Triple::new(b.clone(), p.clone(), Literal::new_simple_literal("x")),
+            Triple::new(b, p, a),
+        ];
+        let mut out = Vec::new();
+        write_pretty(&triples, &[], &mut out).unwrap();
+        let parsed: Vec<_> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+            .for_slice(&out)
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(parsed.len(), 3, "{}", String::from_utf8_lossy(&out));
+        let blank: std::collections::HashSet<_> = parsed
+            .iter()
+            .flat_map(|q| [q.subject.to_string(), q.object.to_string()])
+            .filter(|t| t.starts_with("_:"))
+            .collect();
+        assert_eq!(
+            blank.len(),
+            1,
+            "one blank node, referenced and described\n{}",
+            String::from_utf8_lossy(&out)
+        );
+    }
+
+    #[test]
     fn declares_only_used_prefixes_and_groups_by_subject() {
         let s = NamedNode::new_unchecked("http://example.org/a");
         let label = NamedNode::new_unchecked("http://www.w3.org/2000/01/rdf-schema#label");

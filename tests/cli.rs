@@ -216,3 +216,35 @@ fn check_queries_find_what_they_look_for() {
     assert_eq!(rows.len(), 1, "{run}");
     assert!(rows[0].contains("/entity/untranslated"), "{run}");
 }
+
+#[test]
+fn adding_a_fact_renames_no_other_node() {
+    let dir = tempdir();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    for entry in std::fs::read_dir(root().join("data")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
+    }
+    let subjects = |dir: &std::path::Path| -> std::collections::BTreeSet<String> {
+        let run = powkg(dir, &["export", "--data", "data", "--format", "ntriples"]).expect_code(0);
+        run.stdout
+            .lines()
+            .map(|l| l.split(' ').next().unwrap().to_owned())
+            .collect()
+    };
+    let before = subjects(dir.path());
+    std::fs::write(
+        data.join("aa-first.toml"),
+        "[[claim]]\nid = \"new-fact\"\nsubject = \"karlag\"\nproperty = \"P571\"\ntime = \"1931\"\n\
+         references = [{ source = \"en-article\", quote = \"a test fact\" }]\n",
+    )
+    .unwrap();
+    let after = subjects(dir.path());
+    let lost: Vec<_> = before
+        .iter()
+        .filter(|s| !after.contains(*s) && !s.contains("/graph/"))
+        .collect();
+    assert!(lost.is_empty(), "nodes renamed by adding a fact: {lost:?}");
+    assert!(after.iter().any(|s| s.ends_with("/statement/new-fact>")));
+}
