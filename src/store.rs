@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::{GraphName, NamedNode, Quad};
+use oxigraph::model::Quad;
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
@@ -124,15 +124,9 @@ impl GraphStore {
         Ok(quads)
     }
 
-    /// Number of quads per graph name, sorted by graph name.
-    pub fn graph_sizes(&self) -> Result<Vec<(NamedNode, usize)>, StoreError> {
-        let mut sizes = std::collections::BTreeMap::new();
-        for quad in &self.store {
-            if let GraphName::NamedNode(g) = quad?.graph_name {
-                *sizes.entry(g).or_insert(0) += 1;
-            }
-        }
-        Ok(sizes.into_iter().collect())
+    /// Number of quads.
+    pub fn quad_count(&self) -> Result<usize, StoreError> {
+        Ok(self.store.len()?)
     }
 
     /// Runs a prepared query with the union of all graphs as the default graph.

@@ -1,7 +1,6 @@
 //! `powkg build`: build the graph, report what it holds and its canonical hash, optionally write RDF and an on-disk
 //! store. Nothing is written unless the whole build succeeded.
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -29,7 +28,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         Some(path) => GraphStore::rebuild_on_disk(path, &built.quads)?,
         None => GraphStore::in_memory(&built.quads)?,
     };
-    let stored = store.quads()?.len();
+    let stored = store.quad_count()?;
     let mut written = None;
     if let Some((path, format)) = out {
         let prefixes = minter.prefixes();
@@ -39,19 +38,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     }
 
     let model = &built.model;
-    let conflicts: BTreeSet<(&str, &str)> = model
-        .claims
-        .iter()
-        .flat_map(|c| {
-            c.conflicts_with.iter().map(move |o| {
-                if c.id.as_str() < o.as_str() {
-                    (c.id.as_str(), o.as_str())
-                } else {
-                    (o.as_str(), c.id.as_str())
-                }
-            })
-        })
-        .collect();
+    let conflicts = model.conflicting_pairs();
     let report = match args.report {
         ReportFormat::Json => {
             let graphs: serde_json::Map<String, serde_json::Value> = built

@@ -223,6 +223,19 @@ impl Model {
         }
     }
 
+    /// Every pair of claims that disagree, once, as (smaller id, larger id).
+    pub fn conflicting_pairs(&self) -> BTreeSet<(&str, &str)> {
+        self.claims
+            .iter()
+            .flat_map(|c| {
+                c.conflicts_with.iter().map(move |o| {
+                    let (a, b) = (c.id.as_str(), o.as_str());
+                    if a < b { (a, b) } else { (b, a) }
+                })
+            })
+            .collect()
+    }
+
     /// The source with this id.
     pub fn source(&self, id: &str) -> Option<&Source> {
         self.sources.iter().find(|s| s.id == id)
