@@ -38,6 +38,8 @@ pub enum Command {
     /// Write the whole graph in an RDF format.
     #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
+    /// Reports on the graph: `labels`, the multilingual completeness of labels and descriptions.
+    Report(ReportArgs),
 }
 
 /// Which curated set to build, and under which base IRI.
@@ -166,6 +168,26 @@ pub struct ExportArgs {
     /// Output file (`-` for standard output)
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// What `powkg report` reports on.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportKind {
+    /// Per language: the entities lacking a label or a description, and the share covered
+    Labels,
+}
+
+/// `powkg report`
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The report
+    #[arg(value_enum)]
+    pub kind: ReportKind,
+    /// Report format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
     #[command(flatten)]
     pub read: ReadArgs,
 }

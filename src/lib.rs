@@ -2,8 +2,9 @@
 //! Oxigraph store, runs bundled SPARQL queries and writes deterministic RDF.
 //!
 //! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
-//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) -> [`store`] -> [`query`] / [`export`].
+//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) -> [`store`] -> [`query`] / [`export`] / [`coverage`].
 
+pub mod coverage;
 pub mod diagnostic;
 pub mod error;
 pub mod export;

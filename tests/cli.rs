@@ -215,6 +215,27 @@ fn check_queries_find_what_they_look_for() {
     let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
     assert_eq!(rows.len(), 1, "{run}");
     assert!(rows[0].contains("/entity/untranslated"), "{run}");
+
+    let report = powkg(dir.path(), &["report", "labels", "--data", "data", "--format", "json"]).expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    let entities = v["entities"].as_u64().unwrap();
+    let language = |tag: &str| {
+        v["languages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["language"] == tag)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(language("en")["labelled"].as_u64().unwrap(), entities, "{report}");
+    assert_eq!(language("it")["labelled"].as_u64().unwrap(), entities - 1, "{report}");
+    let missing = language("it")["missing_labels"].clone();
+    assert_eq!(
+        missing,
+        serde_json::json!(["https://example.org/powkg/entity/untranslated"]),
+        "{report}"
+    );
 }
 
 #[test]

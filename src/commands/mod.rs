@@ -4,6 +4,7 @@ mod build;
 mod export;
 mod queries;
 mod query;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::Queries(args) => queries::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 
