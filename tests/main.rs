@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod properties;
 mod queries;
 mod roundtrip;
 mod store;
