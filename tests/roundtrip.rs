@@ -102,3 +102,24 @@ fn turtle_declares_only_prefixes_it_uses_and_groups_subjects() {
     unique.dedup();
     assert_eq!(starts.len(), unique.len(), "a subject appears in two blocks");
 }
+
+#[test]
+fn bundled_turtle_matches_the_golden_file() {
+    let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
+    let mut out = Vec::new();
+    export::write(&bundled_quads(), ExportFormat::Turtle, &minter.prefixes(), &mut out).unwrap();
+    let golden = crate::util::root().join("tests/golden/powkg.ttl");
+    if crate::util::blessing() {
+        fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        fs::write(&golden, &out).unwrap();
+    }
+    let expected = fs::read(&golden).expect("tests/golden/powkg.ttl exists (POWKG_BLESS=1 writes it)");
+    if out != expected {
+        let actual = String::from_utf8_lossy(&out);
+        let expected = String::from_utf8_lossy(&expected);
+        let first = actual.lines().zip(expected.lines()).position(|(a, e)| a != e);
+        panic!(
+            "the bundled Turtle differs from tests/golden/powkg.ttl (first differing line: {first:?}); review the change, then bless"
+        );
+    }
+}
