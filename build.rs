@@ -5,13 +5,16 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::{env, fs};
 
+const SHAPES_FILE: &str = "shapes.ttl";
+
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let mut code = String::new();
-    for (name, dir, ext) in [
-        ("DATA", "data", "toml"),
-        ("ONTOLOGY", "ontology", "ttl"),
-        ("QUERIES", "queries", "rq"),
+    for (name, dir, ext, only) in [
+        ("DATA", "data", "toml", None),
+        ("ONTOLOGY", "ontology", "ttl", Some(false)),
+        ("SHAPES", "ontology", "ttl", Some(true)),
+        ("QUERIES", "queries", "rq", None),
     ] {
         let path = Path::new(&root).join(dir);
         println!("cargo::rerun-if-changed={}", path.display());
@@ -21,6 +24,8 @@ fn main() {
                     .filter_map(Result::ok)
                     .map(|e| e.file_name().to_string_lossy().into_owned())
                     .filter(|n| n.ends_with(&format!(".{ext}")))
+                    // `ontology/shapes.ttl` holds the SHACL shapes, bundled apart from the ontology.
+                    .filter(|n| only.is_none_or(|shapes| (n == SHAPES_FILE) == shapes))
                     .collect()
             })
             .unwrap_or_default();

@@ -10,6 +10,9 @@ pub mod bundled {
     include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
 }
 
+/// The file of an ontology directory that holds the SHACL shapes rather than ontology terms.
+pub const SHAPES_FILE: &str = "shapes.ttl";
+
 /// One text file: the path to print in messages and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
@@ -37,6 +40,15 @@ impl InputSet {
             })
             .collect();
         Self { files }
+    }
+
+    /// Splits off the files named `name` (e.g. the shapes file of an ontology directory).
+    pub fn split_named(mut self, name: &str) -> (Self, Self) {
+        let (named, rest) = self
+            .files
+            .drain(..)
+            .partition(|f| f.path.rsplit('/').next() == Some(name));
+        (Self { files: rest }, Self { files: named })
     }
 
     /// Every `*.{extension}` file directly in `dir`. A missing directory, an unreadable file or a file that is not

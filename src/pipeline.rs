@@ -7,7 +7,7 @@ use oxigraph::model::Quad;
 
 use crate::diagnostic::Diagnostics;
 use crate::facts::Facts;
-use crate::input::{InputSet, bundled};
+use crate::input::{InputSet, SHAPES_FILE, bundled};
 use crate::iri::{GraphKind, Minter};
 use crate::mapping;
 use crate::model::Model;
@@ -23,13 +23,21 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// The SHACL shapes: `shapes.ttl` of the ontology directory, or the bundled shapes.
+    pub fn shapes(&self) -> Result<InputSet, Diagnostics> {
+        match &self.ontology {
+            Some(dir) => Ok(InputSet::from_dir(dir, "ttl")?.split_named(SHAPES_FILE).1),
+            None => Ok(InputSet::bundled(bundled::SHAPES)),
+        }
+    }
+
     fn read(&self) -> Result<(InputSet, InputSet), Diagnostics> {
         let data = match &self.data {
             Some(dir) => InputSet::from_dir(dir, "toml"),
             None => Ok(InputSet::bundled(bundled::DATA)),
         };
         let ontology = match &self.ontology {
-            Some(dir) => InputSet::from_dir(dir, "ttl"),
+            Some(dir) => InputSet::from_dir(dir, "ttl").map(|set| set.split_named(SHAPES_FILE).0),
             None => Ok(InputSet::bundled(bundled::ONTOLOGY)),
         };
         match (data, ontology) {

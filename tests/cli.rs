@@ -269,3 +269,15 @@ fn adding_a_fact_renames_no_other_node() {
     assert!(lost.is_empty(), "nodes renamed by adding a fact: {lost:?}");
     assert!(after.iter().any(|s| s.ends_with("/statement/new-fact>")));
 }
+
+#[test]
+fn the_shapes_file_of_an_ontology_directory_stays_out_of_the_ontology_graph() {
+    let graphs = |args: &[&str]| {
+        let run = powkg(&root(), args).expect_code(0);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()["graphs"].clone()
+    };
+    let bundled = graphs(&["build", "--report", "json"]);
+    let from_dir = graphs(&["build", "--report", "json", "--ontology", "ontology"]);
+    assert!(root().join("ontology/shapes.ttl").exists());
+    assert_eq!(bundled, from_dir, "ontology/shapes.ttl must not be read as ontology");
+}
