@@ -60,7 +60,8 @@ impl ExportFormat {
         matches!(self, Self::NQuads | Self::TriG | Self::JsonLd)
     }
 
-    fn oxigraph(self) -> RdfFormat {
+    /// The Oxigraph format, for writing and for reading back.
+    pub fn oxigraph(self) -> RdfFormat {
         match self {
             Self::Turtle => RdfFormat::Turtle,
             Self::NTriples => RdfFormat::NTriples,

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use crate::util::{binary, powkg, root, tempdir};
+use crate::util::{binary, copy_bundled_data, powkg, root, tempdir};
 
 #[test]
 fn build_reports_counts_and_hash() {
@@ -196,12 +196,7 @@ fn bad_input_changes_no_existing_output() {
 #[test]
 fn check_queries_find_what_they_look_for() {
     let dir = tempdir();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    for entry in std::fs::read_dir(root().join("data")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
-    }
+    let data = copy_bundled_data(dir.path());
     std::fs::write(
         data.join("zz-extra.toml"),
         "[[entity]]\nid = \"untranslated\"\ntype = \"Camp\"\nlabel = { en = \"Untranslated camp\" }\n",
@@ -241,12 +236,7 @@ fn check_queries_find_what_they_look_for() {
 #[test]
 fn adding_a_fact_renames_no_other_node() {
     let dir = tempdir();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    for entry in std::fs::read_dir(root().join("data")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
-    }
+    let data = copy_bundled_data(dir.path());
     let subjects = |dir: &std::path::Path| -> std::collections::BTreeSet<String> {
         let run = powkg(dir, &["export", "--data", "data", "--format", "ntriples"]).expect_code(0);
         run.stdout

@@ -1,7 +1,7 @@
 //! Property tests: IRIs minted from any valid id are valid IRIs, and any valid curated record maps to a graph that
 //! every export format writes and parses back unchanged.
 
-use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::io::RdfParser;
 use oxigraph::model::{GraphName, Quad};
 use powkg::export::{self, ExportFormat};
 use powkg::facts::Facts;
@@ -31,17 +31,7 @@ fn date() -> impl Strategy<Value = String> {
 }
 
 fn parse(bytes: &[u8], format: ExportFormat) -> Vec<Quad> {
-    let rdf = match format {
-        ExportFormat::Turtle => RdfFormat::Turtle,
-        ExportFormat::NTriples => RdfFormat::NTriples,
-        ExportFormat::NQuads => RdfFormat::NQuads,
-        ExportFormat::TriG => RdfFormat::TriG,
-        ExportFormat::RdfXml => RdfFormat::RdfXml,
-        ExportFormat::JsonLd => RdfFormat::JsonLd {
-            profile: oxigraph::io::JsonLdProfileSet::empty(),
-        },
-    };
-    RdfParser::from_format(rdf)
+    RdfParser::from_format(format.oxigraph())
         .for_slice(bytes)
         .collect::<Result<_, _>>()
         .expect("our output parses")

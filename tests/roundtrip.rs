@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::io::RdfParser;
 use oxigraph::model::{GraphName, Quad};
 use powkg::export::{self, ExportFormat};
 use powkg::hash::canonical_hash;
@@ -18,18 +18,8 @@ fn bundled_quads() -> Vec<Quad> {
 }
 
 fn parse(path: &std::path::Path, format: ExportFormat) -> Vec<Quad> {
-    let rdf = match format {
-        ExportFormat::Turtle => RdfFormat::Turtle,
-        ExportFormat::NTriples => RdfFormat::NTriples,
-        ExportFormat::NQuads => RdfFormat::NQuads,
-        ExportFormat::TriG => RdfFormat::TriG,
-        ExportFormat::RdfXml => RdfFormat::RdfXml,
-        ExportFormat::JsonLd => RdfFormat::JsonLd {
-            profile: oxigraph::io::JsonLdProfileSet::empty(),
-        },
-    };
     let bytes = fs::read(path).unwrap();
-    RdfParser::from_format(rdf)
+    RdfParser::from_format(format.oxigraph())
         .for_slice(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .unwrap_or_else(|e| panic!("{} does not parse back: {e}", path.display()))

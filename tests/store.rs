@@ -6,15 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{binary, powkg, root, tempdir};
-
-fn copy_data(to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(root().join("data")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-    }
-}
+use crate::util::{binary, copy_bundled_data, powkg, tempdir};
 
 fn count_entities(dir: &Path) -> String {
     powkg(
@@ -51,8 +43,7 @@ fn a_store_answers_like_the_in_memory_build() {
 #[test]
 fn failed_and_killed_rebuilds_leave_the_previous_store_intact() {
     let dir = tempdir();
-    let data = dir.path().join("data");
-    copy_data(&data);
+    let data = copy_bundled_data(dir.path());
     powkg(dir.path(), &["build", "--data", "data", "--store", "kgstore"]).expect_code(0);
     let before = count_entities(dir.path());
 

@@ -61,6 +61,17 @@ pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")
 }
 
+/// Copies the bundled curated files into `dir/data`, for tests that add to them.
+pub fn copy_bundled_data(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("a data directory");
+    for entry in std::fs::read_dir(root().join("data")).expect("the bundled data directory") {
+        let path = entry.expect("a directory entry").path();
+        std::fs::copy(&path, data.join(path.file_name().expect("a file name"))).expect("a copy");
+    }
+    data
+}
+
 /// Whether expected files should be rewritten from actual output (`POWKG_BLESS=1 cargo test`).
 pub fn blessing() -> bool {
     std::env::var_os("POWKG_BLESS").is_some()
