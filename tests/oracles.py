@@ -5,17 +5,22 @@ Usage: python3 tests/oracles.py PATH/TO/powkg
 
 For every output format, `powkg build --out DIR/powkg.EXT --report json` is run (bundled data, temporary
 directory) and the figure it reports (`output.statements`: quads for the formats that keep named graphs, distinct
-triples otherwise) is checked against parsers that share no code with powkg:
+triples otherwise) is checked against parsers that share no code with powkg, at least two besides powkg for
+every format:
 
   (a) Raptor's `rapper -i FORMAT -c` ("Parsing returned N triples" on standard error); rapper has no JSON-LD
-      parser, so JSON-LD is checked by rdflib only;
+      parser;
   (b) Python rdflib: a Graph for the triple formats (len), a Dataset for N-Quads, TriG and JSON-LD (quads counted);
+  (e) Serd's `serdi -i FORMAT -o ntriples|nquads` for Turtle, N-Triples, N-Quads and TriG (output lines counted);
+  (f) tests/js/count.mjs under node: N3.js for Turtle, N-Triples, N-Quads and TriG (quads parsed), jsonld.js for
+      JSON-LD (`jsonld.toRDF` to N-Quads, offline and in safe mode; lines counted). Its packages are pinned by
+      tests/js/package-lock.json: `npm ci --prefix tests/js --no-audit --no-fund`;
   (c) determinism: two builds write byte-identical files and report the same canonical hash (and every build
       reports the same hash, whatever the output format);
   (d) the Turtle export, parsed by rdflib, is isomorphic to the N-Triples export.
 
 Prints one line per check ("ok   turtle rapper 2580" or "FAIL ...") and ends with "N passed, M failed"; exits 1
-if any check failed. A missing rapper or rdflib is a failure, never a skip.
+if any check failed. A missing rapper, serdi, rdflib, node or npm package is a failure, never a skip.
 """
 
 import json
@@ -26,14 +31,15 @@ import subprocess
 import sys
 import tempfile
 
-# (powkg format name, file extension, rapper parser name or None, rdflib parser name, keeps named graphs)
+# (powkg format name, file extension, rapper parser name or None, rdflib parser name, keeps named graphs,
+#  serdi (input syntax, output syntax) or None, tests/js/count.mjs format name or None)
 FORMATS = [
-    ("turtle", "ttl", "turtle", "turtle", False),
-    ("ntriples", "nt", "ntriples", "nt", False),
-    ("nquads", "nq", "nquads", "nquads", True),
-    ("trig", "trig", "trig", "trig", True),
-    ("rdfxml", "rdf", "rdfxml", "xml", False),
-    ("jsonld", "jsonld", None, "json-ld", True),
+    ("turtle", "ttl", "turtle", "turtle", False, ("turtle", "ntriples"), "turtle"),
+    ("ntriples", "nt", "ntriples", "nt", False, ("ntriples", "ntriples"), "ntriples"),
+    ("nquads", "nq", "nquads", "nquads", True, ("nquads", "nquads"), "nquads"),
+    ("trig", "trig", "trig", "trig", True, ("trig", "nquads"), "trig"),
+    ("rdfxml", "rdf", "rdfxml", "xml", False, None, None),
+    ("jsonld", "jsonld", None, "json-ld", True, None, "jsonld"),
 ]
 
 BUILD_TIMEOUT = 900  # seconds; a debug binary on a busy machine is slow
@@ -50,6 +56,18 @@ except ImportError as e:  # reported as a failure of every rdflib check, below
 
 RAPPER = shutil.which("rapper")
 RAPPER_ERROR = None if RAPPER else "rapper not found on PATH; install it: apt-get install raptor2-utils"
+
+SERDI = shutil.which("serdi")
+SERDI_ERROR = None if SERDI else "serdi not found on PATH; install it: apt-get install serdi"
+
+NODE = shutil.which("node")
+JS_COUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js", "count.mjs")
+if not NODE:
+    NODE_ERROR = "node not found on PATH; install Node.js 18 or later, then: npm ci --prefix tests/js"
+elif not os.path.isfile(JS_COUNT):
+    NODE_ERROR = f"{JS_COUNT} is missing"
+else:
+    NODE_ERROR = None  # a missing npm package is reported by count.mjs itself, as a failed check
 
 
 class Checks:
@@ -113,6 +131,34 @@ def rapper_count(parser, path):
     return int(found.group(1))
 
 
+def serdi_count(syntaxes, path):
+    """The number of statements serdi writes (one a line) for PATH; raises RuntimeError with serdi's words."""
+    syntax_in, syntax_out = syntaxes
+    try:
+        run = subprocess.run(
+            [SERDI, "-i", syntax_in, "-o", syntax_out, path], capture_output=True, text=True, timeout=PARSE_TIMEOUT
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise RuntimeError(str(e)) from e
+    if run.returncode != 0 or run.stderr.strip():
+        raise RuntimeError(f"serdi exited {run.returncode}: {excerpt(run.stderr)}")
+    return sum(1 for line in run.stdout.splitlines() if line.strip())
+
+
+def js_count(js_format, path):
+    """The count printed by `node tests/js/count.mjs FORMAT PATH`; raises RuntimeError with its words otherwise."""
+    try:
+        run = subprocess.run(
+            [NODE, JS_COUNT, js_format, path], capture_output=True, text=True, timeout=PARSE_TIMEOUT
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise RuntimeError(str(e)) from e
+    out = run.stdout.strip()
+    if run.returncode != 0 or not out.isdigit():
+        raise RuntimeError(f"node {os.path.relpath(JS_COUNT)} exited {run.returncode}: {excerpt(run.stderr or out)}")
+    return int(out)
+
+
 def rdflib_load(parser, path, keeps_graphs):
     """Parses PATH with rdflib: a Dataset for the formats with named graphs, a Graph otherwise."""
     if keeps_graphs:
@@ -147,10 +193,10 @@ def main(argv):
         os.makedirs(second)
         files = {}  # format name -> path of the first build's file, for the isomorphism check
         hashes = {}  # format name -> canonical hash reported by the first build
-        for name, ext, rapper_parser, rdflib_parser, keeps_graphs in FORMATS:
+        for name, ext, rapper_parser, rdflib_parser, keeps_graphs, serdi_syntaxes, js_format in FORMATS:
             path = os.path.join(first, f"powkg.{ext}")
             report, error = build(powkg, path)
-            checks_here = (1 if rapper_parser else 0) + 2
+            checks_here = (1 if rapper_parser else 0) + (1 if serdi_syntaxes else 0) + (1 if js_format else 0) + 2
             if error:
                 for _ in range(checks_here):
                     checks.fail(f"{name} build: {error}")
@@ -181,6 +227,33 @@ def main(argv):
                     checks.expect(n == expected, f"{name} rdflib {n}", f"{name} rdflib {n} != powkg {expected}")
                 except Exception as e:  # any parser failure is a failed check
                     checks.fail(f"{name} rdflib: cannot parse {path}: {type(e).__name__}: {excerpt(str(e))}")
+
+            # (e) serdi
+            if serdi_syntaxes:
+                if SERDI_ERROR:
+                    checks.fail(f"{name} serdi: {SERDI_ERROR}")
+                else:
+                    try:
+                        n = serdi_count(serdi_syntaxes, path)
+                        checks.expect(n == expected, f"{name} serdi {n}", f"{name} serdi {n} != powkg {expected}")
+                    except RuntimeError as e:
+                        checks.fail(f"{name} serdi: {e}")
+
+            # (f) N3.js or jsonld.js, under node
+            if js_format:
+                parser_name = "jsonld.js" if js_format == "jsonld" else "N3.js"
+                if NODE_ERROR:
+                    checks.fail(f"{name} {parser_name}: {NODE_ERROR}")
+                else:
+                    try:
+                        n = js_count(js_format, path)
+                        checks.expect(
+                            n == expected,
+                            f"{name} {parser_name} {n}",
+                            f"{name} {parser_name} {n} != powkg {expected}",
+                        )
+                    except RuntimeError as e:
+                        checks.fail(f"{name} {parser_name}: {e}")
 
             # (c) a second build: same bytes, same canonical hash
             again = os.path.join(second, f"powkg.{ext}")
