@@ -9,7 +9,7 @@ use powkg::iri::DEFAULT_BASE_IRI;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  the run worked but found problems (an ASK query answered false)
+  1  the run worked but found problems (an ASK query answered false; SHACL violations)
   2  usage or input error (bad curated data, ontology, query, parameter, base IRI or store); nothing was written
 A closed output pipe (powkg query … | head) is not an error.";
 
@@ -40,6 +40,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Reports on the graph: `labels`, the multilingual completeness of labels and descriptions.
     Report(ReportArgs),
+    /// Validate the graph against SHACL shapes: exit 0 when it conforms, 1 on violations, 2 on errors.
+    #[cfg(feature = "shacl")]
+    #[command(after_help = EXIT_CODES)]
+    Validate(ValidateArgs),
 }
 
 /// Which curated set to build, and under which base IRI.
@@ -122,6 +126,34 @@ pub struct BuildArgs {
     /// Build report format (written to standard error when --out is `-`)
     #[arg(long, value_enum, default_value = "text")]
     pub report: ReportFormat,
+    /// Skip the SHACL validation that otherwise gates every build (noted in the build report)
+    #[cfg(feature = "shacl")]
+    #[arg(long)]
+    pub no_validate: bool,
+    /// SHACL shapes to validate against [default: shapes.ttl of --ontology, else the bundled shapes]
+    #[cfg(feature = "shacl")]
+    #[arg(long, value_name = "FILE")]
+    pub shapes: Option<PathBuf>,
+}
+
+/// `powkg validate`
+#[cfg(feature = "shacl")]
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// SHACL shapes to validate against [default: shapes.ttl of --ontology, else the bundled shapes]
+    #[arg(long, value_name = "FILE")]
+    pub shapes: Option<PathBuf>,
+    /// Also write the standard SHACL validation report, in Turtle, to this file
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Summary format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Validate this RDF file (format from its extension) instead of the curated graph
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["store", "data"])]
+    pub rdf: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// `powkg queries`

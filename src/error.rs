@@ -23,6 +23,10 @@ pub enum Error {
     /// A query failed.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// Validation could not run.
+    #[cfg(feature = "shacl")]
+    #[error(transparent)]
+    Validate(#[from] crate::validate::ValidateError),
     /// No bundled query of that name.
     #[error("no bundled query named \"{name}\" (run `powkg queries` to list them: {available})")]
     UnknownQuery {

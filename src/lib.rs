@@ -20,6 +20,8 @@ pub mod pipeline;
 pub mod query;
 pub mod store;
 pub mod turtle;
+#[cfg(feature = "shacl")]
+pub mod validate;
 pub mod vocab;
 
 pub use error::Error;

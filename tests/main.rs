@@ -7,4 +7,5 @@ mod queries;
 mod roundtrip;
 mod store;
 mod util;
+mod validate;
 mod vocab;

@@ -23,6 +23,9 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         .map(|path| output_format(args.format, path).map(|f| (path, f)))
         .transpose()?;
     let built = pipeline::build(&sources(&args.graph), &minter)?;
+    let Some(validation) = gate(args, &built, &minter)? else {
+        return Ok(Status::Problems);
+    };
     let hash = canonical_hash(&built.quads);
     let store = match &args.store {
         Some(path) => GraphStore::rebuild_on_disk(path, &built.quads)?,
@@ -55,6 +58,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
                 "stored_quads": stored,
                 "graphs": graphs,
                 "canonical_hash": { "algorithm": "RDFC-1.0", "hash": "SHA-256", "value": hash },
+                "validation": validation,
                 "store": args.store.as_ref().map(|p| p.display().to_string()),
                 "output": written.map(|(p, f, n)| json!({ "path": p.display().to_string(), "format": f.name(), "statements": n })),
             });
@@ -75,6 +79,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
             for (kind, n) in &built.graph_sizes {
                 let _ = writeln!(r, "    {:<10} {n:>6}  <{}>", kind.name(), minter.graph(*kind).as_str());
             }
+            let _ = writeln!(r, "  validation {validation}");
             let _ = writeln!(r, "  canonical hash (RDFC-1.0, SHA-256)  {hash}");
             match &args.store {
                 Some(path) => {
@@ -98,4 +103,32 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     };
     result.map_err(output_error(std::path::Path::new("-")))?;
     Ok(Status::Success)
+}
+
+/// The validation gate: `Some(what the report says)` when the build may be written, `None` when the graph does not
+/// conform (the violations are printed on standard error and nothing is written).
+#[cfg(feature = "shacl")]
+fn gate(args: &BuildArgs, built: &pipeline::Built, minter: &powkg::iri::Minter) -> Result<Option<String>, Error> {
+    if args.no_validate {
+        return Ok(Some("skipped (--no-validate)".to_owned()));
+    }
+    let shapes = super::validate::shapes(&sources(&args.graph), args.shapes.as_deref())?;
+    let validation = powkg::validate::validate(&built.quads, &shapes)?;
+    let names: Vec<&str> = shapes.files.iter().map(|f| f.path.as_str()).collect();
+    if validation.conforms() {
+        return Ok(Some(format!("conforms to the SHACL shapes of {}", names.join(", "))));
+    }
+    let origins = super::validate::origins(built, minter);
+    eprint!("{}", super::validate::summary(&validation, &origins, minter));
+    eprintln!(
+        "powkg build: the graph does not conform to the SHACL shapes of {}; nothing was written (--no-validate builds anyway)",
+        names.join(", ")
+    );
+    Ok(None)
+}
+
+#[cfg(not(feature = "shacl"))]
+#[allow(clippy::unnecessary_wraps)]
+fn gate(_: &BuildArgs, _: &pipeline::Built, _: &powkg::iri::Minter) -> Result<Option<String>, Error> {
+    Ok(Some("not available (built without the `shacl` feature)".to_owned()))
 }

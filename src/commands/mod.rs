@@ -5,6 +5,8 @@ mod export;
 mod queries;
 mod query;
 mod report;
+#[cfg(feature = "shacl")]
+mod validate;
 
 use std::path::{Path, PathBuf};
 
@@ -33,6 +35,8 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::Query(args) => query::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Report(args) => report::run(&args),
+        #[cfg(feature = "shacl")]
+        Command::Validate(args) => validate::run(&args),
     }
 }
 

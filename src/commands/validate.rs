@@ -1,0 +1,211 @@
+//! `powkg validate`: SHACL validation with a summary a person can act on (grouped by shape, then by node, each node
+//! with the curated file and line it was written at), a JSON summary for scripts, and the standard SHACL report.
+//! `powkg build` uses the same check as its gate.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use oxigraph::io::RdfParser;
+use oxigraph::model::{NamedOrBlankNode, Quad, Term};
+use powkg::Error;
+use powkg::diagnostic::{Diagnostic, Diagnostics};
+use powkg::export::ExportFormat;
+use powkg::input::{InputSet, read_text};
+use powkg::iri::Minter;
+use powkg::output::write_atomically;
+use powkg::pipeline::{self, Built, Sources};
+use powkg::store::GraphStore;
+use powkg::validate::{self, Validation};
+use serde_json::json;
+
+use super::{Status, minter, output_error, sources};
+use crate::cli::{ReportFormat, ValidateArgs};
+
+pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
+    let minter = minter(&args.read.graph)?;
+    let shapes = shapes(&sources(&args.read.graph), args.shapes.as_deref())?;
+    let (quads, origins) = if let Some(path) = &args.rdf {
+        (read_rdf(path)?, HashMap::new())
+    } else if let Some(path) = &args.read.store {
+        (GraphStore::open(path)?.quads()?, HashMap::new())
+    } else {
+        let built = pipeline::build(&sources(&args.read.graph), &minter)?;
+        let origins = origins(&built, &minter);
+        (built.quads, origins)
+    };
+    let validation = validate::validate(&quads, &shapes)?;
+    if let Some(path) = &args.report {
+        let turtle = validation.report_turtle()?;
+        write_atomically(path, |w| w.write_all(&turtle)).map_err(output_error(path))?;
+    }
+    let text = match args.format {
+        ReportFormat::Json => json_summary(&validation),
+        ReportFormat::Text => summary(&validation, &origins, &minter),
+    };
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(output_error(Path::new("-")))?;
+    Ok(if validation.conforms() {
+        Status::Success
+    } else {
+        Status::Problems
+    })
+}
+
+/// The shapes: a file the user names, or those of the ontology directory, or the bundled ones.
+pub(super) fn shapes(sources: &Sources, file: Option<&Path>) -> Result<InputSet, Error> {
+    let set = match file {
+        Some(path) => InputSet {
+            files: vec![read_text(path).map_err(|d| Error::Input(Diagnostics(vec![d])))?],
+        },
+        None => sources.shapes()?,
+    };
+    if set.files.is_empty() {
+        return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
+            "shapes",
+            "no SHACL shapes: give --shapes FILE or put shapes.ttl in the --ontology directory",
+        )])));
+    }
+    Ok(set)
+}
+
+/// Reads an RDF file for validation, naming the file and position of a syntax error.
+fn read_rdf(path: &Path) -> Result<Vec<Quad>, Error> {
+    let file = read_text(path).map_err(|d| Error::Input(Diagnostics(vec![d])))?;
+    let format = ExportFormat::from_path(path).ok_or_else(|| {
+        Error::Usage(format!(
+            "{}: cannot tell the RDF format from the file name",
+            path.display()
+        ))
+    })?;
+    RdfParser::from_format(format.oxigraph())
+        .for_slice(file.text.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            let offset = e.location().map_or(0, |l| usize::try_from(l.start.offset).unwrap_or(0));
+            Error::Input(Diagnostics(vec![Diagnostic::at(
+                &file.path,
+                &file.text,
+                offset,
+                e.to_string(),
+            )]))
+        })
+}
+
+/// For every node of the build, where its fact was written: entities, statements and sources directly; value,
+/// reference and citation nodes through the statement or source that links to them.
+pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String> {
+    let mut origins = HashMap::new();
+    let at =
+        |o: &powkg::model::Origin, what: &str| format!("{}:{}:{}, {what}", o.path, o.position.line, o.position.column);
+    for e in &built.model.entities {
+        origins.insert(
+            minter.entity(&e.id).into_string(),
+            at(&e.origin, &format!("entity \"{}\"", e.id)),
+        );
+    }
+    for c in &built.model.claims {
+        origins.insert(
+            minter.statement(&c.id).into_string(),
+            at(&c.origin, &format!("claim \"{}\"", c.id)),
+        );
+    }
+    for s in &built.model.sources {
+        origins.insert(
+            minter.source(&s.id).into_string(),
+            at(&s.origin, &format!("source \"{}\"", s.id)),
+        );
+    }
+    for q in &built.quads {
+        if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) = (&q.subject, &q.object)
+            && !origins.contains_key(o.as_str())
+            && let Some(origin) = origins.get(s.as_str()).cloned()
+            && (o.as_str().starts_with(&format!("{}value/", minter.base()))
+                || o.as_str().starts_with(&format!("{}reference/", minter.base())))
+        {
+            origins.insert(o.as_str().to_owned(), origin);
+        }
+    }
+    for s in &built.model.sources {
+        for (citing, footnote) in &s.cited_in {
+            let origin = at(&s.origin, &format!("source \"{}\"", s.id));
+            origins.insert(minter.citation(&s.id, citing, *footnote).into_string(), origin);
+        }
+    }
+    origins
+}
+
+/// Grouped by shape, then by node; each node with where it was written when known.
+pub(super) fn summary(validation: &Validation, origins: &HashMap<String, String>, minter: &Minter) -> String {
+    let prefixes = minter.prefixes();
+    let short = |iri: &str| {
+        prefixes
+            .iter()
+            .chain(std::iter::once(&(
+                "pksh".to_owned(),
+                "https://example.org/powkg/shapes#".to_owned(),
+            )))
+            .filter(|(_, ns)| iri.starts_with(ns.as_str()))
+            .max_by_key(|(_, ns)| ns.len())
+            .map_or_else(|| iri.to_owned(), |(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
+    };
+    let mut s = String::new();
+    if validation.violations.is_empty() {
+        let _ = writeln!(s, "conforms: no SHACL violation");
+        return s;
+    }
+    let mut by_shape: BTreeMap<String, BTreeMap<&str, Vec<&validate::Violation>>> = BTreeMap::new();
+    for v in &validation.violations {
+        let shape = v.shape.as_deref().map_or_else(|| "(unnamed shape)".to_owned(), short);
+        by_shape
+            .entry(shape)
+            .or_default()
+            .entry(v.focus.as_str())
+            .or_default()
+            .push(v);
+    }
+    let _ = writeln!(
+        s,
+        "{} SHACL result{} on {} shape{}",
+        validation.violations.len(),
+        if validation.violations.len() == 1 { "" } else { "s" },
+        by_shape.len(),
+        if by_shape.len() == 1 { "" } else { "s" }
+    );
+    for (shape, nodes) in &by_shape {
+        let _ = writeln!(s, "\n{shape}");
+        for (focus, results) in nodes {
+            match origins.get(*focus) {
+                Some(origin) => {
+                    let _ = writeln!(s, "  {} ({origin})", short(focus));
+                }
+                None => {
+                    let _ = writeln!(s, "  {}", short(focus));
+                }
+            }
+            for v in results {
+                let mut line = format!("    {}:", v.severity.to_lowercase());
+                if let Some(path) = &v.path {
+                    let _ = write!(line, " {}", short(path));
+                }
+                if let Some(message) = &v.message {
+                    let _ = write!(line, " {message}");
+                }
+                if let Some(value) = &v.value {
+                    let _ = write!(line, " (value {})", short(value));
+                }
+                let _ = writeln!(s, "{line}");
+            }
+        }
+    }
+    s
+}
+
+fn json_summary(validation: &Validation) -> String {
+    format!(
+        "{:#}\n",
+        json!({ "conforms": validation.conforms(), "results": validation.violations })
+    )
+}

@@ -1,0 +1,136 @@
+//! SHACL validation of the graph: SHACL Core shapes (`ontology/shapes.ttl` by default) checked by rudof's engine
+//! against the union of the graph's named graphs. Each violation keeps its focus node, shape, path, value and
+//! message, so that the command can say where in the curated files the offending fact was written; the standard
+//! SHACL validation report is available as Turtle.
+
+use std::io::Cursor;
+
+use oxigraph::model::Quad;
+use rudof_rdf::rdf_core::{BuildRDF, RDFFormat};
+use rudof_rdf::rdf_impl::{OxigraphInMemory, ReaderMode};
+use serde::Serialize;
+use shacl::validator::processor::{GraphValidation, ShaclProcessor};
+use shacl::validator::report::ValidationReport;
+use shacl::validator::store::{Graph, ShaclDataManager};
+use shacl::validator::{ShaclConfig, ShaclValidationMode};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::export::{self, ExportFormat};
+use crate::input::InputSet;
+
+/// Why validation could not run (as opposed to finding violations).
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    /// The shapes could not be read or compiled.
+    #[error("{0}")]
+    Shapes(Diagnostics),
+    /// The engine failed.
+    #[error("SHACL validation failed: {0}")]
+    Engine(String),
+}
+
+/// One result of the validation report.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Violation {
+    /// The shape whose constraint failed (`sh:sourceShape`), when named.
+    pub shape: Option<String>,
+    /// The node that failed (`sh:focusNode`).
+    pub focus: String,
+    /// `sh:resultPath`, when the constraint is on a property.
+    pub path: Option<String>,
+    /// `sh:value`, the offending value.
+    pub value: Option<String>,
+    /// `sh:sourceConstraintComponent`.
+    pub component: String,
+    /// `sh:resultSeverity` (Violation, Warning, Info).
+    pub severity: String,
+    /// `sh:resultMessage`.
+    pub message: Option<String>,
+}
+
+/// The outcome of a validation.
+#[derive(Debug)]
+pub struct Validation {
+    /// Every result, sorted by shape, focus node and path.
+    pub violations: Vec<Violation>,
+    report: ValidationReport,
+}
+
+impl Validation {
+    /// True when nothing of severity Violation was found.
+    pub fn conforms(&self) -> bool {
+        self.report.conforms()
+    }
+
+    /// The standard SHACL validation report, as Turtle.
+    pub fn report_turtle(&self) -> Result<Vec<u8>, ValidateError> {
+        let mut graph = OxigraphInMemory::new();
+        self.report
+            .to_rdf(&mut graph)
+            .map_err(|e| ValidateError::Engine(e.to_string()))?;
+        let mut out = Vec::new();
+        BuildRDF::serialize(&graph, &RDFFormat::Turtle, &mut out).map_err(|e| ValidateError::Engine(e.to_string()))?;
+        Ok(out)
+    }
+}
+
+/// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files).
+pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, ValidateError> {
+    let mut shape_text = String::new();
+    for file in &shapes.files {
+        shape_text.push_str(&file.text);
+        shape_text.push('\n');
+    }
+    let schema = ShaclDataManager::load(
+        &mut Cursor::new(shape_text.as_bytes()),
+        "shapes",
+        &RDFFormat::Turtle,
+        None,
+    )
+    .map_err(|e| {
+        let path = shapes.files.first().map_or("shapes", |f| f.path.as_str());
+        ValidateError::Shapes(Diagnostics(vec![Diagnostic::file(
+            path,
+            format!("invalid SHACL shapes: {e}"),
+        )]))
+    })?;
+    let mut data = Vec::new();
+    export::write(quads, ExportFormat::NTriples, &[], &mut data).map_err(|e| ValidateError::Engine(e.to_string()))?;
+    let data = String::from_utf8(data).map_err(|e| ValidateError::Engine(e.to_string()))?;
+    let graph = OxigraphInMemory::from_str(&data, &RDFFormat::NTriples, None, &ReaderMode::default())
+        .map_err(|e| ValidateError::Engine(e.to_string()))?;
+    let report = GraphValidation::new(Graph::from(graph))
+        .validate(&schema, &ShaclValidationMode::Native, &ShaclConfig::new())
+        .map_err(|e| ValidateError::Engine(e.to_string()))?;
+    let mut violations: Vec<Violation> = report
+        .results()
+        .iter()
+        .map(|r| Violation {
+            shape: r.source().map(|s| bare(&s.to_string())),
+            focus: bare(&r.focus_node().to_string()),
+            path: r.path().map(|p| bare(&p.to_string())),
+            value: r.value().map(|v| bare(&v.to_string())),
+            component: bare(&r.constraint_component().to_string()),
+            severity: format!("{:?}", r.severity()),
+            message: message(r.message()),
+        })
+        .collect();
+    violations.sort();
+    violations.dedup();
+    Ok(Validation { violations, report })
+}
+
+/// The English message of a result (or any message when it has no English one).
+fn message(map: &shacl::types::MessageMap) -> Option<String> {
+    let mut messages: Vec<(&Option<_>, &String)> = map.iter().collect();
+    messages.sort_by_key(|(lang, _)| lang.as_ref().map_or(2, |l| usize::from(l.to_string() != "en")));
+    messages.first().map(|(_, m)| (*m).clone())
+}
+
+/// An IRI without its angle brackets, as the rest of powkg prints IRIs in reports.
+fn bare(text: &str) -> String {
+    text.strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(text)
+        .to_owned()
+}
