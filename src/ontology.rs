@@ -122,7 +122,8 @@ impl Ontology {
     }
 }
 
-fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
+/// Parses one Turtle file, naming the file, line and column of a syntax error.
+pub(crate) fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
     let mut triples = Vec::new();
     for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
         match quad {

@@ -17,6 +17,7 @@ use shacl::validator::{ShaclConfig, ShaclValidationMode};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::export::{self, ExportFormat};
 use crate::input::InputSet;
+use crate::ontology::parse_turtle;
 
 /// Why validation could not run (as opposed to finding violations).
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +77,11 @@ impl Validation {
 
 /// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files).
 pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, ValidateError> {
+    // Syntax errors are reported by powkg's own Turtle reader first, with file, line and column.
+    let syntax: Vec<Diagnostic> = shapes.files.iter().filter_map(|f| parse_turtle(f).err()).collect();
+    if !syntax.is_empty() {
+        return Err(ValidateError::Shapes(Diagnostics(syntax)));
+    }
     let mut shape_text = String::new();
     for file in &shapes.files {
         shape_text.push_str(&file.text);
