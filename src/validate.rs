@@ -5,7 +5,9 @@
 
 use std::io::Cursor;
 
-use oxigraph::model::Quad;
+use std::collections::HashMap;
+
+use oxigraph::model::{NamedOrBlankNode, Quad, Term, Triple};
 use rudof_rdf::rdf_core::{BuildRDF, RDFFormat};
 use rudof_rdf::rdf_impl::{OxigraphInMemory, ReaderMode};
 use serde::Serialize;
@@ -45,8 +47,10 @@ pub struct Violation {
     pub component: String,
     /// `sh:resultSeverity` (Violation, Warning, Info).
     pub severity: String,
-    /// `sh:resultMessage`.
+    /// The shape's own English `sh:message` where it has one, else the engine's message.
     pub message: Option<String>,
+    /// The engine's `sh:resultMessage`, which says what exactly failed.
+    pub detail: Option<String>,
 }
 
 /// The outcome of a validation.
@@ -78,10 +82,18 @@ impl Validation {
 /// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files).
 pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, ValidateError> {
     // Syntax errors are reported by powkg's own Turtle reader first, with file, line and column.
-    let syntax: Vec<Diagnostic> = shapes.files.iter().filter_map(|f| parse_turtle(f).err()).collect();
+    let mut shape_triples = Vec::new();
+    let mut syntax = Vec::new();
+    for file in &shapes.files {
+        match parse_turtle(file) {
+            Ok(triples) => shape_triples.extend(triples),
+            Err(d) => syntax.push(d),
+        }
+    }
     if !syntax.is_empty() {
         return Err(ValidateError::Shapes(Diagnostics(syntax)));
     }
+    let shape_messages = shape_messages(&shape_triples);
     let mut shape_text = String::new();
     for file in &shapes.files {
         shape_text.push_str(&file.text);
@@ -118,12 +130,36 @@ pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, Validat
             value: r.value().map(|v| bare(&v.to_string())),
             component: bare(&r.constraint_component().to_string()),
             severity: format!("{:?}", r.severity()),
-            message: message(r.message()),
+            message: r
+                .source()
+                .and_then(|s| shape_messages.get(&bare(&s.to_string())).cloned())
+                .or_else(|| message(r.message())),
+            detail: message(r.message()),
         })
         .collect();
     violations.sort();
     violations.dedup();
     Ok(Validation { violations, report })
+}
+
+/// Each shape's English `sh:message` (or its only one), by shape IRI.
+fn shape_messages(triples: &[Triple]) -> HashMap<String, String> {
+    let mut messages: HashMap<String, (bool, String)> = HashMap::new();
+    for t in triples {
+        if t.predicate.as_str() != "http://www.w3.org/ns/shacl#message" {
+            continue;
+        }
+        if let (NamedOrBlankNode::NamedNode(shape), Term::Literal(text)) = (&t.subject, &t.object) {
+            let english = text.language() == Some("en");
+            let entry = messages
+                .entry(shape.as_str().to_owned())
+                .or_insert((english, text.value().to_owned()));
+            if english && !entry.0 {
+                *entry = (true, text.value().to_owned());
+            }
+        }
+    }
+    messages.into_iter().map(|(shape, (_, text))| (shape, text)).collect()
 }
 
 /// The English message of a result (or any message when it has no English one).

@@ -196,6 +196,9 @@ pub(super) fn summary(validation: &Validation, origins: &HashMap<String, String>
                 if let Some(value) = &v.value {
                     let _ = write!(line, " (value {})", short(value));
                 }
+                if let Some(detail) = v.detail.as_ref().filter(|d| Some(*d) != v.message.as_ref()) {
+                    let _ = write!(line, "\n      engine: {detail}");
+                }
                 let _ = writeln!(s, "{line}");
             }
         }
