@@ -3,9 +3,8 @@
 //! message, so that the command can say where in the curated files the offending fact was written; the standard
 //! SHACL validation report is available as Turtle.
 
-use std::io::Cursor;
-
 use std::collections::HashMap;
+use std::io::Cursor;
 
 use oxigraph::model::{NamedOrBlankNode, Quad, Term, Triple};
 use rudof_rdf::rdf_core::{BuildRDF, RDFFormat};
@@ -29,7 +28,7 @@ pub enum ValidateError {
     Shapes(Diagnostics),
     /// The engine failed.
     #[error("SHACL validation failed: {0}")]
-    Engine(String),
+    Engine(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// One result of the validation report.
@@ -72,9 +71,9 @@ impl Validation {
         let mut graph = OxigraphInMemory::new();
         self.report
             .to_rdf(&mut graph)
-            .map_err(|e| ValidateError::Engine(e.to_string()))?;
+            .map_err(|e| ValidateError::Engine(e.into()))?;
         let mut out = Vec::new();
-        BuildRDF::serialize(&graph, &RDFFormat::Turtle, &mut out).map_err(|e| ValidateError::Engine(e.to_string()))?;
+        BuildRDF::serialize(&graph, &RDFFormat::Turtle, &mut out).map_err(|e| ValidateError::Engine(e.into()))?;
         Ok(out)
     }
 }
@@ -113,13 +112,13 @@ pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, Validat
         )]))
     })?;
     let mut data = Vec::new();
-    export::write(quads, ExportFormat::NTriples, &[], &mut data).map_err(|e| ValidateError::Engine(e.to_string()))?;
-    let data = String::from_utf8(data).map_err(|e| ValidateError::Engine(e.to_string()))?;
+    export::write(quads, ExportFormat::NTriples, &[], &mut data).map_err(|e| ValidateError::Engine(e.into()))?;
+    let data = String::from_utf8(data).map_err(|e| ValidateError::Engine(e.into()))?;
     let graph = OxigraphInMemory::from_str(&data, &RDFFormat::NTriples, None, &ReaderMode::default())
-        .map_err(|e| ValidateError::Engine(e.to_string()))?;
+        .map_err(|e| ValidateError::Engine(e.into()))?;
     let report = GraphValidation::new(Graph::from(graph))
         .validate(&schema, &ShaclValidationMode::Native, &ShaclConfig::new())
-        .map_err(|e| ValidateError::Engine(e.to_string()))?;
+        .map_err(|e| ValidateError::Engine(e.into()))?;
     let mut violations: Vec<Violation> = report
         .results()
         .iter()
