@@ -31,6 +31,9 @@ import subprocess
 import sys
 import tempfile
 
+import oracle_checks
+from oracle_checks import Checks, excerpt
+
 # (powkg format name, file extension, rapper parser name or None, rdflib parser name, keeps named graphs,
 #  serdi (input syntax, output syntax) or None, tests/js/count.mjs format name or None)
 FORMATS = [
@@ -68,31 +71,6 @@ elif not os.path.isfile(JS_COUNT):
     NODE_ERROR = f"{JS_COUNT} is missing"
 else:
     NODE_ERROR = None  # a missing npm package is reported by count.mjs itself, as a failed check
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def ok(self, text):
-        self.passed += 1
-        print(f"ok   {text}", flush=True)
-
-    def fail(self, text):
-        self.failed += 1
-        print(f"FAIL {text}", flush=True)
-
-    def expect(self, condition, ok_text, fail_text):
-        if condition:
-            self.ok(ok_text)
-        else:
-            self.fail(fail_text)
-
-
-def excerpt(text, limit=600):
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def build(powkg, out):

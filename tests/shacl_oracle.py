@@ -32,6 +32,9 @@ import subprocess
 import sys
 import tempfile
 
+import oracle_checks
+from oracle_checks import excerpt
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHAPES = os.path.join(ROOT, "ontology", "shapes.ttl")
 ONTOLOGY = os.path.join(ROOT, "ontology", "powkg.ttl")
@@ -67,35 +70,10 @@ if rdflib is not None:
     WB = rdflib.Namespace("http://wikiba.se/ontology#")
 
 
-class Checks:
+class Checks(oracle_checks.Checks):
     def __init__(self):
-        self.passed = 0
-        self.failed = 0
-        self.skipped = 0
+        super().__init__()
         self.powkg_compared = 0  # verdicts of `powkg validate` compared with pyshacl's
-
-    def ok(self, text):
-        self.passed += 1
-        print(f"ok   {text}", flush=True)
-
-    def fail(self, text):
-        self.failed += 1
-        print(f"FAIL {text}", flush=True)
-
-    def skip(self, text):
-        self.skipped += 1
-        print(f"skip {text}", flush=True)
-
-    def expect(self, condition, ok_text, fail_text):
-        if condition:
-            self.ok(ok_text)
-        else:
-            self.fail(fail_text)
-
-
-def excerpt(text, limit=600):
-    text = text.strip()
-    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def rel(path):
