@@ -121,3 +121,27 @@ fn a_broken_shapes_file_is_an_input_error() {
     assert!(run.stderr.starts_with("bad.ttl:1:"), "{run}");
     assert!(run.stderr.contains("Turtle syntax error"), "{run}");
 }
+
+#[cfg(feature = "rocksdb")]
+#[test]
+fn an_on_disk_store_validates_with_given_shapes_and_report() {
+    let dir = tempdir();
+    powkg(dir.path(), &["build", "--store", "kgstore"]).expect_code(0);
+    let shapes = root().join("ontology/shapes.ttl");
+    let run = powkg(
+        dir.path(),
+        &[
+            "validate",
+            "--store",
+            "kgstore",
+            "--shapes",
+            shapes.to_str().unwrap(),
+            "--report",
+            "report.ttl",
+        ],
+    )
+    .expect_code(0);
+    assert!(run.stdout.contains("conforms"), "{run}");
+    let report = fs::read_to_string(dir.path().join("report.ttl")).unwrap();
+    assert!(report.contains("sh:conforms true"), "{report}");
+}
