@@ -19,7 +19,12 @@ pub fn canonical_hash(quads: &[Quad]) -> String {
     for line in &lines {
         hasher.update(line.as_bytes());
     }
-    hasher.finalize().iter().fold(String::with_capacity(64), |mut s, b| {
+    hex(&hasher.finalize())
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
         let _ = write!(s, "{b:02x}");
         s
     })

@@ -141,12 +141,7 @@ impl Minter {
 
 /// First 128 bits of SHA-256, hex: stable across builds, and collisions are out of reach for any register size.
 fn content_hash(content: &str) -> String {
-    let digest = Sha256::digest(content.as_bytes());
-    digest[..16].iter().fold(String::with_capacity(32), |mut s, b| {
-        use fmt::Write as _;
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    crate::hash::hex(&Sha256::digest(content.as_bytes())[..16])
 }
 
 #[cfg(test)]

@@ -107,14 +107,7 @@ impl Ontology {
     /// Parses every Turtle file of the set; reports syntax errors with their positions and incomplete property
     /// declarations.
     pub fn load(inputs: &InputSet) -> Result<Self, Diagnostics> {
-        let mut triples = Vec::new();
-        let mut problems = Diagnostics::default();
-        for file in &inputs.files {
-            match parse_turtle(file) {
-                Ok(t) => triples.extend(t),
-                Err(d) => problems.push(d),
-            }
-        }
+        let (mut triples, mut problems) = parse_turtle_files(inputs);
         let schema = Schema::from_triples(&triples, &inputs.files[0].path, &mut problems);
         triples.sort_by_cached_key(ToString::to_string);
         triples.dedup();
@@ -122,8 +115,21 @@ impl Ontology {
     }
 }
 
+/// Parses every Turtle file of a set: the triples of those that parse, and the syntax errors of the others.
+pub(crate) fn parse_turtle_files(inputs: &InputSet) -> (Vec<Triple>, Diagnostics) {
+    let mut triples = Vec::new();
+    let mut problems = Diagnostics::default();
+    for file in &inputs.files {
+        match parse_turtle(file) {
+            Ok(t) => triples.extend(t),
+            Err(d) => problems.push(d),
+        }
+    }
+    (triples, problems)
+}
+
 /// Parses one Turtle file, naming the file, line and column of a syntax error.
-pub(crate) fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
+fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
     let mut triples = Vec::new();
     for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
         match quad {

@@ -18,7 +18,7 @@ use shacl::validator::{ShaclConfig, ShaclValidationMode};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::export::{self, ExportFormat};
 use crate::input::InputSet;
-use crate::ontology::parse_turtle;
+use crate::ontology::parse_turtle_files;
 
 /// Why validation could not run (as opposed to finding violations).
 #[derive(Debug, thiserror::Error)]
@@ -81,16 +81,9 @@ impl Validation {
 /// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files).
 pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, ValidateError> {
     // Syntax errors are reported by powkg's own Turtle reader first, with file, line and column.
-    let mut shape_triples = Vec::new();
-    let mut syntax = Vec::new();
-    for file in &shapes.files {
-        match parse_turtle(file) {
-            Ok(triples) => shape_triples.extend(triples),
-            Err(d) => syntax.push(d),
-        }
-    }
+    let (shape_triples, syntax) = parse_turtle_files(shapes);
     if !syntax.is_empty() {
-        return Err(ValidateError::Shapes(Diagnostics(syntax)));
+        return Err(ValidateError::Shapes(syntax));
     }
     let shape_messages = shape_messages(&shape_triples);
     let mut shape_text = String::new();

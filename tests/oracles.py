@@ -73,6 +73,19 @@ else:
     NODE_ERROR = None  # a missing npm package is reported by count.mjs itself, as a failed check
 
 
+def count_check(checks, name, parser, missing, expected, count):
+    """One outside parser's statement count against powkg's: a failure when the tool is missing or fails."""
+    if missing:
+        checks.fail(f"{name} {parser}: {missing}")
+        return
+    try:
+        n = count()
+    except RuntimeError as e:
+        checks.fail(f"{name} {parser}: {e}")
+        return
+    checks.expect(n == expected, f"{name} {parser} {n}", f"{name} {parser} {n} != powkg {expected}")
+
+
 def build(powkg, out):
     """Runs `powkg build --out OUT --report json`; returns (report dict, None) or (None, error text)."""
     cmd = [powkg, "build", "--out", out, "--report", "json"]
@@ -185,16 +198,7 @@ def main(argv):
 
             # (a) rapper
             if rapper_parser:
-                if RAPPER_ERROR:
-                    checks.fail(f"{name} rapper: {RAPPER_ERROR}")
-                else:
-                    try:
-                        n = rapper_count(rapper_parser, path)
-                        checks.expect(
-                            n == expected, f"{name} rapper {n}", f"{name} rapper {n} != powkg {expected}"
-                        )
-                    except RuntimeError as e:
-                        checks.fail(f"{name} rapper: {e}")
+                count_check(checks, name, "rapper", RAPPER_ERROR, expected, lambda: rapper_count(rapper_parser, path))
 
             # (b) rdflib
             if RDFLIB_ERROR:
@@ -208,30 +212,12 @@ def main(argv):
 
             # (e) serdi
             if serdi_syntaxes:
-                if SERDI_ERROR:
-                    checks.fail(f"{name} serdi: {SERDI_ERROR}")
-                else:
-                    try:
-                        n = serdi_count(serdi_syntaxes, path)
-                        checks.expect(n == expected, f"{name} serdi {n}", f"{name} serdi {n} != powkg {expected}")
-                    except RuntimeError as e:
-                        checks.fail(f"{name} serdi: {e}")
+                count_check(checks, name, "serdi", SERDI_ERROR, expected, lambda: serdi_count(serdi_syntaxes, path))
 
             # (f) N3.js or jsonld.js, under node
             if js_format:
                 parser_name = "jsonld.js" if js_format == "jsonld" else "N3.js"
-                if NODE_ERROR:
-                    checks.fail(f"{name} {parser_name}: {NODE_ERROR}")
-                else:
-                    try:
-                        n = js_count(js_format, path)
-                        checks.expect(
-                            n == expected,
-                            f"{name} {parser_name} {n}",
-                            f"{name} {parser_name} {n} != powkg {expected}",
-                        )
-                    except RuntimeError as e:
-                        checks.fail(f"{name} {parser_name}: {e}")
+                count_check(checks, name, parser_name, NODE_ERROR, expected, lambda: js_count(js_format, path))
 
             # (c) a second build: same bytes, same canonical hash
             again = os.path.join(second, f"powkg.{ext}")

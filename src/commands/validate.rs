@@ -118,12 +118,13 @@ pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String>
             at(&s.origin, &format!("source \"{}\"", s.id)),
         );
     }
+    let value_ns = format!("{}value/", minter.base());
+    let reference_ns = format!("{}reference/", minter.base());
     for q in &built.quads {
         if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) = (&q.subject, &q.object)
             && !origins.contains_key(o.as_str())
             && let Some(origin) = origins.get(s.as_str()).cloned()
-            && (o.as_str().starts_with(&format!("{}value/", minter.base()))
-                || o.as_str().starts_with(&format!("{}reference/", minter.base())))
+            && (o.as_str().starts_with(&value_ns) || o.as_str().starts_with(&reference_ns))
         {
             origins.insert(o.as_str().to_owned(), origin);
         }
