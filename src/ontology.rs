@@ -108,7 +108,8 @@ impl Ontology {
     /// declarations.
     pub fn load(inputs: &InputSet) -> Result<Self, Diagnostics> {
         let (mut triples, mut problems) = parse_turtle_files(inputs);
-        let schema = Schema::from_triples(&triples, &inputs.files[0].path, &mut problems);
+        let path = inputs.files.first().map_or("ontology", |f| f.path.as_str());
+        let schema = Schema::from_triples(&triples, path, &mut problems);
         triples.sort_by_cached_key(ToString::to_string);
         triples.dedup();
         problems.into_result(Self { triples, schema })

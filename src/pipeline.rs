@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use oxigraph::model::Quad;
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::facts::Facts;
 use crate::input::{InputSet, SHAPES_FILE, bundled};
 use crate::iri::{GraphKind, Minter};
@@ -37,7 +37,16 @@ impl Sources {
             None => Ok(InputSet::bundled(bundled::DATA)),
         };
         let ontology = match &self.ontology {
-            Some(dir) => InputSet::from_dir(dir, "ttl").map(|set| set.split_named(SHAPES_FILE).0),
+            Some(dir) => InputSet::from_dir(dir, "ttl").and_then(|set| {
+                let (ontology, _shapes) = set.split_named(SHAPES_FILE);
+                if ontology.files.is_empty() {
+                    return Err(Diagnostics(vec![Diagnostic::file(
+                        &dir.display().to_string(),
+                        format!("no ontology file: every *.ttl here is {SHAPES_FILE}, which holds SHACL shapes"),
+                    )]));
+                }
+                Ok(ontology)
+            }),
             None => Ok(InputSet::bundled(bundled::ONTOLOGY)),
         };
         match (data, ontology) {
