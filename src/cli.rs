@@ -1,6 +1,8 @@
 //! The command line as clap parses it. Nothing here runs anything: `commands` turns these into library calls.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use powkg::export::ExportFormat;
@@ -40,6 +42,10 @@ pub enum Command {
     Export(ExportArgs),
     /// Reports on the graph: `labels`, the multilingual completeness of labels and descriptions.
     Report(ReportArgs),
+    /// Serve the graph read-only: a SPARQL 1.1 endpoint, linked-data pages for every IRI, a query page, the
+    /// dataset description and a dump. Stops on Ctrl-C or SIGTERM.
+    #[command(after_help = EXIT_CODES)]
+    Serve(ServeArgs),
     /// Validate the graph against SHACL shapes: exit 0 when it conforms, 1 on violations, 2 on errors.
     #[cfg(feature = "shacl")]
     #[command(after_help = EXIT_CODES)]
@@ -202,6 +208,40 @@ pub struct ExportArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// `powkg serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (repeatable). Loopback unless told otherwise; port 0 picks a free port
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7878")]
+    pub bind: Vec<SocketAddr>,
+    /// Seconds a query may run before it is cancelled and answered with 503
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
+    pub query_timeout: Duration,
+    /// Largest request body accepted, in bytes (413 beyond)
+    #[arg(long, value_name = "BYTES", default_value = "1048576")]
+    pub max_request_bytes: u64,
+    /// Largest query result sent, in bytes (500 beyond: the query should use LIMIT)
+    #[arg(long, value_name = "BYTES", default_value = "16777216")]
+    pub max_result_bytes: usize,
+    /// Most connections served at once
+    #[arg(long, value_name = "N", default_value = "128", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_connections: u16,
+    /// Access-Control-Allow-Origin sent to browser clients; `none` sends no CORS headers
+    #[arg(long, value_name = "ORIGIN", default_value = "*")]
+    pub cors_origin: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(Duration::from_secs_f64(s)),
+        _ => Err(format!(
+            "expected a number of seconds between 0 and 86400, got \"{text}\""
+        )),
+    }
 }
 
 /// What `powkg report` reports on.

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::Quad;
+use oxigraph::model::{NamedNodeRef, Quad};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
@@ -133,6 +133,42 @@ impl GraphStore {
     pub fn execute(&self, mut query: PreparedSparqlQuery) -> Result<QueryResults<'static>, QueryEvaluationError> {
         query.dataset_mut().set_default_graph_as_union();
         query.on_store(&self.store).execute()
+    }
+
+    /// Runs a prepared query on the dataset it names (`FROM`, or one set by the caller), the union of all graphs as
+    /// the default graph when it names none.
+    pub fn execute_on_dataset(
+        &self,
+        mut query: PreparedSparqlQuery,
+    ) -> Result<QueryResults<'static>, QueryEvaluationError> {
+        if query.dataset().is_default_dataset() {
+            query.dataset_mut().set_default_graph_as_union();
+        }
+        query.on_store(&self.store).execute()
+    }
+
+    /// The quads, in any graph, whose subject is `subject`.
+    pub fn about(&self, subject: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(Some(subject.into()), None, None, None)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The quads of named graph `graph`.
+    pub fn in_graph(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(None, None, None, Some(graph.into()))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The quads, in any graph, whose object is `object`.
+    pub fn pointing_at(&self, object: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(None, None, Some(object.into()), None)
+            .collect::<Result<_, _>>()?)
     }
 }
 

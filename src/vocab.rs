@@ -33,7 +33,9 @@ namespace!(
 );
 namespace!(
     /// SKOS.
-    skos, "http://www.w3.org/2004/02/skos/core#", [ALT_LABEL = "altLabel", EDITORIAL_NOTE = "editorialNote"]
+    skos, "http://www.w3.org/2004/02/skos/core#", [
+        ALT_LABEL = "altLabel", EDITORIAL_NOTE = "editorialNote", PREF_LABEL = "prefLabel",
+    ]
 );
 namespace!(
     /// XML Schema datatypes.
@@ -66,6 +68,7 @@ namespace!(
     void, "http://rdfs.org/ns/void#", [
         DATASET = "Dataset", TRIPLES = "triples", ENTITIES = "entities", SUBSET = "subset",
         DISTINCT_SUBJECTS = "distinctSubjects", PROPERTIES = "properties", CLASSES = "classes",
+        SPARQL_ENDPOINT = "sparqlEndpoint", DATA_DUMP = "dataDump", URI_SPACE = "uriSpace",
     ]
 );
 namespace!(

@@ -5,6 +5,7 @@ mod cli;
 mod properties;
 mod queries;
 mod roundtrip;
+mod serve;
 mod store;
 mod util;
 mod validate;

@@ -5,6 +5,7 @@ mod export;
 mod queries;
 mod query;
 mod report;
+mod serve;
 #[cfg(feature = "shacl")]
 mod validate;
 
@@ -35,6 +36,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::Query(args) => query::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Serve(args) => serve::run(&args),
         #[cfg(feature = "shacl")]
         Command::Validate(args) => validate::run(&args),
     }

@@ -65,6 +65,8 @@ pub struct QueryDef {
     pub params: Vec<ParamDef>,
     /// The parsed query, ready to bind and run.
     pub query: PreparedSparqlQuery,
+    /// The file's text, header included.
+    pub text: String,
 }
 
 impl std::fmt::Debug for QueryDef {
@@ -140,6 +142,7 @@ impl QueryDef {
                 description,
                 params,
                 query,
+                text: text.to_owned(),
             }),
             None => Err(problems.into_result(()).unwrap_err()),
         }
@@ -154,7 +157,7 @@ impl QueryDef {
 /// Turns the SPARQL parser's `error at L:C: expected …` into a located diagnostic that says what was found there
 /// and, in words a user knows, what was expected. The parser reports the furthest point it reached, which after
 /// trailing blank lines is past the last token; such positions are moved back to the query's last character.
-fn syntax_diagnostic(path: &str, text: &str, message: &str) -> Diagnostic {
+pub fn syntax_diagnostic(path: &str, text: &str, message: &str) -> Diagnostic {
     let located = message.strip_prefix("error at ").and_then(|rest| {
         let (position, detail) = rest.split_once(": ")?;
         let (line, column) = position.split_once(':')?;

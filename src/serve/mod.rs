@@ -1,0 +1,467 @@
+//! `powkg serve`: a read-only SPARQL 1.1 Protocol endpoint and linked-data pages over a loaded store.
+//!
+//! [`Service::handle`] turns one request into one response and touches no socket, so routing, negotiation, errors
+//! and limits are tested in process; [`run`] puts it behind oxhttp's thread-per-connection server and waits for
+//! SIGINT or SIGTERM. Routes:
+//!
+//! | path | what |
+//! |---|---|
+//! | `/` | landing page: the dataset, its licence, counts, entities by class, sources |
+//! | `/sparql` | the endpoint (GET, POST form, POST `application/sparql-query`); without a query, the service description |
+//! | `/describe?iri=…` | the page of an ontology class or property (IRIs outside the base) |
+//! | `/query` | the query page: a form, the bundled queries as examples, results as a table (no JavaScript needed) |
+//! | `/void`, `/.well-known/void` | the VoID/DCAT dataset description |
+//! | `/dump` | the whole graph: Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD by `Accept` |
+//! | `{base path}…` | every IRI minted under the base: 303 to its document, `….html`, `.ttl`, `.nt`, `.jsonld`, `.rdf` |
+//!
+//! The store is read-only: nothing here writes to it, and SPARQL updates are refused with 403.
+
+mod negotiate;
+mod pages;
+mod resource;
+mod site;
+mod sparql;
+
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oxhttp::model::header::{self, HeaderValue};
+use oxhttp::model::{Body, Method, Request, Response, StatusCode};
+
+use crate::error::Error;
+use crate::export::{self, ExportFormat};
+use crate::iri::Minter;
+use crate::query::QueryDef;
+use crate::store::GraphStore;
+
+pub use site::Site;
+
+/// Resource limits of the server.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// A query running longer is cancelled and answered with 503.
+    pub query_timeout: Duration,
+    /// Largest request body accepted (413 beyond).
+    pub max_request_bytes: u64,
+    /// Largest serialized result sent (500 beyond: the query should use LIMIT).
+    pub max_result_bytes: usize,
+    /// Most rows the query page shows (the endpoint itself is bounded by `max_result_bytes` only).
+    pub max_page_rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            query_timeout: Duration::from_secs(5),
+            max_request_bytes: 1024 * 1024,
+            max_result_bytes: 16 * 1024 * 1024,
+            max_page_rows: 1000,
+        }
+    }
+}
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Resource limits.
+    pub limits: Limits,
+    /// `Access-Control-Allow-Origin` for browser clients on other origins; `None` sends no CORS headers.
+    pub cors_origin: Option<String>,
+}
+
+impl Default for Config {
+    /// Default limits; CORS open to every origin (the data is public and the server read-only).
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            cors_origin: Some("*".to_owned()),
+        }
+    }
+}
+
+/// Everything a request may need, shared by all connection threads.
+pub struct Service {
+    store: GraphStore,
+    minter: Minter,
+    /// The path part of the base IRI (`/powkg/`): requests under it are IRIs of the graph.
+    base_path: String,
+    /// Scheme and authority of the base IRI (`https://example.org`).
+    base_origin: String,
+    queries: Vec<QueryDef>,
+    site: Site,
+    config: Config,
+    dumps: Mutex<HashMap<&'static str, Arc<Vec<u8>>>>,
+}
+
+/// A finished response: status, headers and a body held in memory (so every error gets its proper status).
+pub(crate) struct Reply {
+    status: StatusCode,
+    headers: Vec<(header::HeaderName, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: StatusCode, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: vec![(header::CONTENT_TYPE, content_type.to_owned())],
+            body: body.into(),
+        }
+    }
+
+    /// A plain-text answer, for errors of the machine-facing routes.
+    pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        message.push('\n');
+        Self::new(status, "text/plain; charset=utf-8", message)
+    }
+
+    fn html(status: StatusCode, page: maud::Markup) -> Self {
+        Self::new(status, "text/html; charset=utf-8", page.into_string())
+    }
+
+    fn redirect(status: StatusCode, location: &str) -> Self {
+        let mut reply = Self::text(status, format!("see {location}"));
+        reply.headers.push((header::LOCATION, location.to_owned()));
+        reply
+    }
+
+    fn with(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+}
+
+/// 406 with what the route offers.
+fn not_acceptable(offers: &[&str]) -> Reply {
+    Reply::text(
+        StatusCode::NOT_ACCEPTABLE,
+        format!(
+            "none of the media types in Accept is offered here; offered: {}",
+            offers.join(", ")
+        ),
+    )
+}
+
+/// 405 with the methods the route allows.
+fn method_not_allowed(allow: &str) -> Reply {
+    Reply::text(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("this resource is read-only; allowed methods: {allow}"),
+    )
+    .with(header::ALLOW, allow)
+}
+
+/// RDF formats offered for graph answers, most preferred first, with their media types and file extensions.
+pub(crate) const RDF_OFFERS: [(&str, ExportFormat); 8] = [
+    ("text/turtle", ExportFormat::Turtle),
+    ("application/n-triples", ExportFormat::NTriples),
+    ("application/ld+json", ExportFormat::JsonLd),
+    ("application/rdf+xml", ExportFormat::RdfXml),
+    ("application/n-quads", ExportFormat::NQuads),
+    ("application/trig", ExportFormat::TriG),
+    ("application/x-turtle", ExportFormat::Turtle),
+    ("text/plain", ExportFormat::NTriples),
+];
+
+/// The media type served for an RDF format.
+pub(crate) fn rdf_media_type(format: ExportFormat) -> &'static str {
+    match format {
+        ExportFormat::Turtle => "text/turtle; charset=utf-8",
+        ExportFormat::NTriples => "application/n-triples",
+        ExportFormat::NQuads => "application/n-quads",
+        ExportFormat::TriG => "application/trig; charset=utf-8",
+        ExportFormat::RdfXml => "application/rdf+xml",
+        ExportFormat::JsonLd => "application/ld+json",
+    }
+}
+
+/// A request reduced to what the handlers read: method, path, decoded query parameters, headers of interest and
+/// the body (read only by the routes that take one, within the size limit).
+pub(crate) struct Incoming<'a> {
+    method: Method,
+    path: String,
+    params: Vec<(String, String)>,
+    request: &'a mut Request<Body>,
+}
+
+impl Incoming<'_> {
+    fn header(&self, name: header::HeaderName) -> Option<&str> {
+        self.request.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    fn accept(&self) -> Option<&str> {
+        self.header(header::ACCEPT)
+    }
+
+    /// The value of parameter `name` (the first, if repeated).
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The languages the client asked for (`lang` parameter, then `Accept-Language`).
+    fn languages(&self) -> Vec<String> {
+        negotiate::languages(self.param("lang"), self.header(header::ACCEPT_LANGUAGE))
+    }
+
+    /// The body, refused past `limit` bytes.
+    fn body(&mut self, limit: u64) -> Result<Vec<u8>, Reply> {
+        let too_large = || {
+            Reply::text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request bodies are limited to {limit} bytes"),
+            )
+        };
+        if self.request.body().len().is_some_and(|n| n > limit) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        self.request
+            .body_mut()
+            .take(limit + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| Reply::text(StatusCode::BAD_REQUEST, format!("cannot read the request body: {e}")))?;
+        if body.len() as u64 > limit {
+            return Err(too_large());
+        }
+        Ok(body)
+    }
+
+    /// The origin this request reached (`http://127.0.0.1:7878`), for absolute links in descriptions.
+    fn origin(&self) -> Option<String> {
+        let host = self.header(header::HOST)?;
+        let valid = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+        valid.then(|| format!("http://{host}"))
+    }
+}
+
+impl Service {
+    /// A service over `store`, whose IRIs were minted by `minter`; `queries` are offered as examples.
+    pub fn new(store: GraphStore, minter: Minter, queries: Vec<QueryDef>, config: Config) -> Result<Self, Error> {
+        let base = minter.base().to_owned();
+        let (base_origin, base_path) = split_base(&base);
+        let site = Site::load(&store, &minter)?;
+        Ok(Self {
+            store,
+            minter,
+            base_path,
+            base_origin,
+            queries,
+            site,
+            config,
+            dumps: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The path under which the graph's IRIs are served (`/powkg/`).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// Answers one request.
+    pub fn handle(&self, request: &mut Request<Body>) -> Response<Body> {
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let params = request
+            .uri()
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
+        let mut incoming = Incoming {
+            method: method.clone(),
+            path,
+            params,
+            request,
+        };
+        let reply = if method == Method::OPTIONS {
+            Reply::new(StatusCode::NO_CONTENT, "text/plain", Vec::new()).with(header::ALLOW, "GET, HEAD, POST, OPTIONS")
+        } else {
+            self.route(&mut incoming)
+        };
+        self.finish(reply, method == Method::HEAD)
+    }
+
+    fn route(&self, r: &mut Incoming<'_>) -> Reply {
+        let read_only = r.method == Method::GET || r.method == Method::HEAD;
+        match r.path.as_str() {
+            "/sparql" => return sparql::endpoint(self, r),
+            _ if !read_only => return method_not_allowed("GET, HEAD, OPTIONS"),
+            "/" => return pages::landing(self, r),
+            "/query" => return pages::query_page(self, r),
+            "/describe" => return pages::describe_page(self, r),
+            "/void" | "/.well-known/void" => return self.void(r),
+            "/dump" => return self.dump(r),
+            "/assets/style.css" => return Reply::new(StatusCode::OK, "text/css", pages::STYLE),
+            "/assets/query.js" => return Reply::new(StatusCode::OK, "text/javascript", pages::QUERY_JS),
+            _ => {}
+        }
+        match r.path.strip_prefix(&self.base_path) {
+            Some(rest) if !rest.is_empty() => resource::dereference(self, r),
+            _ => pages::not_found(r),
+        }
+    }
+
+    /// Adds the headers every response carries and drops the body of HEAD answers.
+    fn finish(&self, reply: Reply, head: bool) -> Response<Body> {
+        let mut response = Response::builder().status(reply.status);
+        for (name, value) in &reply.headers {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                response = response.header(name, value);
+            }
+        }
+        if let Some(origin) = &self.config.cors_origin {
+            // No Access-Control-Allow-Methods: oxhttp drops it as a forbidden name, and GET, HEAD and POST, all
+            // this server answers, are CORS-safelisted methods that a preflight accepts without it.
+            response = response
+                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.as_str())
+                .header(
+                    header::ACCESS_CONTROL_ALLOW_HEADERS,
+                    "Accept, Accept-Language, Content-Type",
+                )
+                .header(header::ACCESS_CONTROL_MAX_AGE, "86400");
+        }
+        response = response.header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+        let body = if head { Body::empty() } else { Body::from(reply.body) };
+        response.body(body).unwrap_or_else(|_| {
+            Response::builder()
+                .status(StatusCode::INTERNAL_SERVER_ERROR)
+                .body(Body::from("cannot build the response"))
+                .unwrap_or_default()
+        })
+    }
+
+    /// `/void`: the metadata graph, with the endpoint and dump this server offers; a browser asking for HTML is
+    /// sent to the dataset's own page.
+    fn void(&self, r: &Incoming<'_>) -> Reply {
+        let mut offers: Vec<(&str, Option<ExportFormat>)> = RDF_OFFERS.iter().map(|(m, f)| (*m, Some(*f))).collect();
+        offers.insert(1, ("text/html", None));
+        match negotiate::choose(r.accept(), &offers) {
+            None => not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
+            Some(None) => Reply::redirect(StatusCode::SEE_OTHER, &format!("{}dataset.html", self.base_path))
+                .with(header::VARY, "Accept"),
+            Some(Some(format)) => self.rdf_reply(&self.site.void_quads(r.origin().as_deref()), format),
+        }
+    }
+
+    /// `/dump`: the whole graph, serialized once per format and kept (the store never changes while served).
+    fn dump(&self, r: &Incoming<'_>) -> Reply {
+        let offers = [
+            ("text/turtle", ExportFormat::Turtle),
+            ("application/n-quads", ExportFormat::NQuads),
+            ("application/trig", ExportFormat::TriG),
+            ("application/n-triples", ExportFormat::NTriples),
+            ("application/ld+json", ExportFormat::JsonLd),
+            ("application/rdf+xml", ExportFormat::RdfXml),
+        ];
+        let Some(format) = negotiate::choose(r.accept(), &offers) else {
+            return not_acceptable(&offers.map(|(m, _)| m));
+        };
+        let cached = self.dumps.lock().ok().and_then(|d| d.get(format.name()).cloned());
+        let bytes = if let Some(bytes) = cached {
+            bytes
+        } else {
+            let written = self.store.quads().map_err(|e| e.to_string()).and_then(|quads| {
+                let mut out = Vec::new();
+                export::write(&quads, format, &self.minter.prefixes(), &mut out)
+                    .map(|_| out)
+                    .map_err(|e| e.to_string())
+            });
+            let out = match written {
+                Ok(out) => Arc::new(out),
+                Err(e) => return Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e),
+            };
+            if let Ok(mut d) = self.dumps.lock() {
+                d.insert(format.name(), Arc::clone(&out));
+            }
+            out
+        };
+        let file = format!(
+            "attachment; filename=\"powkg.{}\"",
+            ExportFormat::ALL
+                .iter()
+                .find(|(f, _, _)| *f == format)
+                .map_or("rdf", |(_, _, exts)| exts[0])
+        );
+        Reply::new(StatusCode::OK, rdf_media_type(format), bytes.as_slice())
+            .with(header::VARY, "Accept")
+            .with(header::CONTENT_DISPOSITION, file)
+    }
+
+    /// Serializes `quads` in `format` with the graph's prefixes.
+    fn rdf_reply(&self, quads: &[oxigraph::model::Quad], format: ExportFormat) -> Reply {
+        let mut quads = quads.to_vec();
+        quads.sort_by_cached_key(ToString::to_string);
+        quads.dedup();
+        let mut out = Vec::new();
+        match export::write(&quads, format, &self.minter.prefixes(), &mut out) {
+            Ok(_) => Reply::new(StatusCode::OK, rdf_media_type(format), out).with(header::VARY, "Accept"),
+            Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot serialize: {e}")),
+        }
+    }
+}
+
+/// Splits a base IRI into its origin (`https://example.org`) and its path (`/powkg/`).
+fn split_base(base: &str) -> (String, String) {
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    match base[after_scheme..].find('/') {
+        Some(i) => (base[..after_scheme + i].to_owned(), base[after_scheme + i..].to_owned()),
+        None => (base.to_owned(), "/".to_owned()),
+    }
+}
+
+/// Serves `service` on `addrs` until SIGINT or SIGTERM; prints the URLs first.
+pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Result<(), Error> {
+    let io_error = |what: &str, e: std::io::Error| Error::Usage(format!("{what}: {e}"));
+    // Port 0 asks for a free port: find one now so that the URLs printed are the ones served.
+    let addrs: Vec<SocketAddr> = addrs
+        .iter()
+        .map(|addr| {
+            if addr.port() != 0 {
+                return Ok(*addr);
+            }
+            std::net::TcpListener::bind(addr)
+                .and_then(|l| l.local_addr())
+                .map_err(|e| io_error(&format!("cannot bind {addr}"), e))
+        })
+        .collect::<Result<_, _>>()?;
+    #[cfg(unix)]
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
+        .map_err(|e| io_error("cannot watch for SIGINT and SIGTERM", e))?;
+    let base_path = service.base_path().to_owned();
+    let service = Arc::new(service);
+    let handler = Arc::clone(&service);
+    let mut server = oxhttp::Server::new(move |request| handler.handle(request))
+        .with_global_timeout(Duration::from_secs(60))
+        .with_max_concurrent_connections(max_connections);
+    for addr in &addrs {
+        server = server.bind(*addr);
+    }
+    let _listening = server
+        .spawn()
+        .map_err(|e| io_error(&format!("cannot listen on {}", list(&addrs)), e))?;
+    for addr in &addrs {
+        let root = format!("http://{addr}");
+        println!("powkg serve: listening on {root}/");
+        println!("  landing page   {root}/");
+        println!("  SPARQL         {root}/sparql");
+        println!("  query page     {root}/query");
+        println!("  dataset (VoID) {root}/void");
+        println!("  dump           {root}/dump");
+        println!("  resources      {root}{base_path}entity/…");
+    }
+    println!("Ctrl-C or SIGTERM stops the server.");
+    #[cfg(unix)]
+    if let Some(signal) = signals.forever().next() {
+        eprintln!("powkg serve: stopping (signal {signal})");
+    }
+    #[cfg(not(unix))]
+    let _ = _listening.join();
+    Ok(())
+}
+
+fn list(addrs: &[SocketAddr]) -> String {
+    addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,115 @@
+//! Dereferencing the graph's IRIs (the 303 pattern of "Cool URIs for the Semantic Web"): the IRI of a thing
+//! (`{base}entity/karlag`) answers 303 See Other to a document chosen by `Accept`, the thing's IRI plus an extension
+//! (`….html`, `.ttl`, `.nt`, `.jsonld`, `.rdf`); a document answers 200 in its own format. Minted ids never hold a
+//! dot, so an extension is never part of an id. Unknown IRIs are 404.
+//!
+//! A thing's description is its own triples, those of the statements it makes, of their value and reference nodes,
+//! and of the nodes minted beneath its IRI (a source's citations): the Wikibase entity-data shape.
+
+use std::collections::HashSet;
+
+use oxhttp::model::StatusCode;
+use oxhttp::model::header;
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
+
+use super::{Incoming, Reply, Service, negotiate, pages};
+use crate::export::ExportFormat;
+
+/// A document format of a thing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Document {
+    /// The readable page.
+    Html,
+    /// An RDF serialization.
+    Rdf(ExportFormat),
+}
+
+/// Extensions of the documents, in the order `Accept` ties are broken, with the media type each answers.
+pub(crate) const DOCUMENTS: [(&str, &str, Document); 5] = [
+    ("html", "text/html", Document::Html),
+    ("ttl", "text/turtle", Document::Rdf(ExportFormat::Turtle)),
+    ("jsonld", "application/ld+json", Document::Rdf(ExportFormat::JsonLd)),
+    ("nt", "application/n-triples", Document::Rdf(ExportFormat::NTriples)),
+    ("rdf", "application/rdf+xml", Document::Rdf(ExportFormat::RdfXml)),
+];
+
+/// Answers a request for a path under the base path.
+pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
+    let last_segment = r.path.rsplit('/').next().unwrap_or("");
+    let (thing_path, extension) = match last_segment.rsplit_once('.') {
+        Some((_, ext)) => (&r.path[..r.path.len() - ext.len() - 1], Some(ext)),
+        None => (r.path.as_str(), None),
+    };
+    let document = match extension {
+        None => None,
+        Some(ext) => match DOCUMENTS.iter().find(|(e, _, _)| *e == ext) {
+            Some((_, _, d)) => Some(*d),
+            None => return pages::not_found(r),
+        },
+    };
+    let Ok(iri) = NamedNode::new(format!("{}{thing_path}", service.base_origin)) else {
+        return pages::not_found(r);
+    };
+    let quads = match describe(service, &iri) {
+        Ok(q) => q,
+        Err(e) => return Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    };
+    if quads.is_empty() {
+        return pages::not_found(r);
+    }
+    match document {
+        None => {
+            let offers: Vec<(&str, &str)> = DOCUMENTS.iter().map(|(e, m, _)| (*m, *e)).collect();
+            let Some(ext) = negotiate::choose(r.accept(), &offers) else {
+                return super::not_acceptable(&DOCUMENTS.map(|(_, m, _)| m));
+            };
+            let query = r.request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+            Reply::redirect(StatusCode::SEE_OTHER, &format!("{thing_path}.{ext}{query}")).with(header::VARY, "Accept")
+        }
+        Some(Document::Html) => pages::resource(service, r, &iri, &quads),
+        Some(Document::Rdf(format)) => {
+            // A document has one format: no `Vary: Accept`.
+            let mut reply = service.rdf_reply(&quads, format);
+            reply.headers.retain(|(name, _)| *name != header::VARY);
+            reply
+        }
+    }
+}
+
+/// Whether `iri` is a node that belongs to the description of whatever points at it.
+fn dependent(service: &Service, iri: &NamedNode, from_root: bool) -> bool {
+    let rest = iri.as_str().strip_prefix(service.minter.base());
+    rest.is_some_and(|r| {
+        r.starts_with("value/") || r.starts_with("reference/") || (from_root && r.starts_with("statement/"))
+    })
+}
+
+/// The quads describing `iri`; empty when the graph knows nothing about it.
+pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, crate::store::StoreError> {
+    let mut todo = vec![(iri.clone(), true)];
+    let beneath = format!("{}/", iri.as_str());
+    for quad in service.store.pointing_at(iri.as_ref())? {
+        if let NamedOrBlankNode::NamedNode(s) = quad.subject
+            && s.as_str().starts_with(&beneath)
+        {
+            todo.push((s, false));
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    while let Some((node, root)) = todo.pop() {
+        if !seen.insert(node.clone()) {
+            continue;
+        }
+        let quads = service.store.about(node.as_ref())?;
+        for quad in &quads {
+            if let Term::NamedNode(o) = &quad.object
+                && dependent(service, o, root)
+            {
+                todo.push((o.clone(), false));
+            }
+        }
+        out.extend(quads);
+    }
+    Ok(out)
+}

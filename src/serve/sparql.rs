@@ -1,0 +1,515 @@
+//! The SPARQL 1.1 Protocol, read-only: query by GET, by form POST and by `application/sparql-query` POST; the
+//! protocol's dataset parameters; results negotiated by `Accept` or a `format` parameter; a service description
+//! when no query is given. Updates are refused (403). Every query runs under a cancellation token that a watchdog
+//! trips at the time limit, and its serialized results are held to a size limit, so that every failure, late ones
+//! included, gets its own status and message.
+
+use std::io::{self, Write};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use oxhttp::model::header;
+use oxhttp::model::{Method, StatusCode};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator, Variable,
+};
+
+use super::{Incoming, RDF_OFFERS, Reply, Service, negotiate, not_acceptable};
+use crate::export::ExportFormat;
+use crate::query::catalog::syntax_diagnostic;
+use crate::vocab::{rdf, sd, void};
+
+/// Result formats for SELECT and ASK, most preferred first.
+const RESULT_OFFERS: [(&str, QueryResultsFormat); 6] = [
+    ("application/sparql-results+json", QueryResultsFormat::Json),
+    ("application/sparql-results+xml", QueryResultsFormat::Xml),
+    ("text/csv", QueryResultsFormat::Csv),
+    ("text/tab-separated-values", QueryResultsFormat::Tsv),
+    ("application/json", QueryResultsFormat::Json),
+    ("application/xml", QueryResultsFormat::Xml),
+];
+
+/// Short names the `format` parameter accepts, beside media types.
+const FORMAT_NAMES: [(&str, &str); 10] = [
+    ("json", "application/sparql-results+json"),
+    ("xml", "application/sparql-results+xml"),
+    ("csv", "text/csv"),
+    ("tsv", "text/tab-separated-values"),
+    ("turtle", "text/turtle"),
+    ("ttl", "text/turtle"),
+    ("ntriples", "application/n-triples"),
+    ("nt", "application/n-triples"),
+    ("jsonld", "application/ld+json"),
+    ("rdfxml", "application/rdf+xml"),
+];
+
+/// A query as the protocol delivers it.
+pub(crate) struct Protocol {
+    pub query: String,
+    default_graphs: Vec<String>,
+    named_graphs: Vec<String>,
+    /// `format` parameter, which overrides `Accept`.
+    format: Option<String>,
+}
+
+fn forbidden_update() -> Reply {
+    Reply::text(
+        StatusCode::FORBIDDEN,
+        "this endpoint is read-only: SPARQL updates are refused (rebuild the graph with `powkg build`)",
+    )
+}
+
+/// Reads the protocol request; `None` when it carries no query (a GET of the endpoint itself).
+fn read(service: &Service, r: &mut Incoming<'_>) -> Result<Option<Protocol>, Reply> {
+    let mut params = r.params.clone();
+    if r.method == Method::POST {
+        let content_type = r
+            .header(header::CONTENT_TYPE)
+            .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        match content_type.as_str() {
+            "application/x-www-form-urlencoded" => {
+                let body = r.body(service.config.limits.max_request_bytes)?;
+                params.extend(form_urlencoded::parse(&body).into_owned());
+            }
+            "application/sparql-query" => {
+                let body = r.body(service.config.limits.max_request_bytes)?;
+                let text = String::from_utf8(body)
+                    .map_err(|e| Reply::text(StatusCode::BAD_REQUEST, format!("the query is not valid UTF-8: {e}")))?;
+                if params.iter().any(|(k, _)| k == "query") {
+                    return Err(Reply::text(
+                        StatusCode::BAD_REQUEST,
+                        "a query in the body and another in the URL: send one",
+                    ));
+                }
+                params.push(("query".to_owned(), text));
+            }
+            "application/sparql-update" => return Err(forbidden_update()),
+            other => {
+                return Err(Reply::text(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    format!(
+                        "unsupported Content-Type \"{other}\": POST a query as application/sparql-query or \
+                         application/x-www-form-urlencoded"
+                    ),
+                ));
+            }
+        }
+    } else if r.method != Method::GET && r.method != Method::HEAD {
+        return Err(super::method_not_allowed("GET, HEAD, POST, OPTIONS"));
+    }
+    if params
+        .iter()
+        .any(|(k, _)| k == "update" || k == "using-graph-uri" || k == "using-named-graph-uri")
+    {
+        return Err(forbidden_update());
+    }
+    let values = |name: &str| -> Vec<String> {
+        params
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let mut queries = values("query");
+    if queries.len() > 1 {
+        return Err(Reply::text(
+            StatusCode::BAD_REQUEST,
+            format!("{} query parameters: send exactly one", queries.len()),
+        ));
+    }
+    let Some(query) = queries.pop() else {
+        if r.method == Method::POST {
+            return Err(Reply::text(
+                StatusCode::BAD_REQUEST,
+                "no query parameter in the request",
+            ));
+        }
+        return Ok(None);
+    };
+    Ok(Some(Protocol {
+        query,
+        default_graphs: values("default-graph-uri"),
+        named_graphs: values("named-graph-uri"),
+        format: values("format").pop(),
+    }))
+}
+
+/// `/sparql`.
+pub(super) fn endpoint(service: &Service, r: &mut Incoming<'_>) -> Reply {
+    match read(service, r) {
+        Err(reply) => reply,
+        Ok(None) => description(service, r),
+        Ok(Some(request)) => {
+            let accept = match &request.format {
+                Some(f) => Some(
+                    FORMAT_NAMES
+                        .iter()
+                        .find(|(n, _)| n.eq_ignore_ascii_case(f))
+                        .map_or(f.as_str(), |(_, m)| *m)
+                        .to_owned(),
+                ),
+                None => r.accept().map(str::to_owned),
+            };
+            match evaluate(service, &request) {
+                Ok(running) => serialize(service, running, accept.as_deref()),
+                Err(reply) => reply,
+            }
+        }
+    }
+}
+
+/// Keeps a query's watchdog alive; dropping it (the query is done) lets the watchdog thread end at once.
+pub(crate) struct Watchdog {
+    _done: mpsc::Sender<()>,
+    timeout: Duration,
+}
+
+impl Watchdog {
+    /// A token that a watchdog thread cancels after `timeout` unless the returned guard is dropped first.
+    fn start(timeout: Duration) -> Result<(CancellationToken, Self), Reply> {
+        let token = CancellationToken::new();
+        let (done, wait) = mpsc::channel::<()>();
+        let trip = token.clone();
+        thread::Builder::new()
+            .name("powkg query watchdog".to_owned())
+            .spawn(move || {
+                if wait.recv_timeout(timeout) == Err(mpsc::RecvTimeoutError::Timeout) {
+                    trip.cancel();
+                }
+            })
+            .map_err(|e| Reply::text(StatusCode::SERVICE_UNAVAILABLE, format!("cannot start the query: {e}")))?;
+        Ok((token, Self { _done: done, timeout }))
+    }
+
+    /// The answer for a query the watchdog cancelled.
+    fn timed_out(&self) -> Reply {
+        Reply::text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "query cancelled: it ran longer than the server's limit of {} s (narrow it, or add LIMIT)",
+                self.timeout.as_secs_f64()
+            ),
+        )
+    }
+}
+
+/// A query under way: its lazy results and the watchdog that bounds them.
+pub(crate) struct Running {
+    pub results: QueryResults<'static>,
+    pub watchdog: Watchdog,
+}
+
+/// The answer for an evaluation error.
+pub(crate) fn failed(error: &QueryEvaluationError, watchdog: &Watchdog) -> Reply {
+    match error {
+        QueryEvaluationError::Cancelled => watchdog.timed_out(),
+        QueryEvaluationError::Dataset(_) | QueryEvaluationError::Unexpected(_) => Reply::text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("query evaluation failed: {error}"),
+        ),
+        _ => Reply::text(StatusCode::BAD_REQUEST, format!("query evaluation failed: {error}")),
+    }
+}
+
+/// Parses the query (the graph's prefixes predeclared, relative IRIs against the base), applies the protocol's
+/// dataset and starts it under a watchdog. A syntax error is 400 with the line and column.
+pub(crate) fn evaluate(service: &Service, request: &Protocol) -> Result<Running, Reply> {
+    let (token, watchdog) = Watchdog::start(service.config.limits.query_timeout)?;
+    let mut evaluator = SparqlEvaluator::new()
+        .with_cancellation_token(token)
+        .with_base_iri(service.minter.base())
+        .map_err(|e| Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    for (prefix, namespace) in service.minter.prefixes() {
+        evaluator = evaluator
+            .with_prefix(prefix, namespace)
+            .map_err(|e| Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    }
+    let mut prepared = evaluator.parse_query(&request.query).map_err(|e| {
+        Reply::text(
+            StatusCode::BAD_REQUEST,
+            syntax_diagnostic("query", &request.query, &e.to_string()).to_string(),
+        )
+    })?;
+    let iri = |kind: &str, value: &String| {
+        NamedNode::new(value.as_str()).map_err(|e| {
+            Reply::text(
+                StatusCode::BAD_REQUEST,
+                format!("{kind} \"{value}\" is not an IRI: {e}"),
+            )
+        })
+    };
+    if !request.default_graphs.is_empty() || !request.named_graphs.is_empty() {
+        let default = request
+            .default_graphs
+            .iter()
+            .map(|g| iri("default-graph-uri", g).map(GraphName::from))
+            .collect::<Result<_, _>>()?;
+        let named = request
+            .named_graphs
+            .iter()
+            .map(|g| iri("named-graph-uri", g).map(NamedOrBlankNode::from))
+            .collect::<Result<_, _>>()?;
+        prepared.dataset_mut().set_default_graph(default);
+        prepared.dataset_mut().set_available_named_graphs(named);
+    }
+    match service.store.execute_on_dataset(prepared) {
+        Ok(results) => Ok(Running { results, watchdog }),
+        Err(e) => Err(failed(&e, &watchdog)),
+    }
+}
+
+/// A `Vec` that refuses to grow past a limit, so that a huge result fails fast instead of filling memory.
+struct Bounded {
+    bytes: Vec<u8>,
+    limit: usize,
+}
+
+impl Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len() + buf.len() > self.limit {
+            return Err(io::Error::other(ResultTooLarge));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("result too large")]
+struct ResultTooLarge;
+
+fn too_large(limit: usize) -> Reply {
+    Reply::text(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        format!("the results exceed the server's limit of {limit} bytes; add LIMIT to the query or narrow it"),
+    )
+}
+
+/// Writes the results in the negotiated format, within the size limit.
+fn serialize(service: &Service, running: Running, accept: Option<&str>) -> Reply {
+    let limit = service.config.limits.max_result_bytes;
+    let mut out = Bounded {
+        bytes: Vec::new(),
+        limit,
+    };
+    let Running { results, watchdog } = running;
+    let io_failure = |e: &io::Error| {
+        if e.get_ref()
+            .is_some_and(<dyn std::error::Error + Send + Sync>::is::<ResultTooLarge>)
+        {
+            too_large(limit)
+        } else {
+            Reply::text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot serialize the results: {e}"),
+            )
+        }
+    };
+    let media_type = match results {
+        QueryResults::Solutions(solutions) => {
+            let Some(format) = negotiate::choose(accept, &RESULT_OFFERS) else {
+                return not_acceptable(&RESULT_OFFERS.map(|(m, _)| m));
+            };
+            let variables = solutions.variables().to_vec();
+            let written = QueryResultsSerializer::from_format(format)
+                .serialize_solutions_to_writer(&mut out, variables)
+                .and_then(|mut writer| {
+                    for solution in solutions {
+                        match solution {
+                            Ok(s) => writer.serialize(&s)?,
+                            Err(e) => return Ok(Err(e)),
+                        }
+                    }
+                    writer.finish().map(|_| Ok(()))
+                });
+            match written {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return failed(&e, &watchdog),
+                Err(e) => return io_failure(&e),
+            }
+            format.media_type()
+        }
+        QueryResults::Boolean(answer) => {
+            let Some(format) = negotiate::choose(accept, &RESULT_OFFERS) else {
+                return not_acceptable(&RESULT_OFFERS.map(|(m, _)| m));
+            };
+            if let Err(e) = QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(&mut out, answer) {
+                return io_failure(&e);
+            }
+            format.media_type()
+        }
+        QueryResults::Graph(triples) => {
+            let Some(format) = negotiate::choose(accept, &RDF_OFFERS) else {
+                return not_acceptable(&RDF_OFFERS.map(|(m, _)| m));
+            };
+            let mut quads = Vec::new();
+            let mut size = 0;
+            for triple in triples {
+                match triple {
+                    Ok(t) => {
+                        size += t.to_string().len() + 3;
+                        if size > limit {
+                            return too_large(limit);
+                        }
+                        quads.push(Triple::in_graph(t, GraphName::DefaultGraph));
+                    }
+                    Err(e) => return failed(&e, &watchdog),
+                }
+            }
+            quads.sort_by_cached_key(ToString::to_string);
+            quads.dedup();
+            if let Err(e) = crate::export::write(&quads, format, &service.minter.prefixes(), &mut out) {
+                return io_failure(&e);
+            }
+            super::rdf_media_type(format)
+        }
+    };
+    drop(watchdog);
+    let media_type = if media_type.starts_with("text/") && !media_type.contains("charset") {
+        format!("{media_type}; charset=utf-8")
+    } else {
+        media_type.to_owned()
+    };
+    Reply::new(StatusCode::OK, &media_type, out.bytes).with(header::VARY, "Accept")
+}
+
+/// Up to `max_rows` solutions of a SELECT, for the query page; the flag says whether more were left out.
+pub(crate) struct Table {
+    pub variables: Vec<Variable>,
+    pub rows: Vec<QuerySolution>,
+    pub truncated: bool,
+}
+
+/// What the query page shows for a query.
+pub(crate) enum PageAnswer {
+    Table(Table),
+    Boolean(bool),
+    /// A graph result, as Turtle.
+    Graph(String),
+}
+
+/// Runs a query for the query page.
+pub(crate) fn for_page(service: &Service, query: &str) -> Result<PageAnswer, Reply> {
+    let request = Protocol {
+        query: query.to_owned(),
+        default_graphs: Vec::new(),
+        named_graphs: Vec::new(),
+        format: None,
+    };
+    let Running { results, watchdog } = evaluate(service, &request)?;
+    let max_rows = service.config.limits.max_page_rows;
+    match results {
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            let mut rows = Vec::new();
+            let mut truncated = false;
+            for solution in solutions {
+                if rows.len() == max_rows {
+                    truncated = true;
+                    break;
+                }
+                rows.push(solution.map_err(|e| failed(&e, &watchdog))?);
+            }
+            Ok(PageAnswer::Table(Table {
+                variables,
+                rows,
+                truncated,
+            }))
+        }
+        QueryResults::Boolean(b) => Ok(PageAnswer::Boolean(b)),
+        graph @ QueryResults::Graph(_) => {
+            let reply = serialize(
+                service,
+                Running {
+                    results: graph,
+                    watchdog,
+                },
+                Some("text/turtle"),
+            );
+            if reply.status == StatusCode::OK {
+                Ok(PageAnswer::Graph(String::from_utf8_lossy(&reply.body).into_owned()))
+            } else {
+                Err(reply)
+            }
+        }
+    }
+}
+
+/// The SPARQL service description (W3C), at the endpoint's own IRI; a browser asking for HTML is sent to the
+/// query page instead.
+fn description(service: &Service, r: &Incoming<'_>) -> Reply {
+    #[derive(Clone, Copy)]
+    enum Answer {
+        Page,
+        Rdf(ExportFormat),
+    }
+    let mut offers: Vec<(&str, Answer)> = RDF_OFFERS.iter().map(|(m, f)| (*m, Answer::Rdf(*f))).collect();
+    offers.insert(1, ("text/html", Answer::Page));
+    match negotiate::choose(r.accept(), &offers) {
+        None => not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
+        Some(Answer::Page) => Reply::redirect(StatusCode::SEE_OTHER, "/query"),
+        Some(Answer::Rdf(format)) => {
+            let origin = r.origin();
+            service.rdf_reply(&description_quads(service, origin.as_deref()), format)
+        }
+    }
+}
+
+fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
+    let endpoint = origin.map_or_else(|| format!("{}sparql", service.minter.base()), |o| format!("{o}/sparql"));
+    let node = |iri: String| NamedNode::new_unchecked(iri);
+    let e = node(endpoint.clone());
+    let dataset = node(format!("{endpoint}#dataset"));
+    let default_graph = node(format!("{endpoint}#default-graph"));
+    let sd_term = |local: &str| node(format!("{}{local}", sd::NS));
+    let formats = |local: &str| node(format!("http://www.w3.org/ns/formats/{local}"));
+    let mut triples = vec![
+        Triple::new(e.clone(), rdf::TYPE, sd_term("Service")),
+        Triple::new(e.clone(), sd_term("endpoint"), e.clone()),
+        Triple::new(e.clone(), sd_term("supportedLanguage"), sd_term("SPARQL11Query")),
+        Triple::new(e.clone(), sd_term("feature"), sd_term("UnionDefaultGraph")),
+        Triple::new(e.clone(), sd_term("defaultDataset"), dataset.clone()),
+        Triple::new(dataset.clone(), rdf::TYPE, sd_term("Dataset")),
+        Triple::new(dataset.clone(), sd_term("defaultGraph"), default_graph.clone()),
+        Triple::new(default_graph.clone(), rdf::TYPE, sd_term("Graph")),
+        Triple::new(dataset.clone(), void::SUBSET, service.site.dataset.clone()),
+    ];
+    if let Some((_, n)) = service.site.counts.first() {
+        triples.push(Triple::new(
+            default_graph,
+            void::TRIPLES,
+            Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+        ));
+    }
+    for local in [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ] {
+        triples.push(Triple::new(e.clone(), sd_term("resultFormat"), formats(local)));
+    }
+    for kind in crate::iri::GraphKind::ALL {
+        let g = service.minter.graph(kind);
+        let described = node(format!("{endpoint}#graph-{}", kind.name()));
+        triples.push(Triple::new(dataset.clone(), sd_term("namedGraph"), described.clone()));
+        triples.push(Triple::new(described.clone(), rdf::TYPE, sd_term("NamedGraph")));
+        triples.push(Triple::new(described, sd_term("name"), Term::from(g)));
+    }
+    triples
+        .into_iter()
+        .map(|t| t.in_graph(GraphName::DefaultGraph))
+        .collect()
+}

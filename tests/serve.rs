@@ -1,0 +1,616 @@
+//! `powkg serve` in process: requests go straight to `Service::handle`, no socket. Routing, content negotiation,
+//! the SPARQL protocol, errors and limits. The same answers over a real socket, from other ecosystems' clients and
+//! a browser, are checked by tests/serve_e2e.py and tests/js/browser.mjs (run by .ci/run).
+
+use std::io::Read as _;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use oxhttp::model::{Body, Method, Request, Response, StatusCode};
+use oxigraph::io::{RdfFormat, RdfParser};
+use powkg::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
+use powkg::pipeline::{self, Sources};
+use powkg::query::{self, catalog};
+use powkg::serve::{Config, Limits, Service};
+use powkg::store::GraphStore;
+
+fn service_with(config: Config) -> Service {
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("the default base IRI");
+    let built = pipeline::build(&Sources::default(), &minter).expect("the bundled data builds");
+    let store = GraphStore::in_memory(&built.quads).expect("an in-memory store");
+    Service::new(store, minter, catalog::bundled().expect("bundled queries"), config).expect("a service")
+}
+
+fn service() -> &'static Service {
+    static SERVICE: OnceLock<Service> = OnceLock::new();
+    SERVICE.get_or_init(|| service_with(Config::default()))
+}
+
+/// What a request got back.
+struct Answer {
+    status: StatusCode,
+    response: Response<Body>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> &str {
+        self.response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    #[track_caller]
+    fn expect(self, status: StatusCode) -> Self {
+        assert_eq!(self.status, status, "body: {}", self.body);
+        self
+    }
+}
+
+fn send(service: &Service, method: Method, target: &str, headers: &[(&str, &str)], body: &str) -> Answer {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(format!("http://localhost:7878{target}"))
+        .header("Host", "localhost:7878");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let mut request = builder.body(Body::from(body.to_owned())).expect("a request");
+    let mut response = service.handle(&mut request);
+    let mut body = String::new();
+    response.body_mut().read_to_string(&mut body).expect("a UTF-8 body");
+    Answer {
+        status: response.status(),
+        response,
+        body,
+    }
+}
+
+fn get(target: &str, accept: &str) -> Answer {
+    send(service(), Method::GET, target, &[("Accept", accept)], "")
+}
+
+fn encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn sparql_get(query: &str, accept: &str) -> Answer {
+    get(&format!("/sparql?query={}", encode(query)), accept)
+}
+
+/// Number of triples in an RDF document, parsed by Oxigraph.
+fn triples(body: &str, format: RdfFormat) -> usize {
+    RdfParser::from_format(format)
+        .for_slice(body.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("unparsable {format:?}: {e}\n{body}"))
+        .len()
+}
+
+const COUNT_ALL: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+
+#[test]
+fn select_results_come_in_every_w3c_format_by_accept_or_format_parameter() {
+    for (accept, media_type, expected) in [
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            "\"value\":\"2601\"",
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            ">2601</literal>",
+        ),
+        ("text/csv", "text/csv", "n\r\n2601\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values", "?n\n2601\n"),
+        ("*/*", "application/sparql-results+json", "\"value\":\"2601\""),
+    ] {
+        let answer = sparql_get(COUNT_ALL, accept).expect(StatusCode::OK);
+        assert!(
+            answer.header("content-type").starts_with(media_type),
+            "{accept}: {}",
+            answer.header("content-type")
+        );
+        assert!(answer.body.contains(expected), "{accept}: {}", answer.body);
+    }
+    let answer = get(
+        &format!("/sparql?format=csv&query={}", encode(COUNT_ALL)),
+        "application/sparql-results+xml",
+    );
+    assert!(
+        answer
+            .expect(StatusCode::OK)
+            .header("content-type")
+            .starts_with("text/csv")
+    );
+    let refused = sparql_get(COUNT_ALL, "image/png").expect(StatusCode::NOT_ACCEPTABLE);
+    assert!(
+        refused.body.contains("application/sparql-results+json"),
+        "{}",
+        refused.body
+    );
+    let ask = sparql_get("ASK { ?x a wikibase:Statement }", "application/sparql-results+json").expect(StatusCode::OK);
+    assert!(ask.body.contains("\"boolean\":true"), "{}", ask.body);
+}
+
+#[test]
+fn graph_results_come_in_every_rdf_format() {
+    let query = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a wikibase:Item ; rdfs:label ?l }";
+    let reference = sparql_get(query, "application/n-triples").expect(StatusCode::OK);
+    let n = triples(&reference.body, RdfFormat::NTriples);
+    assert!(n > 37, "every entity has labels: {n}");
+    for (accept, format) in [
+        ("text/turtle", RdfFormat::Turtle),
+        (
+            "application/ld+json",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+    ] {
+        let answer = sparql_get(query, accept).expect(StatusCode::OK);
+        assert!(answer.header("content-type").starts_with(accept));
+        assert_eq!(triples(&answer.body, format), n, "{accept}");
+    }
+}
+
+#[test]
+fn queries_by_get_form_post_and_direct_post_agree() {
+    let by_get = sparql_get(COUNT_ALL, "text/csv").expect(StatusCode::OK);
+    let by_form = send(
+        service(),
+        Method::POST,
+        "/sparql",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Accept", "text/csv"),
+        ],
+        &format!("query={}", encode(COUNT_ALL)),
+    )
+    .expect(StatusCode::OK);
+    let direct = send(
+        service(),
+        Method::POST,
+        "/sparql",
+        &[
+            ("Content-Type", "application/sparql-query; charset=utf-8"),
+            ("Accept", "text/csv"),
+        ],
+        COUNT_ALL,
+    )
+    .expect(StatusCode::OK);
+    assert_eq!(by_get.body, by_form.body);
+    assert_eq!(by_get.body, direct.body);
+    send(
+        service(),
+        Method::POST,
+        "/sparql",
+        &[("Content-Type", "text/plain")],
+        COUNT_ALL,
+    )
+    .expect(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let two = get(&format!("/sparql?query={0}&query={0}", encode(COUNT_ALL)), "*/*").expect(StatusCode::BAD_REQUEST);
+    assert!(two.body.contains("exactly one"), "{}", two.body);
+}
+
+#[test]
+fn updates_are_refused_and_the_store_is_unchanged() {
+    let update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }";
+    for answer in [
+        send(
+            service(),
+            Method::POST,
+            "/sparql",
+            &[("Content-Type", "application/sparql-update")],
+            update,
+        ),
+        send(
+            service(),
+            Method::POST,
+            "/sparql",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &format!("update={}", encode(update)),
+        ),
+        get(&format!("/sparql?update={}", encode(update)), "*/*"),
+    ] {
+        let answer = answer.expect(StatusCode::FORBIDDEN);
+        assert!(answer.body.contains("read-only"), "{}", answer.body);
+    }
+    let put = send(service(), Method::PUT, "/powkg/entity/karlag", &[], "").expect(StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(put.header("allow"), "GET, HEAD, OPTIONS");
+    assert!(sparql_get(COUNT_ALL, "text/csv").body.contains("2601"));
+}
+
+#[test]
+fn malformed_queries_get_400_with_line_and_column() {
+    let answer = sparql_get("SELECT ?x WHERE {\n  ?x a wikibase:Item .\n", "*/*").expect(StatusCode::BAD_REQUEST);
+    assert!(
+        answer.body.starts_with("query:1:17: SPARQL syntax error"),
+        "{}",
+        answer.body
+    );
+    let answer = sparql_get("SELECT ?x WHERE { ?x nope:thing ?y }", "*/*").expect(StatusCode::BAD_REQUEST);
+    assert!(answer.body.starts_with("query:1:"), "{}", answer.body);
+    let bad_graph = get(
+        &format!("/sparql?default-graph-uri=not%20an%20iri&query={}", encode(COUNT_ALL)),
+        "*/*",
+    );
+    assert!(
+        bad_graph
+            .expect(StatusCode::BAD_REQUEST)
+            .body
+            .contains("default-graph-uri")
+    );
+}
+
+#[test]
+fn protocol_dataset_parameters_choose_the_graphs() {
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
+    let built = pipeline::build(&Sources::default(), &minter).expect("build");
+    let size = |kind| {
+        built
+            .graph_sizes
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, n)| *n)
+            .expect("a size")
+    };
+    let metadata = minter.graph(GraphKind::Metadata);
+    let data = minter.graph(GraphKind::Data);
+    let count = |params: &str, query: &str| -> usize {
+        let body = get(&format!("/sparql?{params}&query={}", encode(query)), "text/csv")
+            .expect(StatusCode::OK)
+            .body;
+        body.lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse().ok())
+            .expect("a count")
+    };
+    let g = |iri: &oxigraph::model::NamedNode| encode(iri.as_str());
+    assert_eq!(
+        count(&format!("default-graph-uri={}", g(&metadata)), COUNT_ALL),
+        size(GraphKind::Metadata)
+    );
+    assert_eq!(
+        count(
+            &format!("default-graph-uri={}&default-graph-uri={}", g(&metadata), g(&data)),
+            COUNT_ALL
+        ),
+        size(GraphKind::Metadata) + size(GraphKind::Data)
+    );
+    let in_named = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }";
+    assert_eq!(
+        count(&format!("named-graph-uri={}", g(&data)), in_named),
+        size(GraphKind::Data)
+    );
+    // No protocol dataset: the default graph is the union of all graphs.
+    assert_eq!(count("x=1", COUNT_ALL), built.quads.len());
+}
+
+#[test]
+fn a_runaway_query_is_cancelled_and_the_service_still_answers() {
+    let service = service_with(Config {
+        limits: Limits {
+            query_timeout: Duration::from_millis(300),
+            ..Limits::default()
+        },
+        cors_origin: None,
+    });
+    let runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
+    let answer = send(
+        &service,
+        Method::GET,
+        &format!("/sparql?query={}", encode(runaway)),
+        &[],
+        "",
+    )
+    .expect(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        answer.body.contains("longer than the server's limit of 0.3 s"),
+        "{}",
+        answer.body
+    );
+    let after = send(
+        &service,
+        Method::GET,
+        &format!("/sparql?query={}", encode(COUNT_ALL)),
+        &[],
+        "",
+    );
+    assert!(after.expect(StatusCode::OK).body.contains("2601"));
+}
+
+#[test]
+fn request_and_result_sizes_are_limited() {
+    let service = service_with(Config {
+        limits: Limits {
+            max_request_bytes: 64,
+            max_result_bytes: 2048,
+            ..Limits::default()
+        },
+        cors_origin: None,
+    });
+    let long = format!("{COUNT_ALL} # {}", "x".repeat(100));
+    let answer = send(
+        &service,
+        Method::POST,
+        "/sparql",
+        &[("Content-Type", "application/sparql-query")],
+        &long,
+    )
+    .expect(StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(answer.body.contains("64 bytes"), "{}", answer.body);
+    let everything = "SELECT * WHERE { ?s ?p ?o }";
+    let answer = send(
+        &service,
+        Method::GET,
+        &format!("/sparql?query={}", encode(everything)),
+        &[],
+        "",
+    )
+    .expect(StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(answer.body.contains("limit of 2048 bytes"), "{}", answer.body);
+    let everything = "CONSTRUCT WHERE { ?s ?p ?o }";
+    send(
+        &service,
+        Method::GET,
+        &format!("/sparql?query={}", encode(everything)),
+        &[],
+        "",
+    )
+    .expect(StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[test]
+fn the_endpoint_describes_itself_and_sends_browsers_to_the_query_page() {
+    let description = get("/sparql", "text/turtle").expect(StatusCode::OK);
+    assert!(description.body.contains("sd:Service"), "{}", description.body);
+    assert!(
+        description.body.contains("<http://localhost:7878/sparql>"),
+        "{}",
+        description.body
+    );
+    assert!(triples(&description.body, RdfFormat::Turtle) > 10);
+    let browser = get("/sparql", "text/html,application/xhtml+xml,*/*;q=0.8").expect(StatusCode::SEE_OTHER);
+    assert_eq!(browser.header("location"), "/query");
+}
+
+#[test]
+fn thing_iris_answer_303_to_the_document_accept_chooses() {
+    for (accept, location) in [
+        ("text/html", "/powkg/entity/karlag.html"),
+        ("text/turtle", "/powkg/entity/karlag.ttl"),
+        ("application/ld+json", "/powkg/entity/karlag.jsonld"),
+        ("application/n-triples", "/powkg/entity/karlag.nt"),
+        ("application/rdf+xml;q=0.9, text/html;q=0.1", "/powkg/entity/karlag.rdf"),
+    ] {
+        let answer = get("/powkg/entity/karlag", accept).expect(StatusCode::SEE_OTHER);
+        assert_eq!(answer.header("location"), location, "{accept}");
+        assert_eq!(answer.header("vary"), "Accept");
+    }
+    let kept = get("/powkg/entity/karlag?lang=it", "text/html").expect(StatusCode::SEE_OTHER);
+    assert_eq!(kept.header("location"), "/powkg/entity/karlag.html?lang=it");
+    get("/powkg/entity/no-such-entity", "text/turtle").expect(StatusCode::NOT_FOUND);
+    get("/powkg/entity/no-such-entity.html", "text/html").expect(StatusCode::NOT_FOUND);
+    get("/powkg/entity/karlag.exe", "*/*").expect(StatusCode::NOT_FOUND);
+    get("/elsewhere", "text/html").expect(StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn an_entity_document_holds_its_statements_and_their_references_in_every_format() {
+    let nt = get("/powkg/entity/romanian-pows.nt", "*/*").expect(StatusCode::OK);
+    assert_eq!(nt.header("content-type"), "application/n-triples");
+    let n = triples(&nt.body, RdfFormat::NTriples);
+    for needle in [
+        "<https://example.org/powkg/entity/romanian-pows> <http://www.w3.org/2000/01/rdf-schema#label> \"Romanian prisoners of war in the Soviet Union\"@en .",
+        "<https://example.org/powkg/entity/romanian-pows> <https://example.org/powkg/prop/numberCaptured> <https://example.org/powkg/statement/captured-after-switch-en> .",
+        "<https://example.org/powkg/statement/captured-after-switch-en> <https://example.org/powkg/ontology#conflictsWith> <https://example.org/powkg/statement/captured-after-switch-it> .",
+        "<http://wikiba.se/ontology#quantityUpperBound> \"100000\"^^<http://www.w3.org/2001/XMLSchema#decimal> .",
+        "<https://example.org/powkg/prop/reference/quotation> \"up to 100,000 of them having been disarmed after August 23, 1944\"@en .",
+    ] {
+        assert!(nt.body.contains(needle), "missing {needle}");
+    }
+    for (ext, format) in [
+        ("ttl", RdfFormat::Turtle),
+        ("rdf", RdfFormat::RdfXml),
+        (
+            "jsonld",
+            RdfFormat::JsonLd {
+                profile: oxigraph::io::JsonLdProfileSet::empty(),
+            },
+        ),
+    ] {
+        let answer = get(&format!("/powkg/entity/romanian-pows.{ext}"), "*/*").expect(StatusCode::OK);
+        assert_eq!(triples(&answer.body, format), n, "{ext}");
+    }
+    // A source's document holds the citations minted beneath its IRI.
+    let source = get("/powkg/source/olivotto-2006.nt", "*/*").expect(StatusCode::OK);
+    assert!(
+        source
+            .body
+            .contains("<https://example.org/powkg/source/olivotto-2006/citation/"),
+        "{}",
+        source.body
+    );
+}
+
+#[test]
+fn entity_pages_follow_the_readers_language_with_fallback() {
+    let english = get("/powkg/entity/kazakhstan.html", "text/html").expect(StatusCode::OK);
+    assert!(
+        english.body.contains("<h1 lang=\"en\">Kazakhstan</h1>"),
+        "{}",
+        english.body
+    );
+    let italian = send(
+        service(),
+        Method::GET,
+        "/powkg/entity/kazakhstan.html",
+        &[("Accept", "text/html"), ("Accept-Language", "it-IT,it;q=0.9,en;q=0.5")],
+        "",
+    )
+    .expect(StatusCode::OK);
+    assert!(
+        italian.body.contains("<h1 lang=\"it\">Kazakistan</h1>"),
+        "{}",
+        italian.body
+    );
+    let romanian = get("/powkg/entity/sighet-prison.html?lang=ro", "text/html").expect(StatusCode::OK);
+    assert!(
+        romanian.body.contains("<h1 lang=\"ro\">Închisoarea Sighet</h1>"),
+        "{}",
+        romanian.body
+    );
+    // No Romanian label: English.
+    let fallback = get("/powkg/entity/kazakhstan.html?lang=ro", "text/html").expect(StatusCode::OK);
+    assert!(
+        fallback.body.contains("<h1 lang=\"en\">Kazakhstan</h1>"),
+        "{}",
+        fallback.body
+    );
+    assert!(fallback.body.contains("href=\"/powkg/entity/"), "local links");
+    assert!(fallback.body.contains(".html?lang=ro\""), "links keep the language");
+    assert!(
+        english.body.contains("href=\"http://www.wikidata.org/entity/Q232\""),
+        "Wikidata link"
+    );
+}
+
+#[test]
+fn conflicting_claims_stand_side_by_side_with_their_sources() {
+    let page = get("/powkg/entity/romanian-pows.html", "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    let section = &page[page
+        .find("Where the sources disagree")
+        .expect("a disagreements section")..];
+    let table = &section[..section.find("</table>").expect("a table")];
+    for needle in [
+        "captured-after-switch-en",
+        "captured-after-switch-it",
+        "100,000",
+        "140,000",
+        "up to",
+        "footnote",
+    ] {
+        assert!(table.contains(needle), "side-by-side table lacks {needle}: {table}");
+    }
+    let statement = get("/powkg/statement/captured-after-switch-en.html", "text/html").expect(StatusCode::OK);
+    assert!(statement.body.contains("Disagrees with"), "{}", statement.body);
+    assert!(statement.body.contains("class=\"side-by-side\""), "{}", statement.body);
+}
+
+#[test]
+fn landing_void_and_dump_describe_the_dataset() {
+    let landing = get("/", "text/html").expect(StatusCode::OK).body;
+    for needle in [
+        "Romanian prisoners of war",
+        "rel=\"license\" href=\"https://creativecommons.org/licenses/by-sa/\"",
+        "href=\"/query\"",
+        "href=\"/dump\"",
+        "href=\"/void\"",
+        "<td class=\"num\">2,601</td>",
+        "href=\"/powkg/entity/karlag.html\"",
+    ] {
+        assert!(landing.contains(needle), "landing page lacks {needle}");
+    }
+    let void = get("/void", "text/turtle").expect(StatusCode::OK).body;
+    assert!(
+        void.contains("void:sparqlEndpoint <http://localhost:7878/sparql>"),
+        "{void}"
+    );
+    assert!(void.contains("dcterms:license"), "{void}");
+    assert_eq!(
+        get("/.well-known/void", "text/turtle").expect(StatusCode::OK).body,
+        void
+    );
+    let browser = get("/void", "text/html").expect(StatusCode::SEE_OTHER);
+    assert_eq!(browser.header("location"), "/powkg/dataset.html");
+    let nquads = get("/dump", "application/n-quads").expect(StatusCode::OK);
+    assert_eq!(triples(&nquads.body, RdfFormat::NQuads), 2601);
+    let turtle = get("/dump", "*/*").expect(StatusCode::OK);
+    assert!(turtle.header("content-type").starts_with("text/turtle"));
+    assert_eq!(get("/dump", "*/*").body, turtle.body, "the dump is deterministic");
+}
+
+#[test]
+fn the_query_page_runs_queries_and_offers_the_bundled_ones() {
+    let page = get("/query", "text/html").expect(StatusCode::OK).body;
+    for q in catalog::bundled().expect("bundled") {
+        assert!(
+            page.contains(&format!("href=\"/query?example={}\"", q.name)),
+            "example {}",
+            q.name
+        );
+    }
+    let example = get("/query?example=camps", "text/html").expect(StatusCode::OK).body;
+    assert!(example.contains("SELECT"), "the example's text fills the editor");
+    let query = "SELECT ?label WHERE { <https://example.org/powkg/entity/karlag> rdfs:label ?label } ORDER BY ?label";
+    let results = get(&format!("/query?query={}", encode(query)), "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(results.contains("id=\"result-table\""), "{results}");
+    assert!(results.contains("<span lang=\"en\">Karlag</span>"), "{results}");
+    let broken = get(&format!("/query?query={}", encode("SELECT WHERE")), "text/html").expect(StatusCode::BAD_REQUEST);
+    assert!(broken.body.contains("role=\"alert\""), "{}", broken.body);
+}
+
+#[test]
+fn bundled_queries_answer_the_same_over_the_endpoint_as_on_the_command_line() {
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
+    let store =
+        GraphStore::in_memory(&pipeline::build(&Sources::default(), &minter).expect("build").quads).expect("store");
+    for def in catalog::bundled().expect("bundled") {
+        let results = query::run(&def, &[], &store, &minter).expect("the query runs");
+        let mut expected = Vec::new();
+        let graph = matches!(results, oxigraph::sparql::QueryResults::Graph(_));
+        let format = if graph { "ntriples" } else { "tsv" };
+        query::write_results(results, Some(format), false, &minter.prefixes(), &mut expected).expect("results");
+        let accept = if graph {
+            "application/n-triples"
+        } else {
+            "text/tab-separated-values"
+        };
+        let answer = sparql_get(&def.text, accept).expect(StatusCode::OK);
+        assert_eq!(
+            answer.body,
+            String::from_utf8(expected).expect("UTF-8"),
+            "query {}",
+            def.name
+        );
+    }
+}
+
+#[test]
+fn every_response_carries_cors_and_head_has_no_body() {
+    let answer = get("/", "text/html");
+    assert_eq!(answer.header("access-control-allow-origin"), "*");
+    let preflight = send(
+        service(),
+        Method::OPTIONS,
+        "/sparql",
+        &[
+            ("Origin", "https://portal.example"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        "",
+    )
+    .expect(StatusCode::NO_CONTENT);
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .contains("Content-Type")
+    );
+    let head = send(service(), Method::HEAD, "/powkg/entity/karlag.ttl", &[], "").expect(StatusCode::OK);
+    assert!(head.body.is_empty());
+    let private = service_with(Config {
+        cors_origin: None,
+        ..Config::default()
+    });
+    let answer = send(&private, Method::GET, "/", &[], "");
+    assert!(answer.response.headers().get("access-control-allow-origin").is_none());
+}
