@@ -39,7 +39,10 @@ pub enum StoreError {
 
 /// A loaded graph store.
 pub struct GraphStore {
+    // Field order matters: the store is closed before its snapshot directory is removed.
     store: Store,
+    /// The private snapshot a long-lived reader opened (see [`GraphStore::open_snapshot`]).
+    snapshot: Option<tempfile::TempDir>,
 }
 
 impl GraphStore {
@@ -47,7 +50,7 @@ impl GraphStore {
     pub fn in_memory(quads: &[Quad]) -> Result<Self, StoreError> {
         let store = Store::new()?;
         store.extend(quads.iter().cloned())?;
-        Ok(Self { store })
+        Ok(Self { store, snapshot: None })
     }
 
     /// Opens an existing on-disk store for reading.
@@ -59,11 +62,71 @@ impl GraphStore {
         {
             Ok(Self {
                 store: Store::open_read_only(path)?,
+                snapshot: None,
             })
         }
         #[cfg(not(feature = "rocksdb"))]
         {
             Err(StoreError::NoDiskSupport)
+        }
+    }
+
+    /// Opens a private snapshot of the on-disk store at `path`, for a reader that lives long (`powkg serve`).
+    ///
+    /// RocksDB never rewrites a table file, and a build never writes into the store directory: it builds beside
+    /// it, swaps the directories and deletes the old one. A reader opened on the directory itself would lose the
+    /// table files it had not opened yet. So the snapshot hard-links the table files (no data is copied) and copies
+    /// the small rest into a fresh directory beside the store; the reader keeps the graph as it was when it
+    /// started, whatever builds happen meanwhile. The snapshot is removed when the store is dropped; snapshots of
+    /// processes that no longer run are removed by the next open.
+    pub fn open_snapshot(path: &Path) -> Result<Self, StoreError> {
+        if !looks_like_store(path) {
+            return Err(StoreError::Missing(path.to_owned()));
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        {
+            Err(StoreError::NoDiskSupport)
+        }
+        #[cfg(feature = "rocksdb")]
+        {
+            let io = |message| {
+                move |source| StoreError::Io {
+                    path: path.to_owned(),
+                    message,
+                    source,
+                }
+            };
+            let (parent, name) = parent_and_name(path);
+            remove_dead_snapshots(&parent, &name);
+            let snapshot = tempfile::Builder::new()
+                .prefix(&format!(".{name}.serving-{}-", std::process::id()))
+                .tempdir_in(&parent)
+                .map_err(io("cannot create a snapshot directory beside the store"))?;
+            for entry in std::fs::read_dir(path).map_err(io("cannot list the store"))? {
+                let entry = entry.map_err(io("cannot list the store"))?;
+                let from = entry.path();
+                let to = snapshot.path().join(entry.file_name());
+                let immutable = from.extension().is_some_and(|e| e == "sst" || e == "blob");
+                if entry.file_type().map_err(io("cannot list the store"))?.is_file() {
+                    if immutable {
+                        std::fs::hard_link(&from, &to).map_err(io("cannot link a table file into the snapshot"))?;
+                    } else {
+                        std::fs::copy(&from, &to).map_err(io("cannot copy a file into the snapshot"))?;
+                    }
+                }
+            }
+            Ok(Self {
+                store: Store::open_read_only(snapshot.path())?,
+                snapshot: Some(snapshot),
+            })
+        }
+    }
+
+    /// Removes the private snapshot's directory now, for a reader about to exit while other threads still hold
+    /// the store (open files stay readable until the process ends).
+    pub fn discard_snapshot(&self) {
+        if let Some(dir) = &self.snapshot {
+            let _ = std::fs::remove_dir_all(dir.path());
         }
     }
 
@@ -79,10 +142,7 @@ impl GraphStore {
         }
         #[cfg(feature = "rocksdb")]
         {
-            let parent = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-                _ => PathBuf::from("."),
-            };
+            let (parent, name) = parent_and_name(path);
             let io = |message| {
                 move |source| StoreError::Io {
                     path: path.to_owned(),
@@ -91,9 +151,6 @@ impl GraphStore {
                 }
             };
             std::fs::create_dir_all(&parent).map_err(io("cannot create the parent directory"))?;
-            let name = path
-                .file_name()
-                .map_or_else(|| "store".into(), |n| n.to_string_lossy().into_owned());
             remove_stale_staging(&parent, &name);
             let staging = tempfile::Builder::new()
                 .prefix(&format!(".{name}.building-"))
@@ -113,6 +170,7 @@ impl GraphStore {
             swap_into_place(staging, path).map_err(io("cannot move the new store into place"))?;
             Ok(Self {
                 store: Store::open_read_only(path)?,
+                snapshot: None,
             })
         }
     }
@@ -169,6 +227,38 @@ impl GraphStore {
             .store
             .quads_for_pattern(None, None, Some(object.into()), None)
             .collect::<Result<_, _>>()?)
+    }
+}
+
+/// The directory holding the store, and the store directory's name.
+#[cfg(feature = "rocksdb")]
+fn parent_and_name(path: &Path) -> (PathBuf, String) {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "store".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
+/// Removes the snapshots of readers that no longer run (their process id is in the name).
+#[cfg(feature = "rocksdb")]
+fn remove_dead_snapshots(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.serving-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|rest| rest.split('-').next()) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid).exists();
+        if !alive && Path::new("/proc/self").exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

@@ -614,3 +614,53 @@ fn every_response_carries_cors_and_head_has_no_body() {
     let answer = send(&private, Method::GET, "/", &[], "");
     assert!(answer.response.headers().get("access-control-allow-origin").is_none());
 }
+
+/// `serve --store` reads a private snapshot, so builds may replace the store meanwhile.
+#[cfg(feature = "rocksdb")]
+#[test]
+fn a_served_store_snapshot_survives_rebuilds_and_is_removed_after() {
+    use crate::util::{powkg, tempdir};
+    let dir = tempdir();
+    let store_dir = dir.path().join("kgstore");
+    powkg(dir.path(), &["build", "--store", "kgstore"]).expect_code(0);
+    let snapshots = || {
+        std::fs::read_dir(dir.path())
+            .expect("the directory")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().starts_with(".kgstore.serving-"))
+            })
+            .count()
+    };
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
+    let store = GraphStore::open_snapshot(&store_dir).expect("a snapshot");
+    assert_eq!(snapshots(), 1);
+    let service = Service::new(store, minter, Vec::new(), Config::default()).expect("a service");
+    for _ in 0..2 {
+        powkg(dir.path(), &["build", "--store", "kgstore"]).expect_code(0);
+    }
+    let answer = send(
+        &service,
+        Method::GET,
+        &format!("/sparql?query={}", encode(COUNT_ALL)),
+        &[],
+        "",
+    );
+    assert!(answer.expect(StatusCode::OK).body.contains("2601"));
+    send(&service, Method::GET, "/powkg/entity/karlag.ttl", &[], "").expect(StatusCode::OK);
+    drop(service);
+    assert_eq!(snapshots(), 0, "the snapshot is removed with the store");
+
+    // A store built under another base IRI is refused with the base it was built with.
+    let other = Minter::new("https://example.org/pow/").expect("base");
+    let store = GraphStore::open_snapshot(&store_dir).expect("a snapshot");
+    let error = Service::new(store, other, Vec::new(), Config::default())
+        .err()
+        .expect("an error");
+    assert!(
+        error
+            .to_string()
+            .contains("built with --base-iri https://example.org/powkg/"),
+        "{error}"
+    );
+}

@@ -55,9 +55,17 @@ fn sources(graph: &GraphArgs) -> Sources {
 
 /// The store to read: the on-disk one named by `--store`, or a fresh in-memory build.
 fn open(read: &ReadArgs) -> Result<(GraphStore, Minter), Error> {
+    open_with(read, GraphStore::open)
+}
+
+/// [`open`], with the way an on-disk store is opened.
+fn open_with(
+    read: &ReadArgs,
+    open_disk: impl FnOnce(&Path) -> Result<GraphStore, powkg::store::StoreError>,
+) -> Result<(GraphStore, Minter), Error> {
     let minter = minter(&read.graph)?;
     let store = match &read.store {
-        Some(path) => GraphStore::open(path)?,
+        Some(path) => open_disk(path)?,
         None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph), &minter)?.quads)?,
     };
     Ok((store, minter))

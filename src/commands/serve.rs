@@ -4,11 +4,14 @@ use powkg::Error;
 use powkg::query::catalog;
 use powkg::serve::{self, Config, Limits, Service};
 
-use super::{Status, open};
+use powkg::store::GraphStore;
+
+use super::{Status, open_with};
 use crate::cli::ServeArgs;
 
 pub fn run(args: &ServeArgs) -> Result<Status, Error> {
-    let (store, minter) = open(&args.read)?;
+    // A private snapshot of an on-disk store: `powkg build --store` may replace the store while this serves.
+    let (store, minter) = open_with(&args.read, GraphStore::open_snapshot)?;
     let config = Config {
         limits: Limits {
             query_timeout: args.query_timeout,

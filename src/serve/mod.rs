@@ -457,6 +457,8 @@ pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Re
     if let Some(signal) = signals.forever().next() {
         eprintln!("powkg serve: stopping (signal {signal})");
     }
+    // Connection threads still hold the service, so the store's snapshot (if any) is removed here, not on drop.
+    service.store.discard_snapshot();
     #[cfg(not(unix))]
     let _ = _listening.join();
     Ok(())

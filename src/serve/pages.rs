@@ -132,11 +132,13 @@ impl<'a> View<'a> {
         html! { span lang=[literal.language()] title=[(!numeric && literal.language().is_none()).then(|| self.short(&datatype.into_owned()))] { (shown) } }
     }
 
+    // Blank nodes (and, with RDF 1.2, triple terms) are shown as written.
+    #[allow(clippy::match_wildcard_for_single_variants)]
     fn term(&self, term: &Term) -> Markup {
         match term {
             Term::NamedNode(n) => self.link(n),
             Term::Literal(l) => self.literal(l),
-            other @ Term::BlankNode(_) => html! { (other.to_string()) },
+            other => html! { (other.to_string()) },
         }
     }
 
