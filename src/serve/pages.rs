@@ -151,6 +151,7 @@ impl<'a> View<'a> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title lang=[title_lang] { (title) " — powkg" }
                     link rel="stylesheet" href="/assets/style.css";
+                    link rel="icon" href="data:,";
                 }
                 body {
                     a.skip href="#main" { "Skip to content" }
@@ -221,7 +222,7 @@ pub(super) fn not_found(r: &Incoming<'_>) -> Reply {
         html! {
             (DOCTYPE)
             html lang="en" {
-                head { meta charset="utf-8"; title { "Not found — powkg" } link rel="stylesheet" href="/assets/style.css"; }
+                head { meta charset="utf-8"; title { "Not found — powkg" } link rel="stylesheet" href="/assets/style.css"; link rel="icon" href="data:,"; }
                 body { main { h1 { "Not found" } p { (message) } p { a href="/" { "The dataset's home page" } } } }
             }
         },
