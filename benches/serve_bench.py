@@ -8,7 +8,8 @@ Servers measured (each on its own loopback port, one at a time, so that they nev
   powkg serve              in-memory store, built from the bundled data at start
   powkg serve --store DIR  RocksDB store made by `powkg build --store DIR` (served from a snapshot)
   oxigraph serve-read-only the same quads (`powkg export --format nquads`) loaded with `oxigraph load`,
-                           --union-default-graph so that queries see what powkg's default graph holds
+                           --union-default-graph so that queries see what powkg's default graph holds, and
+                           --timeout-s 5, the query time limit powkg serve has by default
 
 The load comes from wrk (Debian's `wrk`): keep-alive connections, GET /sparql?query=… with
 Accept: application/sparql-results+json. Before timing, each server's answer to each query is checked to be the
@@ -111,7 +112,7 @@ def main():
             version = subprocess.run([args.oxigraph, "--version"], capture_output=True, text=True).stdout.strip()
             plan.append((f"{version} serve-read-only (RocksDB)",
                          [args.oxigraph, "serve-read-only", "--location", str(oxstore), "--union-default-graph",
-                          "--bind"], "/query", "{addr}"))
+                          "--timeout-s", "5", "--bind"], "/query", "{addr}"))
         else:
             print(f"note: no Oxigraph CLI at {args.oxigraph} (cargo install oxigraph-cli); comparison left out")
 

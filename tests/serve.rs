@@ -126,6 +126,15 @@ fn select_results_come_in_every_w3c_format_by_accept_or_format_parameter() {
             .header("content-type")
             .starts_with("text/csv")
     );
+    // A `format` that does not fit the query form leaves the choice to Accept (SPARQLWrapper sends format=xml on
+    // every query); for graphs, xml and json mean RDF/XML and JSON-LD.
+    let construct = "CONSTRUCT WHERE { ?s a wikibase:Item } LIMIT 1";
+    let answer = get(&format!("/sparql?format=csv&query={}", encode(construct)), "text/turtle");
+    assert!(answer.expect(StatusCode::OK).header("content-type").starts_with("text/turtle"));
+    let answer = get(&format!("/sparql?format=xml&query={}", encode(construct)), "text/turtle");
+    assert!(answer.expect(StatusCode::OK).header("content-type").starts_with("application/rdf+xml"));
+    let answer = get(&format!("/sparql?format=xml&query={}", encode(COUNT_ALL)), "*/*");
+    assert!(answer.expect(StatusCode::OK).header("content-type").starts_with("application/sparql-results+xml"));
     let refused = sparql_get(COUNT_ALL, "image/png").expect(StatusCode::NOT_ACCEPTABLE);
     assert!(
         refused.body.contains("application/sparql-results+json"),

@@ -32,19 +32,54 @@ const RESULT_OFFERS: [(&str, QueryResultsFormat); 6] = [
     ("application/xml", QueryResultsFormat::Xml),
 ];
 
-/// Short names the `format` parameter accepts, beside media types.
-const FORMAT_NAMES: [(&str, &str); 10] = [
+/// Names the `format` parameter takes for SELECT/ASK results, beside media types.
+const RESULT_NAMES: [(&str, &str); 6] = [
     ("json", "application/sparql-results+json"),
+    ("srj", "application/sparql-results+json"),
     ("xml", "application/sparql-results+xml"),
+    ("srx", "application/sparql-results+xml"),
     ("csv", "text/csv"),
     ("tsv", "text/tab-separated-values"),
+];
+
+/// Names the `format` parameter takes for graph results: `xml` and `json` mean RDF/XML and JSON-LD here, as on
+/// Fuseki and Virtuoso, so that a client sending one `format` for every query form gets a fitting answer.
+const GRAPH_NAMES: [(&str, &str); 12] = [
     ("turtle", "text/turtle"),
     ("ttl", "text/turtle"),
+    ("n3", "text/turtle"),
     ("ntriples", "application/n-triples"),
     ("nt", "application/n-triples"),
     ("jsonld", "application/ld+json"),
+    ("json", "application/ld+json"),
     ("rdfxml", "application/rdf+xml"),
+    ("rdf", "application/rdf+xml"),
+    ("xml", "application/rdf+xml"),
+    ("nquads", "application/n-quads"),
+    ("trig", "application/trig"),
 ];
+
+/// What the client asked for: a `format` parameter (name or media type) and the `Accept` header.
+#[derive(Clone, Copy)]
+pub(crate) struct Wanted<'a> {
+    format: Option<&'a str>,
+    accept: Option<&'a str>,
+}
+
+impl Wanted<'_> {
+    /// The `format` parameter when it names an offer for this query form; otherwise `Accept` decides (a client
+    /// may send a `format` meant for another server or another form, as `SPARQLWrapper` does by default).
+    fn pick<T: Copy>(self, names: &[(&str, &str)], offers: &[(&str, T)]) -> Option<T> {
+        let by_parameter = self.format.and_then(|f| {
+            let media_type = names
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(f))
+                .map_or(f, |(_, m)| *m);
+            media_type.contains('/').then(|| negotiate::choose(Some(media_type), offers)).flatten()
+        });
+        by_parameter.or_else(|| negotiate::choose(self.accept, offers))
+    }
+}
 
 /// A query as the protocol delivers it.
 pub(crate) struct Protocol {
@@ -144,18 +179,12 @@ pub(super) fn endpoint(service: &Service, r: &mut Incoming<'_>) -> Reply {
         Err(reply) => reply,
         Ok(None) => description(service, r),
         Ok(Some(request)) => {
-            let accept = match &request.format {
-                Some(f) => Some(
-                    FORMAT_NAMES
-                        .iter()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(f))
-                        .map_or(f.as_str(), |(_, m)| *m)
-                        .to_owned(),
-                ),
-                None => r.accept().map(str::to_owned),
+            let wanted = Wanted {
+                format: request.format.as_deref(),
+                accept: r.accept(),
             };
             match evaluate(service, &request) {
-                Ok(running) => serialize(service, running, accept.as_deref()),
+                Ok(running) => serialize(service, running, wanted),
                 Err(reply) => reply,
             }
         }
@@ -294,7 +323,7 @@ fn too_large(limit: usize) -> Reply {
 }
 
 /// Writes the results in the negotiated format, within the size limit.
-fn serialize(service: &Service, running: Running, accept: Option<&str>) -> Reply {
+fn serialize(service: &Service, running: Running, wanted: Wanted<'_>) -> Reply {
     let limit = service.config.limits.max_result_bytes;
     let mut out = Bounded {
         bytes: Vec::new(),
@@ -315,7 +344,7 @@ fn serialize(service: &Service, running: Running, accept: Option<&str>) -> Reply
     };
     let media_type = match results {
         QueryResults::Solutions(solutions) => {
-            let Some(format) = negotiate::choose(accept, &RESULT_OFFERS) else {
+            let Some(format) = wanted.pick(&RESULT_NAMES, &RESULT_OFFERS) else {
                 return not_acceptable(&RESULT_OFFERS.map(|(m, _)| m));
             };
             let variables = solutions.variables().to_vec();
@@ -338,7 +367,7 @@ fn serialize(service: &Service, running: Running, accept: Option<&str>) -> Reply
             format.media_type()
         }
         QueryResults::Boolean(answer) => {
-            let Some(format) = negotiate::choose(accept, &RESULT_OFFERS) else {
+            let Some(format) = wanted.pick(&RESULT_NAMES, &RESULT_OFFERS) else {
                 return not_acceptable(&RESULT_OFFERS.map(|(m, _)| m));
             };
             if let Err(e) = QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(&mut out, answer) {
@@ -347,7 +376,7 @@ fn serialize(service: &Service, running: Running, accept: Option<&str>) -> Reply
             format.media_type()
         }
         QueryResults::Graph(triples) => {
-            let Some(format) = negotiate::choose(accept, &RDF_OFFERS) else {
+            let Some(format) = wanted.pick(&GRAPH_NAMES, &RDF_OFFERS) else {
                 return not_acceptable(&RDF_OFFERS.map(|(m, _)| m));
             };
             let mut quads = Vec::new();
@@ -432,7 +461,10 @@ pub(crate) fn for_page(service: &Service, query: &str) -> Result<PageAnswer, Rep
                     results: graph,
                     watchdog,
                 },
-                Some("text/turtle"),
+                Wanted {
+                    format: None,
+                    accept: Some("text/turtle"),
+                },
             );
             if reply.status == StatusCode::OK {
                 Ok(PageAnswer::Graph(String::from_utf8_lossy(&reply.body).into_owned()))
