@@ -129,12 +129,33 @@ fn select_results_come_in_every_w3c_format_by_accept_or_format_parameter() {
     // A `format` that does not fit the query form leaves the choice to Accept (SPARQLWrapper sends format=xml on
     // every query); for graphs, xml and json mean RDF/XML and JSON-LD.
     let construct = "CONSTRUCT WHERE { ?s a wikibase:Item } LIMIT 1";
-    let answer = get(&format!("/sparql?format=csv&query={}", encode(construct)), "text/turtle");
-    assert!(answer.expect(StatusCode::OK).header("content-type").starts_with("text/turtle"));
-    let answer = get(&format!("/sparql?format=xml&query={}", encode(construct)), "text/turtle");
-    assert!(answer.expect(StatusCode::OK).header("content-type").starts_with("application/rdf+xml"));
+    let answer = get(
+        &format!("/sparql?format=csv&query={}", encode(construct)),
+        "text/turtle",
+    );
+    assert!(
+        answer
+            .expect(StatusCode::OK)
+            .header("content-type")
+            .starts_with("text/turtle")
+    );
+    let answer = get(
+        &format!("/sparql?format=xml&query={}", encode(construct)),
+        "text/turtle",
+    );
+    assert!(
+        answer
+            .expect(StatusCode::OK)
+            .header("content-type")
+            .starts_with("application/rdf+xml")
+    );
     let answer = get(&format!("/sparql?format=xml&query={}", encode(COUNT_ALL)), "*/*");
-    assert!(answer.expect(StatusCode::OK).header("content-type").starts_with("application/sparql-results+xml"));
+    assert!(
+        answer
+            .expect(StatusCode::OK)
+            .header("content-type")
+            .starts_with("application/sparql-results+xml")
+    );
     let refused = sparql_get(COUNT_ALL, "image/png").expect(StatusCode::NOT_ACCEPTABLE);
     assert!(
         refused.body.contains("application/sparql-results+json"),
@@ -436,6 +457,19 @@ fn an_entity_document_holds_its_statements_and_their_references_in_every_format(
         let answer = get(&format!("/powkg/entity/romanian-pows.{ext}"), "*/*").expect(StatusCode::OK);
         assert_eq!(triples(&answer.body, format), n, "{ext}");
     }
+    // A statement's document holds its value and reference nodes, not the statement it conflicts with.
+    let statement = get("/powkg/statement/captured-after-switch-en.nt", "*/*")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(statement.contains("<https://example.org/powkg/ontology#conflictsWith> <https://example.org/powkg/statement/captured-after-switch-it> ."));
+    assert!(
+        statement.contains("<http://wikiba.se/ontology#quantityAmount>"),
+        "{statement}"
+    );
+    assert!(
+        !statement.contains("\n<https://example.org/powkg/statement/captured-after-switch-it> "),
+        "{statement}"
+    );
     // A source's document holds the citations minted beneath its IRI.
     let source = get("/powkg/source/olivotto-2006.nt", "*/*").expect(StatusCode::OK);
     assert!(

@@ -230,11 +230,16 @@ impl Incoming<'_> {
         Ok(body)
     }
 
-    /// The origin this request reached (`http://127.0.0.1:7878`), for absolute links in descriptions.
+    /// The origin this request reached (`http://127.0.0.1:7878`), for absolute links in descriptions; `https` when
+    /// a reverse proxy says so with `X-Forwarded-Proto`.
     fn origin(&self) -> Option<String> {
         let host = self.header(header::HOST)?;
         let valid = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
-        valid.then(|| format!("http://{host}"))
+        let scheme = match self.header(header::HeaderName::from_static("x-forwarded-proto")) {
+            Some(p) if p.trim().eq_ignore_ascii_case("https") => "https",
+            _ => "http",
+        };
+        valid.then(|| format!("{scheme}://{host}"))
     }
 }
 

@@ -76,17 +76,23 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
     }
 }
 
-/// Whether `iri` is a node that belongs to the description of whatever points at it.
-fn dependent(service: &Service, iri: &NamedNode, from_root: bool) -> bool {
+/// Whether `iri` is a node that belongs to the description of whatever points at it; statements only when
+/// `statements` (pointed at by the entity described).
+fn dependent(service: &Service, iri: &NamedNode, statements: bool) -> bool {
     let rest = iri.as_str().strip_prefix(service.minter.base());
     rest.is_some_and(|r| {
-        r.starts_with("value/") || r.starts_with("reference/") || (from_root && r.starts_with("statement/"))
+        r.starts_with("value/") || r.starts_with("reference/") || (statements && r.starts_with("statement/"))
     })
 }
 
 /// The quads describing `iri`; empty when the graph knows nothing about it.
 pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, crate::store::StoreError> {
-    let mut todo = vec![(iri.clone(), true)];
+    // An entity's statements belong to its description; a statement's, not the statements it conflicts with.
+    let is_statement = iri
+        .as_str()
+        .strip_prefix(service.minter.base())
+        .is_some_and(|rest| rest.starts_with("statement/"));
+    let mut todo = vec![(iri.clone(), !is_statement)];
     let beneath = format!("{}/", iri.as_str());
     for quad in service.store.pointing_at(iri.as_ref())? {
         if let NamedOrBlankNode::NamedNode(s) = quad.subject

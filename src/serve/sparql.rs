@@ -75,7 +75,10 @@ impl Wanted<'_> {
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(f))
                 .map_or(f, |(_, m)| *m);
-            media_type.contains('/').then(|| negotiate::choose(Some(media_type), offers)).flatten()
+            media_type
+                .contains('/')
+                .then(|| negotiate::choose(Some(media_type), offers))
+                .flatten()
         });
         by_parameter.or_else(|| negotiate::choose(self.accept, offers))
     }
