@@ -21,9 +21,9 @@ Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl a
       query with an entity page; no socket errors and no 4xx/5xx, with requests/s, p50 and p99 printed;
   (d) SIGTERM stops the server with exit code 0 within a few seconds.
 
-Prints one line per check ("ok - ..." / "FAIL - ..." / "skip - ...") and ends with "N passed, M failed" (", K
-skipped" when some were skipped: a known server bug, reported as such and turning into "ok" once it is fixed);
-exits 1 if any check failed. Takes about 20 s with a debug binary.
+Prints one line per check ("ok", "FAIL", "skip") and ends with "N passed, M failed" (", K skipped" when a known
+limitation was met: it is reported as such and turns into "ok" once it is gone); exits 1 if any check failed.
+Takes about 20 s.
 """
 
 import collections
