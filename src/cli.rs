@@ -32,6 +32,9 @@ pub enum Command {
     /// on-disk store.
     #[command(after_help = EXIT_CODES)]
     Build(BuildArgs),
+    /// Write a synthetic register (CSV and its mapping description) for tests and benchmarks; it describes no real
+    /// person and says so in the data it produces.
+    GenerateRegister(GenerateRegisterArgs),
     /// List the bundled queries: name, title and parameters.
     Queries(QueriesArgs),
     /// Run a bundled query by name, a query file, or inline SPARQL text.
@@ -140,6 +143,30 @@ pub struct BuildArgs {
     #[cfg(feature = "shacl")]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
+    /// Also stream this register into the graph (repeatable): a CSV file with its mapping description beside it
+    /// (FILE.toml). With --out, the format must be N-Triples or N-Quads
+    #[arg(long, value_name = "FILE.csv")]
+    pub register: Vec<PathBuf>,
+    /// Register rows that may be rejected before the build fails; rejected rows go to --rejected with their reason
+    #[arg(long, value_name = "N", default_value = "0", requires = "register")]
+    pub max_errors: u64,
+    /// Where rejected register rows go [default: REGISTER.rejected.csv beside each register]
+    #[arg(long, value_name = "FILE", requires = "register")]
+    pub rejected: Option<PathBuf>,
+}
+
+/// `powkg generate-register`
+#[derive(Debug, Args)]
+pub struct GenerateRegisterArgs {
+    /// Number of rows
+    #[arg(long, value_name = "N")]
+    pub rows: u64,
+    /// Seed of the generator: the same seed gives the same file
+    #[arg(long, value_name = "N", default_value = "7")]
+    pub seed: u64,
+    /// The CSV file to write; its mapping description is written beside it (FILE.toml)
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
 }
 
 /// `powkg validate`

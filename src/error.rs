@@ -20,6 +20,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A register could not be streamed.
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
     /// A query failed.
     #[error(transparent)]
     Query(#[from] QueryError),

@@ -5,11 +5,14 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-/// Writes what `produce` writes to `path` atomically (or to standard output for `-`), returning its result.
-pub fn write_atomically<T>(path: &Path, produce: impl FnOnce(&mut dyn Write) -> io::Result<T>) -> io::Result<T> {
+/// Writes what `produce` writes to `path` atomically (or to standard output for `-`), returning its result. A new
+/// file gets the usual `rw-r--r--`, not the temporary file's owner-only mode.
+pub fn write_atomically<T>(
+    path: &Path,
+    produce: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<T>,
+) -> io::Result<T> {
     if path.as_os_str() == "-" {
-        let stdout = io::stdout();
-        let mut out = BufWriter::new(stdout.lock());
+        let mut out = BufWriter::new(io::stdout());
         let value = produce(&mut out)?;
         out.flush()?;
         return Ok(value);
@@ -30,8 +33,42 @@ pub fn write_atomically<T>(path: &Path, produce: impl FnOnce(&mut dyn Write) -> 
         value
     };
     temp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+        fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))?;
+    }
     temp.persist(path).map_err(|e| e.error)?;
     Ok(value)
+}
+
+/// Runs `produce` with a function that hands chunks of bytes to a thread writing them to `out`, so that making the
+/// bytes and the system calls that write them use two cores. Returns what `produce` returned, or the first write
+/// error.
+pub fn write_on_thread<T>(
+    out: &mut (dyn Write + Send),
+    produce: impl FnOnce(&mut dyn FnMut(Vec<u8>) -> io::Result<()>) -> io::Result<T>,
+) -> io::Result<T> {
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let writer = scope.spawn(move || -> io::Result<()> {
+            for chunk in receive {
+                out.write_all(&chunk)?;
+            }
+            Ok(())
+        });
+        let mut deliver = |chunk: Vec<u8>| {
+            send.send(chunk)
+                .map_err(|_| io::Error::other("the writing thread stopped"))
+        };
+        let produced = produce(&mut deliver);
+        drop(send);
+        let written = writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // A write error explains a "writing thread stopped" error, so it goes first.
+        written?;
+        produced
+    })
 }
 
 #[cfg(test)]

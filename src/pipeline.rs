@@ -70,6 +70,8 @@ pub struct Built {
     pub quads: Vec<Quad>,
     /// Quads per graph, in [`GraphKind::ALL`] order.
     pub graph_sizes: Vec<(GraphKind, usize)>,
+    /// What the model was checked against (registers are checked against it too).
+    pub schema: crate::ontology::Schema,
 }
 
 /// Reads, validates and maps the curated set.
@@ -94,5 +96,6 @@ pub fn build(sources: &Sources, minter: &Minter) -> Result<Built, Diagnostics> {
         model,
         quads,
         graph_sizes,
+        schema: ontology.schema,
     })
 }

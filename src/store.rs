@@ -132,13 +132,24 @@ impl GraphStore {
 
     /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically.
     pub fn rebuild_on_disk(path: &Path, quads: &[Quad]) -> Result<Self, StoreError> {
+        Self::rebuild_on_disk_with(path, quads, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
+    }
+
+    /// [`rebuild_on_disk`](Self::rebuild_on_disk), then more quads from `produce`, which runs on its own thread and
+    /// hands batches to the bulk loader as it makes them (so that mapping and loading use two cores). When
+    /// `produce` fails, nothing is committed and the previous store stays in place.
+    pub fn rebuild_on_disk_with<T: Send, E: From<StoreError> + Send>(
+        path: &Path,
+        quads: &[Quad],
+        produce: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> std::io::Result<()>) -> Result<T, E> + Send,
+    ) -> Result<(Self, T), E> {
         if path.exists() && !looks_like_store(path) && !is_empty_dir(path) {
-            return Err(StoreError::NotAStore(path.to_owned()));
+            return Err(StoreError::NotAStore(path.to_owned()).into());
         }
         #[cfg(not(feature = "rocksdb"))]
         {
-            let _ = quads;
-            Err(StoreError::NoDiskSupport)
+            let _ = (quads, produce);
+            Err(StoreError::NoDiskSupport.into())
         }
         #[cfg(feature = "rocksdb")]
         {
@@ -156,22 +167,42 @@ impl GraphStore {
                 .prefix(&format!(".{name}.building-"))
                 .tempdir_in(&parent)
                 .map_err(io("cannot create a staging directory beside the store"))?;
-            {
-                let store = Store::open(staging.path())?;
+            let output = {
+                let store = Store::open(staging.path()).map_err(StoreError::from)?;
                 let mut loader = store.bulk_loader();
-                loader.load_quads(quads.iter().cloned())?;
-                loader.commit()?;
-                store.flush()?;
-            }
+                loader.load_quads(quads.iter().cloned()).map_err(StoreError::from)?;
+                let output = std::thread::scope(|scope| {
+                    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Quad>>(2);
+                    let producer = scope.spawn(move || {
+                        let mut deliver = |batch: Vec<Quad>| {
+                            send.send(batch)
+                                .map_err(|_| std::io::Error::other("the store loader stopped"))
+                        };
+                        produce(&mut deliver)
+                    });
+                    let load_result = loader.load_quads(receive.iter().flatten());
+                    // A failed load must not leave the producer blocked on a full channel.
+                    drop(receive);
+                    let made = producer
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+                    load_result.map_err(StoreError::from)?;
+                    Ok::<T, E>(made)
+                })?;
+                loader.commit().map_err(StoreError::from)?;
+                store.flush().map_err(StoreError::from)?;
+                output
+            };
             if std::env::var_os("POWKG_TEST_ABORT_BEFORE_SWAP").is_some() {
                 // Test hook: die the way a killed build would, at the worst moment.
                 std::process::abort();
             }
             swap_into_place(staging, path).map_err(io("cannot move the new store into place"))?;
-            Ok(Self {
-                store: Store::open_read_only(path)?,
+            let store = Self {
+                store: Store::open_read_only(path).map_err(StoreError::from)?,
                 snapshot: None,
-            })
+            };
+            Ok((store, output))
         }
     }
 

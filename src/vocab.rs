@@ -42,6 +42,7 @@ namespace!(
     xsd, "http://www.w3.org/2001/XMLSchema#", [
         DATE = "date", G_YEAR = "gYear", G_YEAR_MONTH = "gYearMonth", DATE_TIME = "dateTime",
         DECIMAL = "decimal", INTEGER = "integer", LANGUAGE = "language", ANY_URI = "anyURI",
+        STRING = "string", BOOLEAN = "boolean",
     ]
 );
 namespace!(
@@ -116,7 +117,7 @@ namespace!(
         BOUND_KIND_SCHEME = "BoundKind", EXACT = "Exact", ABOUT = "About", OVER = "Over", AT_LEAST = "AtLeast", UP_TO = "UpTo", ALMOST = "Almost",
         CONFLICTS_WITH = "conflictsWith", TRANSLATED_TITLE = "translatedTitle", RETRIEVED = "retrieved",
         CITING_SOURCE = "citingSource", CITED_WORK = "citedWork", FOOTNOTE = "footnote",
-        SEED_FILE = "seedFile",
+        SEED_FILE = "seedFile", REGISTER = "Register", SOURCE_DOCUMENT = "sourceDocument", SYNTHETIC = "synthetic",
     ]
 );
 

@@ -2,6 +2,7 @@
 
 mod build;
 mod export;
+mod generate_register;
 mod queries;
 mod query;
 mod report;
@@ -32,6 +33,7 @@ pub enum Status {
 pub fn run(command: Command) -> Result<Status, Error> {
     match command {
         Command::Build(args) => build::run(&args),
+        Command::GenerateRegister(args) => generate_register::run(&args),
         Command::Queries(args) => queries::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Export(args) => export::run(&args),

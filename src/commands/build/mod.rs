@@ -12,7 +12,11 @@ use powkg::pipeline;
 use powkg::store::GraphStore;
 use serde_json::json;
 
+use powkg::export::ExportFormat;
+
 use super::{Status, minter, output_error, output_format, sources};
+
+mod registers;
 use crate::cli::{BuildArgs, ReportFormat};
 
 pub fn run(args: &BuildArgs) -> Result<Status, Error> {
@@ -27,18 +31,22 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         return Ok(Status::Problems);
     };
     let hash = canonical_hash(&built.quads);
-    let store = match &args.store {
-        Some(path) => GraphStore::rebuild_on_disk(path, &built.quads)?,
-        None => GraphStore::in_memory(&built.quads)?,
-    };
-    let stored = store.quad_count()?;
-    let mut written = None;
-    if let Some((path, format)) = out {
-        let prefixes = minter.prefixes();
-        let n = write_atomically(path, |w| export::write(&built.quads, format, &prefixes, w))
-            .map_err(output_error(path))?;
-        written = Some((path, format, n));
+    let registers = registers::open(args, &built, &minter)?;
+    if let Some((path, format)) = out
+        && !registers.is_empty()
+        && !matches!(format, ExportFormat::NTriples | ExportFormat::NQuads)
+    {
+        return Err(Error::Usage(format!(
+            "{}: registers stream as N-Triples (.nt) or N-Quads (.nq); {} would hold the whole graph in memory",
+            path.display(),
+            format.name()
+        )));
     }
+    let Outputs {
+        stored,
+        written,
+        streamed,
+    } = write_outputs(args, &built, &minter, &registers, out)?;
 
     let model = &built.model;
     let conflicts = model.conflicting_pairs();
@@ -61,6 +69,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
                 "validation": validation,
                 "store": args.store.as_ref().map(|p| p.display().to_string()),
                 "output": written.map(|(p, f, n)| json!({ "path": p.display().to_string(), "format": f.name(), "statements": n })),
+                "registers": registers.iter().zip(&streamed).map(|(r, o)| registers::json(r, o)).collect::<Vec<_>>(),
             });
             format!("{value:#}\n")
         }
@@ -89,6 +98,9 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
                     let _ = writeln!(r, "  store      in memory ({stored} quads)");
                 }
             }
+            for (register, outcome) in registers.iter().zip(&streamed) {
+                r.push_str(&registers::text(register, outcome));
+            }
             if let Some((path, format, n)) = written {
                 let _ = writeln!(r, "  wrote      {} ({}, {n} statements)", path.display(), format.name());
             }
@@ -103,6 +115,61 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     };
     result.map_err(output_error(std::path::Path::new("-")))?;
     Ok(Status::Success)
+}
+
+/// What the outputs of a build hold.
+struct Outputs<'a> {
+    /// Quads in the store.
+    stored: usize,
+    /// The `--out` file, its format and how many statements it holds.
+    written: Option<(&'a std::path::PathBuf, ExportFormat, u64)>,
+    /// What each register's stream did.
+    streamed: Vec<powkg::register::Outcome>,
+}
+
+/// Builds the store (on disk with `--store`, else in memory) and writes `--out`, registers streamed into both; with
+/// neither, registers are still mapped and counted.
+fn write_outputs<'a>(
+    args: &BuildArgs,
+    built: &pipeline::Built,
+    minter: &powkg::iri::Minter,
+    registers: &[powkg::register::Register],
+    out: Option<(&'a std::path::PathBuf, ExportFormat)>,
+) -> Result<Outputs<'a>, Error> {
+    let mut streamed = Vec::new();
+    let store = match &args.store {
+        Some(path) if !registers.is_empty() => {
+            let (store, outcomes) = registers::into_store(args, registers, path, &built.quads)?;
+            streamed = outcomes;
+            store
+        }
+        Some(path) => GraphStore::rebuild_on_disk(path, &built.quads)?,
+        None => GraphStore::in_memory(&built.quads)?,
+    };
+    let stored = store.quad_count()?;
+    let mut written = None;
+    if let Some((path, format)) = out {
+        let prefixes = minter.prefixes();
+        let mut outcomes = Vec::new();
+        let n = write_atomically(path, |w| {
+            let curated = export::write(&built.quads, format, &prefixes, w)?;
+            outcomes = registers::into_lines(args, registers, format, w)?;
+            Ok(curated)
+        })
+        .map_err(|e| registers::unwrap_error(e, path))?;
+        let register_triples: u64 = outcomes.iter().map(|o| o.triples).sum();
+        written = Some((path, format, n as u64 + register_triples));
+        streamed = outcomes;
+    }
+    if streamed.is_empty() && !registers.is_empty() {
+        streamed = registers::check(args, registers)?;
+    }
+
+    Ok(Outputs {
+        stored,
+        written,
+        streamed,
+    })
 }
 
 /// The validation gate: `Some(what the report says)` when the build may be written, `None` when the graph does not

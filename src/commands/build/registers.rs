@@ -1,0 +1,219 @@
+//! `powkg build --register`: each register opened and checked against the curated build, then streamed into the
+//! outputs (N-Triples or N-Quads after the curated graph; the on-disk store through the bulk loader), with a progress
+//! bar on a terminal and the rejected rows written beside it.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use oxigraph::model::Quad;
+use powkg::Error;
+use powkg::export::ExportFormat;
+use powkg::iri::Minter;
+use powkg::output::write_on_thread;
+use powkg::pipeline::Built;
+use powkg::register::{
+    CountSink, LineSink, Outcome, QuadSink, Register, RegisterError, Sink, StreamOptions, open_csv, stream,
+};
+use powkg::store::GraphStore;
+use serde_json::json;
+
+use crate::cli::BuildArgs;
+
+/// Opens every `--register`, checking its mapping description and header.
+pub fn open(args: &BuildArgs, built: &Built, minter: &Minter) -> Result<Vec<Register>, Error> {
+    if args.rejected.is_some() && args.register.len() > 1 {
+        return Err(Error::Usage(
+            "--rejected names one file, and there are several registers: leave it out to get one beside each".into(),
+        ));
+    }
+    args.register
+        .iter()
+        .map(|csv| {
+            let (header, _) = open_csv(csv)?;
+            Ok(Register::open(csv, &header, &built.schema, &built.model, minter)?)
+        })
+        .collect()
+}
+
+/// Where the rejected rows of `register` go.
+fn rejected_path(args: &BuildArgs, register: &Register) -> PathBuf {
+    args.rejected
+        .clone()
+        .unwrap_or_else(|| register.csv.with_extension("rejected.csv"))
+}
+
+/// Streams one register into `sink`: progress bar, error budget, rejected-rows file (kept only on success).
+fn run(args: &BuildArgs, register: &Register, sink: &mut dyn Sink) -> Result<Outcome, Error> {
+    let (_, reader) = open_csv(&register.csv)?;
+    let size = std::fs::metadata(&register.csv).map_or(0, |m| m.len());
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(size);
+        if let Ok(style) =
+            ProgressStyle::with_template("{prefix} [{bar:30}] {percent:>3}% {msg} · {binary_bytes_per_sec} · ETA {eta}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_prefix(register.id.clone());
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    let mut progress = |rows: u64, bytes: u64| {
+        bar.set_position(bytes);
+        let rate = f64::from(u32::try_from(rows).unwrap_or(u32::MAX)) / started.elapsed().as_secs_f64().max(1e-9);
+        bar.set_message(format!("{rows} rows, {rate:.0} rows/s"));
+    };
+    let keep_rejected = args.max_errors > 0;
+    let rejected_path = rejected_path(args, register);
+    let mut rejected_file = if keep_rejected {
+        let dir = match rejected_path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".powkg-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|source| Error::Output {
+                path: rejected_path.clone(),
+                source,
+            })?;
+        let file: Box<dyn Write> = Box::new(std::io::BufWriter::new(temp.reopen().map_err(|source| {
+            Error::Output {
+                path: rejected_path.clone(),
+                source,
+            }
+        })?));
+        let mut writer = csv::Writer::from_writer(file);
+        let mut header: Vec<&str> = register.column_names().collect();
+        header.extend(["powkg_line", "powkg_reason"]);
+        writer.write_record(&header).map_err(|e| Error::Usage(e.to_string()))?;
+        Some((temp, writer))
+    } else {
+        None
+    };
+    let outcome = stream(
+        register,
+        reader,
+        sink,
+        StreamOptions {
+            max_errors: args.max_errors,
+            rejected: rejected_file.as_mut().map(|(_, w)| w),
+            progress: &mut progress,
+        },
+    );
+    bar.finish_and_clear();
+    let outcome = outcome?;
+    if let Some((temp, mut writer)) = rejected_file {
+        let output = |source| Error::Output {
+            path: rejected_path.clone(),
+            source,
+        };
+        writer.flush().map_err(output)?;
+        drop(writer);
+        temp.persist(&rejected_path).map_err(|e| output(e.error))?;
+    }
+    Ok(outcome)
+}
+
+/// Streams every register as lines after the curated graph (`format` is N-Triples or N-Quads); a second thread
+/// does the writing.
+pub fn into_lines(
+    args: &BuildArgs,
+    registers: &[Register],
+    format: ExportFormat,
+    out: &mut (dyn Write + Send),
+) -> std::io::Result<Vec<Outcome>> {
+    write_on_thread(out, |deliver| {
+        registers
+            .iter()
+            .map(|register| {
+                let graph = (format == ExportFormat::NQuads).then_some(&register.graph);
+                let mut sink = LineSink::new(&mut *deliver, graph);
+                let outcome = run(args, register, &mut sink).map_err(std::io::Error::other)?;
+                sink.finish()?;
+                Ok(outcome)
+            })
+            .collect()
+    })
+}
+
+/// Builds the on-disk store: the curated quads, then every register through the bulk loader.
+pub fn into_store(
+    args: &BuildArgs,
+    registers: &[Register],
+    path: &Path,
+    curated: &[Quad],
+) -> Result<(GraphStore, Vec<Outcome>), Error> {
+    GraphStore::rebuild_on_disk_with(path, curated, |deliver| {
+        registers
+            .iter()
+            .map(|register| {
+                let mut sink = QuadSink::new(&register.graph, &mut *deliver);
+                let outcome = run(args, register, &mut sink)?;
+                sink.finish().map_err(RegisterError::from)?;
+                Ok(outcome)
+            })
+            .collect::<Result<Vec<_>, Error>>()
+    })
+}
+
+/// Maps and counts every register without writing it (a build with neither --out nor --store).
+pub fn check(args: &BuildArgs, registers: &[Register]) -> Result<Vec<Outcome>, Error> {
+    registers.iter().map(|r| run(args, r, &mut CountSink)).collect()
+}
+
+/// The error inside an I/O error raised while streaming into `--out`.
+pub fn unwrap_error(error: std::io::Error, path: &Path) -> Error {
+    if error
+        .get_ref()
+        .is_some_and(<dyn std::error::Error + Send + Sync>::is::<Error>)
+    {
+        if let Some(inner) = error.into_inner()
+            && let Ok(inner) = inner.downcast::<Error>()
+        {
+            return *inner;
+        }
+        return Error::Usage("register streaming failed".into());
+    }
+    Error::Output {
+        path: path.to_owned(),
+        source: error,
+    }
+}
+
+/// The register's part of the JSON report.
+pub fn json(register: &Register, outcome: &Outcome) -> serde_json::Value {
+    json!({
+        "register": register.id,
+        "file": register.csv.display().to_string(),
+        "graph": register.graph.as_str(),
+        "synthetic": register.synthetic,
+        "rows_read": outcome.rows_read,
+        "rows_mapped": outcome.rows_mapped,
+        "rows_rejected": outcome.rows_rejected,
+        "triples": outcome.triples,
+        "first_errors": outcome.first_errors,
+    })
+}
+
+/// The register's lines of the text report.
+pub fn text(register: &Register, outcome: &Outcome) -> String {
+    let mut out = format!(
+        "  register   {} <{}>{}\n    rows read {}, mapped {}, rejected {}; {} triples\n",
+        register.csv.display(),
+        register.graph.as_str(),
+        if register.synthetic { " (synthetic)" } else { "" },
+        outcome.rows_read,
+        outcome.rows_mapped,
+        outcome.rows_rejected,
+        outcome.triples
+    );
+    for e in &outcome.first_errors {
+        let _ = writeln!(out, "    rejected  {e}");
+    }
+    out
+}
