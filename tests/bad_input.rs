@@ -29,7 +29,7 @@ fn every_bad_input_fixture_prints_its_exact_message_and_writes_nothing() {
         let written: Vec<_> = fs::read_dir(case)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("out.") || n.starts_with(".powkg-"))
+            .filter(|n| n.starts_with("out.") || n.starts_with(".powkg-") || n.ends_with(".rejected.csv"))
             .collect();
         for name in &written {
             let _ = fs::remove_file(case.join(name));

@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod properties;
 mod queries;
+mod register;
 mod roundtrip;
 mod serve;
 mod store;

@@ -67,6 +67,9 @@ pub fn copy_bundled_data(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(&data).expect("a data directory");
     for entry in std::fs::read_dir(root().join("data")).expect("the bundled data directory") {
         let path = entry.expect("a directory entry").path();
+        if path.is_dir() {
+            continue; // data/registers/: registers are not curated data
+        }
         std::fs::copy(&path, data.join(path.file_name().expect("a file name"))).expect("a copy");
     }
     data

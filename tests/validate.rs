@@ -5,16 +5,11 @@
 use std::fs;
 use std::path::Path;
 
-use crate::util::{powkg, root, tempdir};
+use crate::util::{copy_bundled_data, powkg, root, tempdir};
 
 /// The bundled data plus one entity with no Italian label or description: the model accepts it, the shapes do not.
 fn data_with_an_untranslated_entity(dir: &Path) {
-    let data = dir.join("data");
-    fs::create_dir_all(&data).unwrap();
-    for entry in fs::read_dir(root().join("data")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
-    }
+    let data = copy_bundled_data(dir);
     fs::write(
         data.join("zz-extra.toml"),
         "# an entity the shapes reject\n[[entity]]\nid = \"untranslated\"\ntype = \"Camp\"\n\

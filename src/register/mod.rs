@@ -138,15 +138,45 @@ impl Register {
         model: &Model,
         minter: &Minter,
     ) -> Result<Self, Diagnostics> {
-        let (description, path, text, file) = read_description(csv)?;
+        let description = description_path(csv);
+        let text = std::fs::read_to_string(&description).map_err(|e| {
+            Diagnostics(vec![Diagnostic::file(
+                &description.display().to_string(),
+                format!(
+                    "cannot read the mapping description of {} ({e}); a register needs one beside it",
+                    csv.display()
+                ),
+            )])
+        })?;
+        Self::from_description(csv, &description, &text, header, schema, model, minter)
+    }
+
+    /// [`Register::open`] with the mapping description already read: `text` is the content of `description`.
+    pub fn from_description(
+        csv: &Path,
+        description: &Path,
+        text: &str,
+        header: &[String],
+        schema: &Schema,
+        model: &Model,
+        minter: &Minter,
+    ) -> Result<Self, Diagnostics> {
+        let path = description.display().to_string();
+        let file: DescriptionFile = toml::from_str(text).map_err(|e| {
+            let message = e.message().to_owned();
+            Diagnostics(vec![match e.span() {
+                Some(span) => Diagnostic::at(&path, text, span.start, message),
+                None => Diagnostic::file(&path, message),
+            }])
+        })?;
         let mut problems = Diagnostics::default();
-        let at = |span: std::ops::Range<usize>, message: String| Diagnostic::at(&path, &text, span.start, message);
+        let at = |span: std::ops::Range<usize>, message: String| Diagnostic::at(&path, text, span.start, message);
         let r = &file.register;
 
         let id = r.id.get_ref().clone();
         check_register_table(r, schema, &at, &mut problems);
 
-        let columns = resolve_columns(&file, header, schema, csv, &path, &text, &mut problems);
+        let columns = resolve_columns(&file, header, schema, csv, &path, text, &mut problems);
         let index = |name: &str| header.iter().position(|h| h == name);
         let label: Vec<usize> = r
             .label
@@ -203,7 +233,7 @@ impl Register {
         let graph = NamedNode::new_unchecked(format!("{}graph/register/{id}", minter.base()));
         let mut register = Self {
             csv: csv.to_owned(),
-            description,
+            description: description.to_owned(),
             synthetic: r.synthetic,
             graph,
             source,
@@ -440,29 +470,6 @@ impl Object<'_> {
     }
 }
 
-/// Reads and parses the mapping description beside `csv`: its path, the path as printed, its text, its tables.
-fn read_description(csv: &Path) -> Result<(PathBuf, String, String, DescriptionFile), Diagnostics> {
-    let description = description_path(csv);
-    let path = description.display().to_string();
-    let text = std::fs::read_to_string(&description).map_err(|e| {
-        Diagnostics(vec![Diagnostic::file(
-            &path,
-            format!(
-                "cannot read the mapping description of {} ({e}); a register needs one beside it",
-                csv.display()
-            ),
-        )])
-    })?;
-    let file: DescriptionFile = toml::from_str(&text).map_err(|e| {
-        let message = e.message().to_owned();
-        Diagnostics(vec![match e.span() {
-            Some(span) => Diagnostic::at(&path, &text, span.start, message),
-            None => Diagnostic::file(&path, message),
-        }])
-    })?;
-    Ok((description, path, text, file))
-}
-
 /// Checks the `[register]` table's id, languages and class.
 fn check_register_table(
     r: &description::RegisterTable,
@@ -537,6 +544,12 @@ fn resolve_columns(
                         ValueKind::Url => Reading::Url,
                         ValueKind::Text => {
                             if let Some(lang) = &table.language {
+                                if Literal::new_language_tagged_literal("", lang.get_ref()).is_err() {
+                                    problems.push(at(
+                                        lang.span(),
+                                        format!("\"{}\" is not a BCP 47 language tag such as ro", lang.get_ref()),
+                                    ));
+                                }
                                 Reading::Text(lang.get_ref().to_ascii_lowercase())
                             } else {
                                 problems.push(at(

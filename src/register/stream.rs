@@ -99,10 +99,11 @@ pub fn open_csv(path: &Path) -> Result<(Vec<String>, csv::Reader<std::fs::File>)
     Ok((header, reader))
 }
 
-/// Streams every row of `reader` (opened by [`open_csv`]) through `register` into `sink`.
-pub fn stream(
+/// Streams every row of `reader` (opened by [`open_csv`], positioned after the header) through `register` into
+/// `sink`.
+pub fn stream<R: io::Read>(
     register: &Register,
-    mut reader: csv::Reader<std::fs::File>,
+    mut reader: csv::Reader<R>,
     sink: &mut dyn Sink,
     options: StreamOptions<'_>,
 ) -> Result<Outcome, RegisterError> {

@@ -87,7 +87,8 @@ fn run(args: &BuildArgs, register: &Register, sink: &mut dyn Sink) -> Result<Out
                 source,
             }
         })?));
-        let mut writer = csv::Writer::from_writer(file);
+        // Flexible: a rejected row keeps its own fields, however many it has, then its line and reason.
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
         let mut header: Vec<&str> = register.column_names().collect();
         header.extend(["powkg_line", "powkg_reason"]);
         writer.write_record(&header).map_err(|e| Error::Usage(e.to_string()))?;
