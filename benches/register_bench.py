@@ -498,6 +498,9 @@ def main():
         os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
 
     powkg = str(Path(args.powkg).resolve())
+    if not os.access(powkg, os.X_OK) and args.powkg == str(default_powkg):
+        log(f"no powkg binary at {powkg}: cargo build --release (the first build compiles RocksDB, 15 minutes on 2 cores)")
+        subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
     if not os.access(powkg, os.X_OK):
         fail(f"no powkg binary at {powkg} (build it with `cargo build --release` or pass --powkg)")
     help_text = subprocess.run([powkg, "build", "--help"], capture_output=True, text=True).stdout
