@@ -55,6 +55,11 @@ impl ExportFormat {
         Self::ALL.iter().find(|(f, _, _)| *f == self).map_or("", |(_, n, _)| n)
     }
 
+    /// The format's media type (Oxigraph's: `text/turtle`, `application/n-triples`, ...).
+    pub fn media_type(self) -> &'static str {
+        self.oxigraph().media_type()
+    }
+
     /// Whether the format keeps named graphs.
     pub fn keeps_graphs(self) -> bool {
         matches!(self, Self::NQuads | Self::TriG | Self::JsonLd)

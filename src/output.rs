@@ -3,10 +3,11 @@
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes what `produce` writes to `path` atomically (or to standard output for `-`), returning its result. A new
-/// file gets the usual `rw-r--r--`, not the temporary file's owner-only mode.
+use tempfile::NamedTempFile;
+
+/// Writes what `produce` writes to `path` atomically (or to standard output for `-`), returning its result.
 pub fn write_atomically<T>(
     path: &Path,
     produce: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<T>,
@@ -17,30 +18,65 @@ pub fn write_atomically<T>(
         out.flush()?;
         return Ok(value);
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    fs::create_dir_all(dir)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".powkg-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    let value = {
-        let mut out = BufWriter::new(temp.as_file_mut());
-        let value = produce(&mut out)?;
-        out.flush()?;
-        value
-    };
-    temp.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
-        fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))?;
-    }
-    temp.persist(path).map_err(|e| e.error)?;
+    let mut file = AtomicFile::create(path)?;
+    let value = produce(&mut file)?;
+    file.commit()?;
     Ok(value)
+}
+
+/// A file written beside its target and renamed over it by [`AtomicFile::commit`]; dropped without a commit, it
+/// is removed and the target stays as it was. A new file gets the usual `rw-r--r--`, not the temporary file's
+/// owner-only mode; a replaced one keeps its mode.
+pub struct AtomicFile {
+    path: PathBuf,
+    out: BufWriter<NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path` (its directory is created if need be).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(dir)?;
+        let temp = tempfile::Builder::new()
+            .prefix(".powkg-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(Self {
+            path: path.to_owned(),
+            out: BufWriter::new(temp),
+        })
+    }
+
+    /// Flushes, syncs and renames the file over its target.
+    pub fn commit(self) -> io::Result<()> {
+        let temp = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        temp.as_file().sync_all()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&self.path).map_or(0o644, |m| m.permissions().mode() & 0o7777);
+            fs::set_permissions(temp.path(), fs::Permissions::from_mode(mode))?;
+        }
+        temp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Runs `produce` with a function that hands chunks of bytes to a thread writing them to `out`, so that making the

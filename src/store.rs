@@ -274,38 +274,39 @@ fn parent_and_name(path: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// Removes the snapshots of readers that no longer run (their process id is in the name).
+/// Removes the directories beside the store named `.NAME.KIND-REST` for which `stale(REST)` holds.
 #[cfg(feature = "rocksdb")]
-fn remove_dead_snapshots(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.serving-");
+fn remove_leftovers(parent: &Path, name: &str, kind: &str, stale: impl Fn(&str) -> bool) {
+    let prefix = format!(".{name}.{kind}-");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name.strip_prefix(&prefix).and_then(|rest| rest.split('-').next()) else {
-            continue;
-        };
-        let alive = Path::new("/proc").join(pid).exists();
-        if !alive && Path::new("/proc/self").exists() {
+        if file_name.strip_prefix(&prefix).is_some_and(&stale) {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Removes the snapshots of readers that no longer run (their process id starts the rest of the name).
+#[cfg(feature = "rocksdb")]
+fn remove_dead_snapshots(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return; // no way to tell which processes run
+    }
+    remove_leftovers(parent, name, "serving", |rest| {
+        rest.split('-')
+            .next()
+            .is_some_and(|pid| !Path::new("/proc").join(pid).exists())
+    });
 }
 
 /// Removes staging directories that killed builds of the same store left behind. Two builds into one store at the
 /// same time are not supported: the later would remove the earlier's staging directory.
 #[cfg(feature = "rocksdb")]
 fn remove_stale_staging(parent: &Path, name: &str) {
-    let prefix = format!(".{name}.building-");
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
+    remove_leftovers(parent, name, "building", |_| true);
 }
 
 fn looks_like_store(path: &Path) -> bool {

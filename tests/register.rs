@@ -12,6 +12,8 @@ use powkg::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::pipeline::{self, Built, Sources};
 use powkg::register::{MappedRow, Register, RowError, open_csv};
 
+#[cfg(feature = "rocksdb")]
+use crate::util::query_store;
 use crate::util::{powkg, root, tempdir};
 
 const EXAMPLE: &str = "data/registers/example.csv";
@@ -514,21 +516,7 @@ fn a_register_that_fails_leaves_the_previous_store_intact() {
         &["build", "--register", example.to_str().unwrap(), "--store", "kgstore"],
     )
     .expect_code(0);
-    let count = |dir: &Path| {
-        powkg(
-            dir,
-            &[
-                "query",
-                "--store",
-                "kgstore",
-                "--format",
-                "csv",
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-            ],
-        )
-        .expect_code(0)
-        .stdout
-    };
+    let count = |dir: &Path| query_store(dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }");
     let before = count(dir.path());
     example_with(dir.path(), BAD_ROWS);
     powkg(dir.path(), &["build", "--register", "reg.csv", "--store", "kgstore"]).expect_code(2);

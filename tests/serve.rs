@@ -80,6 +80,17 @@ fn sparql_get(query: &str, accept: &str) -> Answer {
     get(&format!("/sparql?query={}", encode(query)), accept)
 }
 
+/// A query by GET to `service`, with no headers.
+fn query_on(service: &Service, query: &str) -> Answer {
+    send(
+        service,
+        Method::GET,
+        &format!("/sparql?query={}", encode(query)),
+        &[],
+        "",
+    )
+}
+
 /// Number of triples in an RDF document, parsed by Oxigraph.
 fn triples(body: &str, format: RdfFormat) -> usize {
     RdfParser::from_format(format)
@@ -133,46 +144,22 @@ fn select_results_come_in_every_w3c_format_by_accept_or_format_parameter() {
         );
         assert!(answer.body.contains(&expected), "{accept}: {}", answer.body);
     }
-    let answer = get(
-        &format!("/sparql?format=csv&query={}", encode(COUNT_ALL)),
-        "application/sparql-results+xml",
-    );
-    assert!(
-        answer
-            .expect(StatusCode::OK)
-            .header("content-type")
-            .starts_with("text/csv")
-    );
-    // A `format` that does not fit the query form leaves the choice to Accept (SPARQLWrapper sends format=xml on
-    // every query); for graphs, xml and json mean RDF/XML and JSON-LD.
+    // The `format` parameter wins over Accept where it fits the query form. Where it does not, the choice is left to
+    // Accept (SPARQLWrapper sends format=xml on every query); for graphs, xml and json mean RDF/XML and JSON-LD.
     let construct = "CONSTRUCT WHERE { ?s a wikibase:Item } LIMIT 1";
-    let answer = get(
-        &format!("/sparql?format=csv&query={}", encode(construct)),
-        "text/turtle",
-    );
-    assert!(
-        answer
-            .expect(StatusCode::OK)
-            .header("content-type")
-            .starts_with("text/turtle")
-    );
-    let answer = get(
-        &format!("/sparql?format=xml&query={}", encode(construct)),
-        "text/turtle",
-    );
-    assert!(
-        answer
-            .expect(StatusCode::OK)
-            .header("content-type")
-            .starts_with("application/rdf+xml")
-    );
-    let answer = get(&format!("/sparql?format=xml&query={}", encode(COUNT_ALL)), "*/*");
-    assert!(
-        answer
-            .expect(StatusCode::OK)
-            .header("content-type")
-            .starts_with("application/sparql-results+xml")
-    );
+    for (format, query, accept, media_type) in [
+        ("csv", COUNT_ALL, "application/sparql-results+xml", "text/csv"),
+        ("csv", construct, "text/turtle", "text/turtle"),
+        ("xml", construct, "text/turtle", "application/rdf+xml"),
+        ("xml", COUNT_ALL, "*/*", "application/sparql-results+xml"),
+    ] {
+        let answer = get(&format!("/sparql?format={format}&query={}", encode(query)), accept).expect(StatusCode::OK);
+        assert!(
+            answer.header("content-type").starts_with(media_type),
+            "format={format}, Accept {accept}: {}",
+            answer.header("content-type")
+        );
+    }
     let refused = sparql_get(COUNT_ALL, "image/png").expect(StatusCode::NOT_ACCEPTABLE);
     assert!(
         refused.body.contains("application/sparql-results+json"),
@@ -348,26 +335,13 @@ fn a_runaway_query_is_cancelled_and_the_service_still_answers() {
         cors_origin: None,
     });
     let runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
-    let answer = send(
-        &service,
-        Method::GET,
-        &format!("/sparql?query={}", encode(runaway)),
-        &[],
-        "",
-    )
-    .expect(StatusCode::SERVICE_UNAVAILABLE);
+    let answer = query_on(&service, runaway).expect(StatusCode::SERVICE_UNAVAILABLE);
     assert!(
         answer.body.contains("longer than the server's limit of 0.3 s"),
         "{}",
         answer.body
     );
-    let after = send(
-        &service,
-        Method::GET,
-        &format!("/sparql?query={}", encode(COUNT_ALL)),
-        &[],
-        "",
-    );
+    let after = query_on(&service, COUNT_ALL);
     assert!(after.expect(StatusCode::OK).body.contains(&quads().to_string()));
 }
 
@@ -392,24 +366,10 @@ fn request_and_result_sizes_are_limited() {
     .expect(StatusCode::PAYLOAD_TOO_LARGE);
     assert!(answer.body.contains("64 bytes"), "{}", answer.body);
     let everything = "SELECT * WHERE { ?s ?p ?o }";
-    let answer = send(
-        &service,
-        Method::GET,
-        &format!("/sparql?query={}", encode(everything)),
-        &[],
-        "",
-    )
-    .expect(StatusCode::INTERNAL_SERVER_ERROR);
+    let answer = query_on(&service, everything).expect(StatusCode::INTERNAL_SERVER_ERROR);
     assert!(answer.body.contains("limit of 2048 bytes"), "{}", answer.body);
     let everything = "CONSTRUCT WHERE { ?s ?p ?o }";
-    send(
-        &service,
-        Method::GET,
-        &format!("/sparql?query={}", encode(everything)),
-        &[],
-        "",
-    )
-    .expect(StatusCode::INTERNAL_SERVER_ERROR);
+    query_on(&service, everything).expect(StatusCode::INTERNAL_SERVER_ERROR);
 }
 
 #[test]
@@ -712,13 +672,7 @@ fn a_served_store_snapshot_survives_rebuilds_and_is_removed_after() {
     for _ in 0..2 {
         powkg(dir.path(), &["build", "--store", "kgstore"]).expect_code(0);
     }
-    let answer = send(
-        &service,
-        Method::GET,
-        &format!("/sparql?query={}", encode(COUNT_ALL)),
-        &[],
-        "",
-    );
+    let answer = query_on(&service, COUNT_ALL);
     assert!(answer.expect(StatusCode::OK).body.contains(&quads().to_string()));
     send(&service, Method::GET, "/powkg/entity/karlag.ttl", &[], "").expect(StatusCode::OK);
     drop(service);

@@ -6,22 +6,13 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use crate::util::{binary, copy_bundled_data, powkg, tempdir};
+use crate::util::{binary, copy_bundled_data, powkg, query_store, tempdir};
 
 fn count_entities(dir: &Path) -> String {
-    powkg(
+    query_store(
         dir,
-        &[
-            "query",
-            "--store",
-            "kgstore",
-            "--format",
-            "csv",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?e a <http://wikiba.se/ontology#Item> }",
-        ],
+        "SELECT (COUNT(*) AS ?n) WHERE { ?e a <http://wikiba.se/ontology#Item> }",
     )
-    .expect_code(0)
-    .stdout
 }
 
 #[test]

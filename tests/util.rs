@@ -56,6 +56,14 @@ pub fn powkg(cwd: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// The CSV results of `sparql` on the on-disk store `dir/kgstore`.
+#[cfg(feature = "rocksdb")]
+pub fn query_store(dir: &Path, sparql: &str) -> String {
+    powkg(dir, &["query", "--store", "kgstore", "--format", "csv", sparql])
+        .expect_code(0)
+        .stdout
+}
+
 /// A fresh temporary directory.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")

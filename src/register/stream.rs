@@ -76,8 +76,9 @@ fn list(errors: &[String]) -> String {
 pub struct StreamOptions<'a> {
     /// Rows that may be rejected before the build fails.
     pub max_errors: u64,
-    /// Where rejected rows go (CSV: the row's fields, then its line and the reason).
-    pub rejected: Option<&'a mut csv::Writer<Box<dyn Write>>>,
+    /// Where rejected rows go, as CSV: a header of the register's columns, `powkg_line` and `powkg_reason`, then
+    /// each rejected row's own fields (however many it has), its line and the reason.
+    pub rejected: Option<&'a mut dyn Write>,
     /// Called every few thousand rows with the rows read and the bytes read so far.
     pub progress: &'a mut dyn FnMut(u64, u64),
 }
@@ -110,9 +111,15 @@ pub fn stream<R: io::Read>(
     let path = register.csv.display().to_string();
     let StreamOptions {
         max_errors,
-        mut rejected,
+        rejected,
         progress,
     } = options;
+    let csv_error = |e: csv::Error| io::Error::other(e.to_string());
+    let mut rejected = rejected.map(|w| csv::WriterBuilder::new().flexible(true).from_writer(w));
+    if let Some(w) = rejected.as_mut() {
+        let header = register.column_names().chain(["powkg_line", "powkg_reason"]);
+        w.write_record(header).map_err(csv_error)?;
+    }
     let mut outcome = Outcome::default();
     sink.header(register.header_quads())?;
     outcome.triples += register.header_quads().len() as u64;
@@ -142,13 +149,10 @@ pub fn stream<R: io::Read>(
                 if outcome.first_errors.len() < KEPT_ERRORS {
                     outcome.first_errors.push(format!("{path}:{line}: {error}"));
                 }
-                if let Some(w) = rejected.as_deref_mut() {
-                    let mut out: Vec<&[u8]> = fields.clone();
-                    let line_text = line.to_string();
-                    let reason = error.to_string();
-                    out.push(line_text.as_bytes());
-                    out.push(reason.as_bytes());
-                    w.write_record(&out).map_err(|e| io::Error::other(e.to_string()))?;
+                if let Some(w) = rejected.as_mut() {
+                    let (line, reason) = (line.to_string(), error.to_string());
+                    let extra = [line.as_bytes(), reason.as_bytes()];
+                    w.write_record(fields.iter().copied().chain(extra)).map_err(csv_error)?;
                 }
             }
         }
@@ -157,6 +161,9 @@ pub fn stream<R: io::Read>(
         }
     }
     progress(outcome.rows_read, reader.position().byte());
+    if let Some(mut w) = rejected {
+        w.flush()?;
+    }
     if outcome.rows_rejected > max_errors {
         return Err(RegisterError::TooManyErrors {
             path: register.csv.clone(),

@@ -171,11 +171,8 @@ pub(crate) const RDF_OFFERS: [(&str, ExportFormat); 8] = [
 pub(crate) fn rdf_media_type(format: ExportFormat) -> &'static str {
     match format {
         ExportFormat::Turtle => "text/turtle; charset=utf-8",
-        ExportFormat::NTriples => "application/n-triples",
-        ExportFormat::NQuads => "application/n-quads",
         ExportFormat::TriG => "application/trig; charset=utf-8",
-        ExportFormat::RdfXml => "application/rdf+xml",
-        ExportFormat::JsonLd => "application/ld+json",
+        other => other.media_type(),
     }
 }
 
@@ -354,13 +351,14 @@ impl Service {
     /// `/dump`: the whole graph, serialized once per format and kept (the store never changes while served).
     fn dump(&self, r: &Incoming<'_>) -> Reply {
         let offers = [
-            ("text/turtle", ExportFormat::Turtle),
-            ("application/n-quads", ExportFormat::NQuads),
-            ("application/trig", ExportFormat::TriG),
-            ("application/n-triples", ExportFormat::NTriples),
-            ("application/ld+json", ExportFormat::JsonLd),
-            ("application/rdf+xml", ExportFormat::RdfXml),
-        ];
+            ExportFormat::Turtle,
+            ExportFormat::NQuads,
+            ExportFormat::TriG,
+            ExportFormat::NTriples,
+            ExportFormat::JsonLd,
+            ExportFormat::RdfXml,
+        ]
+        .map(|f| (f.media_type(), f));
         let Some(format) = negotiate::choose(r.accept(), &offers) else {
             return not_acceptable(&offers.map(|(m, _)| m));
         };

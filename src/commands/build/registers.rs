@@ -11,7 +11,7 @@ use oxigraph::model::Quad;
 use powkg::Error;
 use powkg::export::ExportFormat;
 use powkg::iri::Minter;
-use powkg::output::write_on_thread;
+use powkg::output::{AtomicFile, write_on_thread};
 use powkg::pipeline::Built;
 use powkg::register::{
     CountSink, LineSink, Outcome, QuadSink, Register, RegisterError, Sink, StreamOptions, open_csv, stream,
@@ -66,33 +66,14 @@ fn run(args: &BuildArgs, register: &Register, sink: &mut dyn Sink) -> Result<Out
         let rate = f64::from(u32::try_from(rows).unwrap_or(u32::MAX)) / started.elapsed().as_secs_f64().max(1e-9);
         bar.set_message(format!("{rows} rows, {rate:.0} rows/s"));
     };
-    let keep_rejected = args.max_errors > 0;
+    // With a budget, the rejected rows are written atomically: the file appears only if the build succeeds.
     let rejected_path = rejected_path(args, register);
-    let mut rejected_file = if keep_rejected {
-        let dir = match rejected_path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
-        let temp = tempfile::Builder::new()
-            .prefix(".powkg-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|source| Error::Output {
-                path: rejected_path.clone(),
-                source,
-            })?;
-        let file: Box<dyn Write> = Box::new(std::io::BufWriter::new(temp.reopen().map_err(|source| {
-            Error::Output {
-                path: rejected_path.clone(),
-                source,
-            }
-        })?));
-        // Flexible: a rejected row keeps its own fields, however many it has, then its line and reason.
-        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(file);
-        let mut header: Vec<&str> = register.column_names().collect();
-        header.extend(["powkg_line", "powkg_reason"]);
-        writer.write_record(&header).map_err(|e| Error::Usage(e.to_string()))?;
-        Some((temp, writer))
+    let output = |source| Error::Output {
+        path: rejected_path.clone(),
+        source,
+    };
+    let mut rejected = if args.max_errors > 0 {
+        Some(AtomicFile::create(&rejected_path).map_err(output)?)
     } else {
         None
     };
@@ -102,20 +83,14 @@ fn run(args: &BuildArgs, register: &Register, sink: &mut dyn Sink) -> Result<Out
         sink,
         StreamOptions {
             max_errors: args.max_errors,
-            rejected: rejected_file.as_mut().map(|(_, w)| w),
+            rejected: rejected.as_mut().map(|f| f as &mut dyn Write),
             progress: &mut progress,
         },
     );
     bar.finish_and_clear();
     let outcome = outcome?;
-    if let Some((temp, mut writer)) = rejected_file {
-        let output = |source| Error::Output {
-            path: rejected_path.clone(),
-            source,
-        };
-        writer.flush().map_err(output)?;
-        drop(writer);
-        temp.persist(&rejected_path).map_err(|e| output(e.error))?;
+    if let Some(file) = rejected {
+        file.commit().map_err(output)?;
     }
     Ok(outcome)
 }
