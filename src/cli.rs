@@ -221,7 +221,48 @@ pub struct QueryArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
+    pub sparql: SparqlArgs,
+    #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// What a query may take and reach (`powkg query` and `powkg serve`).
+#[derive(Debug, Args)]
+pub struct SparqlArgs {
+    /// Let queries call this SPARQL endpoint with SERVICE (repeatable). Without it powkg makes no request: a query
+    /// naming any other endpoint is refused
+    #[arg(long = "allow-service", value_name = "URL", value_parser = parse_endpoint)]
+    pub allow_service: Vec<String>,
+    /// Memory one query may take, in bytes or with a unit (512M, 2G); past it the query is stopped
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_query_memory: usize,
+}
+
+fn parse_endpoint(text: &str) -> Result<String, String> {
+    let iri = oxigraph::model::NamedNode::new(text).map_err(|e| format!("\"{text}\" is not an IRI: {e}"))?;
+    if !(iri.as_str().starts_with("http://") || iri.as_str().starts_with("https://")) {
+        return Err(format!("expected an http:// or https:// endpoint URL, got \"{text}\""));
+    }
+    Ok(iri.into_string())
+}
+
+/// A size in bytes, with an optional unit: K, M, G (powers of 1024), with or without a trailing `iB` or `B`.
+fn parse_size(text: &str) -> Result<usize, String> {
+    let error = || format!("expected a size such as 536870912, 512M or 2G, got \"{text}\"");
+    let trimmed = text.trim();
+    let upper = trimmed.to_ascii_uppercase();
+    let number = upper.trim_end_matches("IB").trim_end_matches('B');
+    let (digits, shift) = match number.chars().last() {
+        Some('K') => (&number[..number.len() - 1], 10),
+        Some('M') => (&number[..number.len() - 1], 20),
+        Some('G') => (&number[..number.len() - 1], 30),
+        _ => (number, 0),
+    };
+    let n: usize = digits.trim().parse().map_err(|_| error())?;
+    match n.checked_mul(1usize << shift) {
+        Some(bytes) if bytes > 0 => Ok(bytes),
+        _ => Err(error()),
+    }
 }
 
 /// `powkg export`
@@ -258,6 +299,11 @@ pub struct ServeArgs {
     /// Access-Control-Allow-Origin sent to browser clients; `none` sends no CORS headers
     #[arg(long, value_name = "ORIGIN", default_value = "*")]
     pub cors_origin: String,
+    /// Most queries evaluated at once (endpoint and pages); others wait for a slot until their deadline
+    #[arg(long, value_name = "N", default_value = "8", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrent_queries: u16,
+    #[command(flatten)]
+    pub sparql: SparqlArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use oxigraph::model::Term;
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::QueryResults;
 use serde::Serialize;
 
 use crate::query::QueryError;
+use crate::sparql::{Engine, Request};
 use crate::store::GraphStore;
 
 /// Every entity with the languages of its labels and descriptions.
@@ -50,16 +51,21 @@ pub struct Coverage {
 
 impl Coverage {
     /// Reads the coverage from the store.
-    ///
-    /// # Panics
-    /// Never on user input: only if the constant query in this module stopped parsing.
     pub fn of(store: &GraphStore) -> Result<Self, QueryError> {
-        let query = SparqlEvaluator::new()
-            .parse_query(ENTITY_LANGUAGES)
-            .expect("the coverage query is a constant that parses");
-        let QueryResults::Solutions(rows) = store.execute(query)? else {
-            return Ok(Self::from_rows(Vec::new()));
+        let request = Request {
+            path: "coverage query",
+            text: ENTITY_LANGUAGES,
+            ..Request::default()
         };
+        Engine::default().run(&request, store, |results| {
+            let QueryResults::Solutions(rows) = results else {
+                return Ok(Self::from_rows(Vec::new()));
+            };
+            Self::collect(rows)
+        })?
+    }
+
+    fn collect(rows: oxigraph::sparql::QuerySolutionIter<'static>) -> Result<Self, QueryError> {
         let mut collected = Vec::new();
         for row in rows {
             let row = row?;

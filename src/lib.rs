@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod query;
 pub mod register;
 pub mod serve;
+pub mod sparql;
 pub mod store;
 pub mod turtle;
 #[cfg(feature = "shacl")]
@@ -27,3 +28,8 @@ pub mod validate;
 pub mod vocab;
 
 pub use error::Error;
+
+/// Every allocation goes to mimalloc (bulk loads free batches of quads on other threads than made them, which
+/// glibc's malloc serialises); those of query threads are also counted against their memory budget.
+#[global_allocator]
+static ALLOCATOR: sparql::Accounting<mimalloc::MiMalloc> = sparql::Accounting(mimalloc::MiMalloc);

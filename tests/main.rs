@@ -7,6 +7,7 @@ mod queries;
 mod register;
 mod roundtrip;
 mod serve;
+mod sparql;
 mod store;
 mod util;
 mod validate;

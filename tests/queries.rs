@@ -7,6 +7,7 @@ use std::fs;
 use powkg::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::pipeline::{self, Sources};
 use powkg::query::{self, Outcome, catalog};
+use powkg::sparql::Engine;
 use powkg::store::GraphStore;
 
 use crate::util::{blessing, root};
@@ -24,9 +25,13 @@ fn every_bundled_query_gives_its_expected_results() {
     );
     let mut failures = Vec::new();
     for def in &queries {
-        let results = query::run(def, &[], &store, &minter).unwrap_or_else(|e| panic!("{}: {e}", def.name));
-        let mut out = Vec::new();
-        let outcome = query::write_results(results, None, false, &minter.prefixes(), &mut out).unwrap();
+        let engine = Engine::new(&minter);
+        let (outcome, out) = query::run(def, &[], &store, &engine, &minter, |results| {
+            let mut out = Vec::new();
+            let outcome = query::write_results(results, None, false, &minter.prefixes(), &mut out)?;
+            Ok((outcome, out))
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", def.name));
         let ext = if matches!(outcome, Outcome::Triples(_)) {
             "ttl"
         } else {

@@ -31,8 +31,9 @@ fuzz_target!(|data: &[u8]| {
     let (store, minter, queries) = &*FIXTURE;
     let def = &queries[usize::from(selector) % queries.len()];
     let name = def.params[0].name.clone();
-    if let Ok(results) = query::run(def, &[(name, value.to_owned())], store, minter) {
-        let _ = query::write_results(
+    let engine = powkg::sparql::Engine::new(minter);
+    let _ = query::run(def, &[(name, value.to_owned())], store, &engine, minter, |results| {
+        query::write_results(
             results,
             Some(if def.name.starts_with("describe") {
                 "ntriples"
@@ -42,6 +43,6 @@ fuzz_target!(|data: &[u8]| {
             false,
             &[],
             &mut Vec::new(),
-        );
-    }
+        )
+    });
 });

@@ -12,13 +12,15 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
+use oxigraph::model::NamedNode;
 use powkg::Error;
 use powkg::export::ExportFormat;
 use powkg::iri::Minter;
 use powkg::pipeline::{self, Sources};
+use powkg::sparql::{Engine, Limits};
 use powkg::store::GraphStore;
 
-use crate::cli::{Command, GraphArgs, RdfFormatArg, ReadArgs};
+use crate::cli::{Command, GraphArgs, RdfFormatArg, ReadArgs, SparqlArgs};
 
 /// How a command ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,21 @@ pub fn run(command: Command) -> Result<Status, Error> {
         #[cfg(feature = "shacl")]
         Command::Validate(args) => validate::run(&args),
     }
+}
+
+/// The query engine for the graph `minter` mints, bounded and allowed as the arguments say.
+fn engine(minter: &Minter, args: &SparqlArgs, timeout: Option<std::time::Duration>) -> Engine {
+    let services = args
+        .allow_service
+        .iter()
+        .map(|url| NamedNode::new_unchecked(url.clone()))
+        .collect();
+    Engine::new(minter)
+        .with_limits(Limits {
+            timeout,
+            max_memory: Some(args.max_query_memory),
+        })
+        .allowing_services(services)
 }
 
 fn minter(graph: &GraphArgs) -> Result<Minter, Error> {

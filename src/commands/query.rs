@@ -1,7 +1,6 @@
 //! `powkg query`: a bundled query by name, a query file, or inline text; parameters bound; results written.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
 
 use powkg::Error;
 use powkg::input::read_text;
@@ -14,22 +13,27 @@ use crate::cli::QueryArgs;
 pub fn run(args: &QueryArgs) -> Result<Status, Error> {
     let def = resolve(args)?;
     let (store, minter) = open(&args.read)?;
-    let results = query::run(&def, &args.params, &store, &minter)?;
+    let engine = super::engine(&minter, &args.sparql, None);
     let prefixes = minter.prefixes();
     let format = args.format.as_deref();
     let outcome = if let Some(path) = &args.out {
         // Results are formatted first, so that a failing query never replaces the file.
-        let mut buffer = Vec::new();
-        let outcome = query::write_results(results, format, false, &prefixes, &mut buffer)?;
+        let (outcome, buffer) = query::run(&def, &args.params, &store, &engine, &minter, |results| {
+            let mut buffer = Vec::new();
+            let outcome = query::write_results(results, format, false, &prefixes, &mut buffer)?;
+            Ok((outcome, buffer))
+        })?;
         write_atomically(path, |w| w.write_all(&buffer)).map_err(output_error(path))?;
         outcome
     } else {
-        let stdout = std::io::stdout();
-        let terminal = stdout.is_terminal();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let outcome = query::write_results(results, format, terminal, &prefixes, &mut out)?;
-        out.flush().map_err(output_error(Path::new("-")))?;
-        outcome
+        let terminal = std::io::stdout().is_terminal();
+        query::run(&def, &args.params, &store, &engine, &minter, |results| {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let outcome = query::write_results(results, format, terminal, &prefixes, &mut out)?;
+            out.flush()?;
+            Ok(outcome)
+        })?
     };
     Ok(match outcome {
         Outcome::Boolean(false) => Status::Problems,

@@ -17,9 +17,17 @@ pub fn run(args: &ServeArgs) -> Result<Status, Error> {
             query_timeout: args.query_timeout,
             max_request_bytes: args.max_request_bytes,
             max_result_bytes: args.max_result_bytes,
+            max_query_memory: args.sparql.max_query_memory,
+            max_concurrent_queries: usize::from(args.max_concurrent_queries),
             ..Limits::default()
         },
         cors_origin: (args.cors_origin != "none").then(|| args.cors_origin.clone()),
+        allowed_services: args
+            .sparql
+            .allow_service
+            .iter()
+            .map(|url| oxigraph::model::NamedNode::new_unchecked(url.clone()))
+            .collect(),
     };
     let service = Service::new(store, minter, catalog::bundled()?, config)?;
     serve::run(service, &args.bind, usize::from(args.max_connections))?;

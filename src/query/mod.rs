@@ -10,6 +10,8 @@ use oxigraph::model::{Literal, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, Variable};
 
+use crate::sparql::{Engine, Request, SparqlError};
+
 pub use catalog::{ParamDef, ParamKind, QueryDef};
 
 use crate::export::{self, ExportFormat};
@@ -49,7 +51,10 @@ pub enum QueryError {
         /// Accepted names.
         expected: String,
     },
-    /// Evaluation failed.
+    /// The query was refused or stopped (syntax, nesting, `SERVICE`, deadline, memory), or its evaluation failed.
+    #[error(transparent)]
+    Sparql(#[from] SparqlError),
+    /// Evaluation failed while the results were read.
     #[error("query evaluation failed: {0}")]
     Evaluation(#[from] QueryEvaluationError),
     /// Writing the results failed.
@@ -76,14 +81,17 @@ pub enum Outcome {
     Triples(usize),
 }
 
-/// Binds `--param NAME=VALUE` pairs and runs the query on the store.
-pub fn run(
+/// Binds `--param NAME=VALUE` pairs, runs the query on the store with `engine` and hands the results to
+/// `consume` (on the query thread: results are read within the engine's limits).
+pub fn run<T: Send>(
     def: &QueryDef,
     params: &[(String, String)],
     store: &GraphStore,
+    engine: &Engine,
     minter: &Minter,
-) -> Result<QueryResults<'static>, QueryError> {
-    let mut prepared = def.query.clone();
+    consume: impl FnOnce(QueryResults<'static>) -> Result<T, QueryError> + Send,
+) -> Result<T, QueryError> {
+    let mut bindings = Vec::new();
     for (name, value) in params {
         let Some(param) = def.param(name) else {
             return Err(QueryError::UnknownParam {
@@ -97,9 +105,15 @@ pub fn run(
             name: name.clone(),
             reason,
         })?;
-        prepared = prepared.substitute_variable(Variable::new_unchecked(name.clone()), term);
+        bindings.push((Variable::new_unchecked(name.clone()), term));
     }
-    Ok(store.execute(prepared)?)
+    let request = Request {
+        path: &def.path,
+        text: &def.text,
+        bindings,
+        ..Request::default()
+    };
+    engine.run(&request, store, consume)?
 }
 
 /// The RDF term a parameter value names.

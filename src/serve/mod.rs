@@ -35,6 +35,7 @@ use crate::error::Error;
 use crate::export::{self, ExportFormat};
 use crate::iri::Minter;
 use crate::query::QueryDef;
+use crate::sparql::Engine;
 use crate::store::GraphStore;
 
 pub use site::Site;
@@ -50,6 +51,10 @@ pub struct Limits {
     pub max_result_bytes: usize,
     /// Most rows the query page shows (the endpoint itself is bounded by `max_result_bytes` only).
     pub max_page_rows: usize,
+    /// Memory one query may take (503 beyond, as for the time limit).
+    pub max_query_memory: usize,
+    /// Most queries evaluated at once; others wait for a slot until their deadline (503 then).
+    pub max_concurrent_queries: usize,
 }
 
 impl Default for Limits {
@@ -59,6 +64,8 @@ impl Default for Limits {
             max_request_bytes: 1024 * 1024,
             max_result_bytes: 16 * 1024 * 1024,
             max_page_rows: 1000,
+            max_query_memory: 1024 * 1024 * 1024,
+            max_concurrent_queries: 8,
         }
     }
 }
@@ -70,6 +77,8 @@ pub struct Config {
     pub limits: Limits,
     /// `Access-Control-Allow-Origin` for browser clients on other origins; `None` sends no CORS headers.
     pub cors_origin: Option<String>,
+    /// The SPARQL endpoints queries may call with `SERVICE` (none by default: the server makes no request).
+    pub allowed_services: Vec<oxigraph::model::NamedNode>,
 }
 
 impl Default for Config {
@@ -78,6 +87,7 @@ impl Default for Config {
         Self {
             limits: Limits::default(),
             cors_origin: Some("*".to_owned()),
+            allowed_services: Vec::new(),
         }
     }
 }
@@ -93,6 +103,8 @@ pub struct Service {
     queries: Vec<QueryDef>,
     site: Site,
     config: Config,
+    /// Prepares and bounds every query the server runs, the endpoint's and the pages' alike.
+    engine: Engine,
     dumps: Mutex<HashMap<&'static str, Arc<Vec<u8>>>>,
 }
 
@@ -245,8 +257,14 @@ impl Service {
     pub fn new(store: GraphStore, minter: Minter, queries: Vec<QueryDef>, config: Config) -> Result<Self, Error> {
         let base = minter.base().to_owned();
         let (base_origin, base_path) = split_base(&base);
+        let limits = &config.limits;
+        let engine = Engine::new(&minter)
+            .with_limits(sparql_limits(limits))
+            .with_slots(limits.max_concurrent_queries)
+            .allowing_services(config.allowed_services.clone());
         let site = Site::load(&store, &minter)?;
         Ok(Self {
+            engine,
             store,
             minter,
             base_path,
@@ -403,6 +421,14 @@ impl Service {
             Ok(_) => Reply::new(StatusCode::OK, rdf_media_type(format), out).with(header::VARY, "Accept"),
             Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot serialize: {e}")),
         }
+    }
+}
+
+/// The bounds on each query the server runs.
+fn sparql_limits(limits: &Limits) -> crate::sparql::Limits {
+    crate::sparql::Limits {
+        timeout: Some(limits.query_timeout),
+        max_memory: Some(limits.max_query_memory),
     }
 }
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::sparql::QueryResults;
 
 use crate::error::Error;
 use crate::iri::{GraphKind, Minter};
@@ -179,18 +179,21 @@ fn roles(store: &GraphStore) -> Result<HashMap<NamedNode, (NamedNode, Role)>, Er
 
 /// Runs a SELECT query (union default graph) and returns its rows.
 pub(crate) fn select(store: &GraphStore, text: &str) -> Result<Vec<Vec<Option<Term>>>, Error> {
-    let query = SparqlEvaluator::new()
-        .parse_query(text)
-        .map_err(|e| Error::Usage(format!("internal query does not parse: {e}")))?;
-    let evaluation = |e: oxigraph::sparql::QueryEvaluationError| Error::Usage(format!("internal query failed: {e}"));
-    let QueryResults::Solutions(solutions) = store.execute(query).map_err(evaluation)? else {
-        return Ok(Vec::new());
+    let request = crate::sparql::Request {
+        path: "internal query",
+        text,
+        ..crate::sparql::Request::default()
     };
-    let mut rows = Vec::new();
-    for solution in solutions {
-        rows.push(solution.map_err(evaluation)?.values().to_vec());
-    }
-    Ok(rows)
+    let rows = crate::sparql::Engine::default().run(&request, store, |results| {
+        let QueryResults::Solutions(solutions) = results else {
+            return Ok(Vec::new());
+        };
+        solutions
+            .map(|solution| solution.map(|s| s.values().to_vec()))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    rows.and_then(|rows| rows.map_err(crate::sparql::SparqlError::from))
+        .map_err(|e| Error::Usage(format!("internal query failed: {e}")))
 }
 
 fn count(rows: &[Vec<Option<Term>>]) -> usize {

@@ -1,25 +1,20 @@
 //! The SPARQL 1.1 Protocol, read-only: query by GET, by form POST and by `application/sparql-query` POST; the
 //! protocol's dataset parameters; results negotiated by `Accept` or a `format` parameter; a service description
-//! when no query is given. Updates are refused (403). Every query runs under a cancellation token that a watchdog
-//! trips at the time limit, and its serialized results are held to a size limit, so that every failure, late ones
-//! included, gets its own status and message.
+//! when no query is given. Updates are refused (403). Queries run through the server's [`crate::sparql::Engine`]
+//! (deadline, memory budget, query slots, no outbound `SERVICE`), and their results are serialized on the query
+//! thread within a size limit, so that every failure, late ones included, gets its own status and message.
 
 use std::io::{self, Write};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
 
 use oxhttp::model::header;
 use oxhttp::model::{Method, StatusCode};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{
-    CancellationToken, QueryEvaluationError, QueryResults, QuerySolution, SparqlEvaluator, Variable,
-};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, Variable};
 
 use super::{Incoming, RDF_OFFERS, Reply, Service, negotiate, not_acceptable};
 use crate::export::ExportFormat;
-use crate::query::catalog::syntax_diagnostic;
+use crate::sparql::{Request, SparqlError, Stopped};
 use crate::vocab::{rdf, sd, void};
 
 /// Result formats for SELECT and ASK, most preferred first.
@@ -186,59 +181,15 @@ pub(super) fn endpoint(service: &Service, r: &mut Incoming<'_>) -> Reply {
                 format: request.format.as_deref(),
                 accept: r.accept(),
             };
-            match evaluate(service, &request) {
-                Ok(running) => serialize(service, running, wanted),
-                Err(reply) => reply,
-            }
+            run(service, &request, |results| serialize(service, results, wanted))
         }
     }
 }
 
-/// Keeps a query's watchdog alive; dropping it (the query is done) lets the watchdog thread end at once.
-pub(crate) struct Watchdog {
-    _done: mpsc::Sender<()>,
-    timeout: Duration,
-}
-
-impl Watchdog {
-    /// A token that a watchdog thread cancels after `timeout` unless the returned guard is dropped first.
-    fn start(timeout: Duration) -> Result<(CancellationToken, Self), Reply> {
-        let token = CancellationToken::new();
-        let (done, wait) = mpsc::channel::<()>();
-        let trip = token.clone();
-        thread::Builder::new()
-            .name("powkg query watchdog".to_owned())
-            .spawn(move || {
-                if wait.recv_timeout(timeout) == Err(mpsc::RecvTimeoutError::Timeout) {
-                    trip.cancel();
-                }
-            })
-            .map_err(|e| Reply::text(StatusCode::SERVICE_UNAVAILABLE, format!("cannot start the query: {e}")))?;
-        Ok((token, Self { _done: done, timeout }))
-    }
-
-    /// The answer for a query the watchdog cancelled.
-    fn timed_out(&self) -> Reply {
-        Reply::text(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "query cancelled: it ran longer than the server's limit of {} s (narrow it, or add LIMIT)",
-                self.timeout.as_secs_f64()
-            ),
-        )
-    }
-}
-
-/// A query under way: its lazy results and the watchdog that bounds them.
-pub(crate) struct Running {
-    pub results: QueryResults<'static>,
-    pub watchdog: Watchdog,
-}
-
-/// The answer for an evaluation error.
-pub(crate) fn failed(error: &QueryEvaluationError, watchdog: &Watchdog) -> Reply {
+/// The answer for an evaluation error met while reading results.
+pub(crate) fn failed(error: &QueryEvaluationError) -> Reply {
     match error {
-        QueryEvaluationError::Cancelled => watchdog.timed_out(),
+        QueryEvaluationError::Cancelled => Reply::text(StatusCode::SERVICE_UNAVAILABLE, "query cancelled"),
         QueryEvaluationError::Dataset(_) | QueryEvaluationError::Unexpected(_) => Reply::text(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("query evaluation failed: {error}"),
@@ -247,25 +198,14 @@ pub(crate) fn failed(error: &QueryEvaluationError, watchdog: &Watchdog) -> Reply
     }
 }
 
-/// Parses the query (the graph's prefixes predeclared, relative IRIs against the base), applies the protocol's
-/// dataset and starts it under a watchdog. A syntax error is 400 with the line and column.
-pub(crate) fn evaluate(service: &Service, request: &Protocol) -> Result<Running, Reply> {
-    let (token, watchdog) = Watchdog::start(service.config.limits.query_timeout)?;
-    let mut evaluator = SparqlEvaluator::new()
-        .with_cancellation_token(token)
-        .with_base_iri(service.minter.base())
-        .map_err(|e| Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    for (prefix, namespace) in service.minter.prefixes() {
-        evaluator = evaluator
-            .with_prefix(prefix, namespace)
-            .map_err(|e| Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    }
-    let mut prepared = evaluator.parse_query(&request.query).map_err(|e| {
-        Reply::text(
-            StatusCode::BAD_REQUEST,
-            syntax_diagnostic("query", &request.query, &e.to_string()).to_string(),
-        )
-    })?;
+/// Runs the query through the server's engine (prologue, checks, deadline, memory budget, query slots) with the
+/// protocol's dataset, and lets `consume` turn its results into the answer on the query thread. A malformed or
+/// refused query is 400 with its position; a stopped one 503 (deadline, memory, busy) or 500 (a bug).
+pub(crate) fn run(
+    service: &Service,
+    request: &Protocol,
+    consume: impl FnOnce(QueryResults<'static>) -> Reply + Send,
+) -> Reply {
     let iri = |kind: &str, value: &String| {
         NamedNode::new(value.as_str()).map_err(|e| {
             Reply::text(
@@ -274,23 +214,45 @@ pub(crate) fn evaluate(service: &Service, request: &Protocol) -> Result<Running,
             )
         })
     };
-    if !request.default_graphs.is_empty() || !request.named_graphs.is_empty() {
-        let default = request
-            .default_graphs
-            .iter()
-            .map(|g| iri("default-graph-uri", g).map(GraphName::from))
-            .collect::<Result<_, _>>()?;
-        let named = request
-            .named_graphs
-            .iter()
-            .map(|g| iri("named-graph-uri", g).map(NamedOrBlankNode::from))
-            .collect::<Result<_, _>>()?;
-        prepared.dataset_mut().set_default_graph(default);
-        prepared.dataset_mut().set_available_named_graphs(named);
-    }
-    match service.store.execute_on_dataset(prepared) {
-        Ok(results) => Ok(Running { results, watchdog }),
-        Err(e) => Err(failed(&e, &watchdog)),
+    let default_graphs = match request
+        .default_graphs
+        .iter()
+        .map(|g| iri("default-graph-uri", g).map(GraphName::from))
+        .collect::<Result<_, _>>()
+    {
+        Ok(graphs) => graphs,
+        Err(reply) => return reply,
+    };
+    let named_graphs = match request
+        .named_graphs
+        .iter()
+        .map(|g| iri("named-graph-uri", g).map(NamedOrBlankNode::from))
+        .collect::<Result<_, _>>()
+    {
+        Ok(graphs) => graphs,
+        Err(reply) => return reply,
+    };
+    let query = Request {
+        path: "query",
+        text: &request.query,
+        bindings: Vec::new(),
+        default_graphs,
+        named_graphs,
+    };
+    match service.engine.run(&query, &service.store, consume) {
+        Ok(reply) => reply,
+        Err(SparqlError::Invalid(problem)) => Reply::text(StatusCode::BAD_REQUEST, problem.to_string()),
+        Err(SparqlError::Evaluation(e)) => failed(&e),
+        Err(SparqlError::Stopped(stopped)) => {
+            let status = match stopped {
+                Stopped::Timeout(_) | Stopped::Memory(_) | Stopped::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+                Stopped::Panic(_) | Stopped::Thread(_) => {
+                    eprintln!("powkg serve: {stopped} (query: {:?})", request.query);
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            };
+            Reply::text(status, stopped.to_string())
+        }
     }
 }
 
@@ -326,13 +288,12 @@ fn too_large(limit: usize) -> Reply {
 }
 
 /// Writes the results in the negotiated format, within the size limit.
-fn serialize(service: &Service, running: Running, wanted: Wanted<'_>) -> Reply {
+fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'_>) -> Reply {
     let limit = service.config.limits.max_result_bytes;
     let mut out = Bounded {
         bytes: Vec::new(),
         limit,
     };
-    let Running { results, watchdog } = running;
     let io_failure = |e: &io::Error| {
         if e.get_ref()
             .is_some_and(<dyn std::error::Error + Send + Sync>::is::<ResultTooLarge>)
@@ -364,7 +325,7 @@ fn serialize(service: &Service, running: Running, wanted: Wanted<'_>) -> Reply {
                 });
             match written {
                 Ok(Ok(())) => {}
-                Ok(Err(e)) => return failed(&e, &watchdog),
+                Ok(Err(e)) => return failed(&e),
                 Err(e) => return io_failure(&e),
             }
             format.media_type()
@@ -393,7 +354,7 @@ fn serialize(service: &Service, running: Running, wanted: Wanted<'_>) -> Reply {
                         }
                         quads.push(Triple::in_graph(t, GraphName::DefaultGraph));
                     }
-                    Err(e) => return failed(&e, &watchdog),
+                    Err(e) => return failed(&e),
                 }
             }
             quads.sort_by_cached_key(ToString::to_string);
@@ -404,7 +365,6 @@ fn serialize(service: &Service, running: Running, wanted: Wanted<'_>) -> Reply {
             super::rdf_media_type(format)
         }
     };
-    drop(watchdog);
     let media_type = if media_type.starts_with("text/") && !media_type.contains("charset") {
         format!("{media_type}; charset=utf-8")
     } else {
@@ -436,9 +396,9 @@ pub(crate) fn for_page(service: &Service, query: &str) -> Result<PageAnswer, Rep
         named_graphs: Vec::new(),
         format: None,
     };
-    let Running { results, watchdog } = evaluate(service, &request)?;
     let max_rows = service.config.limits.max_page_rows;
-    match results {
+    let mut answer = None;
+    let reply = run(service, &request, |results| match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();
             let mut rows = Vec::new();
@@ -448,33 +408,40 @@ pub(crate) fn for_page(service: &Service, query: &str) -> Result<PageAnswer, Rep
                     truncated = true;
                     break;
                 }
-                rows.push(solution.map_err(|e| failed(&e, &watchdog))?);
+                match solution {
+                    Ok(row) => rows.push(row),
+                    Err(e) => return failed(&e),
+                }
             }
-            Ok(PageAnswer::Table(Table {
+            answer = Some(PageAnswer::Table(Table {
                 variables,
                 rows,
                 truncated,
-            }))
+            }));
+            Reply::text(StatusCode::OK, "")
         }
-        QueryResults::Boolean(b) => Ok(PageAnswer::Boolean(b)),
+        QueryResults::Boolean(b) => {
+            answer = Some(PageAnswer::Boolean(b));
+            Reply::text(StatusCode::OK, "")
+        }
         graph @ QueryResults::Graph(_) => {
             let reply = serialize(
                 service,
-                Running {
-                    results: graph,
-                    watchdog,
-                },
+                graph,
                 Wanted {
                     format: None,
                     accept: Some("text/turtle"),
                 },
             );
             if reply.status == StatusCode::OK {
-                Ok(PageAnswer::Graph(String::from_utf8_lossy(&reply.body).into_owned()))
-            } else {
-                Err(reply)
+                answer = Some(PageAnswer::Graph(String::from_utf8_lossy(&reply.body).into_owned()));
             }
+            reply
         }
+    });
+    match answer {
+        Some(answer) if reply.status == StatusCode::OK => Ok(answer),
+        _ => Err(reply),
     }
 }
 

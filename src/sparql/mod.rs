@@ -1,0 +1,269 @@
+//! The one place where SPARQL text becomes a running query, for every caller: `powkg query` (bundled queries,
+//! files, inline text), the endpoint, the pages of `powkg serve` and powkg's own reports.
+//!
+//! A query goes through the same steps whoever sends it:
+//! 1. its brackets may nest at most [`syntax::MAX_NESTING`] deep (checked on the text, so the parser never
+//!    recurses further);
+//! 2. it is parsed with the graph's prologue (base IRI and predeclared prefixes), on a query thread with a stack of
+//!    known size ([`worker`]);
+//! 3. its algebra is checked and rewritten ([`rewrite`]): at most [`rewrite::MAX_DEPTH`] deep and of bounded size
+//!    (the optimiser cannot be cancelled, so its work is bounded up front); `SERVICE` only to
+//!    endpoints the user allowed (powkg makes no other request); a total order for `ORDER BY`; checkpoints in
+//!    joins; memory guards before the string functions that build large values;
+//! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget ([`budget`]),
+//!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught.
+
+mod budget;
+mod functions;
+mod rewrite;
+pub mod syntax;
+mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
+use spargebra::SparqlParser;
+
+pub use budget::Accounting;
+pub use rewrite::{MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
+pub use worker::{Limits, Slots, Stopped};
+
+use crate::diagnostic::Diagnostic;
+use crate::iri::Minter;
+use crate::store::GraphStore;
+
+/// Why a query gave no results.
+#[derive(Debug, thiserror::Error)]
+pub enum SparqlError {
+    /// The query is malformed or refused (syntax, nesting, a `SERVICE` not allowed): the user's to fix.
+    #[error("{0}")]
+    Invalid(Diagnostic),
+    /// The query was stopped: deadline, memory budget, no free slot, or a bug.
+    #[error("{0}")]
+    Stopped(Stopped),
+    /// The evaluator failed.
+    #[error("query evaluation failed: {0}")]
+    Evaluation(#[from] QueryEvaluationError),
+}
+
+/// A query as a caller hands it over.
+#[derive(Debug, Clone, Default)]
+pub struct Request<'a> {
+    /// The name of the query's source in messages: a file path, `query` for the endpoint.
+    pub path: &'a str,
+    /// The SPARQL text.
+    pub text: &'a str,
+    /// Variables bound to terms before evaluation (parameters), never pasted into the text.
+    pub bindings: Vec<(Variable, Term)>,
+    /// The protocol's `default-graph-uri` values, if any.
+    pub default_graphs: Vec<GraphName>,
+    /// The protocol's `named-graph-uri` values, if any.
+    pub named_graphs: Vec<NamedOrBlankNode>,
+}
+
+/// How queries are prepared and bounded: the prologue, the allowed `SERVICE` endpoints, the limits.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    base: String,
+    prefixes: Vec<(String, String)>,
+    services: Vec<NamedNode>,
+    limits: Limits,
+    slots: Option<Arc<Slots>>,
+}
+
+impl Default for Engine {
+    /// The prologue of the graph under the default base IRI; no limits.
+    fn default() -> Self {
+        match Minter::new(crate::iri::DEFAULT_BASE_IRI) {
+            Ok(minter) => Self::new(&minter),
+            Err(_) => Self {
+                base: crate::iri::DEFAULT_BASE_IRI.to_owned(),
+                prefixes: Vec::new(),
+                services: Vec::new(),
+                limits: Limits::default(),
+                slots: None,
+            },
+        }
+    }
+}
+
+impl Engine {
+    /// Queries over the graph `minter` mints: its base IRI and prefixes predeclared; no `SERVICE` endpoint allowed;
+    /// no limits.
+    pub fn new(minter: &Minter) -> Self {
+        Self {
+            base: minter.base().to_owned(),
+            prefixes: minter.prefixes(),
+            services: Vec::new(),
+            limits: Limits::default(),
+            slots: None,
+        }
+    }
+
+    /// The same engine with `limits` on each query.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The same engine running at most `n` queries at once (a query waits for a slot until its deadline).
+    #[must_use]
+    pub fn with_slots(mut self, n: usize) -> Self {
+        self.slots = Some(Arc::new(Slots::new(n)));
+        self
+    }
+
+    /// The same engine allowing `SERVICE` calls to exactly these endpoints.
+    #[must_use]
+    pub fn allowing_services(mut self, endpoints: Vec<NamedNode>) -> Self {
+        self.services = endpoints;
+        self
+    }
+
+    /// The limits on each query.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The prefixes predeclared for every query.
+    pub fn prefixes(&self) -> &[(String, String)] {
+        &self.prefixes
+    }
+
+    /// Checks a query without running it: nesting, syntax and size. (Its `SERVICE` calls are checked when it runs,
+    /// against the endpoints allowed then.)
+    pub fn check(&self, path: &str, text: &str) -> Result<(), Diagnostic> {
+        match worker::run(Limits::default(), None, |_| self.prepare(path, text, None).map(drop)) {
+            Ok(checked) => checked,
+            Err(stopped) => Err(Diagnostic::file(path, stopped.to_string())),
+        }
+    }
+
+    /// Runs `request` on `store` (the union of its graphs as the default graph unless the query or the request
+    /// names a dataset) and hands the results to `consume`, on the query thread, within the limits.
+    pub fn run<T: Send>(
+        &self,
+        request: &Request<'_>,
+        store: &GraphStore,
+        consume: impl FnOnce(QueryResults<'static>) -> T + Send,
+    ) -> Result<T, SparqlError> {
+        let ran = worker::run(self.limits, self.slots.as_deref(), |token| {
+            let query = self
+                .prepare(request.path, request.text, Some(&self.services))
+                .map_err(SparqlError::Invalid)?;
+            let mut evaluator = functions::register(SparqlEvaluator::new().with_cancellation_token(token.clone()));
+            evaluator = if self.services.is_empty() {
+                evaluator.without_default_http_service_handler()
+            } else {
+                evaluator.with_http_timeout(self.limits.timeout.unwrap_or(Duration::from_secs(60)))
+            };
+            let mut prepared = evaluator.for_query(query);
+            for (variable, term) in &request.bindings {
+                prepared = prepared.substitute_variable(variable.clone(), term.clone());
+            }
+            if !request.default_graphs.is_empty() || !request.named_graphs.is_empty() {
+                prepared.dataset_mut().set_default_graph(request.default_graphs.clone());
+                prepared
+                    .dataset_mut()
+                    .set_available_named_graphs(request.named_graphs.clone());
+            }
+            let results = store.execute_on_dataset(prepared)?;
+            Ok(consume(results))
+        });
+        ran.map_err(SparqlError::Stopped)?
+    }
+
+    /// Parses, checks and rewrites a query; runs on a query thread (the algebra may be deep).
+    fn prepare(&self, path: &str, text: &str, services: Option<&[NamedNode]>) -> Result<spargebra::Query, Diagnostic> {
+        if let Some(problem) = syntax::too_deep(path, text) {
+            return Err(problem);
+        }
+        let mut parser = SparqlParser::new()
+            .with_base_iri(self.base.as_str())
+            .map_err(|e| Diagnostic::file(path, format!("invalid base IRI: {e}")))?;
+        for (prefix, namespace) in &self.prefixes {
+            parser = parser
+                .with_prefix(prefix.as_str(), namespace.as_str())
+                .map_err(|e| Diagnostic::file(path, format!("invalid prefix {prefix}: {e}")))?;
+        }
+        let mut query = parser
+            .parse_query(text)
+            .map_err(|e| syntax::syntax_diagnostic(path, text, &e.to_string()))?;
+        rewrite::rewrite(&mut query, services).map_err(|refusal| self.refused(path, text, &refusal))?;
+        Ok(query)
+    }
+
+    /// The located message for a refused query.
+    fn refused(&self, path: &str, text: &str, refusal: &Refusal) -> Diagnostic {
+        match refusal {
+            Refusal::TooDeep => Diagnostic::file(
+                path,
+                format!(
+                    "the query nests patterns, expressions or paths deeper than {MAX_DEPTH} levels: powkg refuses \
+                     such queries"
+                ),
+            ),
+            Refusal::TooManyTriplePatterns => Diagnostic::file(
+                path,
+                format!(
+                    "the query has more than {MAX_TRIPLE_PATTERNS} triple patterns (property paths count as the \
+                     patterns they stand for): powkg refuses such queries, whose planning alone takes seconds"
+                ),
+            ),
+            Refusal::TooManyPatterns => Diagnostic::file(
+                path,
+                format!(
+                    "the query has more than {MAX_PATTERNS} graph patterns (groups, OPTIONAL, UNION, FILTER, BIND, \
+                     subqueries): powkg refuses such queries, whose planning alone takes seconds"
+                ),
+            ),
+            Refusal::TooManyJoins => Diagnostic::file(
+                path,
+                format!(
+                    "the query joins more than {MAX_JOINS} groups (each group after the first, OPTIONAL, MINUS): \
+                     powkg refuses such queries, whose planning alone takes seconds"
+                ),
+            ),
+            Refusal::Service(name) => {
+                let why = "powkg sends no request to an endpoint its user did not allow \
+                           (--allow-service URL allows one)";
+                let (offset, message) = match name {
+                    Some(iri) => (
+                        syntax::services(text)
+                            .into_iter()
+                            .find(|(_, written)| self.names(written, iri))
+                            .map(|(at, _)| at),
+                        format!("SERVICE <{}> is not allowed: {why}", iri.as_str()),
+                    ),
+                    None => (
+                        syntax::services(text)
+                            .into_iter()
+                            .find(|(_, written)| written.starts_with(['?', '$']))
+                            .map(|(at, _)| at),
+                        format!("SERVICE with a variable endpoint is not allowed: {why}"),
+                    ),
+                };
+                match offset {
+                    Some(at) => Diagnostic::at(path, text, at, message),
+                    None => Diagnostic::file(path, message),
+                }
+            }
+        }
+    }
+
+    /// Whether `written` (an IRI reference or a prefixed name in the query) names `iri`.
+    fn names(&self, written: &str, iri: &NamedNode) -> bool {
+        if let Some(inner) = written.strip_prefix('<').and_then(|w| w.strip_suffix('>')) {
+            return inner == iri.as_str() || iri.as_str().ends_with(inner);
+        }
+        written.split_once(':').is_some_and(|(prefix, local)| {
+            self.prefixes
+                .iter()
+                .any(|(p, ns)| p == prefix && iri.as_str().strip_prefix(ns.as_str()) == Some(local))
+                || iri.as_str().ends_with(local)
+        })
+    }
+}

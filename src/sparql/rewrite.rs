@@ -1,0 +1,329 @@
+//! Checks and rewrites of a parsed query's algebra, before it is evaluated: a bound on its depth, the `SERVICE`
+//! policy, a total order for `ORDER BY`, checkpoints in every join and memory guards before the string functions
+//! that build large values.
+
+use oxigraph::model::{Literal, NamedNode, Variable};
+use spargebra::Query;
+use spargebra::algebra::{Expression, Function, GraphPattern, OrderExpression, PropertyPathExpression};
+use spargebra::term::NamedNodePattern;
+
+use super::functions;
+
+/// The deepest algebra (patterns, expressions and property paths nested in one another) a query may have. Every
+/// later stage (optimiser, evaluator, drop) recurses on it; on a query thread's stack the deepest query this lets
+/// through uses a small part of it. Generated queries with a thousand `UNION` branches stay well inside.
+pub const MAX_DEPTH: usize = 4096;
+
+/// The most triple patterns a query may have (property paths count as the patterns they expand to), and the most
+/// graph patterns (groups, joins, `OPTIONAL`, `UNION`, `FILTER`, `BIND`, subqueries...). Oxigraph's optimiser takes
+/// time cubic in the size of a group and cannot be cancelled: on this project's machine a group of 500 triple
+/// patterns took 4.4 s and one of 1,000 took 45 s, 128 groups each with an `OPTIONAL` 9.8 s, while 256 triple
+/// patterns took 0.6 s and 60 such groups 0.6 s (120 joins; 240 joins took 8.3 s). Real queries stay far below
+/// these bounds.
+pub const MAX_TRIPLE_PATTERNS: usize = 256;
+/// See [`MAX_TRIPLE_PATTERNS`].
+pub const MAX_PATTERNS: usize = 512;
+/// Joins of groups, `OPTIONAL`s, `MINUS`es and `LATERAL`s: see [`MAX_TRIPLE_PATTERNS`].
+pub const MAX_JOINS: usize = 128;
+
+/// Why a query is refused before it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// More triple patterns than [`MAX_TRIPLE_PATTERNS`].
+    TooManyTriplePatterns,
+    /// More graph patterns than [`MAX_PATTERNS`].
+    TooManyPatterns,
+    /// More joins than [`MAX_JOINS`].
+    TooManyJoins,
+    /// A `SERVICE` whose endpoint is not allowed (`None`: a variable).
+    Service(Option<NamedNode>),
+}
+
+/// Where the rewrite's own variables start: a name no query uses by accident.
+const FRESH: &str = "__powkg_";
+
+/// Checks `query` against the bounds and, unless `allowed_services` is `None` (a check of a query file, not a
+/// run), the allowed `SERVICE` endpoints; then rewrites it in place.
+pub fn rewrite(query: &mut Query, allowed_services: Option<&[NamedNode]>) -> Result<(), Refusal> {
+    let mut rewriter = Rewriter {
+        allowed: allowed_services,
+        fresh: 0,
+        patterns: 0,
+        triple_patterns: 0,
+        joins: 0,
+    };
+    let pattern = match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => pattern,
+    };
+    rewriter.pattern(pattern, 0)
+}
+
+struct Rewriter<'a> {
+    allowed: Option<&'a [NamedNode]>,
+    fresh: usize,
+    patterns: usize,
+    triple_patterns: usize,
+    joins: usize,
+}
+
+fn custom(local: &str, args: Vec<Expression>) -> Expression {
+    Expression::FunctionCall(Function::Custom(functions::iri(local)), args)
+}
+
+fn take(p: &mut GraphPattern) -> GraphPattern {
+    std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() })
+}
+
+impl Rewriter<'_> {
+    fn count_triple_patterns(&mut self, n: usize) -> Result<(), Refusal> {
+        self.triple_patterns += n;
+        if self.triple_patterns > MAX_TRIPLE_PATTERNS {
+            return Err(Refusal::TooManyTriplePatterns);
+        }
+        Ok(())
+    }
+
+    fn fresh(&mut self, what: &str) -> Variable {
+        self.fresh += 1;
+        Variable::new_unchecked(format!("{FRESH}{what}_{}", self.fresh))
+    }
+
+    fn pattern(&mut self, p: &mut GraphPattern, depth: usize) -> Result<(), Refusal> {
+        if depth > MAX_DEPTH {
+            return Err(Refusal::TooDeep);
+        }
+        self.patterns += 1;
+        if self.patterns > MAX_PATTERNS {
+            return Err(Refusal::TooManyPatterns);
+        }
+        if matches!(
+            p,
+            GraphPattern::Join { .. }
+                | GraphPattern::LeftJoin { .. }
+                | GraphPattern::Minus { .. }
+                | GraphPattern::Lateral { .. }
+        ) {
+            self.joins += 1;
+            if self.joins > MAX_JOINS {
+                return Err(Refusal::TooManyJoins);
+            }
+        }
+        let d = depth + 1;
+        match p {
+            GraphPattern::Bgp { patterns } => self.count_triple_patterns(patterns.len())?,
+            GraphPattern::Values { .. } => {}
+            GraphPattern::Path { path, .. } => {
+                self.count_triple_patterns(1)?;
+                path_depth(path, d)?;
+            }
+            GraphPattern::Join { left, right }
+            | GraphPattern::Union { left, right }
+            | GraphPattern::Minus { left, right }
+            | GraphPattern::Lateral { left, right } => {
+                self.pattern(left, d)?;
+                self.pattern(right, d)?;
+            }
+            GraphPattern::LeftJoin {
+                left,
+                right,
+                expression,
+            } => {
+                self.pattern(left, d)?;
+                self.pattern(right, d)?;
+                if let Some(e) = expression {
+                    self.expression(e, d)?;
+                }
+            }
+            GraphPattern::Filter { expr, inner } => {
+                self.pattern(inner, d)?;
+                self.expression(expr, d)?;
+            }
+            GraphPattern::Extend { inner, expression, .. } => {
+                self.pattern(inner, d)?;
+                self.expression(expression, d)?;
+            }
+            GraphPattern::Graph { inner, .. }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. } => self.pattern(inner, d)?,
+            GraphPattern::Group { inner, aggregates, .. } => {
+                self.pattern(inner, d)?;
+                for (_, aggregate) in aggregates {
+                    if let spargebra::algebra::AggregateExpression::FunctionCall { expr, .. } = aggregate {
+                        self.expression(expr, d)?;
+                    }
+                }
+            }
+            GraphPattern::OrderBy { inner, expression } => {
+                self.pattern(inner, d)?;
+                for order in expression.iter_mut() {
+                    let (OrderExpression::Asc(e) | OrderExpression::Desc(e)) = order;
+                    self.expression(e, d)?;
+                }
+            }
+            GraphPattern::Service { name, inner, .. } => {
+                if let Some(allowed) = self.allowed {
+                    match name {
+                        NamedNodePattern::NamedNode(n) if allowed.contains(n) => {}
+                        NamedNodePattern::NamedNode(n) => return Err(Refusal::Service(Some(n.clone()))),
+                        NamedNodePattern::Variable(_) => return Err(Refusal::Service(None)),
+                    }
+                }
+                self.pattern(inner, d)?;
+            }
+        }
+        if matches!(p, GraphPattern::OrderBy { .. }) {
+            self.total_order(p);
+        }
+        if matches!(
+            p,
+            GraphPattern::Join { .. } | GraphPattern::LeftJoin { .. } | GraphPattern::Lateral { .. }
+        ) {
+            // A join may multiply rows without reading a quad (VALUES against VALUES), and reading quads is where
+            // the evaluator checks its cancellation token: a checkpoint on every row a join gives keeps a
+            // cancelled or over-budget query from running on.
+            let variable = self.fresh("checkpoint");
+            *p = GraphPattern::Extend {
+                inner: Box::new(take(p)),
+                variable,
+                expression: custom("checkpoint", Vec::new()),
+            };
+        }
+        Ok(())
+    }
+
+    /// Replaces each `ORDER BY` key by the keys of a total order that agrees with SPARQL's wherever SPARQL defines
+    /// one (see [`functions`]): the evaluator's comparison alone is not transitive across kinds of literals, and
+    /// Rust's sort panics on such an order ("user-provided comparison function does not correctly implement a
+    /// total order"). The keys are bound once per row to variables of the rewrite's own, so that sorting compares
+    /// bound values and calls no function.
+    fn total_order(&mut self, p: &mut GraphPattern) {
+        let GraphPattern::OrderBy { inner, expression } = p else {
+            return;
+        };
+        let mut keys = Vec::with_capacity(expression.len() * 4);
+        for order in expression.drain(..) {
+            let (descending, e) = match order {
+                OrderExpression::Asc(e) => (false, e),
+                OrderExpression::Desc(e) => (true, e),
+            };
+            let mut bind = |variable: Variable, expression: Expression| {
+                **inner = GraphPattern::Extend {
+                    inner: Box::new(take(inner)),
+                    variable,
+                    expression,
+                };
+            };
+            let value = if let Expression::Variable(v) = e {
+                v
+            } else {
+                let v = self.fresh("order");
+                bind(v.clone(), e);
+                v
+            };
+            for function in ["order-class", "order-value", "order-text", "order-tag"] {
+                let key = self.fresh("key");
+                bind(key.clone(), custom(function, vec![Expression::Variable(value.clone())]));
+                let key = Expression::Variable(key);
+                keys.push(if descending {
+                    OrderExpression::Desc(key)
+                } else {
+                    OrderExpression::Asc(key)
+                });
+            }
+        }
+        *expression = keys;
+    }
+
+    fn expression(&mut self, e: &mut Expression, depth: usize) -> Result<(), Refusal> {
+        if depth > MAX_DEPTH {
+            return Err(Refusal::TooDeep);
+        }
+        let d = depth + 1;
+        match e {
+            Expression::NamedNode(_) | Expression::Literal(_) | Expression::Variable(_) | Expression::Bound(_) => {}
+            Expression::Or(a, b)
+            | Expression::And(a, b)
+            | Expression::Equal(a, b)
+            | Expression::SameTerm(a, b)
+            | Expression::Greater(a, b)
+            | Expression::GreaterOrEqual(a, b)
+            | Expression::Less(a, b)
+            | Expression::LessOrEqual(a, b)
+            | Expression::Add(a, b)
+            | Expression::Subtract(a, b)
+            | Expression::Multiply(a, b)
+            | Expression::Divide(a, b) => {
+                self.expression(a, d)?;
+                self.expression(b, d)?;
+            }
+            Expression::In(a, list) => {
+                self.expression(a, d)?;
+                for x in list {
+                    self.expression(x, d)?;
+                }
+            }
+            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => self.expression(a, d)?,
+            Expression::Exists(p) => self.pattern(p, d)?,
+            Expression::If(condition, then, otherwise) => {
+                self.expression(condition, d)?;
+                self.expression(then, d)?;
+                self.expression(otherwise, d)?;
+            }
+            Expression::Coalesce(list) => {
+                for x in list {
+                    self.expression(x, d)?;
+                }
+            }
+            Expression::FunctionCall(function, args) => {
+                for x in args.iter_mut() {
+                    self.expression(x, d)?;
+                }
+                guard(function, args);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Puts the memory guards of [`functions`] before the string functions whose result can be much larger than their
+/// arguments, so that a value the budget cannot hold is refused before it is built.
+fn guard(function: &mut Function, args: &mut [Expression]) {
+    let factor = |n: i64| Expression::Literal(Literal::from(n));
+    match function {
+        Function::Concat => *function = Function::Custom(functions::iri("concat")),
+        Function::UCase | Function::LCase | Function::EncodeForUri if !args.is_empty() => {
+            let x = std::mem::replace(&mut args[0], factor(0));
+            args[0] = custom("grow", vec![x, factor(3)]);
+        }
+        Function::Replace if args.len() >= 3 => {
+            let x = std::mem::replace(&mut args[0], factor(0));
+            let replacement = args[2].clone();
+            args[0] = custom("grow", vec![x, factor(1), replacement]);
+        }
+        _ => {}
+    }
+}
+
+fn path_depth(path: &PropertyPathExpression, depth: usize) -> Result<(), Refusal> {
+    if depth > MAX_DEPTH {
+        return Err(Refusal::TooDeep);
+    }
+    match path {
+        PropertyPathExpression::NamedNode(_) | PropertyPathExpression::NegatedPropertySet(_) => Ok(()),
+        PropertyPathExpression::Reverse(p)
+        | PropertyPathExpression::ZeroOrMore(p)
+        | PropertyPathExpression::OneOrMore(p)
+        | PropertyPathExpression::ZeroOrOne(p) => path_depth(p, depth + 1),
+        PropertyPathExpression::Sequence(a, b) | PropertyPathExpression::Alternative(a, b) => {
+            path_depth(a, depth + 1)?;
+            path_depth(b, depth + 1)
+        }
+    }
+}
