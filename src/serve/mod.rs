@@ -29,7 +29,7 @@ mod sparql;
 mod transport;
 
 use std::io::Read as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::{self, HeaderValue};
@@ -123,7 +123,7 @@ pub struct Service {
     queries: Vec<QueryDef>,
     site: Site,
     /// The landing page's counts and lists: computed on first need, not at start, then kept.
-    summary: OnceLock<site::Summary>,
+    summary: Arc<site::SummaryCell>,
     config: Config,
 }
 
@@ -296,9 +296,23 @@ impl Service {
             base_origin,
             queries,
             site,
-            summary: OnceLock::new(),
+            summary: Arc::default(),
             config,
         })
+    }
+
+    /// A service sharing this one's store, for work that outlives the request that started it.
+    fn detached(&self) -> Self {
+        Self {
+            store: Arc::clone(&self.store),
+            minter: self.minter.clone(),
+            base_path: self.base_path.clone(),
+            base_origin: self.base_origin.clone(),
+            queries: Vec::new(),
+            site: self.site.clone(),
+            summary: Arc::clone(&self.summary),
+            config: self.config.clone(),
+        }
     }
 
     /// The path under which the graph's IRIs are served (`/powkg/`).
@@ -314,13 +328,19 @@ impl Service {
     /// Whether the landing page's counts and lists have been computed yet (they are on first need, never at
     /// start).
     pub fn summary_ready(&self) -> bool {
-        self.summary.get().is_some()
+        self.summary.ready().is_some()
     }
 
-    /// The landing page's counts and lists, computed on first call through the endpoint's evaluation (each query
-    /// bounded by LIMIT and the query timeout), then kept: the store never changes while served.
-    pub(crate) fn summary(&self) -> &site::Summary {
-        self.summary.get_or_init(|| site::Summary::compute(self))
+    /// The landing page's counts and lists, computed through the endpoint's evaluation (each query bounded by
+    /// LIMIT and the query timeout) on a thread of their own, started on first need, then kept: the store never
+    /// changes while served. Waits for them at most a part of the request's deadline; `None` if they are not
+    /// ready by then (a very large graph), so that the page still answers in time.
+    pub(crate) fn summary(&self) -> Option<Arc<site::Summary>> {
+        let wait = self.config.limits.request_timeout * 3 / 4;
+        self.summary.get(wait, || {
+            let detached = self.detached();
+            move || site::Summary::compute(&detached)
+        })
     }
 
     /// Answers one request.

@@ -11,7 +11,7 @@ use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use super::negotiate::{self, language_rank};
 use super::resource::{DOCUMENTS, Document};
-use super::site::{Figure, Listing, Role};
+use super::site::{Figure, Listing, Role, Summary};
 use super::sparql::{self, PageAnswer};
 use super::{Incoming, Reply, Service};
 use crate::vocab::{dcterms, owl, pk, prov, rdf, rdfs, schema, skos, wd, wikibase};
@@ -326,6 +326,22 @@ pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
                 li { a href="/void" { "Dataset description" } " (VoID and DCAT)." }
             }
         }
+        @if let Some(summary) = &summary {
+            (summary_sections(&view, summary))
+        } @else {
+            section aria-labelledby="counts" {
+                h2 #counts { "Counts" }
+                p { "The counts and the lists of entities and sources are being computed (the graph is large): "
+                    "reload this page in a moment." }
+            }
+        }
+    };
+    Reply::html(StatusCode::OK, view.layout(title, None, &body))
+}
+
+/// The landing page's counts, entities by class and sources.
+fn summary_sections(view: &View<'_>, summary: &Summary) -> Markup {
+    html! {
         section aria-labelledby="counts" {
             h2 #counts { "Counts" }
             table {
@@ -364,8 +380,7 @@ pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
             }
             (more(&summary.sources, &format!("SELECT ?source WHERE {{ ?source a {} }}", pk::SOURCE)))
         }
-    };
-    Reply::html(StatusCode::OK, view.layout(title, None, &body))
+    }
 }
 
 /// `/query`: the form, the examples and, when a query was sent, its results.

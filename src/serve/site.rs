@@ -4,6 +4,8 @@
 //! the query timeout, each list bounded), and kept: the store never changes while served.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
@@ -253,23 +255,18 @@ impl Summary {
     /// list with LIMIT (and no ORDER BY over the whole graph: the members shown are sorted after).
     pub(crate) fn compute(service: &Service) -> Self {
         let run = |query: &str| sparql::page_select(service, query).map_err(|reply| why(&reply));
-        let mut counts = Vec::new();
-        let per_graph = run("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g");
-        match &per_graph {
-            Ok(rows) => {
-                let mut by_graph = HashMap::new();
-                for row in rows {
-                    if let (Some(Term::NamedNode(g)), Some(Term::Literal(n))) = (row.get("g"), row.get("n")) {
-                        by_graph.insert(g.clone(), n.value().parse::<usize>().unwrap_or(0));
-                    }
-                }
-                counts.push(("quads".to_owned(), Ok(by_graph.values().sum())));
-                for kind in GraphKind::ALL {
-                    let n = by_graph.get(&service.minter.graph(kind)).copied().unwrap_or(0);
-                    counts.push((format!("quads in graph {}", kind.name()), Ok(n)));
-                }
-            }
-            Err(e) => counts.push(("quads".to_owned(), Err(e.clone()))),
+        let count = |pattern: &str| {
+            run(&format!("SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")).and_then(|rows| figure(&rows, "n"))
+        };
+        // The total scans every quad: on a very large store it may run past the query timeout ("not counted"),
+        // while the curated graphs are counted at once.
+        let mut counts = vec![("quads".to_owned(), count("GRAPH ?g { ?s ?p ?o }"))];
+        for kind in GraphKind::ALL {
+            let graph = service.minter.graph(kind);
+            counts.push((
+                format!("quads in graph {}", kind.name()),
+                count(&format!("GRAPH {graph} {{ ?s ?p ?o }}")),
+            ));
         }
         for (name, pattern) in [
             ("entities", format!("?x a {}", wikibase::ITEM)),
@@ -295,8 +292,9 @@ impl Summary {
             classes
                 .into_iter()
                 .map(|class| {
-                    let pattern = format!("?e a {class}, {}", wikibase::ITEM);
-                    let entities = listing(&run, &pattern);
+                    // Whatever has a class of entities is an entity: no join with wikibase:Item, which costs a
+                    // class of a million members half a minute.
+                    let entities = listing(&run, &format!("?e a {class}"));
                     ClassGroup { class, entities }
                 })
                 .filter(|group| group.entities.count != Ok(0))
@@ -325,4 +323,74 @@ fn listing(run: &dyn Fn(&str) -> Result<Vec<oxigraph::sparql::QuerySolution>, St
         .unwrap_or_default();
     members.sort();
     Listing { members, count }
+}
+
+/// Where the [`Summary`] is kept.
+#[derive(Default)]
+pub(crate) struct SummaryCell {
+    state: Mutex<SummaryState>,
+    done: Condvar,
+}
+
+#[derive(Default)]
+enum SummaryState {
+    #[default]
+    NotStarted,
+    Computing,
+    Ready(Arc<Summary>),
+}
+
+impl SummaryCell {
+    /// The summary if it is ready.
+    pub(crate) fn ready(&self) -> Option<Arc<Summary>> {
+        match &*self.state.lock().unwrap_or_else(PoisonError::into_inner) {
+            SummaryState::Ready(summary) => Some(Arc::clone(summary)),
+            _ => None,
+        }
+    }
+
+    /// The summary, computed by what `start()` returns on a thread of its own if nobody has started it; waits
+    /// for it at most `wait`.
+    pub(crate) fn get<F: FnOnce() -> Summary + Send + 'static>(
+        self: &Arc<Self>,
+        wait: Duration,
+        start: impl FnOnce() -> F,
+    ) -> Option<Arc<Summary>> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*state, SummaryState::NotStarted) {
+            *state = SummaryState::Computing;
+            let compute = start();
+            let cell = Arc::clone(self);
+            let spawned = std::thread::Builder::new()
+                .name("powkg summary".to_owned())
+                .spawn(move || {
+                    let summary = std::panic::catch_unwind(std::panic::AssertUnwindSafe(compute));
+                    let mut state = cell.state.lock().unwrap_or_else(PoisonError::into_inner);
+                    // After a panic (reported by the panic hook) the next request starts again.
+                    *state = summary.map_or(SummaryState::NotStarted, |s| SummaryState::Ready(Arc::new(s)));
+                    cell.done.notify_all();
+                });
+            if spawned.is_err() {
+                *state = SummaryState::NotStarted;
+                return None;
+            }
+        }
+        let until = Instant::now() + wait;
+        loop {
+            match &*state {
+                SummaryState::Ready(summary) => return Some(Arc::clone(summary)),
+                SummaryState::NotStarted => return None,
+                SummaryState::Computing => {}
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            state = self
+                .done
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
 }

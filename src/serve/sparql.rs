@@ -533,7 +533,7 @@ fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
         Triple::new(default_graph.clone(), rdf::TYPE, sd_term("Graph")),
         Triple::new(dataset.clone(), void::SUBSET, service.site.dataset.clone()),
     ];
-    if let Some(n) = service.summary().quads() {
+    if let Some(n) = service.summary().and_then(|s| s.quads()) {
         triples.push(Triple::new(
             default_graph,
             void::TRIPLES,
