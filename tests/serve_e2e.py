@@ -1238,6 +1238,10 @@ def main(argv):
                 "the abuse server stops cleanly on SIGTERM after the abuse",
                 f"the abuse server on SIGTERM: exit code {code}; output: {excerpt(abuse.output(), 400)}",
             )
+            if store:
+                left = [name for name in os.listdir(tmp) if name.startswith(".kgstore.serving-")]
+                checks.expect(not left, "its store snapshot is removed when it stops",
+                              f"store snapshots left after SIGTERM: {left}")
 
     summary = f"{checks.passed} passed, {checks.failed} failed"
     if checks.skipped:

@@ -201,7 +201,8 @@ pub(crate) type Figure = Result<usize, String>;
 /// Some members of a set and how many it has.
 #[derive(Debug, Clone)]
 pub(crate) struct Listing {
-    /// At most [`LISTED`] members, by IRI.
+    /// At most [`LISTED`] members (the first the store yields, not the first by IRI: finding those would sort the
+    /// whole set), sorted by IRI.
     pub members: Vec<NamedNode>,
     /// How many the set has.
     pub count: Figure,
