@@ -287,6 +287,16 @@ pub struct ServeArgs {
     /// Seconds a query may run before it is cancelled and answered with 503
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = parse_seconds)]
     pub query_timeout: Duration,
+    /// Seconds from a request's head to its answer: a request still being read or handled then gets 503 [default:
+    /// the query timeout plus 5]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub request_timeout: Option<Duration>,
+    /// Seconds a client has to send a request's head; also how long an idle kept-alive connection stays open
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    pub header_timeout: Duration,
+    /// Seconds a client may read nothing of an answer before it is disconnected
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub send_timeout: Duration,
     /// Largest request body accepted, in bytes (413 beyond)
     #[arg(long, value_name = "BYTES", default_value = "1048576")]
     pub max_request_bytes: u64,

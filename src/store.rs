@@ -213,6 +213,12 @@ impl GraphStore {
         Ok(quads)
     }
 
+    /// Every quad, in the store's own order, read lazily: for writers that stream the whole graph without holding
+    /// it (`powkg serve`'s dump).
+    pub fn iter(&self) -> impl Iterator<Item = Result<Quad, StoreError>> + '_ {
+        self.store.iter().map(|quad| quad.map_err(StoreError::from))
+    }
+
     /// Number of quads.
     pub fn quad_count(&self) -> Result<usize, StoreError> {
         Ok(self.store.len()?)

@@ -6,12 +6,12 @@ use std::io::Read as _;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use oxhttp::model::{Body, Method, Request, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode};
 use oxigraph::io::{RdfFormat, RdfParser};
 use powkg::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
 use powkg::pipeline::{self, Sources};
 use powkg::query::{self, catalog};
-use powkg::serve::{Config, Limits, Service};
+use powkg::serve::{Body, CONTENT_SECURITY_POLICY, Config, Limits, Service};
 use powkg::sparql::Engine;
 use powkg::store::GraphStore;
 
@@ -696,4 +696,269 @@ fn a_served_store_snapshot_survives_rebuilds_and_is_removed_after() {
             .contains("built with --base-iri https://example.org/powkg/"),
         "{error}"
     );
+}
+
+#[test]
+fn connect_and_other_unserved_methods_get_405_not_a_panic() {
+    for method in ["CONNECT", "TRACE", "DELETE", "PATCH", "BREW"] {
+        let method = Method::from_bytes(method.as_bytes()).expect("a method");
+        for (target, allow) in [
+            ("/", "GET, HEAD, OPTIONS"),
+            ("/sparql", "GET, HEAD, POST, OPTIONS"),
+            ("/powkg/entity/karlag", "GET, HEAD, OPTIONS"),
+        ] {
+            let answer = send(service(), method.clone(), target, &[], "").expect(StatusCode::METHOD_NOT_ALLOWED);
+            assert_eq!(answer.header("allow"), allow, "{method} {target}");
+        }
+    }
+    // A CONNECT request's target is an authority, not a path.
+    let mut request = Request::builder()
+        .method(Method::CONNECT)
+        .uri("example.org:443")
+        .body(Body::empty())
+        .expect("a request");
+    assert_eq!(service().handle(&mut request).status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[test]
+fn javascript_iris_in_results_are_shown_never_linked() {
+    for scheme in [
+        "javascript:alert(1)",
+        "JavaScript:alert(document.domain)",
+        "data:text/html,hello",
+    ] {
+        let query = format!("SELECT ?x WHERE {{ BIND(IRI(\"{scheme}\") AS ?x) }}");
+        let page = get(&format!("/query?query={}", encode(&query)), "text/html").expect(StatusCode::OK);
+        assert!(page.body.contains("id=\"result-table\""), "{}", page.body);
+        let lower = page.body.to_ascii_lowercase();
+        assert!(!lower.contains("href=\"javascript:"), "{}", page.body);
+        assert!(!lower.contains("href=\"data:text"), "{}", page.body);
+        assert!(
+            page.body.contains("class=\"iri\""),
+            "the IRI is shown as text: {}",
+            page.body
+        );
+    }
+    // http(s) IRIs stay links.
+    let query = "SELECT ?x WHERE { BIND(IRI(\"https://www.wikidata.org/wiki/Q1\") AS ?x) }";
+    let page = get(&format!("/query?query={}", encode(query)), "text/html").expect(StatusCode::OK);
+    assert!(
+        page.body.contains("href=\"https://www.wikidata.org/wiki/Q1\""),
+        "{}",
+        page.body
+    );
+}
+
+#[test]
+fn every_answer_carries_the_content_security_policy() {
+    assert!(CONTENT_SECURITY_POLICY.contains("script-src 'self'"));
+    assert!(CONTENT_SECURITY_POLICY.contains("default-src 'none'"));
+    for (target, accept, status) in [
+        ("/", "text/html", StatusCode::OK),
+        ("/query", "text/html", StatusCode::OK),
+        ("/powkg/entity/karlag.html", "text/html", StatusCode::OK),
+        ("/powkg/entity/karlag.ttl", "text/turtle", StatusCode::OK),
+        (
+            "/sparql?query=ASK%7B%7D",
+            "application/sparql-results+json",
+            StatusCode::OK,
+        ),
+        ("/sparql?query=SELECT", "*/*", StatusCode::BAD_REQUEST),
+        ("/no/such/page", "text/html", StatusCode::NOT_FOUND),
+        ("/dump", "application/n-triples", StatusCode::OK),
+        ("/assets/query.js", "*/*", StatusCode::OK),
+    ] {
+        let answer = get(target, accept).expect(status);
+        assert_eq!(
+            answer.header("content-security-policy"),
+            CONTENT_SECURITY_POLICY,
+            "{target}"
+        );
+    }
+    // The pages load nothing the policy refuses: no inline script or style, no other origin.
+    for target in ["/", "/query", "/powkg/entity/karlag.html"] {
+        let page = get(target, "text/html").body;
+        assert!(!page.contains("<script>"), "{target}: inline script");
+        assert!(!page.contains(" style="), "{target}: inline style");
+        assert!(!page.contains("<style"), "{target}: inline style");
+        for script in page.split("<script").skip(1) {
+            assert!(
+                script.trim_start().starts_with("src=\"/assets/"),
+                "{target}: <script{script}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_dump_is_streamed_whole_in_every_format_and_nothing_is_kept() {
+    let n = quads();
+    for (accept, format) in [
+        ("application/n-quads", RdfFormat::NQuads),
+        ("application/trig", RdfFormat::TriG),
+        ("application/n-triples", RdfFormat::NTriples),
+        ("text/turtle", RdfFormat::Turtle),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+    ] {
+        let mut request = Request::builder()
+            .uri("/dump")
+            .header("Accept", accept)
+            .body(Body::empty())
+            .expect("a request");
+        let mut response = service().handle(&mut request);
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response.body().is_streamed(),
+            "{accept}: the dump is written as it is sent, not held"
+        );
+        let mut body = String::new();
+        response.body_mut().read_to_string(&mut body).expect("the dump");
+        let parsed = RdfParser::from_format(format)
+            .for_slice(body.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| panic!("{accept}: unparsable dump: {e}"));
+        if matches!(format, RdfFormat::NQuads | RdfFormat::TriG) {
+            assert_eq!(parsed.len(), n, "{accept}");
+        } else {
+            // Triple formats hold each quad's triple; a triple stated in two graphs is one triple.
+            let distinct: std::collections::HashSet<_> = parsed.into_iter().map(|q| q.to_string()).collect();
+            let union = pipeline::build(&Sources::default(), &Minter::new(DEFAULT_BASE_IRI).expect("base"))
+                .expect("build")
+                .quads
+                .into_iter()
+                .map(|q| {
+                    oxigraph::model::Triple::from(q)
+                        .in_graph(oxigraph::model::GraphName::DefaultGraph)
+                        .to_string()
+                })
+                .collect::<std::collections::HashSet<_>>();
+            assert_eq!(distinct, union, "{accept}");
+        }
+    }
+    let head = send(service(), Method::HEAD, "/dump", &[("Accept", "text/turtle")], "").expect(StatusCode::OK);
+    assert!(head.body.is_empty());
+}
+
+/// A service over the bundled graph and a synthetic register of `rows` rows (built by the binary into N-Quads).
+fn service_with_register(rows: &str) -> (Service, String) {
+    use crate::util::{powkg, tempdir};
+    let dir = tempdir();
+    powkg(
+        dir.path(),
+        &["generate-register", "--rows", rows, "--seed", "9", "--out", "big.csv"],
+    )
+    .expect_code(0);
+    powkg(
+        dir.path(),
+        &["build", "--no-validate", "--register", "big.csv", "--out", "big.nq"],
+    )
+    .expect_code(0);
+    let quads = RdfParser::from_format(RdfFormat::NQuads)
+        .for_reader(std::fs::File::open(dir.path().join("big.nq")).expect("the N-Quads"))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("parsable N-Quads");
+    let store = GraphStore::in_memory(&quads).expect("a store");
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
+    let service = Service::new(store, minter, Vec::new(), Config::default()).expect("a service");
+    // The camp holding the most prisoners of the register.
+    let busiest = query_on(
+        &service,
+        "SELECT ?camp WHERE { ?p pkdt:heldAt ?camp } GROUP BY ?camp ORDER BY DESC(COUNT(?p)) LIMIT 1",
+    )
+    .expect(StatusCode::OK)
+    .body;
+    let camp = busiest
+        .split('"')
+        .find(|s| s.starts_with("https://example.org/powkg/entity/"))
+        .unwrap_or_else(|| panic!("a camp in {busiest}"))
+        .to_owned();
+    (service, camp)
+}
+
+/// The number in "of the N links" / "… and N more" of a page, digits only.
+fn said_number(page: &str, before: &str) -> usize {
+    let at = page
+        .find(before)
+        .unwrap_or_else(|| panic!("no \"{before}\" in the page"));
+    page[at + before.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap_or_else(|_| panic!("no number after \"{before}\""))
+}
+
+#[test]
+fn pages_of_a_large_register_show_the_first_links_and_say_how_many_more() {
+    let (service, camp) = service_with_register("5000");
+    assert!(!service.summary_ready());
+    let path = camp.trim_start_matches("https://example.org");
+    let page = send(&service, Method::GET, &format!("{path}.html"), &[], "")
+        .expect(StatusCode::OK)
+        .body;
+    let listed = page
+        .split("<section aria-labelledby=\"mentions\">")
+        .nth(1)
+        .expect("a Mentioned by section");
+    let listed = listed.split("</section>").next().unwrap_or_default();
+    let items = listed.matches("<li>").count();
+    assert!(items > 0 && items <= 300, "{items} mentions listed");
+    let total = said_number(listed, " of the ");
+    assert!(total > 300, "the camp's page counts all {total} links");
+    assert!(listed.contains("list them all with a query"), "{listed}");
+
+    let source = send(&service, Method::GET, "/powkg/source/big.html", &[], "")
+        .expect(StatusCode::OK)
+        .body;
+    let listed = source
+        .split("<section aria-labelledby=\"mentions\">")
+        .nth(1)
+        .expect("a Mentioned by section");
+    let items = listed
+        .split("</section>")
+        .next()
+        .unwrap_or_default()
+        .matches("<li>")
+        .count();
+    assert!(items <= 300, "{items} mentions of the register's source listed");
+    assert!(
+        said_number(listed, " of the ") >= 5000,
+        "the source's page counts every row"
+    );
+
+    let ttl = send(&service, Method::GET, &format!("{path}.ttl"), &[], "")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(
+        !ttl.contains("/prisoner/big/"),
+        "the camp's description holds no prisoner: what points at it is not read"
+    );
+
+    let landing = send(&service, Method::GET, "/", &[], "").expect(StatusCode::OK).body;
+    assert!(service.summary_ready());
+    assert!(landing.contains("… and "), "the landing page bounds its lists");
+    assert!(
+        said_number(&landing, "… and ") > 4000,
+        "the persons beyond the first 500 are counted"
+    );
+    assert!(
+        landing.matches("/powkg/prisoner/big/").count() <= 1000,
+        "at most 500 per class listed"
+    );
+}
+
+#[test]
+fn startup_computes_no_counts_or_lists_they_wait_for_the_first_page() {
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
+    let store =
+        GraphStore::in_memory(&pipeline::build(&Sources::default(), &minter).expect("build").quads).expect("store");
+    let service = Service::new(store, minter, Vec::new(), Config::default()).expect("a service");
+    assert!(!service.summary_ready(), "Service::new counted the graph");
+    send(&service, Method::GET, "/powkg/entity/karlag.html", &[], "").expect(StatusCode::OK);
+    send(&service, Method::GET, "/sparql?query=ASK%7B%7D", &[], "").expect(StatusCode::OK);
+    assert!(!service.summary_ready(), "an entity page or a query counted the graph");
+    let landing = send(&service, Method::GET, "/", &[], "").expect(StatusCode::OK).body;
+    assert!(service.summary_ready());
+    assert!(landing.contains(&format!("<td class=\"num\">{}</td>", group_thousands(quads()))));
 }

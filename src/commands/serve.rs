@@ -15,6 +15,11 @@ pub fn run(args: &ServeArgs) -> Result<Status, Error> {
     let config = Config {
         limits: Limits {
             query_timeout: args.query_timeout,
+            request_timeout: args
+                .request_timeout
+                .unwrap_or_else(|| Limits::request_timeout_for(args.query_timeout)),
+            header_timeout: args.header_timeout,
+            send_timeout: args.send_timeout,
             max_request_bytes: args.max_request_bytes,
             max_result_bytes: args.max_result_bytes,
             max_query_memory: args.sparql.max_query_memory,

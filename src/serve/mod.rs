@@ -1,8 +1,9 @@
 //! `powkg serve`: a read-only SPARQL 1.1 Protocol endpoint and linked-data pages over a loaded store.
 //!
 //! [`Service::handle`] turns one request into one response and touches no socket, so routing, negotiation, errors
-//! and limits are tested in process; [`run`] puts it behind oxhttp's thread-per-connection server and waits for
-//! SIGINT or SIGTERM. Routes:
+//! and limits are tested in process; [`run`] puts it behind hyper's HTTP/1.1 server (see `transport`: a connection
+//! limit, a deadline for each request's head, body and handling, a bound on stalled writes) and waits for SIGINT
+//! or SIGTERM. Routes:
 //!
 //! | path | what |
 //! |---|---|
@@ -11,40 +12,57 @@
 //! | `/describe?iri=…` | the page of an ontology class or property (IRIs outside the base) |
 //! | `/query` | the query page: a form, the bundled queries as examples, results as a table (no JavaScript needed) |
 //! | `/void`, `/.well-known/void` | the VoID/DCAT dataset description |
-//! | `/dump` | the whole graph: Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD by `Accept` |
+//! | `/dump` | the whole graph, streamed: Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD by `Accept` |
 //! | `{base path}…` | every IRI minted under the base: 303 to its document, `….html`, `.ttl`, `.nt`, `.jsonld`, `.rdf` |
 //!
-//! The store is read-only: nothing here writes to it, and SPARQL updates are refused with 403.
+//! The store is read-only: nothing here writes to it, and SPARQL updates are refused with 403. Every page does
+//! bounded work (lists end with "N more" and a query for the rest), and every SPARQL query a page runs goes through
+//! the endpoint's own evaluation, under its limits.
 
+mod body;
+mod dump;
 mod negotiate;
 mod pages;
 mod resource;
 mod site;
 mod sparql;
+mod transport;
 
-use std::collections::HashMap;
 use std::io::Read as _;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use oxhttp::model::header::{self, HeaderValue};
-use oxhttp::model::{Body, Method, Request, Response, StatusCode};
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
 
 use crate::error::Error;
-use crate::export::{self, ExportFormat};
+use crate::export::ExportFormat;
 use crate::iri::Minter;
 use crate::query::QueryDef;
 use crate::sparql::Engine;
 use crate::store::GraphStore;
 
+pub use body::Body;
 pub use site::Site;
+pub use transport::run;
+
+/// The Content-Security-Policy of every response: the pages load their stylesheet and script from this server
+/// only, run no inline script, send forms only here and may not be framed; answers that are not pages get it too,
+/// so that a browser shown one never runs anything in it.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; \
+img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// Resource limits of the server.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// A query running longer is cancelled and answered with 503.
     pub query_timeout: Duration,
+    /// Time from a request's head to its answer: a request still being read or handled then is answered with 503.
+    pub request_timeout: Duration,
+    /// Time a client has to send a request's head (and a kept-alive connection to start its next request).
+    pub header_timeout: Duration,
+    /// Longest a client may keep the server waiting to send the next bytes of an answer before it is disconnected.
+    pub send_timeout: Duration,
     /// Largest request body accepted (413 beyond).
     pub max_request_bytes: u64,
     /// Largest serialized result sent (500 beyond: the query should use LIMIT).
@@ -61,12 +79,23 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             query_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            header_timeout: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(60),
             max_request_bytes: 1024 * 1024,
             max_result_bytes: 16 * 1024 * 1024,
             max_page_rows: 1000,
             max_query_memory: 1024 * 1024 * 1024,
             max_concurrent_queries: 8,
         }
+    }
+}
+
+impl Limits {
+    /// The default request deadline for a query timeout: the query's time plus room to read the request and
+    /// write the answer.
+    pub fn request_timeout_for(query_timeout: Duration) -> Duration {
+        query_timeout + Duration::from_secs(5)
     }
 }
 
@@ -92,9 +121,10 @@ impl Default for Config {
     }
 }
 
-/// Everything a request may need, shared by all connection threads.
+/// Everything a request may need, shared by all connections.
 pub struct Service {
-    store: GraphStore,
+    /// Shared with the dumps being streamed.
+    store: Arc<GraphStore>,
     minter: Minter,
     /// The path part of the base IRI (`/powkg/`): requests under it are IRIs of the graph.
     base_path: String,
@@ -102,17 +132,20 @@ pub struct Service {
     base_origin: String,
     queries: Vec<QueryDef>,
     site: Site,
+    /// The landing page's counts and lists: computed on first need, not at start, then kept.
+    summary: Arc<site::SummaryCell>,
     config: Config,
     /// Prepares and bounds every query the server runs, the endpoint's and the pages' alike.
     engine: Engine,
-    dumps: Mutex<HashMap<&'static str, Arc<Vec<u8>>>>,
 }
 
-/// A finished response: status, headers and a body held in memory (so every error gets its proper status).
+/// A finished response: status, headers and a body held in memory (so every error gets its proper status), or a
+/// streamed body (the dump) that is written as it is sent.
 pub(crate) struct Reply {
     status: StatusCode,
     headers: Vec<(header::HeaderName, String)>,
     body: Vec<u8>,
+    streamed: Option<Body>,
 }
 
 impl Reply {
@@ -121,6 +154,7 @@ impl Reply {
             status,
             headers: vec![(header::CONTENT_TYPE, content_type.to_owned())],
             body: body.into(),
+            streamed: None,
         }
     }
 
@@ -166,6 +200,12 @@ fn method_not_allowed(allow: &str) -> Reply {
     )
     .with(header::ALLOW, allow)
 }
+
+/// The methods this server answers.
+const METHODS: &str = "GET, HEAD, POST, OPTIONS";
+
+/// The methods of every route but the endpoint.
+const READ_METHODS: &str = "GET, HEAD, OPTIONS";
 
 /// RDF formats offered for graph answers, most preferred first, with their media types and file extensions.
 pub(crate) const RDF_OFFERS: [(&str, ExportFormat); 8] = [
@@ -254,6 +294,9 @@ impl Incoming<'_> {
 
 impl Service {
     /// A service over `store`, whose IRIs were minted by `minter`; `queries` are offered as examples.
+    ///
+    /// Reads only what the graph says about its dataset and its ontology's terms: nothing that grows with the
+    /// data is read at start. The landing page's counts and lists are computed on first need.
     pub fn new(store: GraphStore, minter: Minter, queries: Vec<QueryDef>, config: Config) -> Result<Self, Error> {
         let base = minter.base().to_owned();
         let (base_origin, base_path) = split_base(&base);
@@ -265,20 +308,58 @@ impl Service {
         let site = Site::load(&store, &minter)?;
         Ok(Self {
             engine,
-            store,
+            store: Arc::new(store),
             minter,
             base_path,
             base_origin,
             queries,
             site,
+            summary: Arc::default(),
             config,
-            dumps: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// A service sharing this one's store, for work that outlives the request that started it.
+    fn detached(&self) -> Self {
+        Self {
+            engine: self.engine.clone(),
+            store: Arc::clone(&self.store),
+            minter: self.minter.clone(),
+            base_path: self.base_path.clone(),
+            base_origin: self.base_origin.clone(),
+            queries: Vec::new(),
+            site: self.site.clone(),
+            summary: Arc::clone(&self.summary),
+            config: self.config.clone(),
+        }
     }
 
     /// The path under which the graph's IRIs are served (`/powkg/`).
     pub fn base_path(&self) -> &str {
         &self.base_path
+    }
+
+    /// How this service behaves.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether the landing page's counts and lists have been computed yet (they are on first need, never at
+    /// start).
+    pub fn summary_ready(&self) -> bool {
+        self.summary.ready().is_some()
+    }
+
+    /// The landing page's counts and lists, computed through the endpoint's evaluation (each query bounded by
+    /// LIMIT and the query timeout) on a thread of their own, started on first need, then kept: the store never
+    /// changes while served. Waits for them at most a part of the request's deadline; `None` if they are not
+    /// ready by then (a very large graph), so that the page still answers in time.
+    pub(crate) fn summary(&self) -> Option<Arc<site::Summary>> {
+        let wait = self.config.limits.request_timeout * 3 / 4;
+        self.summary.get(wait, || {
+            let detached = self.detached();
+            move || site::Summary::compute(&detached)
+        })
     }
 
     /// Answers one request.
@@ -297,7 +378,15 @@ impl Service {
             request,
         };
         let reply = if method == Method::OPTIONS {
-            Reply::new(StatusCode::NO_CONTENT, "text/plain", Vec::new()).with(header::ALLOW, "GET, HEAD, POST, OPTIONS")
+            Reply::new(StatusCode::NO_CONTENT, "text/plain", Vec::new()).with(header::ALLOW, METHODS)
+        } else if ![Method::GET, Method::HEAD, Method::POST].contains(&method) {
+            // CONNECT (whose target is an authority, not a path), PUT, DELETE, TRACE, PATCH and extension methods:
+            // none of them is served anywhere.
+            method_not_allowed(if incoming.path == "/sparql" {
+                METHODS
+            } else {
+                READ_METHODS
+            })
         } else {
             self.route(&mut incoming)
         };
@@ -308,7 +397,7 @@ impl Service {
         let read_only = r.method == Method::GET || r.method == Method::HEAD;
         match r.path.as_str() {
             "/sparql" => return sparql::endpoint(self, r),
-            _ if !read_only => return method_not_allowed("GET, HEAD, OPTIONS"),
+            _ if !read_only => return method_not_allowed(READ_METHODS),
             "/" => return pages::landing(self, r),
             "/query" => return pages::query_page(self, r),
             "/describe" => return pages::describe_page(self, r),
@@ -324,7 +413,14 @@ impl Service {
         }
     }
 
-    /// Adds the headers every response carries and drops the body of HEAD answers.
+    /// An answer of the server itself (a deadline passed, a handler failed), with the headers every response
+    /// carries.
+    pub(crate) fn error_response(&self, status: StatusCode, message: &str, head: bool) -> Response<Body> {
+        self.finish(Reply::text(status, message), head)
+    }
+
+    /// Adds the headers every response carries and drops the body of HEAD answers (keeping the length the GET
+    /// would send).
     fn finish(&self, reply: Reply, head: bool) -> Response<Body> {
         let mut response = Response::builder().status(reply.status);
         for (name, value) in &reply.headers {
@@ -333,8 +429,8 @@ impl Service {
             }
         }
         if let Some(origin) = &self.config.cors_origin {
-            // No Access-Control-Allow-Methods: oxhttp drops it as a forbidden name, and GET, HEAD and POST, all
-            // this server answers, are CORS-safelisted methods that a preflight accepts without it.
+            // No Access-Control-Allow-Methods: GET, HEAD and POST, all this server answers, are CORS-safelisted
+            // methods that a preflight accepts without it.
             response = response
                 .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.as_str())
                 .header(
@@ -343,13 +439,22 @@ impl Service {
                 )
                 .header(header::ACCESS_CONTROL_MAX_AGE, "86400");
         }
-        response = response.header(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-        let body = if head { Body::empty() } else { Body::from(reply.body) };
+        response = response
+            .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+            .header(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+        let body = match (head, reply.streamed) {
+            (true, Some(_)) => Body::empty(),
+            (true, None) => {
+                response = response.header(header::CONTENT_LENGTH, reply.body.len());
+                Body::empty()
+            }
+            (false, Some(streamed)) => streamed,
+            (false, None) => Body::from(reply.body),
+        };
         response.body(body).unwrap_or_else(|_| {
-            Response::builder()
-                .status(StatusCode::INTERNAL_SERVER_ERROR)
-                .body(Body::from("cannot build the response"))
-                .unwrap_or_default()
+            let mut fallback = Response::new(Body::from("cannot build the response"));
+            *fallback.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            fallback
         })
     }
 
@@ -366,38 +471,11 @@ impl Service {
         }
     }
 
-    /// `/dump`: the whole graph, serialized once per format and kept (the store never changes while served).
+    /// `/dump`: the whole graph, streamed from the store as it is sent (nothing of it is kept).
     fn dump(&self, r: &Incoming<'_>) -> Reply {
-        let offers = [
-            ExportFormat::Turtle,
-            ExportFormat::NQuads,
-            ExportFormat::TriG,
-            ExportFormat::NTriples,
-            ExportFormat::JsonLd,
-            ExportFormat::RdfXml,
-        ]
-        .map(|f| (f.media_type(), f));
+        let offers = dump::FORMATS.map(|f| (f.media_type(), f));
         let Some(format) = negotiate::choose(r.accept(), &offers) else {
             return not_acceptable(&offers.map(|(m, _)| m));
-        };
-        let cached = self.dumps.lock().ok().and_then(|d| d.get(format.name()).cloned());
-        let bytes = if let Some(bytes) = cached {
-            bytes
-        } else {
-            let written = self.store.quads().map_err(|e| e.to_string()).and_then(|quads| {
-                let mut out = Vec::new();
-                export::write(&quads, format, &self.minter.prefixes(), &mut out)
-                    .map(|_| out)
-                    .map_err(|e| e.to_string())
-            });
-            let out = match written {
-                Ok(out) => Arc::new(out),
-                Err(e) => return Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e),
-            };
-            if let Ok(mut d) = self.dumps.lock() {
-                d.insert(format.name(), Arc::clone(&out));
-            }
-            out
         };
         let file = format!(
             "attachment; filename=\"powkg.{}\"",
@@ -406,9 +484,11 @@ impl Service {
                 .find(|(f, _, _)| *f == format)
                 .map_or("rdf", |(_, _, exts)| exts[0])
         );
-        Reply::new(StatusCode::OK, rdf_media_type(format), bytes.as_slice())
+        let mut reply = Reply::new(StatusCode::OK, rdf_media_type(format), Vec::new())
             .with(header::VARY, "Accept")
-            .with(header::CONTENT_DISPOSITION, file)
+            .with(header::CONTENT_DISPOSITION, file);
+        reply.streamed = Some(dump::body(Arc::clone(&self.store), format, self.minter.prefixes()));
+        reply
     }
 
     /// Serializes `quads` in `format` with the graph's prefixes.
@@ -417,7 +497,7 @@ impl Service {
         quads.sort_by_cached_key(ToString::to_string);
         quads.dedup();
         let mut out = Vec::new();
-        match export::write(&quads, format, &self.minter.prefixes(), &mut out) {
+        match crate::export::write(&quads, format, &self.minter.prefixes(), &mut out) {
             Ok(_) => Reply::new(StatusCode::OK, rdf_media_type(format), out).with(header::VARY, "Accept"),
             Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot serialize: {e}")),
         }
@@ -439,60 +519,4 @@ fn split_base(base: &str) -> (String, String) {
         Some(i) => (base[..after_scheme + i].to_owned(), base[after_scheme + i..].to_owned()),
         None => (base.to_owned(), "/".to_owned()),
     }
-}
-
-/// Serves `service` on `addrs` until SIGINT or SIGTERM; prints the URLs first.
-pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Result<(), Error> {
-    let io_error = |what: &str, e: std::io::Error| Error::Usage(format!("{what}: {e}"));
-    // Port 0 asks for a free port: find one now so that the URLs printed are the ones served.
-    let addrs: Vec<SocketAddr> = addrs
-        .iter()
-        .map(|addr| {
-            if addr.port() != 0 {
-                return Ok(*addr);
-            }
-            std::net::TcpListener::bind(addr)
-                .and_then(|l| l.local_addr())
-                .map_err(|e| io_error(&format!("cannot bind {addr}"), e))
-        })
-        .collect::<Result<_, _>>()?;
-    #[cfg(unix)]
-    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
-        .map_err(|e| io_error("cannot watch for SIGINT and SIGTERM", e))?;
-    let base_path = service.base_path().to_owned();
-    let service = Arc::new(service);
-    let handler = Arc::clone(&service);
-    let mut server = oxhttp::Server::new(move |request| handler.handle(request))
-        .with_global_timeout(Duration::from_secs(60))
-        .with_max_concurrent_connections(max_connections);
-    for addr in &addrs {
-        server = server.bind(*addr);
-    }
-    let _listening = server
-        .spawn()
-        .map_err(|e| io_error(&format!("cannot listen on {}", list(&addrs)), e))?;
-    for addr in &addrs {
-        let root = format!("http://{addr}");
-        println!("powkg serve: listening on {root}/");
-        println!("  landing page   {root}/");
-        println!("  SPARQL         {root}/sparql");
-        println!("  query page     {root}/query");
-        println!("  dataset (VoID) {root}/void");
-        println!("  dump           {root}/dump");
-        println!("  resources      {root}{base_path}entity/…");
-    }
-    println!("Ctrl-C or SIGTERM stops the server.");
-    #[cfg(unix)]
-    if let Some(signal) = signals.forever().next() {
-        eprintln!("powkg serve: stopping (signal {signal})");
-    }
-    // Connection threads still hold the service, so the store's snapshot (if any) is removed here, not on drop.
-    service.store.discard_snapshot();
-    #[cfg(not(unix))]
-    let _ = _listening.join();
-    Ok(())
-}
-
-fn list(addrs: &[SocketAddr]) -> String {
-    addrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }

@@ -5,13 +5,13 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
-use oxhttp::model::StatusCode;
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 
 use super::negotiate::{self, language_rank};
 use super::resource::{DOCUMENTS, Document};
-use super::site::Role;
+use super::site::{Figure, Listing, Role, Summary};
 use super::sparql::{self, PageAnswer};
 use super::{Incoming, Reply, Service};
 use crate::vocab::{dcterms, owl, pk, prov, rdf, rdfs, schema, skos, wd, wikibase};
@@ -25,6 +25,9 @@ pub(super) const QUERY_JS: &str = include_str!("assets/query.js");
 const STARTER_QUERY: &str = "# The entities and their English labels. The graph's prefixes (wikibase:, pk:, wd:, \
 rdfs:, …) are predeclared.\nSELECT ?entity ?label WHERE {\n  ?entity a wikibase:Item ;\n          rdfs:label ?label .\n  \
 FILTER(LANG(?label) = \"en\")\n}\nORDER BY ?label\n";
+
+/// Most links into a thing that its page follows ("Mentioned by"); the others are counted and left to a query.
+pub(crate) const MENTIONS: usize = 300;
 
 /// Predicates that name a thing, in order of preference.
 const NAMING: [oxigraph::model::NamedNodeRef<'static>; 3] = [rdfs::LABEL, skos::PREF_LABEL, dcterms::TITLE];
@@ -92,33 +95,33 @@ impl<'a> View<'a> {
             )
     }
 
-    /// Where a link to `iri` goes: its page here when the graph describes it, else the IRI itself.
-    fn href(&self, iri: &NamedNode) -> String {
+    /// Where a link to `iri` goes: its page here when the graph describes it, else the IRI itself when it is an
+    /// http(s) IRI; `None` for any other scheme (`javascript:`, `data:`, …), which is shown, never linked.
+    fn href(&self, iri: &NamedNode) -> Option<String> {
         let s = self.service;
         if let Some(path) = iri.as_str().strip_prefix(&s.base_origin)
             && path.starts_with(&s.base_path)
             && !path.contains('#')
         {
-            return format!("{path}.html{}", self.lang_query);
+            return Some(format!("{path}.html{}", self.lang_query));
         }
         if s.site.described.contains(iri) {
             let encoded: String = form_urlencoded::byte_serialize(iri.as_str().as_bytes()).collect();
             let lang = self.lang_query.replacen('?', "&", 1);
-            return format!("/describe?iri={encoded}{lang}");
+            return Some(format!("/describe?iri={encoded}{lang}"));
         }
-        iri.as_str().to_owned()
+        linkable(iri.as_str()).then(|| iri.as_str().to_owned())
     }
 
     fn link(&self, iri: &NamedNode) -> Markup {
         let text = self.name(iri);
-        html! {
-            a href=(self.href(iri)) title=(iri.as_str()) {
-                @match &text {
-                    Some(l) => span lang=[l.language()] { (l.value()) },
-                    None => (self.short(iri)),
-                }
+        let shown = html! {
+            @match &text {
+                Some(l) => span lang=[l.language()] { (l.value()) },
+                None => (self.short(iri)),
             }
-        }
+        };
+        anchor(self.href(iri).as_deref(), iri.as_str(), &shown)
     }
 
     fn literal(&self, literal: &Literal) -> Markup {
@@ -170,7 +173,7 @@ impl<'a> View<'a> {
                     footer {
                         p {
                             @if let Some(licence) = &self.service.site.licence {
-                                "Licence: " a rel="license" href=(licence.as_str()) { (licence.as_str()) } ". "
+                                "Licence: " (external(licence.as_str(), "license", &html! { (licence.as_str()) })) ". "
                             }
                             @for rights in &self.service.site.rights { (rights.value()) }
                         }
@@ -184,6 +187,32 @@ impl<'a> View<'a> {
                 }
             }
         }
+    }
+}
+
+/// Whether `iri` may be a link's target: only `http:` and `https:` IRIs are. An IRI of the graph or of a query's
+/// results can have any scheme, and a `javascript:` one made clickable would run script on this origin.
+pub(crate) fn linkable(iri: &str) -> bool {
+    iri.split_once(':').is_some_and(|(scheme, rest)| {
+        (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) && rest.starts_with("//")
+    })
+}
+
+/// `shown` as a link to `href` (titled `title`), or as plain text titled with it when there is no safe target:
+/// every IRI a page renders goes through here or [`external`].
+fn anchor(href: Option<&str>, title: &str, shown: &Markup) -> Markup {
+    html! {
+        @match href {
+            Some(href) => a href=(href) title=(title) { (shown) },
+            None => span.iri title=(title) { (shown) },
+        }
+    }
+}
+
+/// A link to an IRI outside this server (a licence, Wikidata), shown as `shown`; plain text unless http(s).
+fn external(iri: &str, rel: &str, shown: &Markup) -> Markup {
+    html! {
+        @if linkable(iri) { a rel=(rel) href=(iri) { (shown) } } @else { span.iri { (shown) } }
     }
 }
 
@@ -204,6 +233,45 @@ fn group_digits(value: &str) -> String {
     match fraction {
         Some(f) => format!("{sign}{grouped}.{f}"),
         None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A count as shown: grouped digits, or why it is missing.
+fn figure(n: &Figure) -> Markup {
+    match n {
+        Ok(n) => html! { (group_digits(&n.to_string())) },
+        Err(why) => html! { span.detail title=(why) { "not counted" } },
+    }
+}
+
+/// The query page running `query`.
+fn query_href(query: &str) -> String {
+    format!(
+        "/query?query={}",
+        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
+    )
+}
+
+/// The query listing the entities of a class.
+fn class_query(group: &super::site::ClassGroup) -> String {
+    format!(
+        "SELECT ?entity WHERE {{ ?entity a {}, {} }}",
+        group.class,
+        wikibase::ITEM
+    )
+}
+
+/// After a bounded list: how many more there are, and the query that lists them all.
+fn more(listing: &Listing, query: &str) -> Markup {
+    let shown = listing.members.len();
+    html! {
+        @match &listing.count {
+            Ok(n) if *n > shown => p.more { "… and " (group_digits(&(n - shown).to_string())) " more: "
+                a href=(query_href(query)) { "list them all with a query" } "." },
+            Ok(_) => {},
+            Err(why) => p.more { "Not counted (" (why) "): "
+                a href=(query_href(query)) { "list them with a query" } "." },
+        }
     }
 }
 
@@ -233,6 +301,7 @@ pub(super) fn not_found(r: &Incoming<'_>) -> Reply {
 pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
     let view = View::new(service, r);
     let site = &service.site;
+    let summary = service.summary();
     let title = view.best(&site.titles).map_or("powkg", Literal::value);
     let endpoint = r
         .origin()
@@ -243,7 +312,7 @@ pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
         section aria-labelledby="licence" {
             h2 #licence { "Licence and attribution" }
             @if let Some(licence) = &site.licence {
-                p { "The data is published under " a rel="license" href=(licence.as_str()) { (licence.as_str()) } "." }
+                p { "The data is published under " (external(licence.as_str(), "license", &html! { (licence.as_str()) })) "." }
             }
             @for rights in &site.rights { p { (rights.value()) } }
             @if let Some(created) = &site.created { p { "Curated set dated " (created) "." } }
@@ -257,42 +326,61 @@ pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
                 li { a href="/void" { "Dataset description" } " (VoID and DCAT)." }
             }
         }
+        @if let Some(summary) = &summary {
+            (summary_sections(&view, summary))
+        } @else {
+            section aria-labelledby="counts" {
+                h2 #counts { "Counts" }
+                p { "The counts and the lists of entities and sources are being computed (the graph is large): "
+                    "reload this page in a moment." }
+            }
+        }
+    };
+    Reply::html(StatusCode::OK, view.layout(title, None, &body))
+}
+
+/// The landing page's counts, entities by class and sources.
+fn summary_sections(view: &View<'_>, summary: &Summary) -> Markup {
+    html! {
         section aria-labelledby="counts" {
             h2 #counts { "Counts" }
             table {
                 caption { "What the graph holds" }
                 thead { tr { th scope="col" { "What" } th scope="col" class="num" { "Number" } } }
                 tbody {
-                    @for (name, n) in &site.counts {
-                        tr { th scope="row" { (name) } td.num { (group_digits(&n.to_string())) } }
+                    @for (name, n) in &summary.counts {
+                        tr { th scope="row" { (name) } td.num { (figure(n)) } }
                     }
                 }
             }
         }
         section aria-labelledby="entities" {
             h2 #entities { "Entities" }
-            @for group in &site.classes {
-                h3 { (view.link(&group.class.iri)) " (" (group.count) ")" }
-                ul.columns {
-                    @for member in &group.members {
-                        li { (view.link(&member.iri)) }
+            @match &summary.classes {
+                Err(why) => p { "The entities could not be listed: " (why) },
+                Ok(classes) => {
+                    @for group in classes {
+                        h3 { (view.link(&group.class)) " (" (figure(&group.entities.count)) ")" }
+                        ul.columns {
+                            @for member in &group.entities.members {
+                                li { (view.link(member)) }
+                            }
+                        }
+                        (more(&group.entities, &class_query(group)))
                     }
-                }
-                @if group.count > group.members.len() {
-                    p { "… and " (group.count - group.members.len()) " more: use the query page." }
-                }
+                },
             }
         }
         section aria-labelledby="sources" {
             h2 #sources { "Sources" }
             ul {
-                @for source in &site.sources {
-                    li { (view.link(&source.iri)) }
+                @for source in &summary.sources.members {
+                    li { (view.link(source)) }
                 }
             }
+            (more(&summary.sources, &format!("SELECT ?source WHERE {{ ?source a {} }}", pk::SOURCE)))
         }
-    };
-    Reply::html(StatusCode::OK, view.layout(title, None, &body))
+    }
 }
 
 /// `/query`: the form, the examples and, when a query was sent, its results.
@@ -519,7 +607,7 @@ impl View<'_> {
             }
             td {
                 @if let Some(rank) = &s.rank {
-                    a href=(self.href(rank)) title=(rank.as_str()) { (rank_name(rank)) }
+                    (anchor(self.href(rank).as_deref(), rank.as_str(), &html! { (rank_name(rank)) }))
                 }
                 @if s.best { br; span.detail { "best rank" } }
             }
@@ -629,45 +717,59 @@ impl View<'_> {
         }
     }
 
-    /// The things whose statements, references or facts point at `iri`.
-    fn mentions(&self, iri: &NamedNode) -> Markup {
-        let store = &self.service.store;
-        let base = self.service.minter.base();
+    /// The things whose statements, references or facts point at `iri`: those of its first [`MENTIONS`] incoming
+    /// links (a camp of a large register has hundreds of thousands), then how many links there are in all and the
+    /// query that lists them.
+    fn mentions(&self, iri: &NamedNode) -> Result<Markup, Reply> {
+        let service = self.service;
+        let base = service.minter.base();
         let mut found: BTreeMap<String, (NamedNode, NamedNode)> = BTreeMap::new();
         let owner = |statement: &NamedNode| -> Option<(NamedNode, NamedNode)> {
-            store.pointing_at(statement.as_ref()).ok()?.into_iter().find_map(|q| {
-                match (&q.subject, self.service.site.roles.get(&q.predicate)) {
+            // A statement is pointed at by its subject's claim and by the few statements that conflict with it.
+            service
+                .store
+                .pointing_at(statement.as_ref())
+                .ok()?
+                .into_iter()
+                .find_map(|q| match (&q.subject, service.site.roles.get(&q.predicate)) {
                     (NamedOrBlankNode::NamedNode(s), Some((property, Role::Claim))) => {
                         Some((s.clone(), property.clone()))
                     }
                     _ => None,
-                }
-            })
+                })
         };
-        for q in store.pointing_at(iri.as_ref()).unwrap_or_default() {
-            let NamedOrBlankNode::NamedNode(s) = &q.subject else {
+        let links = sparql::page_select(
+            service,
+            &format!("SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }} LIMIT {MENTIONS}"),
+        )?;
+        for link in &links {
+            let (Some(Term::NamedNode(s)), Some(Term::NamedNode(predicate))) = (link.get("s"), link.get("p")) else {
                 continue;
             };
             let local = s.as_str().strip_prefix(base).unwrap_or("");
             let statements: Vec<NamedNode> = if local.starts_with("statement/") {
                 vec![s.clone()]
             } else if local.starts_with("reference/") {
-                store
-                    .pointing_at(s.as_ref())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|q| q.predicate == prov::WAS_DERIVED_FROM)
-                    .filter_map(|q| match q.subject {
-                        NamedOrBlankNode::NamedNode(n) => Some(n),
-                        NamedOrBlankNode::BlankNode(_) => None,
+                // A reference node is shared by every statement citing the same words: bounded too.
+                let rows = sparql::page_select(
+                    service,
+                    &format!(
+                        "SELECT ?statement WHERE {{ ?statement {} {s} }} LIMIT {MENTIONS}",
+                        prov::WAS_DERIVED_FROM
+                    ),
+                )?;
+                rows.iter()
+                    .filter_map(|row| match row.get("statement") {
+                        Some(Term::NamedNode(n)) => Some(n.clone()),
+                        _ => None,
                     })
                     .collect()
             } else if local.starts_with("value/") || s.as_str().starts_with(&format!("{}/", iri.as_str())) {
                 Vec::new()
             } else {
                 found.insert(
-                    format!("{}\u{0}{}", s.as_str(), q.predicate.as_str()),
-                    (s.clone(), q.predicate.clone()),
+                    format!("{}\u{0}{}", s.as_str(), predicate.as_str()),
+                    (s.clone(), predicate.clone()),
                 );
                 Vec::new()
             };
@@ -679,18 +781,41 @@ impl View<'_> {
                     );
                 }
             }
-            if found.len() >= 300 {
-                break;
-            }
         }
-        html! {
+        let all = if links.len() < MENTIONS {
+            Ok(links.len())
+        } else {
+            let counted = sparql::page_select(service, &format!("SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {iri} }}"));
+            match counted {
+                Ok(rows) => match rows.first().and_then(|row| row.get("n")) {
+                    Some(Term::Literal(n)) => n.value().parse().map_err(|_| n.value().to_owned()),
+                    _ => Ok(0),
+                },
+                Err(reply) => Err(String::from_utf8_lossy(&reply.body).trim().to_owned()),
+            }
+        };
+        let query = format!("SELECT ?subject ?predicate WHERE {{ ?subject ?predicate {iri} }}");
+        Ok(html! {
             @if !found.is_empty() {
                 section aria-labelledby="mentions" {
                     h2 #mentions { "Mentioned by" }
                     ul { @for (who, how) in found.values() { li { (self.link(who)) " — " (self.link(how)) } } }
+                    @match &all {
+                        Ok(n) if *n > links.len() => p.more {
+                            "These are the things behind the first " (group_digits(&links.len().to_string()))
+                            " of the " (group_digits(&n.to_string())) " links to this: "
+                            a href=(query_href(&query)) { "list them all with a query" } "."
+                        },
+                        Ok(_) => {},
+                        Err(why) => p.more {
+                            "These are the things behind the first " (group_digits(&links.len().to_string()))
+                            " links to this; the rest were not counted (" (why) "): "
+                            a href=(query_href(&query)) { "list them with a query" } "."
+                        },
+                    }
                 }
             }
-        }
+        })
     }
 }
 
@@ -776,6 +901,10 @@ pub(super) fn resource(service: &Service, r: &Incoming<'_>, iri: &NamedNode, qua
         .filter(|s| s.starts_with(&beneath))
         .map(|s| NamedNode::new_unchecked(s.clone()))
         .collect();
+    let mentions = match view.mentions(iri) {
+        Ok(markup) => markup,
+        Err(reply) => return reply,
+    };
     let thing_path = iri
         .as_str()
         .strip_prefix(&service.base_origin)
@@ -790,7 +919,7 @@ pub(super) fn resource(service: &Service, r: &Incoming<'_>, iri: &NamedNode, qua
             }
             @if let Some(d) = description { p.lead lang=[d.language()] { (d.value()) } }
             @if !wikidata.is_empty() {
-                p { "On Wikidata: " @for w in &wikidata { a href=(w.as_str()) rel="external" { (view.short(w)) } " " } }
+                p { "On Wikidata: " @for w in &wikidata { (external(w.as_str(), "external", &html! { (view.short(w)) })) " " } }
             }
             @if let Some(s) = &statement {
                 (view.statement_section(&facts, iri, s))
@@ -805,7 +934,7 @@ pub(super) fn resource(service: &Service, r: &Incoming<'_>, iri: &NamedNode, qua
                     (view.other_facts(&facts, child, &[]))
                 }
             }
-            (view.mentions(iri))
+            (mentions)
             @if iri.as_str().starts_with(service.minter.base()) { section aria-labelledby="downloads" {
                 h2 #downloads { "This description as data" }
                 ul {
@@ -838,6 +967,6 @@ pub(super) fn describe_page(service: &Service, r: &Incoming<'_>) -> Reply {
     match super::resource::describe(service, &iri) {
         Ok(quads) if !quads.is_empty() => resource(service, r, &iri, &quads),
         Ok(_) => not_found(r),
-        Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(reply) => reply,
     }
 }

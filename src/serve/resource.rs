@@ -4,16 +4,21 @@
 //! dot, so an extension is never part of an id. Unknown IRIs are 404.
 //!
 //! A thing's description is its own triples, those of the statements it makes, of their value and reference nodes,
-//! and of the nodes minted beneath its IRI (a source's citations): the Wikibase entity-data shape.
+//! and of the nodes minted beneath its IRI (a source's citations): the Wikibase entity-data shape. It never reads
+//! what merely points at the thing (a camp is pointed at by every prisoner held there).
 
 use std::collections::HashSet;
 
-use oxhttp::model::StatusCode;
-use oxhttp::model::header;
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
+use http::StatusCode;
+use http::header;
+use oxigraph::model::{NamedNode, Quad, Term};
 
-use super::{Incoming, Reply, Service, negotiate, pages};
+use super::{Incoming, Reply, Service, negotiate, pages, sparql};
 use crate::export::ExportFormat;
+use crate::vocab::pk;
+
+/// Most nodes minted beneath a thing that its description takes in (a source's citations).
+const CHILDREN: usize = 1000;
 
 /// A document format of a thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +57,7 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
     };
     let quads = match describe(service, &iri) {
         Ok(q) => q,
-        Err(e) => return Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(reply) => return reply,
     };
     if quads.is_empty() {
         return pages::not_found(r);
@@ -86,19 +91,29 @@ fn dependent(service: &Service, iri: &NamedNode, statements: bool) -> bool {
 }
 
 /// The quads describing `iri`; empty when the graph knows nothing about it.
-pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, crate::store::StoreError> {
+pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, Reply> {
+    let storage = |e: crate::store::StoreError| Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
     // An entity's statements belong to its description; a statement's, not the statements it conflicts with.
     let is_statement = iri
         .as_str()
         .strip_prefix(service.minter.base())
         .is_some_and(|rest| rest.starts_with("statement/"));
     let mut todo = vec![(iri.clone(), !is_statement)];
+    // The nodes beneath are the citations of a source, which name it as their cited work: found through that one
+    // predicate, not by reading everything that points at the thing.
     let beneath = format!("{}/", iri.as_str());
-    for quad in service.store.pointing_at(iri.as_ref())? {
-        if let NamedOrBlankNode::NamedNode(s) = quad.subject
-            && s.as_str().starts_with(&beneath)
+    let children = sparql::page_select(
+        service,
+        &format!(
+            "SELECT DISTINCT ?child WHERE {{ ?child {} {iri} }} LIMIT {CHILDREN}",
+            pk::CITED_WORK
+        ),
+    )?;
+    for row in children {
+        if let Some(Term::NamedNode(child)) = row.get("child")
+            && child.as_str().starts_with(&beneath)
         {
-            todo.push((s, false));
+            todo.push((child.clone(), false));
         }
     }
     let mut seen = HashSet::new();
@@ -107,7 +122,7 @@ pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, 
         if !seen.insert(node.clone()) {
             continue;
         }
-        let quads = service.store.about(node.as_ref())?;
+        let quads = service.store.about(node.as_ref()).map_err(storage)?;
         for quad in &quads {
             if let Term::NamedNode(o) = &quad.object
                 && dependent(service, o, root)

@@ -1,18 +1,23 @@
-//! What the landing page and `/void` show, read from the store once at start (it never changes while served): the
-//! dataset description, counts, the entities by class and the sources.
+//! What the landing page and `/void` show. At start, only what does not grow with the data is read: the dataset
+//! description, the metadata graph, the ontology's terms and the property families. The counts and lists of the
+//! landing page ([`Summary`]) are computed on first need, through the endpoint's own evaluation (each query under
+//! the query timeout, each list bounded), and kept: the store never changes while served.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::QueryResults;
 
+use super::{Reply, Service, sparql};
 use crate::error::Error;
 use crate::iri::{GraphKind, Minter};
-use crate::store::{GraphStore, StoreError};
-use crate::vocab::{dcterms, rdfs, void, wikibase};
+use crate::store::GraphStore;
+use crate::vocab::{dcterms, pk, rdfs, void, wikibase};
 
-/// Most entities of one class listed on the landing page; the count is always the whole.
-const LISTED_PER_CLASS: usize = 500;
+/// Most entities of one class, and most sources, listed on the landing page; the count is of the whole.
+pub(crate) const LISTED: usize = 500;
 
 /// What a predicate is within its property's Wikibase family (`wdt:`, `p:`, `ps:`, `psv:`, `pq:`, `pqv:`, `pr:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,26 +48,6 @@ const ROLES: [(oxigraph::model::NamedNodeRef<'static>, Role); 7] = [
     (wikibase::REFERENCE_PROP, Role::Reference),
 ];
 
-/// An entity or source as listed: its IRI and the literals that can name it.
-#[derive(Debug, Clone)]
-pub struct Listed {
-    /// The IRI.
-    pub iri: NamedNode,
-    /// Labels (or titles), in every language.
-    pub names: Vec<Literal>,
-}
-
-/// The entities of one class.
-#[derive(Debug, Clone)]
-pub struct ClassGroup {
-    /// The class.
-    pub class: Listed,
-    /// How many entities it has.
-    pub count: usize,
-    /// The first [`LISTED_PER_CLASS`] of them, by IRI.
-    pub members: Vec<Listed>,
-}
-
 /// The dataset as the landing page presents it.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -78,83 +63,12 @@ pub struct Site {
     pub rights: Vec<Literal>,
     /// Creation date.
     pub created: Option<String>,
-    /// Named counts: quads, quads per graph, entities, statements, sources, conflicting pairs.
-    pub counts: Vec<(String, usize)>,
-    /// Entities by class.
-    pub classes: Vec<ClassGroup>,
-    /// Sources.
-    pub sources: Vec<Listed>,
     /// IRIs outside the base that the graph describes (the ontology's classes and properties): `/describe` pages.
     pub described: HashSet<NamedNode>,
     /// Each property-family predicate with its property and role.
     pub roles: HashMap<NamedNode, (NamedNode, Role)>,
     metadata: Vec<Quad>,
     base: String,
-}
-
-fn counts(store: &GraphStore, minter: &Minter) -> Result<Vec<(String, usize)>, Error> {
-    let mut counts = vec![("quads".to_owned(), store.quad_count()?)];
-    for kind in GraphKind::ALL {
-        let graph = minter.graph(kind);
-        let n = count(&select(
-            store,
-            &format!(
-                "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{}> {{ ?s ?p ?o }} }}",
-                graph.as_str()
-            ),
-        )?);
-        counts.push((format!("quads in graph {}", kind.name()), n));
-    }
-    for (name, pattern) in [
-        ("entities", "?x a <http://wikiba.se/ontology#Item>"),
-        ("statements", "?x a <http://wikiba.se/ontology#Statement>"),
-        ("sources", "?x a <https://example.org/powkg/ontology#Source>"),
-        (
-            "statements that conflict with another",
-            "?x <https://example.org/powkg/ontology#conflictsWith> ?y",
-        ),
-    ] {
-        let n = count(&select(
-            store,
-            &format!("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"),
-        )?);
-        counts.push((name.to_owned(), n));
-    }
-
-    Ok(counts)
-}
-
-fn classes(store: &GraphStore) -> Result<Vec<ClassGroup>, Error> {
-    let rows = select(
-        store,
-        "SELECT ?class ?e WHERE { ?e a <http://wikiba.se/ontology#Item>, ?class . \
-         ?class <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ <https://example.org/powkg/ontology#Entity> } \
-         ORDER BY ?class ?e",
-    )?;
-    let mut by_class: BTreeMap<String, (NamedNode, usize, Vec<NamedNode>)> = BTreeMap::new();
-    for row in rows {
-        if let [Some(Term::NamedNode(class)), Some(Term::NamedNode(e))] = row.as_slice() {
-            let group = by_class
-                .entry(class.as_str().to_owned())
-                .or_insert_with(|| (class.clone(), 0, Vec::new()));
-            group.1 += 1;
-            if group.2.len() < LISTED_PER_CLASS {
-                group.2.push(e.clone());
-            }
-        }
-    }
-    let mut classes = Vec::new();
-    for (_, (class, n, members)) in by_class {
-        classes.push(ClassGroup {
-            class: named(store, class, &[rdfs::LABEL])?,
-            count: n,
-            members: members
-                .into_iter()
-                .map(|e| named(store, e, &[rdfs::LABEL]))
-                .collect::<Result<_, _>>()?,
-        });
-    }
-    Ok(classes)
 }
 
 fn roles(store: &GraphStore) -> Result<HashMap<NamedNode, (NamedNode, Role)>, Error> {
@@ -178,7 +92,7 @@ fn roles(store: &GraphStore) -> Result<HashMap<NamedNode, (NamedNode, Role)>, Er
 }
 
 /// Runs a SELECT query (union default graph) and returns its rows.
-pub(crate) fn select(store: &GraphStore, text: &str) -> Result<Vec<Vec<Option<Term>>>, Error> {
+fn select(store: &GraphStore, text: &str) -> Result<Vec<Vec<Option<Term>>>, Error> {
     let request = crate::sparql::Request {
         path: "internal query",
         text,
@@ -196,32 +110,9 @@ pub(crate) fn select(store: &GraphStore, text: &str) -> Result<Vec<Vec<Option<Te
         .map_err(|e| Error::Usage(format!("internal query failed: {e}")))
 }
 
-fn count(rows: &[Vec<Option<Term>>]) -> usize {
-    match rows.first().and_then(|r| r.first()).and_then(Option::as_ref) {
-        Some(Term::Literal(l)) => l.value().parse().unwrap_or(0),
-        _ => 0,
-    }
-}
-
-fn named(
-    store: &GraphStore,
-    iri: NamedNode,
-    predicates: &[oxigraph::model::NamedNodeRef<'_>],
-) -> Result<Listed, StoreError> {
-    let names = store
-        .about(iri.as_ref())?
-        .into_iter()
-        .filter(|q| predicates.contains(&q.predicate.as_ref()))
-        .filter_map(|q| match q.object {
-            Term::Literal(l) => Some(l),
-            _ => None,
-        })
-        .collect();
-    Ok(Listed { iri, names })
-}
-
 impl Site {
-    /// Reads the dataset description and the lists from `store`.
+    /// Reads the dataset description, the metadata graph, the ontology's terms and the property families from
+    /// `store`: index look-ups whose size does not grow with the data.
     pub fn load(store: &GraphStore, minter: &Minter) -> Result<Self, Error> {
         let dataset = minter.dataset();
         let about = store.about(dataset.as_ref())?;
@@ -261,20 +152,6 @@ impl Site {
             });
         let created = literals(dcterms::CREATED).first().map(|l| l.value().to_owned());
 
-        let counts = counts(store, minter)?;
-        let classes = classes(store)?;
-        let sources = select(
-            store,
-            "SELECT DISTINCT ?s WHERE { ?s a <https://example.org/powkg/ontology#Source> } ORDER BY ?s",
-        )?
-        .into_iter()
-        .filter_map(|row| match row.into_iter().next().flatten() {
-            Some(Term::NamedNode(s)) => Some(s),
-            _ => None,
-        })
-        .map(|s| named(store, s, &[dcterms::TITLE]))
-        .collect::<Result<_, _>>()?;
-
         let roles = roles(store)?;
         let described = store
             .in_graph(minter.graph(GraphKind::Ontology).as_ref())?
@@ -293,9 +170,6 @@ impl Site {
             rights: literals(dcterms::RIGHTS),
             licence,
             created,
-            counts,
-            classes,
-            sources,
             metadata: store.in_graph(minter.graph(GraphKind::Metadata).as_ref())?,
             base: minter.base().to_owned(),
             dataset,
@@ -321,5 +195,206 @@ impl Site {
             }
         }
         quads
+    }
+}
+
+/// A figure of the landing page, or why it is missing (its query failed or ran out of time).
+pub(crate) type Figure = Result<usize, String>;
+
+/// Some members of a set and how many it has.
+#[derive(Debug, Clone)]
+pub(crate) struct Listing {
+    /// At most [`LISTED`] members (the first the store yields, not the first by IRI: finding those would sort the
+    /// whole set), sorted by IRI.
+    pub members: Vec<NamedNode>,
+    /// How many the set has.
+    pub count: Figure,
+}
+
+/// The entities of one class.
+#[derive(Debug, Clone)]
+pub(crate) struct ClassGroup {
+    /// The class.
+    pub class: NamedNode,
+    /// Its entities.
+    pub entities: Listing,
+}
+
+/// The counts and lists of the landing page.
+#[derive(Debug, Clone)]
+pub(crate) struct Summary {
+    /// Named counts: quads, quads per graph, entities, statements, sources, conflicting statements.
+    pub counts: Vec<(String, Figure)>,
+    /// Entities by class, or why they could not be listed.
+    pub classes: Result<Vec<ClassGroup>, String>,
+    /// Sources.
+    pub sources: Listing,
+}
+
+/// The message of a failed page query (a timeout's says so).
+fn why(reply: &Reply) -> String {
+    String::from_utf8_lossy(&reply.body).trim().to_owned()
+}
+
+/// The first value of each row, as IRIs.
+fn iris(rows: &[oxigraph::sparql::QuerySolution]) -> Vec<NamedNode> {
+    rows.iter()
+        .filter_map(|row| match row.values().first() {
+            Some(Some(Term::NamedNode(n))) => Some(n.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The integer `variable` of the first row.
+fn figure(rows: &[oxigraph::sparql::QuerySolution], variable: &str) -> Figure {
+    match rows.first().and_then(|row| row.get(variable)) {
+        Some(Term::Literal(l)) => l.value().parse().map_err(|_| format!("not a count: {}", l.value())),
+        _ => Ok(0),
+    }
+}
+
+impl Summary {
+    /// Counts and lists the graph through the endpoint's evaluation: each query under the query timeout, each
+    /// list with LIMIT (and no ORDER BY over the whole graph: the members shown are sorted after).
+    pub(crate) fn compute(service: &Service) -> Self {
+        let run = |query: &str| sparql::page_select(service, query).map_err(|reply| why(&reply));
+        let count = |pattern: &str| {
+            run(&format!("SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")).and_then(|rows| figure(&rows, "n"))
+        };
+        // The total scans every quad: on a very large store it may run past the query timeout ("not counted"),
+        // while the curated graphs are counted at once.
+        let mut counts = vec![("quads".to_owned(), count("GRAPH ?g { ?s ?p ?o }"))];
+        for kind in GraphKind::ALL {
+            let graph = service.minter.graph(kind);
+            counts.push((
+                format!("quads in graph {}", kind.name()),
+                count(&format!("GRAPH {graph} {{ ?s ?p ?o }}")),
+            ));
+        }
+        for (name, pattern) in [
+            ("entities", format!("?x a {}", wikibase::ITEM)),
+            ("statements", format!("?x a {}", wikibase::STATEMENT)),
+            ("sources", format!("?x a {}", pk::SOURCE)),
+            (
+                "statements that conflict with another",
+                format!("?x {} ?y", pk::CONFLICTS_WITH),
+            ),
+        ] {
+            let n = run(&format!("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"))
+                .and_then(|rows| figure(&rows, "n"));
+            counts.push((name.to_owned(), n));
+        }
+        let classes = run(&format!(
+            "SELECT DISTINCT ?class WHERE {{ ?class {}+ {} }}",
+            rdfs::SUB_CLASS_OF,
+            pk::ENTITY
+        ))
+        .map(|rows| {
+            let mut classes = iris(&rows);
+            classes.sort();
+            classes
+                .into_iter()
+                .map(|class| {
+                    // Whatever has a class of entities is an entity: no join with wikibase:Item, which costs a
+                    // class of a million members half a minute.
+                    let entities = listing(&run, &format!("?e a {class}"));
+                    ClassGroup { class, entities }
+                })
+                .filter(|group| group.entities.count != Ok(0))
+                .collect()
+        });
+        let sources = listing(&run, &format!("?e a {}", pk::SOURCE));
+        Self {
+            counts,
+            classes,
+            sources,
+        }
+    }
+
+    /// The total of quads, if counted.
+    pub(crate) fn quads(&self) -> Option<usize> {
+        self.counts.first().and_then(|(_, n)| n.as_ref().ok().copied())
+    }
+}
+
+/// The first [`LISTED`] distinct `?e` matching `pattern` (sorted by IRI) and how many there are.
+fn listing(run: &dyn Fn(&str) -> Result<Vec<oxigraph::sparql::QuerySolution>, String>, pattern: &str) -> Listing {
+    let count =
+        run(&format!("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {pattern} }}")).and_then(|rows| figure(&rows, "n"));
+    let mut members = run(&format!("SELECT DISTINCT ?e WHERE {{ {pattern} }} LIMIT {LISTED}"))
+        .map(|rows| iris(&rows))
+        .unwrap_or_default();
+    members.sort();
+    Listing { members, count }
+}
+
+/// Where the [`Summary`] is kept.
+#[derive(Default)]
+pub(crate) struct SummaryCell {
+    state: Mutex<SummaryState>,
+    done: Condvar,
+}
+
+#[derive(Default)]
+enum SummaryState {
+    #[default]
+    NotStarted,
+    Computing,
+    Ready(Arc<Summary>),
+}
+
+impl SummaryCell {
+    /// The summary if it is ready.
+    pub(crate) fn ready(&self) -> Option<Arc<Summary>> {
+        match &*self.state.lock().unwrap_or_else(PoisonError::into_inner) {
+            SummaryState::Ready(summary) => Some(Arc::clone(summary)),
+            _ => None,
+        }
+    }
+
+    /// The summary, computed by what `start()` returns on a thread of its own if nobody has started it; waits
+    /// for it at most `wait`.
+    pub(crate) fn get<F: FnOnce() -> Summary + Send + 'static>(
+        self: &Arc<Self>,
+        wait: Duration,
+        start: impl FnOnce() -> F,
+    ) -> Option<Arc<Summary>> {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*state, SummaryState::NotStarted) {
+            *state = SummaryState::Computing;
+            let compute = start();
+            let cell = Arc::clone(self);
+            let spawned = std::thread::Builder::new()
+                .name("powkg summary".to_owned())
+                .spawn(move || {
+                    let summary = std::panic::catch_unwind(std::panic::AssertUnwindSafe(compute));
+                    let mut state = cell.state.lock().unwrap_or_else(PoisonError::into_inner);
+                    // After a panic (reported by the panic hook) the next request starts again.
+                    *state = summary.map_or(SummaryState::NotStarted, |s| SummaryState::Ready(Arc::new(s)));
+                    cell.done.notify_all();
+                });
+            if spawned.is_err() {
+                *state = SummaryState::NotStarted;
+                return None;
+            }
+        }
+        let until = Instant::now() + wait;
+        loop {
+            match &*state {
+                SummaryState::Ready(summary) => return Some(Arc::clone(summary)),
+                SummaryState::NotStarted => return None,
+                SummaryState::Computing => {}
+            }
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            state = self
+                .done
+                .wait_timeout(state, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
     }
 }

@@ -6,8 +6,8 @@
 
 use std::io::{self, Write};
 
-use oxhttp::model::header;
-use oxhttp::model::{Method, StatusCode};
+use http::header;
+use http::{Method, StatusCode};
 use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, Variable};
@@ -445,6 +445,29 @@ pub(crate) fn for_page(service: &Service, query: &str) -> Result<PageAnswer, Rep
     }
 }
 
+/// Runs a SELECT of the server's own pages through the endpoint's evaluation (its watchdog and limits apply) and
+/// returns its rows; each page bounds its queries with LIMIT.
+pub(crate) fn page_select(service: &Service, query: &str) -> Result<Vec<QuerySolution>, Reply> {
+    let request = Protocol {
+        query: query.to_owned(),
+        default_graphs: Vec::new(),
+        named_graphs: Vec::new(),
+        format: None,
+    };
+    let mut rows = Ok(Vec::new());
+    let reply = run(service, &request, |results| {
+        if let QueryResults::Solutions(solutions) = results {
+            rows = solutions.map(|s| s.map_err(|e| failed(&e))).collect();
+        }
+        Reply::text(StatusCode::OK, "")
+    });
+    if reply.status == StatusCode::OK {
+        rows
+    } else {
+        Err(reply)
+    }
+}
+
 /// The SPARQL service description (W3C), at the endpoint's own IRI; a browser asking for HTML is sent to the
 /// query page instead.
 fn description(service: &Service, r: &Incoming<'_>) -> Reply {
@@ -484,11 +507,11 @@ fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
         Triple::new(default_graph.clone(), rdf::TYPE, sd_term("Graph")),
         Triple::new(dataset.clone(), void::SUBSET, service.site.dataset.clone()),
     ];
-    if let Some((_, n)) = service.site.counts.first() {
+    if let Some(n) = service.summary().and_then(|s| s.quads()) {
         triples.push(Triple::new(
             default_graph,
             void::TRIPLES,
-            Literal::from(i64::try_from(*n).unwrap_or(i64::MAX)),
+            Literal::from(i64::try_from(n).unwrap_or(i64::MAX)),
         ));
     }
     for local in [

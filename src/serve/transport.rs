@@ -1,0 +1,391 @@
+//! The HTTP/1.1 transport of `powkg serve`: hyper's server on a tokio runtime, in front of the synchronous
+//! [`Service::handle`].
+//!
+//! No client can hold the server: at most `max_connections` connections are served at once (the others wait in
+//! the listen queue); a request's head must arrive within the header timeout, which also closes idle kept-alive
+//! connections; its body is read within the size limit and the request's deadline; a connection whose client
+//! stops reading an answer is dropped after the send timeout. Each request is handled on a blocking thread (the
+//! store is read synchronously) of a pool bounded by the connection limit, under the request's deadline (503
+//! past it); a panic in a handler is caught there, logged with the request's method and path, and answered 500,
+//! and the server goes on.
+
+use std::convert::Infallible;
+use std::io;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{Method, Request, Response, StatusCode};
+use http_body::{Body as HttpBody, Frame, SizeHint};
+use http_body_util::{BodyExt as _, Limited};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, mpsc};
+use tokio::time::{Instant, Sleep};
+
+use super::body::{self, Body, CHANNEL_CHUNKS, Chunk, Payload};
+use super::{Limits, Service};
+use crate::error::Error;
+
+/// Path of a request whose handler panics on purpose: set by the end-to-end test through
+/// `POWKG_TEST_PANIC_PATH`, to check that a panic is answered 500 and the server goes on.
+fn panic_path() -> Option<String> {
+    std::env::var("POWKG_TEST_PANIC_PATH")
+        .ok()
+        .filter(|p| p.starts_with('/'))
+}
+
+/// Serves `service` on `addrs` until SIGINT or SIGTERM; prints the URLs first.
+pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Result<(), Error> {
+    let io_error = |what: &str, e: io::Error| Error::Usage(format!("{what}: {e}"));
+    let max_connections = max_connections.max(1);
+    // Bound now, so that the URLs printed are the ones served (port 0 asks for a free port).
+    let listeners = addrs
+        .iter()
+        .map(|addr| {
+            let listener =
+                std::net::TcpListener::bind(addr).map_err(|e| io_error(&format!("cannot listen on {addr}"), e))?;
+            listener
+                .set_nonblocking(true)
+                .map_err(|e| io_error(&format!("cannot listen on {addr}"), e))?;
+            Ok(listener)
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let bound = listeners
+        .iter()
+        .map(std::net::TcpListener::local_addr)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| io_error("cannot read the address listened on", e))?;
+    #[cfg(unix)]
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM])
+        .map_err(|e| io_error("cannot watch for SIGINT and SIGTERM", e))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .enable_time()
+        .thread_name("powkg serve")
+        // Handlers and dumps run here: at most one per connection at a time, so the connection limit bounds them.
+        .max_blocking_threads(max_connections)
+        .build()
+        .map_err(|e| io_error("cannot start the server's threads", e))?;
+    let base_path = service.base_path().to_owned();
+    let service = Arc::new(service);
+    let server = Arc::new(Server {
+        service: Arc::clone(&service),
+        limits: service.config().limits.clone(),
+        panic_path: panic_path(),
+    });
+    let permits = Arc::new(Semaphore::new(max_connections));
+    for listener in listeners {
+        let listener = {
+            let _entered = runtime.enter();
+            TcpListener::from_std(listener).map_err(|e| io_error("cannot listen", e))?
+        };
+        runtime.spawn(accept(listener, Arc::clone(&server), Arc::clone(&permits)));
+    }
+    for addr in &bound {
+        let root = format!("http://{addr}");
+        println!("powkg serve: listening on {root}/");
+        println!("  landing page   {root}/");
+        println!("  SPARQL         {root}/sparql");
+        println!("  query page     {root}/query");
+        println!("  dataset (VoID) {root}/void");
+        println!("  dump           {root}/dump");
+        println!("  resources      {root}{base_path}entity/…");
+    }
+    println!("Ctrl-C or SIGTERM stops the server.");
+    #[cfg(unix)]
+    if let Some(signal) = signals.forever().next() {
+        eprintln!("powkg serve: stopping (signal {signal})");
+    }
+    #[cfg(not(unix))]
+    runtime.block_on(std::future::pending::<()>());
+    // Handlers still running hold the service, so the store's snapshot (if any) is removed here, not on drop.
+    service.store.discard_snapshot();
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(())
+}
+
+/// What every connection shares.
+struct Server {
+    service: Arc<Service>,
+    limits: Limits,
+    panic_path: Option<String>,
+}
+
+/// Accepts connections while fewer than the limit are open; the others wait in the listen queue.
+async fn accept(listener: TcpListener, server: Arc<Server>, permits: Arc<Semaphore>) {
+    loop {
+        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+            return; // the semaphore is never closed
+        };
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a little rather than spin.
+                eprintln!("powkg serve: cannot accept a connection: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let server = Arc::clone(&server);
+        tokio::spawn(async move {
+            let io = TokioIo::new(SendTimeout::new(stream, server.limits.send_timeout));
+            let header_timeout = server.limits.header_timeout;
+            let handler = hyper::service::service_fn(move |request| {
+                let server = Arc::clone(&server);
+                async move { Ok::<_, Infallible>(server.respond(request).await) }
+            });
+            // Errors are the clients' (a head too slow, a malformed request, a reset): the connection just ends.
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(io, handler)
+                .await;
+            drop(permit);
+        });
+    }
+}
+
+impl Server {
+    /// Reads the body, then runs the handler on a blocking thread, all before the request's deadline.
+    async fn respond(&self, request: Request<hyper::body::Incoming>) -> Response<Outgoing> {
+        let deadline = Instant::now() + self.limits.request_timeout;
+        let (parts, incoming) = request.into_parts();
+        let head = parts.method == Method::HEAD;
+        let limit = usize::try_from(self.limits.max_request_bytes).unwrap_or(usize::MAX);
+        let collected = tokio::time::timeout_at(deadline, Limited::new(incoming, limit).collect()).await;
+        let bytes = match collected {
+            Ok(Ok(collected)) => collected.to_bytes(),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
+                let message = format!("request bodies are limited to {limit} bytes");
+                return self.error(StatusCode::PAYLOAD_TOO_LARGE, &message, head, true);
+            }
+            Ok(Err(e)) => {
+                let message = format!("cannot read the request body: {e}");
+                return self.error(StatusCode::BAD_REQUEST, &message, head, true);
+            }
+            Err(_) => {
+                let message = format!(
+                    "the request body did not arrive within the server's limit of {} s",
+                    self.limits.request_timeout.as_secs_f64()
+                );
+                return self.error(StatusCode::REQUEST_TIMEOUT, &message, head, true);
+            }
+        };
+        let method = parts.method.clone();
+        let path = parts.uri.path().to_owned();
+        let mut request = Request::from_parts(parts, Body::from(bytes));
+        let service = Arc::clone(&self.service);
+        let panic_on = self.panic_path.clone();
+        let handled = tokio::task::spawn_blocking(move || {
+            std::panic::catch_unwind(AssertUnwindSafe(|| {
+                assert!(
+                    panic_on.as_deref() != Some(request.uri().path()),
+                    "a panic asked for by POWKG_TEST_PANIC_PATH"
+                );
+                service.handle(&mut request)
+            }))
+        });
+        match tokio::time::timeout_at(deadline, handled).await {
+            Ok(Ok(Ok(response))) => Self::send(response),
+            Ok(Ok(Err(panic))) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a panic".to_owned());
+                eprintln!("powkg serve: internal error answering {method} {path}: {what}");
+                self.error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal error: the server failed on this request (logged); it still serves others",
+                    head,
+                    false,
+                )
+            }
+            Ok(Err(e)) => {
+                eprintln!("powkg serve: internal error answering {method} {path}: {e}");
+                self.error(StatusCode::INTERNAL_SERVER_ERROR, "internal error", head, false)
+            }
+            Err(_) => {
+                let message = format!(
+                    "the request took longer than the server's limit of {} s (a query should be narrowed, or \
+                     use LIMIT)",
+                    self.limits.request_timeout.as_secs_f64()
+                );
+                self.error(StatusCode::SERVICE_UNAVAILABLE, &message, head, false)
+            }
+        }
+    }
+
+    /// An answer of the transport itself; `close` ends the connection after it (its request was not read whole).
+    fn error(&self, status: StatusCode, message: &str, head: bool, close: bool) -> Response<Outgoing> {
+        let mut response = Self::send(self.service.error_response(status, message, head));
+        if close {
+            response
+                .headers_mut()
+                .insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+        }
+        response
+    }
+
+    /// The response with its body as hyper sends it: bytes at once, or a producer's chunks as it writes them.
+    fn send(response: Response<Body>) -> Response<Outgoing> {
+        let (parts, body) = response.into_parts();
+        let outgoing = match body.into_payload() {
+            Payload::Full(bytes) => Outgoing::Full(Some(bytes).filter(|b| !b.is_empty())),
+            Payload::Stream(producer) => {
+                let (send, receive) = mpsc::channel(CHANNEL_CHUNKS);
+                // The producer blocks while the channel is full, that is while the client reads no faster; when
+                // the connection ends (the client went away, or stalled past the send timeout) the channel
+                // closes and the producer stops.
+                tokio::task::spawn_blocking(move || {
+                    body::produce(producer, |chunk| {
+                        send.blocking_send(chunk)
+                            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+                    });
+                });
+                Outgoing::Stream {
+                    chunks: receive,
+                    done: false,
+                }
+            }
+        };
+        Response::from_parts(parts, outgoing)
+    }
+}
+
+/// A response body as hyper sends it.
+enum Outgoing {
+    /// Bytes held in memory (`None` once sent, or when empty).
+    Full(Option<Bytes>),
+    /// Chunks from a producer, ending with [`Chunk::Done`]; anything else is an error, so that hyper ends the
+    /// connection without the final empty chunk and the client sees a truncated transfer.
+    Stream { chunks: mpsc::Receiver<Chunk>, done: bool },
+}
+
+impl HttpBody for Outgoing {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        match self.get_mut() {
+            Self::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Self::Stream { chunks, done } => {
+                if *done {
+                    return Poll::Ready(None);
+                }
+                match ready!(chunks.poll_recv(cx)) {
+                    Some(Chunk::Data(bytes)) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                    Some(Chunk::Done) => {
+                        *done = true;
+                        Poll::Ready(None)
+                    }
+                    Some(Chunk::Failed(e)) => {
+                        *done = true;
+                        eprintln!("powkg serve: a streamed answer failed: {e}");
+                        Poll::Ready(Some(Err(e)))
+                    }
+                    None => {
+                        *done = true;
+                        Poll::Ready(Some(Err(io::Error::other("the answer stopped before its end"))))
+                    }
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Self::Full(bytes) => bytes.is_none(),
+            Self::Stream { done, .. } => *done,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Self::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Self::Stream { .. } => SizeHint::default(),
+        }
+    }
+}
+
+/// A connection whose writes fail once the client has accepted nothing for `timeout`: a client that stops
+/// reading an answer cannot hold its connection (and the producer of a streamed answer) forever.
+struct SendTimeout {
+    stream: TcpStream,
+    timeout: Duration,
+    /// Running while a write waits for the client.
+    stalled: Option<Pin<Box<Sleep>>>,
+}
+
+impl SendTimeout {
+    fn new(stream: TcpStream, timeout: Duration) -> Self {
+        Self {
+            stream,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// Maps a pending write to an error once the stall has lasted the timeout; any progress resets it.
+    fn watch<T>(&mut self, cx: &mut Context<'_>, poll: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let timeout = self.timeout;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        if stalled.as_mut().poll(cx).is_ready() {
+            self.stalled = None;
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client read nothing for the send timeout",
+            )));
+        }
+        Poll::Pending
+    }
+}
+
+impl AsyncRead for SendTimeout {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for SendTimeout {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.watch(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let poll = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.watch(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let poll = Pin::new(&mut self.stream).poll_flush(cx);
+        self.watch(cx, poll)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
