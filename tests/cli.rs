@@ -271,3 +271,44 @@ fn the_shapes_file_of_an_ontology_directory_stays_out_of_the_ontology_graph() {
     assert!(root().join("ontology/shapes.ttl").exists());
     assert_eq!(bundled, from_dir, "ontology/shapes.ttl must not be read as ontology");
 }
+
+#[test]
+fn a_killed_output_leaves_a_temporary_file_that_the_next_run_removes() {
+    let dir = tempdir();
+    let status = Command::new(binary())
+        .args(["build", "--out", "out.ttl"])
+        .current_dir(dir.path())
+        .env("POWKG_TEST_ABORT_BEFORE_SWAP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(
+        status.code().is_none(),
+        "the build was meant to die by a signal: {status:?}"
+    );
+    let temporary = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".powkg-") && std::path::Path::new(n).extension().is_some_and(|e| e == "tmp"))
+            .collect()
+    };
+    let left = temporary(dir.path());
+    assert_eq!(
+        left.len(),
+        1,
+        "the killed run left its whole output in a temporary file: {left:?}"
+    );
+    assert!(!dir.path().join("out.ttl").exists());
+    // A file of the same form that is not powkg's (no process id in its name) is left alone.
+    std::fs::write(dir.path().join(".powkg-mine.tmp"), "kept").unwrap();
+
+    powkg(dir.path(), &["build", "--out", "out.ttl"]).expect_code(0);
+    assert_eq!(
+        temporary(dir.path()),
+        [".powkg-mine.tmp"],
+        "the killed run's file is removed"
+    );
+    assert!(dir.path().join("out.ttl").exists());
+}
