@@ -7,7 +7,7 @@ use std::fmt;
 pub struct Position {
     /// Line number, starting at 1.
     pub line: usize,
-    /// Column number in characters, starting at 1.
+    /// Column number in characters, starting at 1; 0 for a problem with a whole line (printed `path:line:`).
     pub column: usize,
 }
 
@@ -23,6 +23,66 @@ impl Position {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         Self { line, column }
+    }
+}
+
+/// Where the lines of a text start, found once, so that the positions of many offsets (every error of a large file)
+/// cost a binary search each instead of a scan of the text each. Long lines get a checkpoint every few kilobytes, so
+/// that counting a column's characters never walks more than that either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineIndex {
+    /// (byte offset, line, characters from the start of that line to the offset), in offset order: one at the start
+    /// of every line, and more within long lines.
+    checkpoints: Vec<(usize, usize, usize)>,
+}
+
+/// Bytes between two checkpoints within a line.
+const CHECKPOINT_BYTES: usize = 4096;
+
+impl LineIndex {
+    /// Indexes `text` (one pass).
+    pub fn new(text: &str) -> Self {
+        let mut checkpoints = Vec::new();
+        let mut start: usize = 0;
+        let mut lines: usize = 0;
+        for line in text.split_inclusive('\n') {
+            lines += 1;
+            checkpoints.push((start, lines, 0));
+            if line.len() > CHECKPOINT_BYTES {
+                let mut at: usize = start;
+                let mut chars = 0;
+                while let Some(mut next) = at.checked_add(CHECKPOINT_BYTES).filter(|n| *n < start + line.len()) {
+                    while !text.is_char_boundary(next) {
+                        next += 1;
+                    }
+                    chars += text[at..next].chars().count();
+                    checkpoints.push((next, lines, chars));
+                    at = next;
+                }
+            }
+            start += line.len();
+        }
+        if text.is_empty() || text.ends_with('\n') {
+            checkpoints.push((text.len(), lines + 1, 0));
+        }
+        Self { checkpoints }
+    }
+
+    /// The position of byte `offset` of `text`, the text this index was built from (clamped to its end).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let i = self
+            .checkpoints
+            .partition_point(|(at, _, _)| *at <= offset)
+            .saturating_sub(1);
+        let (at, line, chars) = self.checkpoints[i];
+        Position {
+            line,
+            column: chars + text[at..offset].chars().count() + 1,
+        }
     }
 }
 
@@ -47,6 +107,15 @@ impl Diagnostic {
         }
     }
 
+    /// A problem with line `line` of `path` as a whole (a CSV header, a CSV row).
+    pub fn at_line(path: &str, line: usize, message: impl Into<String>) -> Self {
+        Self {
+            path: path.to_owned(),
+            position: Some(Position { line, column: 0 }),
+            message: message.into(),
+        }
+    }
+
     /// A problem with a whole file (unreadable, missing) or with no position.
     pub fn file(path: &str, message: impl Into<String>) -> Self {
         Self {
@@ -60,6 +129,7 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.position {
+            Some(Position { line, column: 0 }) => write!(f, "{}:{line}: {}", self.path, self.message),
             Some(p) => write!(f, "{}:{}:{}: {}", self.path, p.line, p.column, self.message),
             None => write!(f, "{}: {}", self.path, self.message),
         }
@@ -119,6 +189,30 @@ mod tests {
         assert_eq!(Position::of_offset(text, offset), Position { line: 1, column: 3 });
         let second = text.rfind('=').unwrap();
         assert_eq!(Position::of_offset(text, second), Position { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn the_line_index_finds_the_same_positions_as_a_scan() {
+        let long_line: String = "ș".repeat(5000) + "x" + &"a".repeat(9000);
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a = 1\nș = \"x\"\n",
+            "\n\nab\n",
+            long_line.as_str(),
+            &format!("one\n{long_line}\nthree"),
+        ] {
+            let index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    index.position(text, offset),
+                    Position::of_offset(text, offset),
+                    "offset {offset} of {:?}",
+                    &text[..text.len().min(20)]
+                );
+            }
+        }
     }
 
     #[test]

@@ -99,3 +99,62 @@ pub fn read_text(path: &Path) -> Result<InputFile, Diagnostic> {
     })?;
     Ok(InputFile { path: shown, text })
 }
+
+/// The first character of `text` that XML 1.0 cannot carry, with its byte offset: the C0 control characters other
+/// than tab, line feed and carriage return, and U+FFFE and U+FFFF. A literal holding one would make RDF/XML output
+/// that no XML parser reads, so every text that becomes a literal is checked with this.
+pub fn forbidden_character(text: &str) -> Option<(usize, char)> {
+    // Bytes, not chars: this runs on every literal field of every register row. In UTF-8 the C0 characters are
+    // their own bytes, and U+FFFE and U+FFFF are EF BF BE and EF BF BF.
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().find_map(|(i, &b)| match b {
+        0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F => Some((i, char::from(b))),
+        0xEF if bytes.get(i + 1) == Some(&0xBF) => match bytes.get(i + 2) {
+            Some(0xBE) => Some((i, '\u{fffe}')),
+            Some(0xBF) => Some((i, '\u{ffff}')),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The message for text holding `c`, a character [`forbidden_character`] found.
+pub fn forbidden_character_message(c: char) -> String {
+    format!(
+        "the text holds U+{:04X}, which XML 1.0 cannot carry (RDF/XML output would not be \
+         well-formed): remove it",
+        u32::from(c)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_characters_xml_cannot_carry_are_forbidden() {
+        for ok in [
+            "",
+            "plain",
+            "tab\there",
+            "lines\n\r\n",
+            "Bacău ș ț",
+            "\u{7f}\u{85}\u{fffd}\u{10000}",
+        ] {
+            assert_eq!(forbidden_character(ok), None, "{ok:?}");
+        }
+        for (bad, c) in [
+            ("a\u{0}", '\u{0}'),
+            ("\u{8}", '\u{8}'),
+            ("\u{b}", '\u{b}'),
+            ("\u{c}", '\u{c}'),
+            ("\u{e}", '\u{e}'),
+            ("x\u{1f}", '\u{1f}'),
+            ("\u{fffe}", '\u{fffe}'),
+            ("é\u{ffff}", '\u{ffff}'),
+        ] {
+            assert_eq!(forbidden_character(bad).map(|(_, c)| c), Some(c), "{bad:?}");
+        }
+        assert_eq!(forbidden_character("é\u{0}"), Some((2, '\u{0}')));
+    }
+}

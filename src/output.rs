@@ -1,5 +1,6 @@
 //! Writing output files without ever leaving a half-written one: write to a temporary file beside the target, then
-//! rename it over the target. `-` means standard output.
+//! rename it over the target. `-` means standard output. What a killed run leaves beside its outputs (temporary
+//! files here, staging directories of the store) is removed by the next run that writes there.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -27,6 +28,10 @@ pub fn write_atomically<T>(
 /// A file written beside its target and renamed over it by [`AtomicFile::commit`]; dropped without a commit, it
 /// is removed and the target stays as it was. A new file gets the usual `rw-r--r--`, not the temporary file's
 /// owner-only mode; a replaced one keeps its mode.
+///
+/// The temporary file is named `.powkg-PID-RANDOM.tmp` and locked (an advisory lock) while it is written, so that
+/// the one a killed run left behind can be told from one being written: its process has ended and nobody holds its
+/// lock. Such files are removed when the next atomic file is created in the same directory.
 pub struct AtomicFile {
     path: PathBuf,
     out: BufWriter<NamedTempFile>,
@@ -40,10 +45,14 @@ impl AtomicFile {
             _ => Path::new("."),
         };
         fs::create_dir_all(dir)?;
+        remove_leftovers(dir, TEMP_PREFIX, |path, rest| {
+            rest.ends_with(TEMP_SUFFIX) && owner_has_ended(rest) && !in_use(path)
+        });
         let temp = tempfile::Builder::new()
-            .prefix(".powkg-")
-            .suffix(".tmp")
+            .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(dir)?;
+        temp.as_file().lock()?;
         Ok(Self {
             path: path.to_owned(),
             out: BufWriter::new(temp),
@@ -54,6 +63,10 @@ impl AtomicFile {
     pub fn commit(self) -> io::Result<()> {
         let temp = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
         temp.as_file().sync_all()?;
+        if std::env::var_os("POWKG_TEST_ABORT_BEFORE_SWAP").is_some() {
+            // Test hook: die the way a killed run would, with the whole output in its temporary file.
+            std::process::abort();
+        }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -77,6 +90,80 @@ impl Write for AtomicFile {
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// How the temporary files of atomic outputs are named: `.powkg-PID-RANDOM.tmp`.
+const TEMP_PREFIX: &str = ".powkg-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes the entries of `dir` (files or directories) named `PREFIX REST` for which `stale(path, REST)` holds:
+/// what earlier runs left behind. Errors are ignored: a leftover that cannot be removed now is tried again next time.
+pub(crate) fn remove_leftovers(dir: &Path, prefix: &str, stale: impl Fn(&Path, &str) -> bool) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(prefix)) else {
+            continue;
+        };
+        let path = entry.path();
+        if stale(&path, rest) {
+            let _ = match entry.file_type() {
+                Ok(t) if t.is_dir() => remove_tree(&path),
+                _ => fs::remove_file(&path),
+            };
+        }
+    }
+}
+
+/// Removes the directory tree at `path`, all of it powkg's to remove (a staging directory, an old store swapped out).
+/// Where a directory's permissions stop that (a store its owner made read-only), the tree's directories are made
+/// writable by their owner first.
+pub(crate) fn remove_tree(path: &Path) -> io::Result<()> {
+    match fs::remove_dir_all(path) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
+            make_writable(path);
+            fs::remove_dir_all(path)
+        }
+        other => other,
+    }
+}
+
+/// Gives the owner of every directory of the tree at `path` write and search permission (symbolic links are not
+/// followed).
+fn make_writable(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(meta) = fs::symlink_metadata(path) else {
+            return;
+        };
+        if meta.is_dir() {
+            let _ = fs::set_permissions(path, fs::Permissions::from_mode(meta.permissions().mode() | 0o700));
+            for entry in fs::read_dir(path).into_iter().flatten().flatten() {
+                make_writable(&entry.path());
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
+/// Whether the process whose id starts `rest` (`PID-…`) has ended. False where that cannot be told (no `/proc`), so
+/// that nothing is removed there.
+pub(crate) fn owner_has_ended(rest: &str) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return false;
+    }
+    rest.split('-').next().is_some_and(|pid| {
+        !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && !Path::new("/proc").join(pid).exists()
+    })
+}
+
+/// Whether someone holds the advisory lock of the file at `path` (a run in another process namespace writing it).
+fn in_use(path: &Path) -> bool {
+    fs::File::open(path).is_ok_and(|file| file.try_lock().is_err())
 }
 
 /// Runs `produce` with a function that hands chunks of bytes to a thread writing them to `out`, so that making the
@@ -129,5 +216,25 @@ mod tests {
         );
         write_atomically(&path, |w| w.write_all(b"new")).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[test]
+    fn only_temporary_files_of_ended_runs_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        // A process id that no process has: above the kernel's maximum.
+        let ended = dir.path().join(".powkg-99999999-abc.tmp");
+        let running = dir.path().join(format!(".powkg-{}-def.tmp", std::process::id()));
+        let locked = dir.path().join(".powkg-99999998-ghi.tmp");
+        let foreign = dir.path().join(".powkg-notes.tmp");
+        for path in [&ended, &running, &locked, &foreign] {
+            fs::write(path, "x").unwrap();
+        }
+        let holder = fs::File::open(&locked).unwrap();
+        holder.lock().unwrap();
+        write_atomically(&dir.path().join("out.nt"), |w| w.write_all(b"new")).unwrap();
+        assert!(!ended.exists(), "the file of an ended run is removed");
+        assert!(running.exists(), "a running process's file is kept");
+        assert!(locked.exists(), "a locked file is kept");
+        assert!(foreign.exists(), "a file powkg cannot prove its own is kept");
     }
 }

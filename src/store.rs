@@ -9,6 +9,9 @@ use oxigraph::model::{NamedNodeRef, Quad};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
+#[cfg(feature = "rocksdb")]
+use crate::output::{owner_has_ended, remove_leftovers, remove_tree};
+
 /// Why the store could not be built, opened or read.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -26,9 +29,30 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    /// Building the new store beside the old one failed (a full disk, for one).
+    #[error("{}: cannot build the new store beside it, so the previous one is left as it was: {source}", .path.display())]
+    Build {
+        /// The store.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: StorageError,
+    },
     /// The directory exists and does not look like an Oxigraph store, so it is not replaced.
     #[error("{0}: exists and is not an Oxigraph store; refusing to replace it (choose another --store directory)")]
     NotAStore(PathBuf),
+    /// Another build holds the store's build lock.
+    #[error(
+        "{}: another powkg build is writing this store now (it holds the lock {}); wait for it to end, then build again",
+        store.display(),
+        lock.display()
+    )]
+    Busy {
+        /// The store.
+        store: PathBuf,
+        /// Its lock file.
+        lock: PathBuf,
+    },
     /// No store at the path given for reading.
     #[error("{0}: no Oxigraph store here (build one with `powkg build --store {0}`)")]
     Missing(PathBuf),
@@ -162,15 +186,21 @@ impl GraphStore {
                 }
             };
             std::fs::create_dir_all(&parent).map_err(io("cannot create the parent directory"))?;
+            // Held until this build has swapped its store in (or failed): a second build is refused at once.
+            let _lock = BuildLock::take(&parent, &name, path)?;
             remove_stale_staging(&parent, &name);
             let staging = tempfile::Builder::new()
                 .prefix(&format!(".{name}.building-"))
                 .tempdir_in(&parent)
                 .map_err(io("cannot create a staging directory beside the store"))?;
+            let failed = |source| StoreError::Build {
+                path: path.to_owned(),
+                source,
+            };
             let output = {
-                let store = Store::open(staging.path()).map_err(StoreError::from)?;
+                let store = Store::open(staging.path()).map_err(failed)?;
                 let mut loader = store.bulk_loader();
-                loader.load_quads(quads.iter().cloned()).map_err(StoreError::from)?;
+                loader.load_quads(quads.iter().cloned()).map_err(failed)?;
                 let output = std::thread::scope(|scope| {
                     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Quad>>(2);
                     let producer = scope.spawn(move || {
@@ -183,14 +213,14 @@ impl GraphStore {
                     let load_result = loader.load_quads(receive.iter().flatten());
                     // A failed load must not leave the producer blocked on a full channel.
                     drop(receive);
-                    let made = producer
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-                    load_result.map_err(StoreError::from)?;
-                    Ok::<T, E>(made)
+                    let made = producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    // A storage error (a full disk) explains the producer's "the store loader stopped", so it goes
+                    // first.
+                    load_result.map_err(failed)?;
+                    made
                 })?;
-                loader.commit().map_err(StoreError::from)?;
-                store.flush().map_err(StoreError::from)?;
+                loader.commit().map_err(failed)?;
+                store.flush().map_err(failed)?;
                 output
             };
             if std::env::var_os("POWKG_TEST_ABORT_BEFORE_SWAP").is_some() {
@@ -280,39 +310,88 @@ fn parent_and_name(path: &Path) -> (PathBuf, String) {
     (parent, name)
 }
 
-/// Removes the directories beside the store named `.NAME.KIND-REST` for which `stale(REST)` holds.
+/// Removes the snapshots of readers that no longer run (their process id starts the rest of the name).
 #[cfg(feature = "rocksdb")]
-fn remove_leftovers(parent: &Path, name: &str, kind: &str, stale: impl Fn(&str) -> bool) {
-    let prefix = format!(".{name}.{kind}-");
-    let Ok(entries) = std::fs::read_dir(parent) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        if file_name.strip_prefix(&prefix).is_some_and(&stale) {
-            let _ = std::fs::remove_dir_all(entry.path());
+fn remove_dead_snapshots(parent: &Path, name: &str) {
+    remove_leftovers(parent, &format!(".{name}.serving-"), |_, rest| owner_has_ended(rest));
+}
+
+/// Removes staging directories that killed builds of the same store left behind. Only the holder of the store's
+/// build lock calls this, so no other build is using one.
+#[cfg(feature = "rocksdb")]
+fn remove_stale_staging(parent: &Path, name: &str) {
+    remove_leftovers(parent, &format!(".{name}.building-"), |_, _| true);
+}
+
+/// The build lock of a store: an advisory lock on `.NAME.lock` beside it, taken with [`BuildLock::take`]. The
+/// operating system releases it when the process ends, however it ends, so a killed build never leaves a stale
+/// lock (only the empty file, which the next build takes over). A build that ends removes the file.
+#[cfg(feature = "rocksdb")]
+struct BuildLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+#[cfg(feature = "rocksdb")]
+impl BuildLock {
+    /// Takes the lock of the store `name` in `parent`, or says that another build holds it.
+    fn take(parent: &Path, name: &str, store: &Path) -> Result<Self, StoreError> {
+        let path = parent.join(format!(".{name}.lock"));
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            message: "cannot take the build lock of the store",
+            source,
+        };
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Busy {
+                        store: store.to_owned(),
+                        lock: path,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+            // A build that ended in between removed the file this one locked: lock the new one instead.
+            if Self::is_at(&file, &path) {
+                return Ok(Self { file, path });
+            }
+        }
+    }
+
+    /// Whether `file` is the file at `path`.
+    fn is_at(file: &std::fs::File, path: &Path) -> bool {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            match (file.metadata(), std::fs::metadata(path)) {
+                (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+                _ => false,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (file, path);
+            true
         }
     }
 }
 
-/// Removes the snapshots of readers that no longer run (their process id starts the rest of the name).
 #[cfg(feature = "rocksdb")]
-fn remove_dead_snapshots(parent: &Path, name: &str) {
-    if !Path::new("/proc/self").exists() {
-        return; // no way to tell which processes run
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so that no other build can hold a lock on this file once it is gone.
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
-    remove_leftovers(parent, name, "serving", |rest| {
-        rest.split('-')
-            .next()
-            .is_some_and(|pid| !Path::new("/proc").join(pid).exists())
-    });
-}
-
-/// Removes staging directories that killed builds of the same store left behind. Two builds into one store at the
-/// same time are not supported: the later would remove the earlier's staging directory.
-#[cfg(feature = "rocksdb")]
-fn remove_stale_staging(parent: &Path, name: &str) {
-    remove_leftovers(parent, name, "building", |_| true);
 }
 
 fn looks_like_store(path: &Path) -> bool {
@@ -324,28 +403,49 @@ fn is_empty_dir(path: &Path) -> bool {
 }
 
 /// Moves the staging directory to `target`. Where an old store exists, Linux's `renameat2(RENAME_EXCHANGE)` swaps
-/// the two in one step, so there is no moment without a store at `target`; the old one is then deleted with the
-/// staging directory.
+/// the two in one step, so there is no moment without a store at `target`; the old one is then deleted from the
+/// staging path. When the move fails, the staging directory is deleted here and the error returned. What cannot be
+/// deleted now (the old store of a directory its owner made read-only is made writable first) is deleted by the
+/// next build.
 #[cfg(feature = "rocksdb")]
 fn swap_into_place(staging: tempfile::TempDir, target: &Path) -> std::io::Result<()> {
+    let staging = staging.keep();
+    match exchange_or_rename(&staging, target) {
+        Ok(true) => {
+            let _ = remove_tree(&staging);
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(e) => {
+            let _ = remove_tree(&staging);
+            Err(e)
+        }
+    }
+}
+
+/// Puts `staging` at `target`: exchanged with the store there (true, and `staging` holds the old store), or renamed
+/// to it where there is none (false).
+#[cfg(feature = "rocksdb")]
+fn exchange_or_rename(staging: &Path, target: &Path) -> std::io::Result<bool> {
     if !target.exists() {
-        std::fs::rename(staging.path(), target)?;
-        let _ = staging.keep();
-        return Ok(());
+        std::fs::rename(staging, target)?;
+        return Ok(false);
     }
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
-        renameat_with(CWD, staging.path(), CWD, target, RenameFlags::EXCHANGE)?;
-        // `staging` now holds the old store and is removed when dropped.
-        Ok(())
+        renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE)?;
+        Ok(true)
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let old = staging.path().with_extension("old");
+        let old = staging.with_extension("old");
         std::fs::rename(target, &old)?;
-        std::fs::rename(staging.path(), target)?;
-        std::fs::remove_dir_all(&old)?;
-        Ok(())
+        if let Err(e) = std::fs::rename(staging, target) {
+            let _ = std::fs::rename(&old, target);
+            return Err(e);
+        }
+        std::fs::rename(&old, staging)?;
+        Ok(true)
     }
 }

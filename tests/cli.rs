@@ -1,5 +1,6 @@
 //! The command line as a user meets it: reports, exit codes, parameters, base IRIs, pipes.
 
+use std::fmt::Write as _;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
@@ -270,4 +271,101 @@ fn the_shapes_file_of_an_ontology_directory_stays_out_of_the_ontology_graph() {
     let from_dir = graphs(&["build", "--report", "json", "--ontology", "ontology"]);
     assert!(root().join("ontology/shapes.ttl").exists());
     assert_eq!(bundled, from_dir, "ontology/shapes.ttl must not be read as ontology");
+}
+
+#[test]
+fn a_killed_output_leaves_a_temporary_file_that_the_next_run_removes() {
+    let dir = tempdir();
+    let status = Command::new(binary())
+        .args(["build", "--out", "out.ttl"])
+        .current_dir(dir.path())
+        .env("POWKG_TEST_ABORT_BEFORE_SWAP", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(
+        status.code().is_none(),
+        "the build was meant to die by a signal: {status:?}"
+    );
+    let temporary = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".powkg-") && std::path::Path::new(n).extension().is_some_and(|e| e == "tmp"))
+            .collect()
+    };
+    let left = temporary(dir.path());
+    assert_eq!(
+        left.len(),
+        1,
+        "the killed run left its whole output in a temporary file: {left:?}"
+    );
+    assert!(!dir.path().join("out.ttl").exists());
+    // A file of the same form that is not powkg's (no process id in its name) is left alone.
+    std::fs::write(dir.path().join(".powkg-mine.tmp"), "kept").unwrap();
+
+    powkg(dir.path(), &["build", "--out", "out.ttl"]).expect_code(0);
+    assert_eq!(
+        temporary(dir.path()),
+        [".powkg-mine.tmp"],
+        "the killed run's file is removed"
+    );
+    assert!(dir.path().join("out.ttl").exists());
+}
+
+#[test]
+fn sixty_thousand_errors_in_one_large_file_are_all_reported() {
+    let dir = tempdir();
+    let data = copy_bundled_data(dir.path());
+    let mut text = String::new();
+    for i in 0..60_000 {
+        let _ = write!(
+            text,
+            "[[entity]]\nid = \"camp-{i}\"\ntype = \"Camp\"\nlabel = {{ en = \"Camp {i}\", it = \"Campo {i}\" }}\nwikidata = \"Q-{i}\"\n\n"
+        );
+    }
+    assert!(text.len() > 5_000_000, "{} bytes", text.len());
+    std::fs::write(data.join("zz-many.toml"), &text).unwrap();
+    let run = powkg(dir.path(), &["build", "--data", "data"]).expect_code(2);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 60_000, "one line per error");
+    assert_eq!(
+        lines[0],
+        "data/zz-many.toml:5:12: malformed Wikidata id \"Q-0\": expected Q followed by digits, e.g. Q218"
+    );
+    assert_eq!(
+        lines[59_999],
+        "data/zz-many.toml:359999:12: malformed Wikidata id \"Q-59999\": expected Q followed by digits, e.g. Q218"
+    );
+}
+
+#[test]
+fn an_ontology_list_nested_a_thousand_deep_is_refused_with_the_limit() {
+    let dir = tempdir();
+    let ontology = dir.path().join("onto");
+    std::fs::create_dir(&ontology).unwrap();
+    std::fs::copy(root().join("ontology/powkg.ttl"), ontology.join("powkg.ttl")).unwrap();
+    let nested = format!(
+        "<https://example.org/deep> <https://example.org/p> {}{} .\n",
+        "(".repeat(1000),
+        ")".repeat(1000)
+    );
+    std::fs::write(ontology.join("nested.ttl"), nested).unwrap();
+    let run = powkg(dir.path(), &["build", "--ontology", "onto"]).expect_code(2);
+    assert_eq!(
+        run.stderr,
+        "onto: 997 blank nodes cannot be told apart by their own triples (shapes such as lists nested in lists, or \
+         copies of one shape); telling them apart for the canonical hash (RDFC-1.0) would take an estimated 9.9e8 \
+         steps, over powkg's limit of 1e7: give them triples that tell them apart, or IRIs\n"
+    );
+
+    // Nested twenty deep, the same ontology builds.
+    let nested = format!(
+        "<https://example.org/deep> <https://example.org/p> {}{} .\n",
+        "(".repeat(20),
+        ")".repeat(20)
+    );
+    std::fs::write(ontology.join("nested.ttl"), nested).unwrap();
+    powkg(dir.path(), &["build", "--ontology", "onto", "--no-validate"]).expect_code(0);
 }

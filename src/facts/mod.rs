@@ -4,6 +4,7 @@
 mod records;
 
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -14,8 +15,8 @@ pub use records::{
     SourceRecord, ValueFields,
 };
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::input::InputSet;
+use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
+use crate::input::{InputSet, forbidden_character, forbidden_character_message};
 
 /// A record with the file it came from (index into the input set) and the span of its table.
 #[derive(Debug)]
@@ -41,6 +42,8 @@ pub struct Facts<'a> {
     pub sources: Vec<Record<SourceRecord>>,
     /// `[[claim]]` tables.
     pub claims: Vec<Record<ClaimRecord>>,
+    /// Each file's line index, built the first time a position in it is asked for.
+    lines: Vec<OnceLock<LineIndex>>,
 }
 
 impl<'a> Facts<'a> {
@@ -52,6 +55,7 @@ impl<'a> Facts<'a> {
             entities: Vec::new(),
             sources: Vec::new(),
             claims: Vec::new(),
+            lines: inputs.files.iter().map(|_| OnceLock::new()).collect(),
         };
         let mut problems = Diagnostics::default();
         for index in 0..inputs.files.len() {
@@ -62,8 +66,20 @@ impl<'a> Facts<'a> {
 
     /// A diagnostic at byte `offset` of file `file`.
     pub fn diagnostic(&self, file: usize, offset: usize, message: impl Into<String>) -> Diagnostic {
-        let input = &self.inputs.files[file];
-        Diagnostic::at(&input.path, &input.text, offset, message)
+        Diagnostic {
+            path: self.inputs.files[file].path.clone(),
+            position: Some(self.position(file, offset)),
+            message: message.into(),
+        }
+    }
+
+    /// The position of byte `offset` of file `file`: a binary search in the file's line index (built once), so that
+    /// reporting every one of many problems stays linear in the size of the file.
+    pub fn position(&self, file: usize, offset: usize) -> Position {
+        let text = &self.inputs.files[file].text;
+        self.lines[file]
+            .get_or_init(|| LineIndex::new(text))
+            .position(text, offset)
     }
 
     fn parse_file(&mut self, file: usize, problems: &mut Diagnostics) {
@@ -74,6 +90,9 @@ impl<'a> Facts<'a> {
         }
         if !errors.is_empty() {
             return;
+        }
+        for value in root.get_ref().values() {
+            self.check_strings(file, value, problems);
         }
         for (key, value) in root.into_inner() {
             let span = value.span();
@@ -115,6 +134,29 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// Reports every string of `value` holding a character that XML 1.0 cannot carry (each becomes a literal, or is
+    /// refused for another reason anyway).
+    fn check_strings(&self, file: usize, value: &Spanned<DeValue<'_>>, problems: &mut Diagnostics) {
+        match value.get_ref() {
+            DeValue::String(text) => {
+                if let Some((_, c)) = forbidden_character(text) {
+                    problems.push(self.diagnostic(file, value.span().start, forbidden_character_message(c)));
+                }
+            }
+            DeValue::Array(items) => {
+                for item in items {
+                    self.check_strings(file, item, problems);
+                }
+            }
+            DeValue::Table(table) => {
+                for item in table.values() {
+                    self.check_strings(file, item, problems);
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn record<T: for<'de> Deserialize<'de>>(
         &mut self,
         file: usize,
@@ -136,11 +178,10 @@ impl<'a> Facts<'a> {
     }
 
     fn toml_diagnostic(&self, file: usize, error: &toml::de::Error) -> Diagnostic {
-        let input = &self.inputs.files[file];
         let message = error.message().trim_end().to_owned();
         match error.span() {
-            Some(span) => Diagnostic::at(&input.path, &input.text, span.start, message),
-            None => Diagnostic::file(&input.path, message),
+            Some(span) => self.diagnostic(file, span.start, message),
+            None => Diagnostic::file(&self.inputs.files[file].path, message),
         }
     }
 }
@@ -176,6 +217,19 @@ mod tests {
         let claim = &facts.claims[0].value;
         assert_eq!(claim.time.as_ref().unwrap().get_ref(), "1945");
         assert_eq!(claim.id.span().start, set.files[0].text.find("\"c\"").unwrap());
+    }
+
+    #[test]
+    fn refuses_control_characters_xml_cannot_carry_where_they_are_written() {
+        let set = inputs(
+            "[[entity]]\nid = \"a\"\ntype = \"Camp\"\nlabel = { en = \"A\\u0000B\", it = \"ok\" }\naliases = { en = [\"x\", \"\\u001F\"] }\n",
+        );
+        let err = Facts::parse(&set).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "data/x.toml:4:16: the text holds U+0000, which XML 1.0 cannot carry (RDF/XML output would not be well-formed): remove it\n\
+             data/x.toml:5:24: the text holds U+001F, which XML 1.0 cannot carry (RDF/XML output would not be well-formed): remove it"
+        );
     }
 
     #[test]

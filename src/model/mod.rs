@@ -198,6 +198,16 @@ impl Model {
             schema,
             problems: Diagnostics::default(),
             file: 0,
+            hint_budget: HINT_BUDGET,
+            first_languages: facts
+                .sources
+                .iter()
+                .rev()
+                .map(|s| {
+                    let id = s.value.id.get_ref().as_str();
+                    (id, s.value.languages.first().map(|l| l.get_ref().as_str()))
+                })
+                .collect(),
         };
         let entity_ids = b.index("entity", facts.entities.iter().map(|r| (r.file, &r.value.id)));
         let source_ids = b.index("source", facts.sources.iter().map(|r| (r.file, &r.value.id)));
@@ -253,7 +263,16 @@ struct Builder<'f, 'a> {
     schema: &'f Schema,
     problems: Diagnostics,
     file: usize,
+    /// Ids that may still be compared with unknown ids for "did you mean" hints (see [`HINT_BUDGET`]).
+    hint_budget: usize,
+    /// The first language of each source (of the first source of that id), the language of quotations from it.
+    first_languages: HashMap<&'f str, Option<&'f str>>,
 }
+
+/// How many id comparisons "did you mean" hints may cost in all. Each unknown id is compared with every known id of
+/// its kind, so a file of many unknown ids would take time growing with their product; past this budget the
+/// remaining unknown ids are reported without a hint.
+const HINT_BUDGET: usize = 2_000_000;
 
 /// Levenshtein distance, for "did you mean" hints.
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -285,10 +304,9 @@ impl Builder<'_, '_> {
     }
 
     fn origin(&self, file: usize, span: &Range<usize>) -> Origin {
-        let input = &self.facts.inputs.files[file];
         Origin {
-            path: input.path.clone(),
-            position: Position::of_offset(&input.text, span.start),
+            path: self.facts.inputs.files[file].path.clone(),
+            position: self.facts.position(file, span.start),
         }
     }
 
@@ -310,12 +328,9 @@ impl Builder<'_, '_> {
                 let message = format!("duplicate {kind} id \"{text}\" (first defined at {at})");
                 self.error(&id.span(), message);
             } else {
-                let here = self.facts.diagnostic(file, id.span().start, "");
-                let at = match here.position {
-                    Some(p) => format!("{}:{}:{}", here.path, p.line, p.column),
-                    None => here.path,
-                };
-                first.insert(text.clone(), at);
+                let path = &self.facts.inputs.files[file].path;
+                let p = self.facts.position(file, id.span().start);
+                first.insert(text.clone(), format!("{path}:{}:{}", p.line, p.column));
             }
         }
         first.into_keys().collect()
@@ -373,11 +388,19 @@ impl Builder<'_, '_> {
                 "a"
             };
             let mut message = format!("unknown {kind} \"{text}\": expected the id of {article} [[{kind}]]");
-            let nearest = ids
-                .iter()
-                .map(|candidate| (edit_distance(text, candidate), candidate))
-                .filter(|(d, _)| *d <= 2.max(text.len() / 4))
-                .min();
+            let within = 2.max(text.len() / 4);
+            let length = text.chars().count();
+            let nearest = if self.hint_budget >= ids.len() {
+                self.hint_budget -= ids.len();
+                // Ids whose lengths differ by more than `within` are further apart than that.
+                ids.iter()
+                    .filter(|candidate| candidate.chars().count().abs_diff(length) <= within)
+                    .map(|candidate| (edit_distance(text, candidate), candidate))
+                    .filter(|(d, _)| *d <= within)
+                    .min()
+            } else {
+                None
+            };
             if let Some((_, candidate)) = nearest {
                 let _ = write!(message, " (did you mean \"{candidate}\"?)");
             }
@@ -674,12 +697,12 @@ impl Builder<'_, '_> {
             .map(|reference| {
                 let source = self.known(&ids.sources, &reference.source, "source");
                 let quote_lang = self
-                    .facts
-                    .sources
-                    .iter()
-                    .find(|s| s.value.id.get_ref() == &source)
-                    .and_then(|s| s.value.languages.first())
-                    .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone());
+                    .first_languages
+                    .get(source.as_str())
+                    .copied()
+                    .flatten()
+                    .unwrap_or("en")
+                    .to_owned();
                 Reference {
                     source,
                     footnote: reference.footnote.as_ref().map(|f| *f.get_ref()),

@@ -23,12 +23,12 @@ pub struct RegisterTable {
     /// Slug: the register's source is `{base}source/{id}`, its named graph `{base}graph/register/{id}`.
     pub id: Spanned<String>,
     /// The register's title.
-    pub title: String,
+    pub title: Spanned<String>,
     /// The title's language (BCP 47).
     pub title_language: Spanned<String>,
     /// What the register is, optional.
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<Spanned<String>>,
     /// Made by `powkg generate-register`: its rows describe no real person.
     #[serde(default)]
     pub synthetic: bool,

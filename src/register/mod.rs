@@ -20,11 +20,13 @@ use std::path::{Path, PathBuf};
 use iri_string::spec::IriSpec;
 use iri_string::template::UriTemplateString;
 use iri_string::template::context::{Context, Visitor};
+use iri_string::types::IriStr;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
 pub use stream::{CountSink, LineSink, Outcome, QuadSink, RegisterError, Sink, StreamOptions, open_csv, stream};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::input::{forbidden_character, forbidden_character_message};
 use crate::iri::Minter;
 use crate::model::Model;
 use crate::model::{Date, Precision};
@@ -56,6 +58,8 @@ struct Column {
     /// The truthy predicate and how values are read, for mapped columns.
     mapped: Option<(NamedNode, Reading)>,
     required: bool,
+    /// Whether its values become literals (label, source document, strings, texts), which XML must be able to carry.
+    literal: bool,
 }
 
 /// A term of a mapped row, borrowed from the row where it can be.
@@ -113,6 +117,8 @@ pub struct Register {
     pub source: NamedNode,
     header_quads: Vec<Quad>,
     template: UriTemplateString,
+    /// The columns the template names, in template order: the columns a bad item IRI may be blamed on.
+    template_columns: Vec<usize>,
     base: String,
     class: NamedNode,
     label: Vec<usize>,
@@ -207,27 +213,16 @@ impl Register {
             found
         });
 
-        let template = match UriTemplateString::try_from(r.item.get_ref().as_str()) {
-            Ok(t) => Some(t),
-            Err(e) => {
-                problems.push(at(r.item.span(), format!("invalid RFC 6570 template: {e}")));
-                None
-            }
-        };
-        if let Some(t) = &template {
-            for var in t.variables() {
-                let var = var.as_str();
-                if var != "base" && var != "register" && index(var).is_none() {
-                    problems.push(at(
-                        r.item.span(),
-                        format!("template variable \"{var}\" is neither base, register nor a column of the header"),
-                    ));
-                }
-            }
-        }
-        let (Some(template), true) = (template, problems.0.is_empty()) else {
+        let template = parse_template(r, header, &at, &mut problems);
+        let (Some((template, template_columns)), true) = (template, problems.0.is_empty()) else {
             return Err(problems);
         };
+        let mut columns = columns;
+        for (i, column) in columns.iter_mut().enumerate() {
+            column.literal = label.contains(&i)
+                || source_document == Some(i)
+                || matches!(column.mapped, Some((_, Reading::String | Reading::Text(_))));
+        }
 
         let source = minter.source(&id);
         let graph = NamedNode::new_unchecked(format!("{}graph/register/{id}", minter.base()));
@@ -239,6 +234,7 @@ impl Register {
             source,
             header_quads: Vec::new(),
             template,
+            template_columns,
             base: minter.base().to_owned(),
             class: NamedNode::new_unchecked(format!("{}{}", pk::NS, r.class.get_ref())),
             label,
@@ -276,7 +272,7 @@ impl Register {
                 s.clone(),
                 dcterms::TITLE,
                 Literal::new_language_tagged_literal_unchecked(
-                    &table.title,
+                    table.title.get_ref(),
                     table.title_language.get_ref().to_ascii_lowercase(),
                 ),
                 g.clone(),
@@ -287,7 +283,10 @@ impl Register {
             quads.push(Quad::new(
                 s.clone(),
                 dcterms::DESCRIPTION,
-                Literal::new_language_tagged_literal_unchecked(d, table.title_language.get_ref().to_ascii_lowercase()),
+                Literal::new_language_tagged_literal_unchecked(
+                    d.get_ref(),
+                    table.title_language.get_ref().to_ascii_lowercase(),
+                ),
                 g,
             ));
         }
@@ -366,6 +365,14 @@ impl Register {
                     message: "empty, and the mapping description requires a value".to_owned(),
                 });
             }
+            if column.literal
+                && let Some((_, c)) = forbidden_character(value)
+            {
+                return Err(RowError {
+                    column: Some(column.name.clone()),
+                    message: forbidden_character_message(c),
+                });
+            }
             text.push(value);
         }
         for &i in &self.label {
@@ -377,6 +384,9 @@ impl Register {
             }
         }
         self.expand(fields, &mut row.subject)?;
+        if IriStr::new(&row.subject).is_err() {
+            return Err(self.bad_subject(fields, &row.subject));
+        }
         row.pairs
             .push((rdf::TYPE.as_str(), Object::Iri(wikibase::ITEM.as_str().into())));
         row.pairs
@@ -414,6 +424,31 @@ impl Register {
             Object::Iri(self.source.as_str().into()),
         ));
         Ok(())
+    }
+
+    /// The error for a row whose item IRI, `subject`, is not a valid IRI: blamed on the first column of the template
+    /// that makes an invalid IRI by itself (the others replaced by a plain value), if one does.
+    fn bad_subject(&self, fields: &[&[u8]], subject: &str) -> RowError {
+        let message = format!(
+            "the item template makes \"{subject}\" of this row, which is not a valid IRI (rejected by RDF parsers)"
+        );
+        let mut trial = String::new();
+        let culprit = self.template_columns.iter().find(|&&i| {
+            let alone: Vec<&[u8]> = (0..fields.len())
+                .map(|j| {
+                    if j == i || !self.template_columns.contains(&j) {
+                        fields[j]
+                    } else {
+                        b"x".as_slice()
+                    }
+                })
+                .collect();
+            self.expand(&alone, &mut trial).is_ok() && IriStr::new(&trial).is_err()
+        });
+        RowError {
+            column: culprit.map(|&i| self.columns[i].name.clone()),
+            message,
+        }
     }
 
     fn read<'a>(&'a self, reading: &'a Reading, value: &'a str) -> Result<Object<'a>, String> {
@@ -470,13 +505,48 @@ impl Object<'_> {
     }
 }
 
-/// Checks the `[register]` table's id, languages and class.
+/// The item template, and the columns it names in template order (the columns a bad item IRI may be blamed on).
+fn parse_template(
+    r: &description::RegisterTable,
+    header: &[String],
+    at: &dyn Fn(std::ops::Range<usize>, String) -> Diagnostic,
+    problems: &mut Diagnostics,
+) -> Option<(UriTemplateString, Vec<usize>)> {
+    let template = match UriTemplateString::try_from(r.item.get_ref().as_str()) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(at(r.item.span(), format!("invalid RFC 6570 template: {e}")));
+            return None;
+        }
+    };
+    let mut columns = Vec::new();
+    for var in template.variables() {
+        let var = var.as_str();
+        match header.iter().position(|h| h == var) {
+            Some(i) if !columns.contains(&i) => columns.push(i),
+            Some(_) => {}
+            None if var == "base" || var == "register" => {}
+            None => problems.push(at(
+                r.item.span(),
+                format!("template variable \"{var}\" is neither base, register nor a column of the header"),
+            )),
+        }
+    }
+    Some((template, columns))
+}
+
+/// Checks the `[register]` table's id, languages, class, and that its texts can be literals.
 fn check_register_table(
     r: &description::RegisterTable,
     schema: &Schema,
     at: &dyn Fn(std::ops::Range<usize>, String) -> Diagnostic,
     problems: &mut Diagnostics,
 ) {
+    for text in std::iter::once(&r.title).chain(&r.description) {
+        if let Some((_, c)) = forbidden_character(text.get_ref()) {
+            problems.push(at(text.span(), forbidden_character_message(c)));
+        }
+    }
     let id = r.id.get_ref();
     if !is_slug(id) {
         problems.push(at(
@@ -571,7 +641,21 @@ fn resolve_columns(
             name: name.clone(),
             mapped,
             required: table.required,
+            literal: false,
         });
+    }
+    for (i, name) in header.iter().enumerate() {
+        if let Some(first) = header[..i].iter().position(|h| h == name) {
+            problems.push(Diagnostic::at_line(
+                &csv.display().to_string(),
+                1,
+                format!(
+                    "columns {} and {} of the header are both named \"{name}\": every column needs a name of its own",
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
     }
     for table in &file.columns {
         let name = table.name.get_ref();

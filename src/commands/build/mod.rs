@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use powkg::Error;
+use powkg::diagnostic::{Diagnostic, Diagnostics};
 use powkg::export;
 use powkg::hash::canonical_hash;
 use powkg::output::write_atomically;
@@ -27,10 +28,10 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         .map(|path| output_format(args.format, path).map(|f| (path, f)))
         .transpose()?;
     let built = pipeline::build(&sources(&args.graph), &minter)?;
+    let hash = hash(args, &built)?;
     let Some(validation) = gate(args, &built, &minter)? else {
         return Ok(Status::Problems);
     };
-    let hash = canonical_hash(&built.quads);
     let registers = registers::open(args, &built, &minter)?;
     if let Some((path, format)) = out
         && !registers.is_empty()
@@ -115,6 +116,19 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     };
     result.map_err(output_error(std::path::Path::new("-")))?;
     Ok(Status::Success)
+}
+
+/// The canonical hash of the build, or why the ontology cannot have one (blank nodes come only from the ontology:
+/// powkg mints none).
+fn hash(args: &BuildArgs, built: &pipeline::Built) -> Result<String, Error> {
+    canonical_hash(&built.quads).map_err(|e| {
+        let ontology = args
+            .graph
+            .ontology
+            .as_ref()
+            .map_or_else(|| "ontology/ (bundled)".to_owned(), |dir| dir.display().to_string());
+        Error::Input(Diagnostics(vec![Diagnostic::file(&ontology, e.to_string())]))
+    })
 }
 
 /// What the outputs of a build hold.
