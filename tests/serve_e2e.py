@@ -21,14 +21,18 @@ Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl a
       query with an entity page; no socket errors and no 4xx/5xx, with requests/s, p50 and p99 printed;
   (d) SIGTERM stops the server with exit code 0 within a few seconds;
   (e) abuse, on a second server with small limits (--max-connections 8, --header-timeout 2, --request-timeout 1,
-      --send-timeout 2) over an on-disk store of the bundled graph and a 20,000-row synthetic register: the pages
+      --send-timeout 2, --max-query-memory 64M) over an on-disk store of the bundled graph and a 20,000-row synthetic register: the pages
       of the register's source and of its busiest camp (the first links, and a count of all), a CONNECT request (405, and the server goes on), a panicking handler (500, logged with
       its method and path, and the server goes on; the server's test hook POWKG_TEST_PANIC_PATH), a `javascript:`
       IRI in query results (shown, never linked), the Content-Security-Policy of pages, errors and RDF, a query past
       the request's deadline (503), a request body that never arrives (408), an idle kept-alive connection (closed
       after the header timeout), a client that stops reading the dump (disconnected after the send timeout), and
       12 clients sending a request head one byte per second: a normal client is still answered within the
-      header timeout and every slow client is dropped.
+      header timeout and every slow client is dropped; and queries that must not harm it: SERVICE to a loopback
+      listener (400, and the listener sees no connection), brackets nested 900 and 10,000 deep and a 20,000-term
+      chain (400), ORDER BY ?o ?s over the curated graph (200: it panicked
+      Oxigraph's sort) and a doubling CONCAT chain
+      (503 at the memory limit); after each, the server still answers.
 
 Prints one line per check ("ok", "FAIL", "skip") and ends with "N passed, M failed" (", K skipped" when a known
 limitation was met: it is reported as such and turns into "ok" once it is gone); exits 1 if any check failed.
@@ -882,8 +886,103 @@ JAVASCRIPT_QUERY = 'SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }'
 ABUSE_OPTIONS = (
     "--max-connections", str(ABUSE_MAX_CONNECTIONS), "--header-timeout", str(HEADER_TIMEOUT),
     "--request-timeout", str(REQUEST_TIMEOUT), "--query-timeout", str(ABUSE_QUERY_TIMEOUT),
-    "--send-timeout", str(SEND_TIMEOUT),
+    "--send-timeout", str(SEND_TIMEOUT), "--max-query-memory", "64M",
 )
+ABUSE_MEMORY = "64 MiB"  # its --max-query-memory, as the server words it
+
+
+def bomb_query(steps=40):
+    """A query whose string doubles at each step: 16 bytes * 2^40 if nothing stops it."""
+    binds = " ".join(f"BIND(CONCAT(?v{i - 1}, ?v{i - 1}) AS ?v{i})" for i in range(1, steps + 1))
+    return f'SELECT (STRLEN(?v{steps}) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?v0) {binds} }}'
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it is offered: a SERVICE target that must see none."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+
+    def connections(self, wait=0.5):
+        seen = 0
+        until = time.monotonic() + wait
+        while time.monotonic() < until:
+            try:
+                conn, _ = self.socket.accept()
+                conn.close()
+                seen += 1
+            except socket.timeout:
+                pass
+        return seen
+
+    def close(self):
+        self.socket.close()
+
+
+def check_query_abuse(checks, server, tmp):
+    """Queries that made the server a proxy, overflowed its stack, panicked its sort or exhausted its memory: each
+    gets its answer, and the server goes on."""
+    accept = ("-H", "Accept: application/sparql-results+json")
+
+    def still_answers(after):
+        reply = curl(tmp, sparql_url(server, SIMPLE), *accept)
+        expect_reply(checks, f"a query after {after}", reply, 200, "application/sparql-results+json")
+
+    # SERVICE to a loopback listener: refused with the endpoint named, and the listener sees no connection
+    listener = Listener()
+    try:
+        target = f"http://127.0.0.1:{listener.port}/x"
+        for how, query in [
+            ("SERVICE", f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"),
+            ("SERVICE SILENT", f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}"),
+            ("SERVICE ?variable", f"SELECT * WHERE {{ BIND(<{target}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}"),
+        ]:
+            reply = curl(tmp, sparql_url(server, query), *accept)
+            expect_reply(
+                checks, f"{how} to a loopback listener", reply, 400, None,
+                lambda r: (None if "is not allowed" in r.text() else excerpt(r.text()), "refused: not allowed"),
+            )
+            reply = curl(tmp, f"{server.root}/query?{urllib.parse.urlencode({'query': query})}")
+            checks.expect(reply.status in (200, 400) and "is not allowed" in reply.text(),
+                          f"{how} from the query page: refused", f"{how} from the query page: {reply}")
+        seen = listener.connections()
+        checks.expect(seen == 0, "the SERVICE listener saw no connection",
+                      f"the SERVICE listener was contacted {seen} times")
+    finally:
+        listener.close()
+
+    # brackets nested 900 deep (a 5 KB GET) overflowed the stack; nested groups and subqueries too
+    for what, query in [
+        ("parentheses nested 900 deep", "SELECT * WHERE { FILTER(" + "(" * 900 + "1" + ")" * 900 + ") }"),
+        ("groups nested 10,000 deep", "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000),
+        ("a chain of 20,000 additions", "SELECT * WHERE { BIND(" + " + ".join(["1"] * 20_000) + " AS ?x) }"),
+    ]:
+        reply = curl(tmp, f"{server.root}/sparql", "--data-urlencode", f"query={query}", *accept)
+        expect_reply(
+            checks, what, reply, 400, None,
+            lambda r: (None if "deeper than" in r.text() else excerpt(r.text()), "refused with the bound"),
+        )
+    still_answers("deep nesting")
+
+    # ORDER BY over literals of every kind panicked Oxigraph's sort
+    curated = "SELECT * WHERE { GRAPH <https://example.org/powkg/graph/data> { ?s ?p ?o } } ORDER BY ?o ?s"
+    reply = curl(tmp, sparql_url(server, curated), *accept)
+    expect_reply(checks, "ORDER BY ?o ?s over the curated graph", reply, 200, "application/sparql-results+json")
+
+    # a doubling CONCAT chain reached 2.2 GB in 1.7 s, then aborted the server
+    started = time.monotonic()
+    reply = curl(tmp, sparql_url(server, bomb_query()), *accept)
+    took = time.monotonic() - started
+    expect_reply(
+        checks, f"a doubling CONCAT chain ({took:.1f} s)", reply, 503, None,
+        lambda r: (None if f"more memory than the limit of {ABUSE_MEMORY}" in r.text() else excerpt(r.text()),
+                   "stopped at the memory limit"),
+    )
+    still_answers("the memory bomb")
 
 
 def raw_exchange(port, data, wait=HTTP_TIMEOUT):
@@ -1067,6 +1166,8 @@ def check_abuse(checks, server, tmp):
         f"an idle kept-alive connection: answered, then closed after {took:.1f} s",
         f"an idle kept-alive connection: {received[:40]!r}, closed: {closed} after {took:.1f} s",
     )
+
+    check_query_abuse(checks, server, tmp)
 
     # a client that stops reading a dump is disconnected after the send timeout, and the server goes on
     check_stalled_dump(checks, server, tmp)
