@@ -7,7 +7,7 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::input::{InputFile, InputSet};
+use crate::input::{InputFile, InputSet, forbidden_character, forbidden_character_message};
 use crate::vocab::{owl, pk, rdf, rdfs, wd, wikibase};
 
 /// The kind of value a property takes (its `wikibase:propertyType`).
@@ -129,12 +129,44 @@ pub(crate) fn parse_turtle_files(inputs: &InputSet) -> (Vec<Triple>, Diagnostics
     (triples, problems)
 }
 
-/// Parses one Turtle file, naming the file, line and column of a syntax error.
+/// Parses one Turtle file, naming the file, line and column of a syntax error, and of a character that XML 1.0
+/// cannot carry (written as it is, or as a `\u` escape in a string).
 fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
+    if let Some((offset, c)) = forbidden_character(&file.text) {
+        return Err(Diagnostic::at(
+            &file.path,
+            &file.text,
+            offset,
+            forbidden_character_message(c),
+        ));
+    }
     let mut triples = Vec::new();
     for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
         match quad {
-            Ok(q) => triples.push(Triple::from(q)),
+            Ok(q) => {
+                if let Term::Literal(l) = &q.object
+                    && let Some((_, c)) = forbidden_character(l.value())
+                {
+                    let lower = format!("\\u{:04x}", u32::from(c));
+                    let upper = format!("\\u{:04X}", u32::from(c));
+                    let long = format!("\\U{:08X}", u32::from(c));
+                    let at = [
+                        lower,
+                        upper,
+                        long.clone(),
+                        long.to_lowercase().replacen("\\u", "\\U", 1),
+                    ]
+                    .iter()
+                    .filter_map(|escape| file.text.find(escape.as_str()))
+                    .min();
+                    let message = forbidden_character_message(c);
+                    return Err(match at {
+                        Some(at) => Diagnostic::at(&file.path, &file.text, at, message),
+                        None => Diagnostic::file(&file.path, message),
+                    });
+                }
+                triples.push(Triple::from(q));
+            }
             Err(e) => {
                 let message = e.to_string();
                 let detail = message.split_once(": ").map_or(message.as_str(), |(_, m)| m);
