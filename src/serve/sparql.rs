@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use http::header;
 use http::{Method, StatusCode};
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, Variable};
 
@@ -186,6 +186,21 @@ pub(super) fn endpoint(service: &Service, r: &mut Incoming<'_>) -> Reply {
     }
 }
 
+/// The protocol's graph IRIs named by parameter `kind`, or 400 for the first that is not an IRI.
+fn iris<T: From<NamedNode>>(kind: &str, values: &[String]) -> Result<Vec<T>, Reply> {
+    values
+        .iter()
+        .map(|value| {
+            NamedNode::new(value.as_str()).map(T::from).map_err(|e| {
+                Reply::text(
+                    StatusCode::BAD_REQUEST,
+                    format!("{kind} \"{value}\" is not an IRI: {e}"),
+                )
+            })
+        })
+        .collect()
+}
+
 /// The answer for an evaluation error met while reading results.
 pub(crate) fn failed(error: &QueryEvaluationError) -> Reply {
     match error {
@@ -206,31 +221,12 @@ pub(crate) fn run(
     request: &Protocol,
     consume: impl FnOnce(QueryResults<'static>) -> Reply + Send,
 ) -> Reply {
-    let iri = |kind: &str, value: &String| {
-        NamedNode::new(value.as_str()).map_err(|e| {
-            Reply::text(
-                StatusCode::BAD_REQUEST,
-                format!("{kind} \"{value}\" is not an IRI: {e}"),
-            )
-        })
-    };
-    let default_graphs = match request
-        .default_graphs
-        .iter()
-        .map(|g| iri("default-graph-uri", g).map(GraphName::from))
-        .collect::<Result<_, _>>()
-    {
-        Ok(graphs) => graphs,
-        Err(reply) => return reply,
-    };
-    let named_graphs = match request
-        .named_graphs
-        .iter()
-        .map(|g| iri("named-graph-uri", g).map(NamedOrBlankNode::from))
-        .collect::<Result<_, _>>()
-    {
-        Ok(graphs) => graphs,
-        Err(reply) => return reply,
+    let (default_graphs, named_graphs) = match (
+        iris("default-graph-uri", &request.default_graphs),
+        iris("named-graph-uri", &request.named_graphs),
+    ) {
+        (Ok(default), Ok(named)) => (default, named),
+        (Err(reply), _) | (_, Err(reply)) => return reply,
     };
     let query = Request {
         path: "query",

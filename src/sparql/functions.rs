@@ -21,12 +21,10 @@ pub(crate) const NS: &str = "urn:powkg:fn:";
 type Function = fn(&[Term]) -> Option<Term>;
 
 /// Every function, by local name.
-const FUNCTIONS: [(&str, Function); 7] = [
+const FUNCTIONS: [(&str, Function); 5] = [
     ("checkpoint", checkpoint),
     ("order-class", order_class),
     ("order-value", order_value),
-    ("order-text", order_text),
-    ("order-tag", order_tag),
     ("concat", concat),
     ("grow", grow),
 ];
@@ -44,11 +42,11 @@ pub(crate) fn register(mut evaluator: SparqlEvaluator) -> SparqlEvaluator {
     evaluator
 }
 
-/// Stops the query if it was cancelled or went over its budget; otherwise `true`.
-#[expect(clippy::unnecessary_wraps, reason = "the evaluator's signature for functions")]
+/// Stops the query if it was cancelled or went over its budget; otherwise no value, so that the variable the
+/// rewrite binds it to stays unbound and nothing is allocated or stored for the row.
 fn checkpoint(_: &[Term]) -> Option<Term> {
     worker::checkpoint();
-    Some(Literal::from(true).into())
+    None
 }
 
 /// The rank of a term's kind in the order: blank nodes, IRIs, then literals by comparable family (numbers,
@@ -166,39 +164,19 @@ fn duration_seconds(l: &Literal) -> Option<f64> {
     }
 }
 
-/// The value to compare within a family: a double for numbers and durations, the literal itself for booleans and
-/// calendar types (compared by the evaluator, totally within one family), nothing for the rest.
+/// The value to compare within a family: a double for numbers and durations (NaN alone in its family: nothing), the
+/// term itself otherwise. Within one family the evaluator orders these totally: by value for booleans, calendar
+/// values and strings, by (text, language) for language-tagged strings, by text for IRIs, blank nodes and literals
+/// of no family.
 fn order_value(args: &[Term]) -> Option<Term> {
-    let Term::Literal(l) = args.first()? else {
-        return None;
-    };
-    if l.language().is_some() {
-        return None;
-    }
-    if let Some(n) = number(l).or_else(|| duration_seconds(l)) {
+    let term = args.first()?;
+    if let Term::Literal(l) = term
+        && l.language().is_none()
+        && let Some(n) = number(l).or_else(|| duration_seconds(l))
+    {
         return (!n.is_nan()).then(|| Literal::from(n).into());
     }
-    (literal_class(l) < DURATION).then(|| Term::Literal(l.clone()))
-}
-
-/// The term's text (lexical form, IRI or blank node label), compared as a plain string.
-fn order_text(args: &[Term]) -> Option<Term> {
-    let text = match args.first()? {
-        Term::NamedNode(n) => n.as_str().to_owned(),
-        Term::BlankNode(b) => b.as_str().to_owned(),
-        Term::Literal(l) => l.value().to_owned(),
-        Term::Triple(t) => t.to_string(),
-    };
-    Some(Literal::new_simple_literal(text).into())
-}
-
-/// The literal's datatype and language, compared as a plain string: the last tie-breaker.
-fn order_tag(args: &[Term]) -> Option<Term> {
-    let Term::Literal(l) = args.first()? else {
-        return Some(Literal::new_simple_literal("").into());
-    };
-    let tag = format!("{}@{}", l.datatype().as_str(), l.language().unwrap_or(""));
-    Some(Literal::new_simple_literal(tag).into())
+    Some(term.clone())
 }
 
 /// SPARQL's `CONCAT`, which refuses a result larger than the query's remaining memory before building it. The

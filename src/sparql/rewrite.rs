@@ -198,21 +198,33 @@ impl Rewriter<'_> {
         Ok(())
     }
 
-    /// Replaces each `ORDER BY` key by the keys of a total order that agrees with SPARQL's wherever SPARQL defines
-    /// one (see [`functions`]): the evaluator's comparison alone is not transitive across kinds of literals, and
-    /// Rust's sort panics on such an order ("user-provided comparison function does not correctly implement a
-    /// total order"). The keys are bound once per row to variables of the rewrite's own, so that sorting compares
-    /// bound values and calls no function.
+    /// Replaces each `ORDER BY` key whose values may be of several kinds by two keys, the kind and the value within
+    /// it (see [`functions`]), bound once per row to variables of the rewrite's own, so that sorting compares bound
+    /// values and calls no function. The evaluator's comparison alone is not transitive across kinds of literals
+    /// (9 < 10 < "10" < 9), and Rust's sort panics on such an order ("user-provided comparison function does not
+    /// correctly implement a total order"). A key that can only give values of one kind (`STR(?x)`, `LANG(?x)`,
+    /// `STRLEN(?x)`, a constant) is left as it is.
     fn total_order(&mut self, p: &mut GraphPattern) {
         let GraphPattern::OrderBy { inner, expression } = p else {
             return;
         };
-        let mut keys = Vec::with_capacity(expression.len() * 4);
+        let mut keys = Vec::with_capacity(expression.len() * 2);
         for order in expression.drain(..) {
             let (descending, e) = match order {
                 OrderExpression::Asc(e) => (false, e),
                 OrderExpression::Desc(e) => (true, e),
             };
+            let direct = |e: Expression| {
+                if descending {
+                    OrderExpression::Desc(e)
+                } else {
+                    OrderExpression::Asc(e)
+                }
+            };
+            if of_one_kind(&e) {
+                keys.push(direct(e));
+                continue;
+            }
             let mut bind = |variable: Variable, expression: Expression| {
                 **inner = GraphPattern::Extend {
                     inner: Box::new(take(inner)),
@@ -227,15 +239,10 @@ impl Rewriter<'_> {
                 bind(v.clone(), e);
                 v
             };
-            for function in ["order-class", "order-value", "order-text", "order-tag"] {
+            for function in ["order-class", "order-value"] {
                 let key = self.fresh("key");
                 bind(key.clone(), custom(function, vec![Expression::Variable(value.clone())]));
-                let key = Expression::Variable(key);
-                keys.push(if descending {
-                    OrderExpression::Desc(key)
-                } else {
-                    OrderExpression::Asc(key)
-                });
+                keys.push(direct(Expression::Variable(key)));
             }
         }
         *expression = keys;
@@ -289,6 +296,20 @@ impl Rewriter<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether every value `e` can give is of one kind that the evaluator orders totally: plain strings (`STR`, `LANG`,
+/// `LCASE`, `UCASE`, `CONCAT` of such), integers (`STRLEN`), a constant.
+fn of_one_kind(e: &Expression) -> bool {
+    match e {
+        Expression::Literal(_)
+        | Expression::NamedNode(_)
+        | Expression::FunctionCall(Function::Str | Function::Lang | Function::StrLen | Function::EncodeForUri, _) => {
+            true
+        }
+        Expression::FunctionCall(Function::UCase | Function::LCase, args) => args.iter().all(of_one_kind),
+        _ => false,
     }
 }
 
