@@ -157,3 +157,15 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("pkpr", "https://example.org/powkg/prop/reference/"),
     ("pkprv", "https://example.org/powkg/prop/reference/value/"),
 ];
+
+/// Prefixes every query has predeclared beside [`PREFIXES`], as on the Wikidata Query Service, so that its users'
+/// queries run unchanged. The graph itself uses none of them, so no writer declares them.
+pub const QUERY_PREFIXES: &[(&str, &str)] = &[
+    ("bd", "http://www.bigdata.com/rdf#"),
+    ("wds", "http://www.wikidata.org/entity/statement/"),
+    ("wdv", "http://www.wikidata.org/value/"),
+    ("wdref", "http://www.wikidata.org/reference/"),
+    ("psn", "http://www.wikidata.org/prop/statement/value-normalized/"),
+    ("ontolex", "http://www.w3.org/ns/lemon/ontolex#"),
+    ("dct", "http://purl.org/dc/terms/"),
+];

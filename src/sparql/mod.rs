@@ -93,9 +93,15 @@ impl Engine {
     /// Queries over the graph `minter` mints: its base IRI and prefixes predeclared; no `SERVICE` endpoint allowed;
     /// no limits.
     pub fn new(minter: &Minter) -> Self {
+        let mut prefixes = minter.prefixes();
+        prefixes.extend(
+            crate::vocab::QUERY_PREFIXES
+                .iter()
+                .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned())),
+        );
         Self {
             base: minter.base().to_owned(),
-            prefixes: minter.prefixes(),
+            prefixes,
             services: Vec::new(),
             limits: Limits::default(),
             slots: None,
@@ -189,9 +195,11 @@ impl Engine {
                 .with_prefix(prefix.as_str(), namespace.as_str())
                 .map_err(|e| Diagnostic::file(path, format!("invalid prefix {prefix}: {e}")))?;
         }
-        let mut query = parser
-            .parse_query(text)
-            .map_err(|e| syntax::syntax_diagnostic(path, text, &e.to_string()))?;
+        let mut query = parser.parse_query(text).map_err(|e| {
+            let declared = self.prefixes.iter().map(|(p, _)| p.as_str());
+            syntax::unknown_prefix(path, text, declared)
+                .unwrap_or_else(|| syntax::syntax_diagnostic(path, text, &e.to_string()))
+        })?;
         rewrite::rewrite(&mut query, services).map_err(|refusal| self.refused(path, text, &refusal))?;
         Ok(query)
     }

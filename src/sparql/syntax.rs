@@ -133,6 +133,37 @@ pub fn services(text: &str) -> Vec<(usize, String)> {
     found
 }
 
+/// The first prefixed name whose prefix is neither predeclared (`declared`) nor declared by the query's own `PREFIX`
+/// lines: the parser reports it only as an unexpected token further on.
+pub fn unknown_prefix<'a>(path: &str, text: &str, declared: impl Iterator<Item = &'a str>) -> Option<Diagnostic> {
+    let mut known: std::collections::HashSet<&str> = declared.collect();
+    let mut after_prefix_keyword = false;
+    let mut found = None;
+    scan(text, |at, lexeme| {
+        let Lexeme::Word(len) = lexeme else {
+            after_prefix_keyword = false;
+            return true;
+        };
+        let word = &text[at..at + len];
+        if word.eq_ignore_ascii_case("PREFIX") {
+            after_prefix_keyword = true;
+            return true;
+        }
+        let prefixed = !word.starts_with(['?', '$', '<', '_']) && !word.starts_with(|c: char| c.is_ascii_digit());
+        if let (true, Some((prefix, _))) = (prefixed, word.split_once(':')) {
+            if after_prefix_keyword {
+                known.insert(prefix);
+            } else if !known.contains(prefix) {
+                found = Some((at, prefix));
+                return false;
+            }
+        }
+        after_prefix_keyword = false;
+        true
+    });
+    found.map(|(at, prefix)| Diagnostic::at(path, text, at, format!("unknown prefix \"{prefix}:\"")))
+}
+
 /// Turns the SPARQL parser's `error at L:C: expected …` into a located diagnostic that says what was found there
 /// and, in words a user knows, what was expected. The parser reports the furthest point it reached, which after
 /// trailing blank lines is past the last token; such positions are moved back to the query's last character.
@@ -267,6 +298,16 @@ mod tests {
         let q = "SELECT * WHERE { SERVICE <http://a/> { ?s ?p ?o } # SERVICE <http://no/>\n service silent ex:b { } SERVICE ?e {} }";
         let names: Vec<String> = services(q).into_iter().map(|(_, n)| n).collect();
         assert_eq!(names, ["<http://a/>", "ex:b", "?e"]);
+    }
+
+    #[test]
+    fn an_undeclared_prefix_is_named_where_it_is_used() {
+        let declared = ["wdt", "rdfs"];
+        let q = "PREFIX ex: <http://example.org/>\nSELECT * WHERE {\n  ?x ex:a ?y ; wdt:P31 ?c ; foo:bar ?d }";
+        let d = unknown_prefix("query", q, declared.into_iter()).unwrap();
+        assert_eq!(d.to_string(), "query:3:29: unknown prefix \"foo:\"");
+        let fine = "SELECT * WHERE { ?x <http://a/b:c> \"d:e\" ; rdfs:label ?l } # x:y";
+        assert!(unknown_prefix("query", fine, declared.into_iter()).is_none());
     }
 
     #[test]
