@@ -43,6 +43,9 @@ static FIXTURE: LazyLock<(Service, Vec<String>)> = LazyLock::new(|| {
     (service, graphs)
 });
 
+/// `POWKG_FUZZ_VERBOSE=1` prints each request's mode and answer (to check seeds and reproduce findings).
+static VERBOSE: LazyLock<bool> = LazyLock::new(|| std::env::var_os("POWKG_FUZZ_VERBOSE").is_some());
+
 /// Messages of the 500s seen so far (printed once each, for the report; a 500 is allowed unless it is a panic).
 static SEEN_500: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(Mutex::default);
 
@@ -190,6 +193,10 @@ fuzz_target!(|data: &[u8]| {
         .read_to_end(&mut answer)
         .expect("an endpoint answer is read whole");
     let message = String::from_utf8_lossy(&answer);
+    if *VERBOSE {
+        let head: String = message.chars().take(200).collect();
+        eprintln!("serve_sparql: {mode:?} {method} {accept:?} {params:?} -> {status} ({} bytes): {head}", answer.len());
+    }
 
     assert!(
         [
