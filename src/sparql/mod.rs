@@ -19,7 +19,8 @@ mod rewrite;
 pub mod syntax;
 mod worker;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
@@ -71,7 +72,13 @@ pub struct Engine {
     services: Vec<NamedNode>,
     limits: Limits,
     slots: Option<Arc<Slots>>,
+    /// Queries already parsed, checked and rewritten, by text: a server answers the same few queries again and
+    /// again, and a clone of the algebra costs a fraction of a parse.
+    prepared: Arc<Mutex<HashMap<String, spargebra::Query>>>,
 }
+
+/// Most queries [`Engine`] keeps prepared; past it, it starts again from none.
+const PREPARED_KEPT: usize = 256;
 
 impl Default for Engine {
     /// The prologue of the graph under the default base IRI; no limits.
@@ -84,6 +91,7 @@ impl Default for Engine {
                 services: Vec::new(),
                 limits: Limits::default(),
                 slots: None,
+                prepared: Arc::default(),
             },
         }
     }
@@ -105,6 +113,7 @@ impl Engine {
             services: Vec::new(),
             limits: Limits::default(),
             slots: None,
+            prepared: Arc::default(),
         }
     }
 
@@ -126,6 +135,7 @@ impl Engine {
     #[must_use]
     pub fn allowing_services(mut self, endpoints: Vec<NamedNode>) -> Self {
         self.services = endpoints;
+        self.prepared = Arc::default();
         self
     }
 
@@ -158,7 +168,7 @@ impl Engine {
     ) -> Result<T, SparqlError> {
         let ran = worker::run(self.limits, self.slots.as_deref(), |token| {
             let query = self
-                .prepare(request.path, request.text, Some(&self.services))
+                .prepared(request.path, request.text)
                 .map_err(SparqlError::Invalid)?;
             let mut evaluator = functions::register(SparqlEvaluator::new().with_cancellation_token(token.clone()));
             evaluator = if self.services.is_empty() {
@@ -180,6 +190,27 @@ impl Engine {
             Ok(consume(results))
         });
         ran.map_err(SparqlError::Stopped)?
+    }
+
+    /// The query prepared for a run: from the kept ones, or parsed, checked, rewritten and kept.
+    fn prepared(&self, path: &str, text: &str) -> Result<spargebra::Query, Diagnostic> {
+        let kept = self
+            .prepared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(text)
+            .cloned();
+        if let Some(query) = kept {
+            return Ok(query);
+        }
+        let query = self.prepare(path, text, Some(&self.services))?;
+        let mut kept = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= PREPARED_KEPT {
+            // Dropped here, on the query thread: a kept algebra may be deep.
+            kept.clear();
+        }
+        kept.insert(text.to_owned(), query.clone());
+        Ok(query)
     }
 
     /// Parses, checks and rewrites a query; runs on a query thread (the algebra may be deep).

@@ -181,13 +181,7 @@ impl Rewriter<'_> {
         if matches!(p, GraphPattern::OrderBy { .. }) {
             self.total_order(p);
         }
-        if matches!(
-            p,
-            GraphPattern::Join { .. } | GraphPattern::LeftJoin { .. } | GraphPattern::Lateral { .. }
-        ) {
-            // A join may multiply rows without reading a quad (VALUES against VALUES), and reading quads is where
-            // the evaluator checks its cancellation token: a checkpoint on every row a join gives keeps a
-            // cancelled or over-budget query from running on.
+        if needs_checkpoint(p) {
             let variable = self.fresh("checkpoint");
             *p = GraphPattern::Extend {
                 inner: Box::new(take(p)),
@@ -296,6 +290,27 @@ impl Rewriter<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether a checkpoint must follow the rows of `p`. Reading a quad is where the evaluator checks its cancellation
+/// token, so a join one of whose sides reads the store gives at most one side's rows (bounded by the store) between
+/// two checks; a join of two sides that read nothing themselves (`VALUES` against `VALUES`, or joins of joins)
+/// can give any number, and gets a checkpoint on every row it gives.
+fn needs_checkpoint(p: &GraphPattern) -> bool {
+    fn reads_quads(p: &GraphPattern) -> bool {
+        match p {
+            GraphPattern::Bgp { patterns } => !patterns.is_empty(),
+            GraphPattern::Path { .. } => true,
+            GraphPattern::Graph { inner, .. } | GraphPattern::Filter { inner, .. } => reads_quads(inner),
+            _ => false,
+        }
+    }
+    match p {
+        GraphPattern::Join { left, right }
+        | GraphPattern::LeftJoin { left, right, .. }
+        | GraphPattern::Lateral { left, right } => !reads_quads(left) && !reads_quads(right),
+        _ => false,
     }
 }
 

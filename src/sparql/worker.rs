@@ -2,9 +2,10 @@
 //! overflow the caller's stack, run forever, exhaust memory or take a panic into the caller.
 
 use std::any::Any;
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, Once, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, Once, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -103,21 +104,33 @@ pub struct Limits {
     pub max_memory: Option<usize>,
 }
 
-/// At most so many queries at once; a query waits for a slot until its deadline.
+/// At most so many queries at once, each on a thread of a pool kept for them (a new thread per query costs a
+/// thread and a fresh allocator heap, a third of a small query's time); a query waits for a slot until its
+/// deadline.
 #[derive(Debug)]
 pub struct Slots {
     free: Mutex<usize>,
     freed: Condvar,
     total: usize,
+    /// The query threads; `None` if the system refused them (each query then gets a thread of its own).
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl Slots {
-    /// `total` slots.
+    /// `total` slots, and as many query threads.
     pub fn new(total: usize) -> Self {
+        let total = total.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(total)
+            .stack_size(STACK_BYTES)
+            .thread_name(|i| format!("powkg query {i}"))
+            .build()
+            .ok();
         Self {
-            free: Mutex::new(total.max(1)),
+            free: Mutex::new(total),
             freed: Condvar::new(),
-            total: total.max(1),
+            total,
+            pool,
         }
     }
 
@@ -166,40 +179,28 @@ pub(crate) fn run<T: Send>(
     let _slot = slots.map(|s| s.take(deadline)).transpose()?;
     let token = CancellationToken::new();
     let timed_out = Arc::new(AtomicBool::new(false));
-    let (done, wait) = mpsc::channel::<()>();
-    if let Some(deadline) = deadline {
-        let trip = token.clone();
-        let flag = Arc::clone(&timed_out);
-        thread::Builder::new()
-            .name("powkg query watchdog".to_owned())
-            .spawn(move || {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if wait.recv_timeout(left) == Err(mpsc::RecvTimeoutError::Timeout) {
-                    flag.store(true, Ordering::Relaxed);
-                    trip.cancel();
-                }
-            })
-            .map_err(|e| Stopped::Thread(e.to_string()))?;
-    }
-    let outcome = thread::scope(|scope| {
-        let worker = thread::Builder::new()
-            .name("powkg query".to_owned())
-            .stack_size(STACK_BYTES)
-            .spawn_scoped(scope, || {
-                let budget = budget::enter(limits.max_memory, &token);
-                BUDGET_REFUSED.set(false);
-                let result = panic::catch_unwind(AssertUnwindSafe(|| work(&token)));
-                let over = budget::exceeded() || BUDGET_REFUSED.get();
-                // The result (a serialized answer) is handed over; whatever the query left is freed here, counted.
-                drop(budget);
-                (result, over)
-            })
-            .map_err(|e| Stopped::Thread(e.to_string()))?;
-        worker
-            .join()
-            .map_err(|payload| Stopped::Panic(panic_message(payload.as_ref())))
-    });
-    drop(done);
+    let _watch = deadline.map(|deadline| WATCHDOG.watch(deadline, token.clone(), Arc::clone(&timed_out)));
+    let body = || {
+        let budget = budget::enter(limits.max_memory, &token);
+        BUDGET_REFUSED.set(false);
+        let result = panic::catch_unwind(AssertUnwindSafe(|| work(&token)));
+        let over = budget::exceeded() || BUDGET_REFUSED.get();
+        // The result (a serialized answer) is handed over; whatever the query left is freed here, counted.
+        drop(budget);
+        (result, over)
+    };
+    let outcome = match slots.and_then(|s| s.pool.as_ref()) {
+        Some(pool) => Ok(pool.install(body)),
+        None => thread::scope(|scope| {
+            thread::Builder::new()
+                .name("powkg query".to_owned())
+                .stack_size(STACK_BYTES)
+                .spawn_scoped(scope, body)
+                .map_err(|e| Stopped::Thread(e.to_string()))?
+                .join()
+                .map_err(|payload| Stopped::Panic(panic_message(payload.as_ref())))
+        }),
+    };
     let (result, over) = outcome?;
     if over {
         return Err(Stopped::Memory(limits.max_memory.unwrap_or(0)));
@@ -215,6 +216,83 @@ pub(crate) fn run<T: Send>(
             Stopped::Panic(panic_message(payload.as_ref()))
         }
     })
+}
+
+/// Cancels queries at their deadlines: one thread for all of them, started on first need.
+static WATCHDOG: LazyLock<Watchdog> = LazyLock::new(Watchdog::start);
+
+/// The queries under watch, by deadline, and the thread that cancels them.
+struct Watchdog {
+    watched: Watchlist,
+    next: AtomicU64,
+}
+
+/// A query's token and the flag that says its deadline passed.
+type Watched = (CancellationToken, Arc<AtomicBool>);
+
+/// The watched queries by deadline (and a sequence number), and the signal that the earliest may have changed.
+type Watchlist = Arc<(Mutex<BTreeMap<(Instant, u64), Watched>>, Condvar)>;
+
+/// Keeps a query under watch; dropping it (the query is done) takes it off.
+struct Watch {
+    key: (Instant, u64),
+}
+
+impl Watchdog {
+    fn start() -> Self {
+        let watched = Watchlist::default();
+        let shared = Arc::clone(&watched);
+        // If the system refuses the thread, queries run without deadline rather than not at all; the server's
+        // request deadline still answers the client.
+        let _ = thread::Builder::new()
+            .name("powkg query watchdog".to_owned())
+            .spawn(move || {
+                let (lock, changed) = &*shared;
+                let mut queries = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                loop {
+                    let now = Instant::now();
+                    while let Some(entry) = queries.first_entry() {
+                        if entry.key().0 > now {
+                            break;
+                        }
+                        let (token, flag) = entry.remove();
+                        flag.store(true, Ordering::Relaxed);
+                        token.cancel();
+                    }
+                    let wait = queries.keys().next().map(|(at, _)| at.saturating_duration_since(now));
+                    queries = match wait {
+                        Some(wait) => {
+                            changed
+                                .wait_timeout(queries, wait)
+                                .unwrap_or_else(PoisonError::into_inner)
+                                .0
+                        }
+                        None => changed.wait(queries).unwrap_or_else(PoisonError::into_inner),
+                    };
+                }
+            });
+        Self {
+            watched,
+            next: AtomicU64::new(0),
+        }
+    }
+
+    fn watch(&self, deadline: Instant, token: CancellationToken, flag: Arc<AtomicBool>) -> Watch {
+        let key = (deadline, self.next.fetch_add(1, Ordering::Relaxed));
+        let (lock, changed) = &*self.watched;
+        lock.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key, (token, flag));
+        changed.notify_one();
+        Watch { key }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let (lock, _) = &*WATCHDOG.watched;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.key);
+    }
 }
 
 /// The text of a panic's payload.
