@@ -5,7 +5,8 @@
 //! must act before the system runs out: [`Accounting`] wraps the real allocator and adds every allocation made on
 //! a thread that runs a query ([`enter`]) to that thread's count. Past the budget it marks the thread as over and
 //! cancels the query's token, which the evaluator checks at every quad it reads and which the checkpoints that
-//! [`super::rewrite`] inserts check at every row of a join, so the query stops within a few rows. Allocations made
+//! [`super::rewrite`] puts on joins that read nothing themselves check at every row they give, so the query stops
+//! soon after. Allocations made
 //! on other threads cost one thread-local read.
 //!
 //! The counts are per thread and approximate on purpose: memory a query frees on another thread is not credited

@@ -9,7 +9,7 @@
 //! 3. its algebra is checked and rewritten ([`rewrite`]): at most [`rewrite::MAX_DEPTH`] deep and of bounded size
 //!    (the optimiser cannot be cancelled, so its work is bounded up front); `SERVICE` only to
 //!    endpoints the user allowed (powkg makes no other request); a total order for `ORDER BY`; checkpoints in
-//!    joins; memory guards before the string functions that build large values;
+//!    joins that read no quads; memory guards before the string functions that build large values;
 //! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget ([`budget`]),
 //!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught.
 

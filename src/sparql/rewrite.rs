@@ -1,5 +1,5 @@
 //! Checks and rewrites of a parsed query's algebra, before it is evaluated: a bound on its depth, the `SERVICE`
-//! policy, a total order for `ORDER BY`, checkpoints in every join and memory guards before the string functions
+//! policy, a total order for `ORDER BY`, checkpoints in joins that read no quads and memory guards before the string functions
 //! that build large values.
 
 use oxigraph::model::{Literal, NamedNode, Variable};

@@ -72,7 +72,7 @@ pub(crate) fn bytes(n: usize) -> String {
 pub(crate) struct Abort;
 
 /// Stops the current query by unwinding to [`run`] if its deadline passed or it went over its budget. Called by the
-/// checkpoint function the rewrite puts into every join, and before any value that would not fit the budget.
+/// checkpoint function the rewrite puts into joins that read no quads, and before any value that would not fit.
 pub(crate) fn checkpoint() {
     if budget::exceeded() || budget::token().is_some_and(|t| t.is_cancelled()) {
         panic::panic_any(Abort);
