@@ -12,7 +12,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the run worked but found problems (an ASK query answered false; SHACL violations)
-  2  usage or input error (bad curated data, ontology, query, parameter, base IRI or store); nothing was written
+  2  usage or input error (bad curated data, ontology, query, parameter, base IRI or store; a query refused or
+     stopped at its limits); nothing was written
 A closed output pipe (powkg query … | head) is not an error.";
 
 /// Builds a sourced, Wikibase-shaped RDF knowledge graph from curated facts, loads it into an embedded Oxigraph
