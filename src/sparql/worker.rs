@@ -104,8 +104,8 @@ pub struct Limits {
     pub max_memory: Option<usize>,
 }
 
-/// At most so many queries at once, each on a thread of a pool kept for them (a new thread per query costs a
-/// thread and a fresh allocator heap, a third of a small query's time); a query waits for a slot until its
+/// At most so many queries at once, each on a thread of a pool kept for them (with a new thread per query, the
+/// server answered a small bundled query 695 times a second instead of 826); a query waits for a slot until its
 /// deadline.
 #[derive(Debug)]
 pub struct Slots {
