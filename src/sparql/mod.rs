@@ -5,12 +5,12 @@
 //! 1. its brackets may nest at most [`syntax::MAX_NESTING`] deep (checked on the text, so the parser never
 //!    recurses further);
 //! 2. it is parsed with the graph's prologue (base IRI and predeclared prefixes), on a query thread with a stack of
-//!    known size ([`worker`]);
-//! 3. its algebra is checked and rewritten ([`rewrite`]): at most [`rewrite::MAX_DEPTH`] deep and of bounded size
+//!    known size (`worker.rs`);
+//! 3. its algebra is checked and rewritten (`rewrite.rs`): at most [`MAX_DEPTH`] deep and of bounded size
 //!    (the optimiser cannot be cancelled, so its work is bounded up front); `SERVICE` only to
 //!    endpoints the user allowed (powkg makes no other request); a total order for `ORDER BY`; checkpoints in
 //!    joins that read no quads; memory guards before the string functions that build large values;
-//! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget ([`budget`]),
+//! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget (`budget.rs`),
 //!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught.
 
 mod budget;
