@@ -221,6 +221,9 @@ pub struct QueryArgs {
     /// Write the results to this file instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// The language `[AUTO_LANGUAGE]` stands for in the label service (`SERVICE wikibase:label`)
+    #[arg(long, value_name = "TAG", default_value = "en")]
+    pub lang: String,
     #[command(flatten)]
     pub sparql: SparqlArgs,
     #[command(flatten)]

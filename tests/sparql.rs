@@ -318,3 +318,106 @@ fn a_query_that_reads_no_quads_still_meets_its_deadline() {
         Err(SparqlError::Stopped(Stopped::Timeout(_)))
     ));
 }
+
+/// The rows of `text` as `?var=value` cells, one string per row, sorted.
+fn table(engine: &Engine, text: &str, language: Option<&str>) -> Vec<String> {
+    let (store, _) = bundled();
+    let request = Request {
+        path: "query",
+        text,
+        language,
+        ..Request::default()
+    };
+    let mut rows = engine
+        .run(&request, store, |results| {
+            let QueryResults::Solutions(solutions) = results else {
+                return Vec::new();
+            };
+            solutions
+                .map(|row| {
+                    let row = row.expect("a row");
+                    let cells: Vec<String> = row.iter().map(|(v, t)| format!("{v}={t}")).collect();
+                    cells.join(" ")
+                })
+                .collect()
+        })
+        .unwrap_or_else(|e| panic!("{text}: {e}"));
+    rows.sort();
+    rows
+}
+
+const LABELS: &str = "SERVICE wikibase:label { bd:serviceParam wikibase:language \"[AUTO_LANGUAGE],en\". }";
+
+#[test]
+fn the_label_service_gives_labels_in_the_languages_asked_answered_locally() {
+    let camps = format!("SELECT ?camp ?campLabel ?campDescription WHERE {{ ?camp a pk:Camp . {LABELS} }}");
+    let english = table(&engine(), &camps, None);
+    assert_eq!(english.len(), 2, "{english:?}");
+    assert!(
+        english
+            .iter()
+            .any(|r| r.contains("?campLabel=\"Spassky camp No. 99\"@en")),
+        "{english:?}"
+    );
+    assert!(english.iter().all(|r| r.contains("?campDescription=\"")), "{english:?}");
+    // [AUTO_LANGUAGE] is the request's language, then the list goes on.
+    let italian = table(&engine(), &camps, Some("it"));
+    assert!(
+        italian.iter().any(|r| r.contains("?campLabel=\"campo n° 99\"@it")),
+        "{italian:?}"
+    );
+    // The command line's --lang.
+    let run = powkg(&root(), &["query", "--lang", "it", "--format", "tsv", &camps]).expect_code(0);
+    assert!(run.stdout.contains("\"campo n° 99\"@it"), "{run}");
+    // The explicit form, with its own list of languages.
+    let explicit = "SELECT ?x ?name WHERE { ?x a pk:Camp . SERVICE wikibase:label { \
+                    bd:serviceParam wikibase:language \"ro,it\". ?x rdfs:label ?name } }";
+    let rows = table(&engine(), explicit, None);
+    assert!(rows.iter().any(|r| r.contains("?name=\"campo n° 99\"@it")), "{rows:?}");
+    // Aliases, joined.
+    let aliases = format!("SELECT ?s ?sAltLabel WHERE {{ VALUES ?s {{ entity:spassky-camp-99 }} {LABELS} }}");
+    let rows = table(&engine(), &aliases, None);
+    assert_eq!(
+        rows,
+        ["?s=<https://example.org/powkg/entity/spassky-camp-99> ?sAltLabel=\"Spassky camp, Spassky camp nr. 99\"@en"]
+    );
+}
+
+#[test]
+fn the_label_service_falls_back_to_the_local_name_and_works_in_every_pattern() {
+    // No label: the IRI's local name, as WDQS gives "Q42".
+    let rows = table(
+        &engine(),
+        &format!("SELECT ?x ?xLabel WHERE {{ VALUES ?x {{ <http://example.org/Q42> }} {LABELS} }}"),
+        None,
+    );
+    assert_eq!(rows, ["?x=<http://example.org/Q42> ?xLabel=\"Q42\""]);
+    // OPTIONAL: the label of what the optional part binds.
+    let optional = format!(
+        "SELECT ?camp ?campLabel ?part ?partLabel WHERE {{ ?camp a pk:Camp OPTIONAL {{ ?part wdt:P361 ?camp }} {LABELS} }}"
+    );
+    let rows = table(&engine(), &optional, None);
+    assert!(rows.iter().all(|r| r.contains("?campLabel=")), "{rows:?}");
+    // UNION: a variable bound in one branch only gets a label in that branch's rows.
+    let union = format!(
+        "SELECT ?x ?xLabel ?y ?yLabel WHERE {{ {{ ?x a pk:Camp }} UNION {{ ?y a pk:MilitaryUnit }} {LABELS} }}"
+    );
+    let rows = table(&engine(), &union, None);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.contains("?xLabel=")).count(), 2, "{rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.contains("?yLabel=")).count(), 2, "{rows:?}");
+    assert!(
+        rows.iter().all(|r| !(r.contains("?xLabel=") && r.contains("?yLabel="))),
+        "{rows:?}"
+    );
+    // A subquery, and a nested group.
+    let sub =
+        format!("SELECT ?c ?cLabel WHERE {{ {{ SELECT ?c WHERE {{ ?c a pk:Camp }} ORDER BY ?c LIMIT 1 }} {LABELS} }}");
+    assert_eq!(table(&engine(), &sub, None).len(), 1);
+    let nested = format!("SELECT ?c ?cLabel WHERE {{ {{ ?c a pk:Camp . {LABELS} }} }}");
+    assert!(table(&engine(), &nested, None).iter().all(|r| r.contains("?cLabel=")));
+    // Aggregates over labels.
+    let counted = format!("SELECT (COUNT(DISTINCT ?cLabel) AS ?n) WHERE {{ ?c a pk:Organisation . {LABELS} }}");
+    let rows = table(&engine(), &counted, None);
+    assert_eq!(rows, ["?n=\"10\"^^<http://www.w3.org/2001/XMLSchema#integer>"]);
+}

@@ -13,7 +13,7 @@ use crate::cli::QueryArgs;
 pub fn run(args: &QueryArgs) -> Result<Status, Error> {
     let def = resolve(args)?;
     let (store, minter) = open(&args.read)?;
-    let engine = super::engine(&minter, &args.sparql, None);
+    let engine = super::engine(&minter, &args.sparql, None).with_language(&args.lang);
     let prefixes = minter.prefixes();
     let format = args.format.as_deref();
     let outcome = if let Some(path) = &args.out {

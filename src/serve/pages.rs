@@ -394,7 +394,8 @@ pub(super) fn query_page(service: &Service, r: &Incoming<'_>) -> Reply {
         .clone()
         .or_else(|| example.map(|q| q.text.clone()))
         .unwrap_or_else(|| STARTER_QUERY.to_owned());
-    let answer = sent.as_deref().map(|q| sparql::for_page(service, q));
+    let language = r.languages().into_iter().next();
+    let answer = sent.as_deref().map(|q| sparql::for_page(service, q, language));
     let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
     let status = match &answer {
         Some(Err(reply)) => reply.status,

@@ -86,6 +86,8 @@ pub(crate) struct Protocol {
     named_graphs: Vec<String>,
     /// `format` parameter, which overrides `Accept`.
     format: Option<String>,
+    /// The client's language (`lang` parameter, then `Accept-Language`): what `[AUTO_LANGUAGE]` stands for.
+    language: Option<String>,
 }
 
 fn forbidden_update() -> Reply {
@@ -168,6 +170,7 @@ fn read(service: &Service, r: &mut Incoming<'_>) -> Result<Option<Protocol>, Rep
         default_graphs: values("default-graph-uri"),
         named_graphs: values("named-graph-uri"),
         format: values("format").pop(),
+        language: r.languages().into_iter().next(),
     }))
 }
 
@@ -234,6 +237,7 @@ pub(crate) fn run(
         bindings: Vec::new(),
         default_graphs,
         named_graphs,
+        language: request.language.as_deref(),
     };
     match service.engine.run(&query, &service.store, consume) {
         Ok(reply) => reply,
@@ -384,13 +388,14 @@ pub(crate) enum PageAnswer {
     Graph(String),
 }
 
-/// Runs a query for the query page.
-pub(crate) fn for_page(service: &Service, query: &str) -> Result<PageAnswer, Reply> {
+/// Runs a query for the query page, `[AUTO_LANGUAGE]` standing for the page's `language`.
+pub(crate) fn for_page(service: &Service, query: &str, language: Option<String>) -> Result<PageAnswer, Reply> {
     let request = Protocol {
         query: query.to_owned(),
         default_graphs: Vec::new(),
         named_graphs: Vec::new(),
         format: None,
+        language,
     };
     let max_rows = service.config.limits.max_page_rows;
     let mut answer = None;
@@ -449,6 +454,7 @@ pub(crate) fn page_select(service: &Service, query: &str) -> Result<Vec<QuerySol
         default_graphs: Vec::new(),
         named_graphs: Vec::new(),
         format: None,
+        language: None,
     };
     let mut rows = Ok(Vec::new());
     let reply = run(service, &request, |results| {

@@ -15,6 +15,7 @@
 
 mod budget;
 mod functions;
+mod labels;
 mod rewrite;
 pub mod syntax;
 mod worker;
@@ -62,6 +63,9 @@ pub struct Request<'a> {
     pub default_graphs: Vec<GraphName>,
     /// The protocol's `named-graph-uri` values, if any.
     pub named_graphs: Vec<NamedOrBlankNode>,
+    /// The language `[AUTO_LANGUAGE]` stands for in the label service, when the request says (a page's or the
+    /// client's language); the engine's otherwise.
+    pub language: Option<&'a str>,
 }
 
 /// How queries are prepared and bounded: the prologue, the allowed `SERVICE` endpoints, the limits.
@@ -72,9 +76,11 @@ pub struct Engine {
     services: Vec<NamedNode>,
     limits: Limits,
     slots: Option<Arc<Slots>>,
-    /// Queries already parsed, checked and rewritten, by text: a server answers the same few queries again and
-    /// again, and a clone of the algebra costs a fraction of a parse.
-    prepared: Arc<Mutex<HashMap<String, spargebra::Query>>>,
+    /// What `[AUTO_LANGUAGE]` stands for in the label service when the request does not say.
+    language: String,
+    /// Queries already parsed, checked and rewritten, by language and text: a server answers the same few queries
+    /// again and again, and a clone of the algebra costs a fraction of a parse.
+    prepared: Arc<Mutex<HashMap<(String, String), spargebra::Query>>>,
 }
 
 /// Most queries [`Engine`] keeps prepared; past it, it starts again from none.
@@ -91,6 +97,7 @@ impl Default for Engine {
                 services: Vec::new(),
                 limits: Limits::default(),
                 slots: None,
+                language: "en".to_owned(),
                 prepared: Arc::default(),
             },
         }
@@ -113,8 +120,17 @@ impl Engine {
             services: Vec::new(),
             limits: Limits::default(),
             slots: None,
+            language: "en".to_owned(),
             prepared: Arc::default(),
         }
+    }
+
+    /// The same engine with `[AUTO_LANGUAGE]` standing for `language` when a request does not name one.
+    #[must_use]
+    pub fn with_language(mut self, language: &str) -> Self {
+        language.clone_into(&mut self.language);
+        self.prepared = Arc::default();
+        self
     }
 
     /// The same engine with `limits` on each query.
@@ -152,7 +168,9 @@ impl Engine {
     /// Checks a query without running it: nesting, syntax and size. (Its `SERVICE` calls are checked when it runs,
     /// against the endpoints allowed then.)
     pub fn check(&self, path: &str, text: &str) -> Result<(), Diagnostic> {
-        match worker::run(Limits::default(), None, |_| self.prepare(path, text, None).map(drop)) {
+        match worker::run(Limits::default(), None, |_| {
+            self.prepare(path, text, &self.language, None).map(drop)
+        }) {
             Ok(checked) => checked,
             Err(stopped) => Err(Diagnostic::file(path, stopped.to_string())),
         }
@@ -167,8 +185,9 @@ impl Engine {
         consume: impl FnOnce(QueryResults<'static>) -> T + Send,
     ) -> Result<T, SparqlError> {
         let ran = worker::run(self.limits, self.slots.as_deref(), |token| {
+            let language = request.language.unwrap_or(&self.language);
             let query = self
-                .prepared(request.path, request.text)
+                .prepared(request.path, request.text, language)
                 .map_err(SparqlError::Invalid)?;
             let mut evaluator = functions::register(SparqlEvaluator::new().with_cancellation_token(token.clone()));
             evaluator = if self.services.is_empty() {
@@ -193,28 +212,35 @@ impl Engine {
     }
 
     /// The query prepared for a run: from the kept ones, or parsed, checked, rewritten and kept.
-    fn prepared(&self, path: &str, text: &str) -> Result<spargebra::Query, Diagnostic> {
+    fn prepared(&self, path: &str, text: &str, language: &str) -> Result<spargebra::Query, Diagnostic> {
+        let key = (language.to_owned(), text.to_owned());
         let kept = self
             .prepared
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .get(text)
+            .get(&key)
             .cloned();
         if let Some(query) = kept {
             return Ok(query);
         }
-        let query = self.prepare(path, text, Some(&self.services))?;
+        let query = self.prepare(path, text, language, Some(&self.services))?;
         let mut kept = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);
         if kept.len() >= PREPARED_KEPT {
             // Dropped here, on the query thread: a kept algebra may be deep.
             kept.clear();
         }
-        kept.insert(text.to_owned(), query.clone());
+        kept.insert(key, query.clone());
         Ok(query)
     }
 
     /// Parses, checks and rewrites a query; runs on a query thread (the algebra may be deep).
-    fn prepare(&self, path: &str, text: &str, services: Option<&[NamedNode]>) -> Result<spargebra::Query, Diagnostic> {
+    fn prepare(
+        &self,
+        path: &str,
+        text: &str,
+        language: &str,
+        services: Option<&[NamedNode]>,
+    ) -> Result<spargebra::Query, Diagnostic> {
         if let Some(problem) = syntax::too_deep(path, text) {
             return Err(problem);
         }
@@ -231,6 +257,7 @@ impl Engine {
             syntax::unknown_prefix(path, text, declared)
                 .unwrap_or_else(|| syntax::syntax_diagnostic(path, text, &e.to_string()))
         })?;
+        labels::rewrite(&mut query, &syntax::variables(text), language);
         rewrite::rewrite(&mut query, services).map_err(|refusal| self.refused(path, text, &refusal))?;
         Ok(query)
     }

@@ -106,6 +106,21 @@ pub fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
     })
 }
 
+/// The names of the variables the text uses (`?x` and `$x` alike, without the sign).
+pub fn variables(text: &str) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    scan(text, |at, lexeme| {
+        if let Lexeme::Word(len) = lexeme
+            && let Some(name) = text[at..at + len].strip_prefix(['?', '$'])
+            && !name.is_empty()
+        {
+            names.insert(name.to_owned());
+        }
+        true
+    });
+    names
+}
+
 /// The byte offset of each `SERVICE` keyword and the text of the endpoint that follows it (`<…>`, a prefixed
 /// name or a variable), in the order they appear.
 pub fn services(text: &str) -> Vec<(usize, String)> {
