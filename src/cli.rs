@@ -236,18 +236,18 @@ pub struct SparqlArgs {
     /// Let queries call this SPARQL endpoint with SERVICE (repeatable). Without it powkg makes no request: a query
     /// naming any other endpoint is refused
     #[arg(long = "allow-service", value_name = "URL", value_parser = parse_endpoint)]
-    pub allow_service: Vec<String>,
+    pub allow_service: Vec<oxigraph::model::NamedNode>,
     /// Memory one query may take, in bytes or with a unit (512M, 2G); past it the query is stopped
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_query_memory: usize,
 }
 
-fn parse_endpoint(text: &str) -> Result<String, String> {
+fn parse_endpoint(text: &str) -> Result<oxigraph::model::NamedNode, String> {
     let iri = oxigraph::model::NamedNode::new(text).map_err(|e| format!("\"{text}\" is not an IRI: {e}"))?;
     if !(iri.as_str().starts_with("http://") || iri.as_str().starts_with("https://")) {
         return Err(format!("expected an http:// or https:// endpoint URL, got \"{text}\""));
     }
-    Ok(iri.into_string())
+    Ok(iri)
 }
 
 /// A size in bytes, with an optional unit: K, M, G (powers of 1024), with or without a trailing `iB` or `B`.

@@ -254,12 +254,6 @@ impl GraphStore {
         Ok(self.store.len()?)
     }
 
-    /// Runs a prepared query with the union of all graphs as the default graph.
-    pub fn execute(&self, mut query: PreparedSparqlQuery) -> Result<QueryResults<'static>, QueryEvaluationError> {
-        query.dataset_mut().set_default_graph_as_union();
-        query.on_store(&self.store).execute()
-    }
-
     /// Runs a prepared query on the dataset it names (`FROM`, or one set by the caller), the union of all graphs as
     /// the default graph when it names none.
     pub fn execute_on_dataset(

@@ -12,7 +12,6 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::NamedNode;
 use powkg::Error;
 use powkg::export::ExportFormat;
 use powkg::iri::Minter;
@@ -48,17 +47,12 @@ pub fn run(command: Command) -> Result<Status, Error> {
 
 /// The query engine for the graph `minter` mints, bounded and allowed as the arguments say.
 fn engine(minter: &Minter, args: &SparqlArgs, timeout: Option<std::time::Duration>) -> Engine {
-    let services = args
-        .allow_service
-        .iter()
-        .map(|url| NamedNode::new_unchecked(url.clone()))
-        .collect();
     Engine::new(minter)
         .with_limits(Limits {
             timeout,
             max_memory: Some(args.max_query_memory),
         })
-        .allowing_services(services)
+        .allowing_services(args.allow_service.clone())
 }
 
 fn minter(graph: &GraphArgs) -> Result<Minter, Error> {

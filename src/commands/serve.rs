@@ -27,12 +27,7 @@ pub fn run(args: &ServeArgs) -> Result<Status, Error> {
             ..Limits::default()
         },
         cors_origin: (args.cors_origin != "none").then(|| args.cors_origin.clone()),
-        allowed_services: args
-            .sparql
-            .allow_service
-            .iter()
-            .map(|url| oxigraph::model::NamedNode::new_unchecked(url.clone()))
-            .collect(),
+        allowed_services: args.sparql.allow_service.clone(),
     };
     let service = Service::new(store, minter, catalog::bundled()?, config)?;
     serve::run(service, &args.bind, usize::from(args.max_connections))?;

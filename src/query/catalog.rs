@@ -80,6 +80,15 @@ impl std::fmt::Debug for QueryDef {
 impl QueryDef {
     /// Parses the header and the SPARQL text; errors carry the file, line and column.
     pub fn parse(path: &str, text: &str) -> Result<Self, Diagnostics> {
+        let (def, mut problems) = Self::parse_header(path, text);
+        if let Some(problem) = checked(&[(path, text)]).pop().flatten() {
+            problems.push(problem);
+        }
+        problems.into_result(def)
+    }
+
+    /// The header read, and its problems; the SPARQL text is not checked.
+    fn parse_header(path: &str, text: &str) -> (Self, Diagnostics) {
         let name = path
             .rsplit('/')
             .next()
@@ -124,18 +133,15 @@ impl QueryDef {
                 _ => {}
             }
         }
-        // Checked with the prologue of the default base: every base predeclares the same prefix names.
-        if let Err(problem) = Engine::default().check(path, text) {
-            problems.push(problem);
-        }
-        problems.into_result(Self {
+        let def = Self {
             name,
             path: path.to_owned(),
             title,
             description,
             params,
             text: text.to_owned(),
-        })
+        };
+        (def, problems)
     }
 
     /// The parameter called `name`.
@@ -149,12 +155,25 @@ pub fn bundled() -> Result<Vec<QueryDef>, Diagnostics> {
     from_inputs(&InputSet::bundled(bundled::QUERIES))
 }
 
-/// Parses every query of a set; reports all problems.
+/// The SPARQL check of each query, with the prologue of the default base (every base predeclares the same prefix
+/// names): `Some` problem or `None`, in order.
+fn checked(queries: &[(&str, &str)]) -> Vec<Option<Diagnostic>> {
+    Engine::default().check(queries)
+}
+
+/// Parses every query of a set (their SPARQL checked together, on one query thread); reports all problems.
 pub fn from_inputs(inputs: &InputSet) -> Result<Vec<QueryDef>, Diagnostics> {
+    let texts: Vec<(&str, &str)> = inputs
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.text.as_str()))
+        .collect();
     let mut problems = Diagnostics::default();
     let mut queries = Vec::new();
-    for file in &inputs.files {
-        match QueryDef::parse(&file.path, &file.text) {
+    for (file, check) in inputs.files.iter().zip(checked(&texts)) {
+        let (def, mut found) = QueryDef::parse_header(&file.path, &file.text);
+        found.0.extend(check);
+        match found.into_result(def) {
             Ok(q) => queries.push(q),
             Err(d) => problems.0.extend(d.0),
         }

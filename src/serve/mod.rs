@@ -305,7 +305,7 @@ impl Service {
             .with_limits(sparql_limits(limits))
             .with_slots(limits.max_concurrent_queries)
             .allowing_services(config.allowed_services.clone());
-        let site = Site::load(&store, &minter)?;
+        let site = Site::load(&store, &minter, &engine)?;
         Ok(Self {
             engine,
             store: Arc::new(store),

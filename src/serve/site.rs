@@ -13,6 +13,7 @@ use oxigraph::sparql::QueryResults;
 use super::{Reply, Service, sparql};
 use crate::error::Error;
 use crate::iri::{GraphKind, Minter};
+use crate::sparql::Engine;
 use crate::store::GraphStore;
 use crate::vocab::{dcterms, pk, rdfs, void, wikibase};
 
@@ -71,11 +72,12 @@ pub struct Site {
     base: String,
 }
 
-fn roles(store: &GraphStore) -> Result<HashMap<NamedNode, (NamedNode, Role)>, Error> {
+fn roles(store: &GraphStore, engine: &Engine) -> Result<HashMap<NamedNode, (NamedNode, Role)>, Error> {
     let mut roles = HashMap::new();
     for (role_predicate, role) in ROLES {
         let rows = select(
             store,
+            engine,
             &format!(
                 "SELECT ?property ?predicate WHERE {{ ?property <{}> ?predicate }}",
                 role_predicate.as_str()
@@ -91,14 +93,14 @@ fn roles(store: &GraphStore) -> Result<HashMap<NamedNode, (NamedNode, Role)>, Er
     Ok(roles)
 }
 
-/// Runs a SELECT query (union default graph) and returns its rows.
-fn select(store: &GraphStore, text: &str) -> Result<Vec<Vec<Option<Term>>>, Error> {
+/// Runs a SELECT query of the site's own with the server's engine (union default graph) and returns its rows.
+fn select(store: &GraphStore, engine: &Engine, text: &str) -> Result<Vec<Vec<Option<Term>>>, Error> {
     let request = crate::sparql::Request {
         path: "internal query",
         text,
         ..crate::sparql::Request::default()
     };
-    let rows = crate::sparql::Engine::default().run(&request, store, |results| {
+    let rows = engine.run(&request, store, |results| {
         let QueryResults::Solutions(solutions) = results else {
             return Ok(Vec::new());
         };
@@ -113,12 +115,13 @@ fn select(store: &GraphStore, text: &str) -> Result<Vec<Vec<Option<Term>>>, Erro
 impl Site {
     /// Reads the dataset description, the metadata graph, the ontology's terms and the property families from
     /// `store`: index look-ups whose size does not grow with the data.
-    pub fn load(store: &GraphStore, minter: &Minter) -> Result<Self, Error> {
+    pub fn load(store: &GraphStore, minter: &Minter, engine: &Engine) -> Result<Self, Error> {
         let dataset = minter.dataset();
         let about = store.about(dataset.as_ref())?;
         if about.is_empty() {
             let found = select(
                 store,
+                engine,
                 "SELECT ?d WHERE { ?d a <http://rdfs.org/ns/void#Dataset> } ORDER BY ?d LIMIT 1",
             )?;
             let hint = match found.first().and_then(|r| r.first()).and_then(Option::as_ref) {
@@ -152,7 +155,7 @@ impl Site {
             });
         let created = literals(dcterms::CREATED).first().map(|l| l.value().to_owned());
 
-        let roles = roles(store)?;
+        let roles = roles(store, engine)?;
         let described = store
             .in_graph(minter.graph(GraphKind::Ontology).as_ref())?
             .into_iter()

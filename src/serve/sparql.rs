@@ -90,6 +90,19 @@ pub(crate) struct Protocol {
     language: Option<String>,
 }
 
+impl Protocol {
+    /// A query of the server's own pages: no dataset, no format, `[AUTO_LANGUAGE]` standing for `language`.
+    fn internal(query: &str, language: Option<String>) -> Self {
+        Self {
+            query: query.to_owned(),
+            default_graphs: Vec::new(),
+            named_graphs: Vec::new(),
+            format: None,
+            language,
+        }
+    }
+}
+
 fn forbidden_update() -> Reply {
     Reply::text(
         StatusCode::FORBIDDEN,
@@ -390,13 +403,7 @@ pub(crate) enum PageAnswer {
 
 /// Runs a query for the query page, `[AUTO_LANGUAGE]` standing for the page's `language`.
 pub(crate) fn for_page(service: &Service, query: &str, language: Option<String>) -> Result<PageAnswer, Reply> {
-    let request = Protocol {
-        query: query.to_owned(),
-        default_graphs: Vec::new(),
-        named_graphs: Vec::new(),
-        format: None,
-        language,
-    };
+    let request = Protocol::internal(query, language);
     let max_rows = service.config.limits.max_page_rows;
     let mut answer = None;
     let reply = run(service, &request, |results| match results {
@@ -449,13 +456,7 @@ pub(crate) fn for_page(service: &Service, query: &str, language: Option<String>)
 /// Runs a SELECT of the server's own pages through the endpoint's evaluation (its watchdog and limits apply) and
 /// returns its rows; each page bounds its queries with LIMIT.
 pub(crate) fn page_select(service: &Service, query: &str) -> Result<Vec<QuerySolution>, Reply> {
-    let request = Protocol {
-        query: query.to_owned(),
-        default_graphs: Vec::new(),
-        named_graphs: Vec::new(),
-        format: None,
-        language: None,
-    };
+    let request = Protocol::internal(query, None);
     let mut rows = Ok(Vec::new());
     let reply = run(service, &request, |results| {
         if let QueryResults::Solutions(solutions) = results {

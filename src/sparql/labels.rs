@@ -241,17 +241,28 @@ fn term(t: &TermPattern) -> Expression {
     }
 }
 
-fn in_language(v: &Variable, language: &str) -> Expression {
-    Expression::Equal(
-        Box::new(Expression::FunctionCall(
-            Function::LCase,
-            vec![Expression::FunctionCall(
-                Function::Lang,
-                vec![Expression::Variable(v.clone())],
-            )],
-        )),
-        Box::new(Expression::Literal(Literal::new_simple_literal(language))),
-    )
+/// `subject kind ?object`, `?object` in `language`.
+fn values_in(subject: &TermPattern, kind: Kind, object: &Variable, language: &str) -> GraphPattern {
+    let language_of_object = Expression::FunctionCall(
+        Function::LCase,
+        vec![Expression::FunctionCall(
+            Function::Lang,
+            vec![Expression::Variable(object.clone())],
+        )],
+    );
+    GraphPattern::Filter {
+        expr: Expression::Equal(
+            Box::new(language_of_object),
+            Box::new(Expression::Literal(Literal::new_simple_literal(language))),
+        ),
+        inner: Box::new(GraphPattern::Bgp {
+            patterns: vec![TriplePattern {
+                subject: subject.clone(),
+                predicate: NamedNodePattern::NamedNode(kind.predicate()),
+                object: TermPattern::Variable(object.clone()),
+            }],
+        }),
+    }
 }
 
 /// `group` with `w.output` bound to the first value found in `languages` (and the fallback of labels).
@@ -282,22 +293,13 @@ fn lookup(group: GraphPattern, w: &Wanted, languages: &[String], fresh: &mut usi
     let mut found = Vec::new();
     for language in languages {
         let value = fresh_variable("label");
-        let text = fresh_variable("text");
         let right = if w.kind == Kind::AltLabel {
             // Every alias in the language, joined: grouped per subject (an uncorrelated subquery, joined on it).
             let TermPattern::Variable(key) = &subject else {
                 continue;
             };
-            let pattern = GraphPattern::Filter {
-                expr: in_language(&text, language),
-                inner: Box::new(GraphPattern::Bgp {
-                    patterns: vec![TriplePattern {
-                        subject: subject.clone(),
-                        predicate: NamedNodePattern::NamedNode(w.kind.predicate()),
-                        object: TermPattern::Variable(text.clone()),
-                    }],
-                }),
-            };
+            let text = fresh_variable("text");
+            let pattern = values_in(&subject, w.kind, &text, language);
             GraphPattern::Project {
                 inner: Box::new(GraphPattern::Group {
                     inner: Box::new(pattern),
@@ -316,16 +318,7 @@ fn lookup(group: GraphPattern, w: &Wanted, languages: &[String], fresh: &mut usi
                 variables: vec![key.clone(), value.clone()],
             }
         } else {
-            GraphPattern::Filter {
-                expr: in_language(&value, language),
-                inner: Box::new(GraphPattern::Bgp {
-                    patterns: vec![TriplePattern {
-                        subject: subject.clone(),
-                        predicate: NamedNodePattern::NamedNode(w.kind.predicate()),
-                        object: TermPattern::Variable(value.clone()),
-                    }],
-                }),
-            }
+            values_in(&subject, w.kind, &value, language)
         };
         group = GraphPattern::LeftJoin {
             left: Box::new(group),

@@ -165,15 +165,22 @@ impl Engine {
         &self.prefixes
     }
 
-    /// Checks a query without running it: nesting, syntax and size. (Its `SERVICE` calls are checked when it runs,
-    /// against the endpoints allowed then.)
-    pub fn check(&self, path: &str, text: &str) -> Result<(), Diagnostic> {
-        match worker::run(Limits::default(), None, |_| {
-            self.prepare(path, text, &self.language, None).map(drop)
-        }) {
-            Ok(checked) => checked,
-            Err(stopped) => Err(Diagnostic::file(path, stopped.to_string())),
-        }
+    /// Checks queries (`(path, text)` each) without running them, together on one query thread: nesting, syntax
+    /// and size. A problem for each, or `None`. (`SERVICE` calls are checked when a query runs, against the endpoints
+    /// allowed then.)
+    pub fn check(&self, queries: &[(&str, &str)]) -> Vec<Option<Diagnostic>> {
+        let checked = worker::run(Limits::default(), None, |_| {
+            queries
+                .iter()
+                .map(|(path, text)| self.prepare(path, text, &self.language, None).err())
+                .collect()
+        });
+        checked.unwrap_or_else(|stopped| {
+            queries
+                .iter()
+                .map(|(path, _)| Some(Diagnostic::file(path, stopped.to_string())))
+                .collect()
+        })
     }
 
     /// Runs `request` on `store` (the union of its graphs as the default graph unless the query or the request
