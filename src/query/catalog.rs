@@ -81,7 +81,8 @@ impl QueryDef {
     /// Parses the header and the SPARQL text; errors carry the file, line and column.
     pub fn parse(path: &str, text: &str) -> Result<Self, Diagnostics> {
         let (def, mut problems) = Self::parse_header(path, text);
-        if let Some(problem) = checked(&[(path, text)]).pop().flatten() {
+        // Checked with the prologue of the default base: every base predeclares the same prefix names.
+        if let Some(problem) = Engine::default().check(&[(path, text)]).pop().flatten() {
             problems.push(problem);
         }
         problems.into_result(def)
@@ -155,24 +156,13 @@ pub fn bundled() -> Result<Vec<QueryDef>, Diagnostics> {
     from_inputs(&InputSet::bundled(bundled::QUERIES))
 }
 
-/// The SPARQL check of each query, with the prologue of the default base (every base predeclares the same prefix
-/// names): `Some` problem or `None`, in order.
-fn checked(queries: &[(&str, &str)]) -> Vec<Option<Diagnostic>> {
-    Engine::default().check(queries)
-}
-
-/// Parses every query of a set (their SPARQL checked together, on one query thread); reports all problems.
+/// Reads the headers of every query of a set; reports all problems. Their SPARQL is checked when they run: these
+/// are compiled into the binary and run by the tests, so no command parses all of them at start.
 pub fn from_inputs(inputs: &InputSet) -> Result<Vec<QueryDef>, Diagnostics> {
-    let texts: Vec<(&str, &str)> = inputs
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.text.as_str()))
-        .collect();
     let mut problems = Diagnostics::default();
     let mut queries = Vec::new();
-    for (file, check) in inputs.files.iter().zip(checked(&texts)) {
-        let (def, mut found) = QueryDef::parse_header(&file.path, &file.text);
-        found.0.extend(check);
+    for file in &inputs.files {
+        let (def, found) = QueryDef::parse_header(&file.path, &file.text);
         match found.into_result(def) {
             Ok(q) => queries.push(q),
             Err(d) => problems.0.extend(d.0),
