@@ -89,7 +89,7 @@ pub fn write(
     out: &mut dyn Write,
 ) -> io::Result<usize> {
     if format.keeps_graphs() {
-        let mut serializer = with_prefixes(RdfSerializer::from_format(format.oxigraph()), prefixes)?.for_writer(out);
+        let mut serializer = serializer(format, prefixes)?.for_writer(out);
         for quad in quads {
             serializer.serialize_quad(quad)?;
         }
@@ -100,7 +100,7 @@ pub fn write(
     if format == ExportFormat::Turtle {
         crate::turtle::write_pretty(&triples, prefixes, out)?;
     } else {
-        let mut serializer = with_prefixes(RdfSerializer::from_format(format.oxigraph()), prefixes)?.for_writer(out);
+        let mut serializer = serializer(format, prefixes)?.for_writer(out);
         for triple in &triples {
             serializer.serialize_triple(triple)?;
         }
@@ -117,7 +117,9 @@ pub fn union_triples(quads: &[Quad]) -> Vec<Triple> {
     triples
 }
 
-fn with_prefixes(mut serializer: RdfSerializer, prefixes: &[(String, String)]) -> io::Result<RdfSerializer> {
+/// Oxigraph's streaming serializer for `format`, with `prefixes` declared.
+pub(crate) fn serializer(format: ExportFormat, prefixes: &[(String, String)]) -> io::Result<RdfSerializer> {
+    let mut serializer = RdfSerializer::from_format(format.oxigraph());
     for (prefix, iri) in prefixes {
         serializer = serializer
             .with_prefix(prefix, iri)

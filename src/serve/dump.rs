@@ -7,8 +7,6 @@
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use oxigraph::io::RdfSerializer;
-
 use super::body::{Body, Producer};
 use crate::export::ExportFormat;
 use crate::store::GraphStore;
@@ -36,13 +34,7 @@ pub(crate) fn write(
     prefixes: &[(String, String)],
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut serializer = RdfSerializer::from_format(format.oxigraph());
-    for (prefix, namespace) in prefixes {
-        serializer = serializer
-            .with_prefix(prefix, namespace)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
-    }
-    let mut serializer = serializer.for_writer(out);
+    let mut serializer = crate::export::serializer(format, prefixes)?.for_writer(out);
     for quad in store.iter() {
         let quad = quad.map_err(io::Error::other)?;
         if format.keeps_graphs() {
