@@ -81,6 +81,8 @@ pub struct PropertyDef {
     pub qualifier_value: Option<NamedNode>,
     /// `pr:` reference predicate.
     pub reference: NamedNode,
+    /// `rdfs:label` per language, for the labels of statements.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// What the model needs to know of the ontology.
@@ -190,6 +192,17 @@ impl Description<'_> {
         })
     }
 
+    /// Its `rdfs:label`s by language.
+    fn labels(&self) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .filter_map(|(p, o)| match o {
+                Term::Literal(l) if p.as_ref() == rdfs::LABEL => Some((l.language()?.to_owned(), l.value().to_owned())),
+                _ => None,
+            })
+            .collect()
+    }
+
     fn has(&self, predicate: NamedNodeRef<'_>, object: NamedNodeRef<'_>) -> bool {
         self.0
             .iter()
@@ -288,6 +301,7 @@ fn property(subject: &NamedNode, d: &Description<'_>) -> Result<PropertyDef, Str
                 qualifier,
                 qualifier_value,
                 reference,
+                labels: d.labels(),
             })
         }
         _ => Err(format!(

@@ -88,7 +88,7 @@ namespace!(
         DEPRECATED_RANK = "DeprecatedRank", QUANTITY_VALUE = "QuantityValue",
         QUANTITY_AMOUNT = "quantityAmount", QUANTITY_LOWER_BOUND = "quantityLowerBound",
         QUANTITY_UPPER_BOUND = "quantityUpperBound", TIME_VALUE = "TimeValue", TIME_VALUE_PROP = "timeValue",
-        TIME_PRECISION = "timePrecision", PROPERTY = "Property", PROPERTY_TYPE = "propertyType",
+        TIME_PRECISION = "timePrecision", TIME_TIMEZONE = "timeTimezone", PROPERTY = "Property", PROPERTY_TYPE = "propertyType",
         WIKIBASE_ITEM = "WikibaseItem", TIME = "Time", QUANTITY = "Quantity", STRING = "String",
         MONOLINGUALTEXT = "Monolingualtext", URL = "Url", EXTERNAL_ID = "ExternalId",
         DIRECT_CLAIM = "directClaim", CLAIM = "claim", STATEMENT_PROPERTY = "statementProperty",
@@ -102,12 +102,19 @@ namespace!(
 );
 namespace!(
     /// Wikidata reference predicates the mapping writes by name.
-    pr, "http://www.wikidata.org/prop/reference/", [STATED_IN = "P248", REFERENCE_URL = "P854"]
+    pr, "http://www.wikidata.org/prop/reference/", [
+        STATED_IN = "P248", REFERENCE_URL = "P854", IMPORTED_FROM = "P143", IMPORT_URL = "P4656", PAGES = "P304",
+        RETRIEVED = "P813",
+    ]
+);
+namespace!(
+    /// Wikidata reference value-node predicates the mapping writes by name.
+    prv, "http://www.wikidata.org/prop/reference/value/", [RETRIEVED = "P813"]
 );
 namespace!(
     /// powkg's reference predicates (the `pr:` family of its own reference properties).
     pkpr, "https://example.org/powkg/prop/reference/", [
-        FOOTNOTE = "footnote", CITED_WORK = "citedWork", PAGE = "page", QUOTATION = "quotation",
+        FOOTNOTE = "footnote", ARTICLE = "article", QUOTATION = "quotation",
     ]
 );
 namespace!(

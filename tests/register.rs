@@ -292,7 +292,7 @@ fn the_example_register_builds_into_its_own_named_graph() {
         .filter(|q| q.graph_name == GraphName::NamedNode(oxigraph::model::NamedNode::new_unchecked(GRAPH)))
         .collect();
     // Expected from the CSV: 2 types, a label and the provenance link per row, one triple per non-empty mapped
-    // field and source document; the register's source node has 5 (2 types, title, description, synthetic).
+    // field and source document; the register's source node has 6 (2 types, title, label, description, synthetic).
     let mapped = [
         "birth_year",
         "birth_place",
@@ -309,7 +309,7 @@ fn the_example_register_builds_into_its_own_named_graph() {
         .iter()
         .map(|row| 4 + mapped.iter().filter(|c| !row[**c].is_empty()).count())
         .sum::<usize>()
-        + 5;
+        + 6;
     assert_eq!(register.len(), expected);
     assert_eq!(r["triples"], expected);
     assert_eq!(report["output"]["statements"], quads.len());

@@ -6,23 +6,26 @@ mod entity;
 mod source;
 mod statement;
 
-use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
 
 use crate::iri::{GraphKind, Minter};
-use crate::model::{Date, Model, Precision};
+use std::collections::HashMap;
+
+use crate::model::{Date, Entity, Model, Precision, Source};
 use crate::ontology::Ontology;
 use crate::vocab::xsd;
 
 /// Maps the model and the ontology to quads in the three named graphs.
 pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
     let mut data = Writer::new(minter.graph(GraphKind::Data));
+    let names = Names::new(model);
     for entity in &model.entities {
         entity::map(entity, minter, &mut data);
     }
     for source in &model.sources {
-        source::map(source, minter, &mut data);
+        source::map(source, &names, minter, &mut data);
     }
-    statement::map_all(model, &ontology.schema, minter, &mut data);
+    statement::map_all(model, &names, &ontology.schema, minter, &mut data);
     let data = data.finish();
 
     let ontology_graph = GraphName::NamedNode(minter.graph(GraphKind::Ontology));
@@ -40,6 +43,48 @@ pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
     all.extend(metadata);
     all
 }
+
+/// What labels are made of: the names of entities and sources in each language.
+pub(super) struct Names<'m> {
+    pub(super) entities: HashMap<&'m str, &'m Entity>,
+    pub(super) sources: HashMap<&'m str, &'m Source>,
+}
+
+impl<'m> Names<'m> {
+    pub(super) fn new(model: &'m Model) -> Self {
+        Self {
+            entities: model.entities.iter().map(|e| (e.id.as_str(), e)).collect(),
+            sources: model.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
+        }
+    }
+
+    /// An entity's label in `lang`, else in English, else its id.
+    pub(super) fn entity(&self, id: &'m str, lang: &str) -> &'m str {
+        self.entities
+            .get(id)
+            .and_then(|e| e.labels.get(lang).or_else(|| e.labels.get("en")))
+            .map_or(id, String::as_str)
+    }
+
+    /// Where a source was published, as its readers name it (its publisher's label, "English Wikipedia"), else its
+    /// title.
+    pub(super) fn publication(&self, id: &'m str, lang: &str) -> &'m str {
+        match self.sources.get(id) {
+            Some(s) => match &s.publisher {
+                Some(p) => self.entity(p, lang),
+                None => &s.title,
+            },
+            None => id,
+        }
+    }
+
+    pub(super) fn title(&self, id: &'m str) -> &'m str {
+        self.sources.get(id).map_or(id, |s| s.title.as_str())
+    }
+}
+
+/// The words labels are made of, per language: the languages statements and references are labelled in.
+pub(super) const WORDS: [(&str, &str, &str); 2] = [("en", "footnote", "p."), ("it", "nota", "p.")];
 
 /// Collects the quads of one graph.
 pub(crate) struct Writer {
@@ -78,14 +123,25 @@ fn text(value: &str, lang: &str) -> Literal {
     Literal::new_language_tagged_literal_unchecked(value, lang.to_ascii_lowercase())
 }
 
-/// A date at its precision: `xsd:gYear`, `xsd:gYearMonth` or `xsd:date`, never a made-up day.
-fn date(d: Date) -> Literal {
-    let datatype = match d.precision() {
+/// A date's datatype at its written precision: `xsd:gYear`, `xsd:gYearMonth` or `xsd:date`, never a made-up day.
+/// For bibliographic dates and register rows, which have no value node to carry the precision.
+pub(crate) fn written_datatype(d: Date) -> NamedNodeRef<'static> {
+    match d.precision() {
         Precision::Year => xsd::G_YEAR,
         Precision::Month => xsd::G_YEAR_MONTH,
         Precision::Day => xsd::DATE,
-    };
-    Literal::new_typed_literal(d.to_string(), datatype)
+    }
+}
+
+/// A date as written (see [`written_datatype`]).
+fn date(d: Date) -> Literal {
+    Literal::new_typed_literal(d.to_string(), written_datatype(d))
+}
+
+/// A date as Wikidata writes a time value (`ps:`, `pq:`, `pr:`, `wdt:`, `wikibase:timeValue`): the `xsd:dateTime` at
+/// the start of the period; its precision is on the value node.
+fn time(d: Date) -> Literal {
+    Literal::new_typed_literal(d.start_date_time(), xsd::DATE_TIME)
 }
 
 /// An `xsd:integer` count.

@@ -2,12 +2,12 @@
 
 use oxigraph::model::{Literal, NamedNode};
 
-use super::{Writer, date, integer, text};
+use super::{Names, WORDS, Writer, date, integer, text};
 use crate::iri::Minter;
 use crate::model::Source;
-use crate::vocab::{dcterms, pk, rdf, schema, skos, xsd};
+use crate::vocab::{dcterms, pk, rdf, rdfs, schema, skos, xsd};
 
-pub(super) fn map(source: &Source, minter: &Minter, out: &mut Writer) {
+pub(super) fn map(source: &Source, names: &Names<'_>, minter: &Minter, out: &mut Writer) {
     let s = minter.source(&source.id);
     out.add(&s, rdf::TYPE, pk::SOURCE);
     out.add(
@@ -16,8 +16,10 @@ pub(super) fn map(source: &Source, minter: &Minter, out: &mut Writer) {
         NamedNode::new_unchecked(format!("{}{}", pk::NS, source.kind)),
     );
     out.add(&s, dcterms::TITLE, text(&source.title, &source.title_language));
+    out.add(&s, rdfs::LABEL, text(&source.title, &source.title_language));
     for (lang, title) in &source.translated_titles {
         out.add(&s, pk::TRANSLATED_TITLE, text(title, lang));
+        out.add(&s, rdfs::LABEL, text(title, lang));
     }
     for author in &source.authors {
         out.add(&s, schema::AUTHOR, Literal::new_simple_literal(author));
@@ -61,5 +63,14 @@ pub(super) fn map(source: &Source, minter: &Minter, out: &mut Writer) {
         out.add(&c, pk::CITING_SOURCE, minter.source(citing));
         out.add(&c, pk::FOOTNOTE, integer(*footnote as usize));
         out.add(&c, pk::CITED_WORK, s.clone());
+        // "English Wikipedia, footnote 1: Romanian Prisoners in the USSR after WWII"
+        for (lang, word, _) in WORDS {
+            let label = format!(
+                "{}, {word} {footnote}: {}",
+                names.publication(citing, lang),
+                source.title
+            );
+            out.add(&c, rdfs::LABEL, text(&label, lang));
+        }
     }
 }

@@ -94,6 +94,31 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date a Wikibase time value stands for: the `xsd:dateTime` lexical form of the period's start (as
+    /// `ps:`/`wikibase:timeValue` hold it) cut to its `timePrecision` (9, 10 or 11). `None` for other precisions or a
+    /// form that is not a date from year 1 to 9999.
+    pub fn from_time_value(lexical: &str, precision: u8) -> Option<Self> {
+        let date = lexical.split('T').next()?;
+        let cut = match precision {
+            9 => 4,
+            10 => 7,
+            11 => 10,
+            _ => return None,
+        };
+        Self::parse(date.get(..cut)?).ok()
+    }
+
+    /// The date in English words at its precision: "1945", "July 1941", "9 September 2003".
+    pub fn in_words(self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m) - 1], self.year),
+            (Some(m), None) => format!("{} {}", MONTHS[usize::from(m) - 1], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}", self.year)?;
@@ -229,6 +254,23 @@ mod tests {
         assert_eq!(d.start_date_time(), "1941-07-01T00:00:00Z");
         assert_eq!(Date::parse("1956").unwrap().precision(), Precision::Year);
         assert_eq!(Date::parse("2003-09-09").unwrap().precision(), Precision::Day);
+    }
+
+    #[test]
+    fn a_time_value_reads_back_at_its_precision_never_as_a_made_up_day() {
+        let july = Date::from_time_value("1941-07-01T00:00:00Z", 10).unwrap();
+        assert_eq!(july.in_words(), "July 1941");
+        assert_eq!(july.to_string(), "1941-07");
+        assert_eq!(
+            Date::from_time_value("1945-01-01T00:00:00Z", 9).unwrap().in_words(),
+            "1945"
+        );
+        assert_eq!(
+            Date::from_time_value("2003-09-09T00:00:00Z", 11).unwrap().in_words(),
+            "9 September 2003"
+        );
+        assert_eq!(Date::from_time_value("1945-01-01T00:00:00Z", 7), None);
+        assert_eq!(Date::from_time_value("19", 9), None);
     }
 
     #[test]

@@ -28,8 +28,8 @@ pub use stream::{CountSink, LineSink, Outcome, QuadSink, RegisterError, Sink, St
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input::{forbidden_character, forbidden_character_message};
 use crate::iri::Minter;
+use crate::model::Date;
 use crate::model::Model;
-use crate::model::{Date, Precision};
 use crate::ontology::{Schema, ValueKind};
 use crate::vocab::{dcterms, pk, prov, rdf, rdfs, wikibase, xsd};
 use description::DescriptionFile;
@@ -265,18 +265,15 @@ impl Register {
     fn source_quads(&self, table: &description::RegisterTable) -> Vec<Quad> {
         let g = GraphName::from(self.graph.clone());
         let s = &self.source;
+        let title = Literal::new_language_tagged_literal_unchecked(
+            table.title.get_ref(),
+            table.title_language.get_ref().to_ascii_lowercase(),
+        );
         let mut quads = vec![
             Quad::new(s.clone(), rdf::TYPE, pk::SOURCE, g.clone()),
             Quad::new(s.clone(), rdf::TYPE, pk::REGISTER, g.clone()),
-            Quad::new(
-                s.clone(),
-                dcterms::TITLE,
-                Literal::new_language_tagged_literal_unchecked(
-                    table.title.get_ref(),
-                    table.title_language.get_ref().to_ascii_lowercase(),
-                ),
-                g.clone(),
-            ),
+            Quad::new(s.clone(), dcterms::TITLE, title.clone(), g.clone()),
+            Quad::new(s.clone(), rdfs::LABEL, title, g.clone()),
             Quad::new(s.clone(), pk::SYNTHETIC, Literal::from(self.synthetic), g.clone()),
         ];
         if let Some(d) = &table.description {
@@ -465,12 +462,7 @@ impl Register {
             }
             Reading::Time => {
                 let date = Date::parse(value)?;
-                let datatype = match date.precision() {
-                    Precision::Year => xsd::G_YEAR,
-                    Precision::Month => xsd::G_YEAR_MONTH,
-                    Precision::Day => xsd::DATE,
-                };
-                Object::Typed(value, datatype.as_str())
+                Object::Typed(value, crate::mapping::written_datatype(date).as_str())
             }
             Reading::Quantity => {
                 let numeric = value.strip_prefix('-').unwrap_or(value);

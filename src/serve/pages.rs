@@ -14,7 +14,8 @@ use super::resource::{DOCUMENTS, Document};
 use super::site::{Figure, Listing, Role, Summary};
 use super::sparql::{self, PageAnswer};
 use super::{Incoming, Reply, Service};
-use crate::vocab::{dcterms, owl, pk, prov, rdf, rdfs, schema, skos, wd, wikibase};
+use crate::model::Date;
+use crate::vocab::{dcterms, owl, pk, prov, rdf, rdfs, schema, skos, wd, wikibase, xsd};
 
 /// The pages' stylesheet.
 pub(super) const STYLE: &str = include_str!("assets/style.css");
@@ -509,6 +510,8 @@ struct Statement {
     value: Option<Term>,
     value_node: Option<NamedNode>,
     qualifiers: Vec<(NamedNode, Term)>,
+    /// The qualifiers' value nodes (`pqv:`), where dates keep their precision.
+    qualifier_nodes: Vec<NamedNode>,
     rank: Option<NamedNode>,
     best: bool,
     references: Vec<NamedNode>,
@@ -524,6 +527,7 @@ impl Statement {
             value: None,
             value_node: None,
             qualifiers: Vec::new(),
+            qualifier_nodes: Vec::new(),
             rank: None,
             best: false,
             references: Vec::new(),
@@ -537,6 +541,7 @@ impl Statement {
                 }
                 Some((_, Role::StatementValue)) => s.value_node = as_iri(o).cloned(),
                 Some((property, Role::Qualifier)) => s.qualifiers.push((property.clone(), o.clone())),
+                Some((_, Role::QualifierValue)) => s.qualifier_nodes.extend(as_iri(o).cloned()),
                 _ if *p == wikibase::RANK => s.rank = as_iri(o).cloned(),
                 _ if *p == rdf::TYPE && as_iri(o).is_some_and(|t| *t == wikibase::BEST_RANK) => s.best = true,
                 _ if *p == prov::WAS_DERIVED_FROM => s.references.extend(as_iri(o).cloned()),
@@ -565,7 +570,7 @@ impl View<'_> {
                     @if let Some(l) = self.name(bound) { span lang=[l.language()] { (l.value()) } " " }
                 }
             }
-            @if let Some(v) = &s.value { strong { (self.term(v)) } }
+            @if let Some(v) = &s.value { strong { (self.time_or_term(facts, v, s.value_node.iter())) } }
             @if lower.is_some() || upper.is_some() {
                 " " span.detail {
                     "("
@@ -579,6 +584,29 @@ impl View<'_> {
                 " " span.detail { "(precision: " (match p.value() { "9" => "year", "10" => "month", "11" => "day", other => other }) ")" }
             }
         }
+    }
+
+    /// A value; a time value in words at the precision its value node gives ("July 1941", never 1 July 1941),
+    /// with the `xsd:dateTime` it is stored as in the `datetime` attribute.
+    fn time_or_term<'n>(&self, facts: &Facts, value: &Term, nodes: impl Iterator<Item = &'n NamedNode>) -> Markup {
+        if let Term::Literal(l) = value
+            && l.datatype() == xsd::DATE_TIME
+        {
+            for node in nodes {
+                let node = node.as_str();
+                let same = objects(facts, node, wikibase::TIME_VALUE_PROP).first() == Some(&value);
+                let precision = objects(facts, node, wikibase::TIME_PRECISION)
+                    .first()
+                    .and_then(|p| match p {
+                        Term::Literal(p) => p.value().parse::<u8>().ok(),
+                        _ => None,
+                    });
+                if let (true, Some(date)) = (same, precision.and_then(|p| Date::from_time_value(l.value(), p))) {
+                    return html! { time datetime=(date.to_string()) { (date.in_words()) } };
+                }
+            }
+        }
+        self.term(value)
     }
 
     /// A reference: each of its facts, the quotation as a block quote.
@@ -603,7 +631,7 @@ impl View<'_> {
             td { (self.value(facts, s)) }
             td {
                 @if !s.qualifiers.is_empty() {
-                    ul.qualifiers { @for (p, v) in &s.qualifiers { li { (self.link(p)) ": " (self.term(v)) } } }
+                    ul.qualifiers { @for (p, v) in &s.qualifiers { li { (self.link(p)) ": " (self.time_or_term(facts, v, s.qualifier_nodes.iter())) } } }
                 }
             }
             td {
