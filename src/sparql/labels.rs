@@ -349,3 +349,183 @@ fn lookup(group: GraphPattern, w: &Wanted, languages: &[String], fresh: &mut usi
         expression: Expression::Coalesce(found),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The rewrite checked on the algebra: where each lookup lands decides which rows get which labels.
+
+    use std::collections::HashSet;
+
+    use spargebra::algebra::GraphPattern;
+    use spargebra::{Query, SparqlParser};
+
+    use super::{SERVICE, rewrite};
+    use crate::sparql::syntax;
+
+    /// `text` parsed with the WDQS prefixes it uses and rewritten with `it` for `[AUTO_LANGUAGE]`.
+    fn rewritten(text: &str) -> GraphPattern {
+        let mut parser = SparqlParser::new();
+        for (prefix, namespace) in [
+            ("wikibase", "http://wikiba.se/ontology#"),
+            ("bd", "http://www.bigdata.com/rdf#"),
+            ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+            ("ex", "http://example.org/"),
+        ] {
+            parser = parser.with_prefix(prefix, namespace).unwrap();
+        }
+        let mut query = parser.parse_query(text).unwrap();
+        rewrite(&mut query, &syntax::variables(text), "it");
+        let Query::Select { pattern, .. } = query else {
+            panic!("a SELECT query")
+        };
+        pattern
+    }
+
+    fn scope(p: &GraphPattern) -> HashSet<String> {
+        let mut names = HashSet::new();
+        p.on_in_scope_variable(|v| {
+            names.insert(v.as_str().to_owned());
+        });
+        names
+    }
+
+    /// The operands of a pattern, for walking down to the first one `found` accepts.
+    fn children(p: &GraphPattern) -> Vec<&GraphPattern> {
+        match p {
+            GraphPattern::Join { left, right }
+            | GraphPattern::Union { left, right }
+            | GraphPattern::Minus { left, right }
+            | GraphPattern::Lateral { left, right }
+            | GraphPattern::LeftJoin { left, right, .. } => vec![left, right],
+            GraphPattern::Filter { inner, .. }
+            | GraphPattern::Extend { inner, .. }
+            | GraphPattern::Graph { inner, .. }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Slice { inner, .. }
+            | GraphPattern::Group { inner, .. }
+            | GraphPattern::OrderBy { inner, .. }
+            | GraphPattern::Service { inner, .. } => vec![inner],
+            _ => Vec::new(),
+        }
+    }
+
+    fn find<'p>(p: &'p GraphPattern, found: &dyn Fn(&GraphPattern) -> bool) -> Option<&'p GraphPattern> {
+        if found(p) {
+            return Some(p);
+        }
+        children(p).into_iter().find_map(|c| find(c, found))
+    }
+
+    fn no_service_left(p: &GraphPattern) -> bool {
+        find(p, &|p| matches!(p, GraphPattern::Service { .. })).is_none() && !p.to_string().contains(SERVICE)
+    }
+
+    const AUTO: &str = "SERVICE wikibase:label { bd:serviceParam wikibase:language \"[AUTO_LANGUAGE],en\" . }";
+
+    #[test]
+    fn the_service_leaves_the_algebra_and_the_languages_keep_their_order() {
+        let p = rewritten(&format!("SELECT ?x ?xLabel WHERE {{ ?x a ex:Camp . {AUTO} }}"));
+        assert!(no_service_left(&p), "{p}");
+        assert!(scope(&p).contains("xLabel"), "{p}");
+        // [AUTO_LANGUAGE] became the request's language, tried before the next one of the list.
+        let text = p.to_string();
+        let (it, en) = (text.find("\"it\"").unwrap(), text.find("\"en\"").unwrap());
+        assert!(it < en, "{text}");
+    }
+
+    #[test]
+    fn a_service_in_a_nested_group_labels_that_group_only() {
+        // A nested group of plain triples is one join with its parent (SPARQL's algebra flattens it); a filter keeps
+        // it a group of its own, and the service written in it works there.
+        let p = rewritten(&format!(
+            "SELECT ?x ?xLabel ?y WHERE {{ ?y a ex:Place . {{ ?x a ex:Camp . FILTER(?x != ex:a) {AUTO} }} }}"
+        ));
+        assert!(no_service_left(&p), "{p}");
+        // The lookup sits inside the inner group: a pattern binding ?xLabel does not bind ?y.
+        let inner = find(&p, &|q| {
+            let s = scope(q);
+            s.contains("xLabel") && !s.contains("y")
+        });
+        assert!(inner.is_some(), "{p}");
+        assert!(
+            !scope(&p).contains("yLabel"),
+            "?yLabel is not named, so it is not made: {p}"
+        );
+    }
+
+    #[test]
+    fn a_service_inside_optional_labels_only_what_the_optional_part_binds() {
+        let p = rewritten(&format!(
+            "SELECT ?s ?o ?oLabel WHERE {{ ?s ex:p ?o . OPTIONAL {{ ?o a ex:Camp . {AUTO} }} }}"
+        ));
+        assert!(no_service_left(&p), "{p}");
+        let Some(GraphPattern::LeftJoin { left, right, .. }) =
+            find(&p, &|q| matches!(q, GraphPattern::LeftJoin { .. }))
+        else {
+            panic!("an OPTIONAL stays a left join: {p}")
+        };
+        assert!(scope(right).contains("oLabel"), "{p}");
+        assert!(!scope(left).contains("oLabel"), "{p}");
+    }
+
+    #[test]
+    fn a_variable_bound_in_one_union_branch_is_labelled_after_the_union() {
+        let p = rewritten(&format!(
+            "SELECT ?x ?xLabel ?y ?yLabel WHERE {{ {{ ?x a ex:Camp }} UNION {{ ?y a ex:Camp }} {AUTO} }}"
+        ));
+        assert!(no_service_left(&p), "{p}");
+        // Both labels are looked up over the union's rows, each where its variable is bound.
+        let union = find(&p, &|q| matches!(q, GraphPattern::Union { .. })).expect("the union stays");
+        assert!(
+            !scope(union).contains("xLabel") && !scope(union).contains("yLabel"),
+            "{p}"
+        );
+        assert!(scope(&p).contains("xLabel") && scope(&p).contains("yLabel"), "{p}");
+        // The lookup of a variable that may be unbound joins on a stand-in, never on the unbound variable itself.
+        assert!(p.to_string().contains(super::NOTHING), "{p}");
+    }
+
+    #[test]
+    fn a_service_in_a_subquery_labels_inside_the_subquery() {
+        let p = rewritten(&format!(
+            "SELECT ?xLabel WHERE {{ {{ SELECT ?x ?xLabel WHERE {{ ?x a ex:Camp . {AUTO} }} }} }}"
+        ));
+        assert!(no_service_left(&p), "{p}");
+        // The inner projection already holds ?xLabel: the subquery answered it, not the outer query.
+        let inner = find(
+            &p,
+            &|q| matches!(q, GraphPattern::Project { variables, .. } if variables.len() == 2),
+        )
+        .expect("the subquery's projection");
+        assert!(scope(inner).contains("xLabel"), "{p}");
+    }
+
+    #[test]
+    fn labels_are_bound_before_grouping_so_aggregates_and_group_keys_can_use_them() {
+        let p = rewritten(&format!(
+            "SELECT ?xLabel (COUNT(?s) AS ?n) (GROUP_CONCAT(?sLabel) AS ?names) WHERE {{ ?s ex:in ?x . {AUTO} }} \
+             GROUP BY ?xLabel"
+        ));
+        assert!(no_service_left(&p), "{p}");
+        let Some(GraphPattern::Group { inner, .. }) = find(&p, &|q| matches!(q, GraphPattern::Group { .. })) else {
+            panic!("a grouping: {p}")
+        };
+        let s = scope(inner);
+        assert!(s.contains("xLabel") && s.contains("sLabel"), "{p}");
+    }
+
+    #[test]
+    fn the_explicit_form_binds_only_the_variables_it_names() {
+        let p = rewritten(
+            "SELECT ?x ?name WHERE { ?x a ex:Camp . SERVICE wikibase:label { \
+             bd:serviceParam wikibase:language \"ro,it\" . ?x rdfs:label ?name } }",
+        );
+        assert!(no_service_left(&p), "{p}");
+        let s = scope(&p);
+        assert!(s.contains("name") && !s.contains("xLabel"), "{p}");
+        let text = p.to_string();
+        assert!(text.find("\"ro\"").unwrap() < text.find("\"it\"").unwrap(), "{text}");
+    }
+}
