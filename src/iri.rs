@@ -1,9 +1,10 @@
 //! The one place IRIs are minted: data IRIs under the base IRI, from stable ids, or from content hashes for
 //! reference and value nodes (as Wikidata's `wdref:`/`wdv:`), so that no blank node is ever needed.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use oxigraph::model::NamedNode;
+use oxigraph::model::{NamedNode, NamedNodeRef};
 use sha2::{Digest, Sha256};
 
 /// Why a base IRI was refused.
@@ -41,6 +42,33 @@ impl GraphKind {
     }
 }
 
+/// What an IRI under the base IRI names, read from its path (the one place that reads IRIs back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IriKind {
+    /// `{base}entity/…`
+    Entity,
+    /// `{base}statement/…`
+    Statement,
+    /// `{base}source/…`, with the citations beneath a source.
+    Source,
+    /// `{base}reference/…`
+    Reference,
+    /// `{base}value/…`
+    Value,
+    /// `{base}graph/…`
+    Graph,
+    /// `{base}dataset`
+    Dataset,
+    /// `{base}ontology`: the ontology, the document of its terms.
+    Ontology,
+    /// `{base}ontology#…`: a class, property or individual of the ontology.
+    Term,
+    /// `{base}prop/…`: a predicate of a property's family (`pkdt:`, `pkp:`, `pkps:`, …).
+    Predicate,
+    /// `{base}shapes…`: the SHACL shapes.
+    Shapes,
+}
+
 /// Mints every data IRI of a build under one base IRI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Minter {
@@ -49,6 +77,12 @@ pub struct Minter {
 
 /// The default base IRI; publishers set their own with `--base-iri`.
 pub const DEFAULT_BASE_IRI: &str = "https://example.org/powkg/";
+
+/// Where powkg's own terms live under a base IRI: the ontology (`pk:`, and its own IRI), the property families
+/// (`pkdt:`, `pkp:`, `pkps:`, …) and the SHACL shapes (`pksh:`). The code and the bundled files name them under
+/// [`DEFAULT_BASE_IRI`]; a build under another base moves them there (see [`Minter::relocate`]), so that a
+/// publisher's terms dereference on its own server.
+const VOCABULARY: [&str; 3] = ["ontology", "prop/", "shapes"];
 
 impl Minter {
     /// Accepts an absolute IRI with no query or fragment; adds a trailing `/` when missing.
@@ -127,11 +161,62 @@ impl Minter {
         self.mint(format_args!("dataset"))
     }
 
+    /// What `iri` names, when it is under this base IRI.
+    pub fn kind(&self, iri: &str) -> Option<IriKind> {
+        let rest = iri.strip_prefix(self.base.as_str())?;
+        let (first, tail) = rest.split_once(['/', '#']).unwrap_or((rest, ""));
+        Some(match first {
+            "entity" => IriKind::Entity,
+            "statement" => IriKind::Statement,
+            "source" => IriKind::Source,
+            "reference" => IriKind::Reference,
+            "value" => IriKind::Value,
+            "graph" => IriKind::Graph,
+            "dataset" if tail.is_empty() => IriKind::Dataset,
+            "ontology" if rest.len() == first.len() => IriKind::Ontology,
+            "ontology" if rest.as_bytes()[first.len()] == b'#' => IriKind::Term,
+            "prop" => IriKind::Predicate,
+            "shapes" => IriKind::Shapes,
+            _ => return None,
+        })
+    }
+
+    /// `iri` under this base IRI if it is one of powkg's own terms (see [`VOCABULARY`]); any other IRI as it is.
+    pub fn relocate<'a>(&self, iri: &'a str) -> Cow<'a, str> {
+        match iri.strip_prefix(DEFAULT_BASE_IRI) {
+            Some(rest) if self.base != DEFAULT_BASE_IRI && VOCABULARY.iter().any(|v| rest.starts_with(v)) => {
+                Cow::Owned(format!("{}{rest}", self.base))
+            }
+            _ => Cow::Borrowed(iri),
+        }
+    }
+
+    /// A vocabulary term of [`crate::vocab`] as this build writes it (see [`Minter::relocate`]).
+    pub fn term(&self, term: NamedNodeRef<'_>) -> NamedNode {
+        match self.relocate(term.as_str()) {
+            Cow::Borrowed(_) => term.into_owned(),
+            Cow::Owned(iri) => NamedNode::new_unchecked(iri),
+        }
+    }
+
+    /// Turtle or SPARQL text naming powkg's own terms (the ontology and shapes files) with those terms moved under
+    /// this base IRI: every occurrence of their namespaces, which appear nowhere but in IRIs.
+    pub fn relocate_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.base == DEFAULT_BASE_IRI || !text.contains(DEFAULT_BASE_IRI) {
+            return Cow::Borrowed(text);
+        }
+        let mut text = text.to_owned();
+        for v in VOCABULARY {
+            text = text.replace(&format!("{DEFAULT_BASE_IRI}{v}"), &format!("{}{v}", self.base));
+        }
+        Cow::Owned(text)
+    }
+
     /// Every prefix a writer may declare: the vocabularies' and the data namespaces under this base IRI.
     pub fn prefixes(&self) -> Vec<(String, String)> {
         let vocabularies = crate::vocab::PREFIXES
             .iter()
-            .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned()));
+            .map(|(p, ns)| ((*p).to_owned(), self.relocate(ns).into_owned()));
         let data = ["entity", "statement", "source", "reference", "value", "graph"]
             .iter()
             .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)));
@@ -159,6 +244,63 @@ mod tests {
             m.reference("x").as_str().len(),
             "https://example.net/pow/reference/".len() + 32
         );
+    }
+
+    #[test]
+    fn powkg_terms_move_under_the_base_and_other_iris_stay() {
+        let m = Minter::new("https://data.example.net/pow/").unwrap();
+        assert_eq!(
+            m.term(crate::vocab::pk::CONFLICTS_WITH).as_str(),
+            "https://data.example.net/pow/ontology#conflictsWith"
+        );
+        assert_eq!(
+            m.relocate("https://example.org/powkg/prop/direct/heldAt"),
+            "https://data.example.net/pow/prop/direct/heldAt"
+        );
+        assert_eq!(
+            m.relocate(crate::vocab::ONTOLOGY_IRI),
+            "https://data.example.net/pow/ontology"
+        );
+        // Not a vocabulary namespace, or not powkg's: unchanged.
+        assert_eq!(
+            m.relocate("https://example.org/powkg/entity/karlag"),
+            "https://example.org/powkg/entity/karlag"
+        );
+        assert_eq!(
+            m.relocate("http://wikiba.se/ontology#rank"),
+            "http://wikiba.se/ontology#rank"
+        );
+        let prefixes = m.prefixes();
+        let pkps = prefixes.iter().find(|(p, _)| p == "pkps").unwrap();
+        assert_eq!(pkps.1, "https://data.example.net/pow/prop/statement/");
+        assert_eq!(
+            m.relocate_text("@prefix pk: <https://example.org/powkg/ontology#> ."),
+            "@prefix pk: <https://data.example.net/pow/ontology#> ."
+        );
+        // Under the default base nothing moves.
+        let default = Minter::new(DEFAULT_BASE_IRI).unwrap();
+        assert_eq!(
+            default.term(crate::vocab::pk::CONFLICTS_WITH),
+            crate::vocab::pk::CONFLICTS_WITH
+        );
+    }
+
+    #[test]
+    fn iri_kinds_are_read_back_from_their_paths() {
+        let m = Minter::new("https://example.net/pow/").unwrap();
+        assert_eq!(m.kind(m.entity("karlag").as_str()), Some(IriKind::Entity));
+        assert_eq!(m.kind(m.citation("x", "en-article", 3).as_str()), Some(IriKind::Source));
+        assert_eq!(m.kind(m.value("v").as_str()), Some(IriKind::Value));
+        assert_eq!(m.kind(m.dataset().as_str()), Some(IriKind::Dataset));
+        assert_eq!(m.kind(m.term(crate::vocab::pk::ENTITY).as_str()), Some(IriKind::Term));
+        assert_eq!(m.kind(&m.relocate(crate::vocab::ONTOLOGY_IRI)), Some(IriKind::Ontology));
+        assert_eq!(
+            m.kind("https://example.net/pow/prop/direct/heldAt"),
+            Some(IriKind::Predicate)
+        );
+        assert_eq!(m.kind("https://example.net/pow/ontologyx"), None);
+        assert_eq!(m.kind("https://example.net/pow/datasets"), None);
+        assert_eq!(m.kind("https://example.org/powkg/entity/karlag"), None);
     }
 
     #[test]

@@ -17,7 +17,8 @@ use shacl::validator::{ShaclConfig, ShaclValidationMode};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::export::{self, ExportFormat};
-use crate::input::InputSet;
+use crate::input::{InputFile, InputSet};
+use crate::iri::Minter;
 use crate::ontology::parse_turtle_files;
 
 /// Why validation could not run (as opposed to finding violations).
@@ -78,13 +79,26 @@ impl Validation {
     }
 }
 
-/// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files).
-pub fn validate(quads: &[Quad], shapes: &InputSet) -> Result<Validation, ValidateError> {
+/// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files), with powkg's own
+/// terms in them moved under the base IRI of `minter`, as the graph has them.
+pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Validation, ValidateError> {
     // Syntax errors are reported by powkg's own Turtle reader first, with file, line and column.
-    let (shape_triples, syntax) = parse_turtle_files(shapes);
+    let (_, syntax) = parse_turtle_files(shapes);
     if !syntax.is_empty() {
         return Err(ValidateError::Shapes(syntax));
     }
+    let relocated = InputSet {
+        files: shapes
+            .files
+            .iter()
+            .map(|f| InputFile {
+                path: f.path.clone(),
+                text: minter.relocate_text(&f.text).into_owned(),
+            })
+            .collect(),
+    };
+    let shapes = &relocated;
+    let (shape_triples, _) = parse_turtle_files(shapes);
     let shape_messages = shape_messages(&shape_triples);
     let mut shape_text = String::new();
     for file in &shapes.files {

@@ -411,6 +411,30 @@ fn thing_iris_answer_303_to_the_document_accept_chooses() {
 }
 
 #[test]
+fn powkg_terms_dereference_the_ontology_document_and_the_property_families() {
+    // A hash namespace: the ontology's document describes every term `…/ontology#…`.
+    let ontology = get("/powkg/ontology.nt", "*/*").expect(StatusCode::OK);
+    for term in ["ontology#Camp>", "ontology#heldAt>", "ontology#conflictsWith>"] {
+        assert!(
+            ontology.body.contains(&format!(
+                "<https://example.org/powkg/{term} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+            )),
+            "{term} is described in the ontology's document"
+        );
+    }
+    // A predicate of a property's family: described by the property that declares it.
+    let direct = get("/powkg/prop/direct/heldAt.nt", "*/*").expect(StatusCode::OK);
+    assert!(
+        direct.body.contains(
+            "<https://example.org/powkg/ontology#heldAt> <http://wikiba.se/ontology#directClaim> <https://example.org/powkg/prop/direct/heldAt>"
+        ),
+        "{}",
+        direct.body
+    );
+    get("/powkg/prop/direct/no-such-property.nt", "*/*").expect(StatusCode::NOT_FOUND);
+}
+
+#[test]
 fn an_entity_document_holds_its_statements_and_their_references_in_every_format() {
     let nt = get("/powkg/entity/romanian-pows.nt", "*/*").expect(StatusCode::OK);
     assert_eq!(nt.header("content-type"), "application/n-triples");

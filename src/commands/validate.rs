@@ -13,7 +13,7 @@ use powkg::Error;
 use powkg::diagnostic::{Diagnostic, Diagnostics};
 use powkg::export::ExportFormat;
 use powkg::input::{InputSet, read_text};
-use powkg::iri::Minter;
+use powkg::iri::{IriKind, Minter};
 use powkg::output::write_atomically;
 use powkg::pipeline::{self, Built, Sources};
 use powkg::store::GraphStore;
@@ -35,7 +35,7 @@ pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
         let origins = origins(&built, &minter);
         (built.quads, origins)
     };
-    let validation = validate::validate(&quads, &shapes)?;
+    let validation = validate::validate(&quads, &shapes, &minter)?;
     if let Some(path) = &args.report {
         let turtle = validation.report_turtle()?;
         write_atomically(path, |w| w.write_all(&turtle)).map_err(output_error(path))?;
@@ -118,13 +118,11 @@ pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String>
             at(&s.origin, &format!("source \"{}\"", s.id)),
         );
     }
-    let value_ns = format!("{}value/", minter.base());
-    let reference_ns = format!("{}reference/", minter.base());
     for q in &built.quads {
         if let (NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) = (&q.subject, &q.object)
             && !origins.contains_key(o.as_str())
             && let Some(origin) = origins.get(s.as_str()).cloned()
-            && (o.as_str().starts_with(&value_ns) || o.as_str().starts_with(&reference_ns))
+            && matches!(minter.kind(o.as_str()), Some(IriKind::Value | IriKind::Reference))
         {
             origins.insert(o.as_str().to_owned(), origin);
         }
@@ -146,7 +144,7 @@ pub(super) fn summary(validation: &Validation, origins: &HashMap<String, String>
             .iter()
             .chain(std::iter::once(&(
                 "pksh".to_owned(),
-                "https://example.org/powkg/shapes#".to_owned(),
+                minter.relocate("https://example.org/powkg/shapes#").into_owned(),
             )))
             .filter(|(_, ns)| iri.starts_with(ns.as_str()))
             .max_by_key(|(_, ns)| ns.len())

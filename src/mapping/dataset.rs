@@ -11,7 +11,7 @@ use crate::model::Model;
 use crate::vocab::{dcat, dcterms, prov, rdf, sd, void, wikibase};
 
 pub(super) fn map(model: &Model, minter: &Minter, data: &[Quad], ontology: &[Quad]) -> Vec<Quad> {
-    let mut out = Writer::new(minter.graph(GraphKind::Metadata));
+    let mut out = Writer::new(minter, GraphKind::Metadata);
     let d = minter.dataset();
     let info = &model.dataset;
     out.add(&d, rdf::TYPE, void::DATASET);

@@ -6,9 +6,10 @@ mod entity;
 mod source;
 mod statement;
 
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
 
 use crate::iri::{GraphKind, Minter};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Date, Entity, Model, Precision, Source};
@@ -17,7 +18,7 @@ use crate::vocab::xsd;
 
 /// Maps the model and the ontology to quads in the three named graphs.
 pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
-    let mut data = Writer::new(minter.graph(GraphKind::Data));
+    let mut data = Writer::new(minter, GraphKind::Data);
     let names = Names::new(model);
     for entity in &model.entities {
         entity::map(entity, minter, &mut data);
@@ -28,14 +29,11 @@ pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
     statement::map_all(model, &names, &ontology.schema, minter, &mut data);
     let data = data.finish();
 
-    let ontology_graph = GraphName::NamedNode(minter.graph(GraphKind::Ontology));
-    let mut ontology_quads: Vec<Quad> = ontology
-        .triples
-        .iter()
-        .map(|t| t.clone().in_graph(ontology_graph.clone()))
-        .collect();
-    ontology_quads.sort_by_cached_key(ToString::to_string);
-    ontology_quads.dedup();
+    let mut ontology_graph = Writer::new(minter, GraphKind::Ontology);
+    for t in &ontology.triples {
+        ontology_graph.add_triple(t);
+    }
+    let ontology_quads = ontology_graph.finish();
 
     let metadata = dataset::map(model, minter, &data, &ontology_quads);
     let mut all = ontology_quads;
@@ -86,28 +84,63 @@ impl<'m> Names<'m> {
 /// The words labels are made of, per language: the languages statements and references are labelled in.
 pub(super) const WORDS: [(&str, &str, &str); 2] = [("en", "footnote", "p."), ("it", "nota", "p.")];
 
-/// Collects the quads of one graph.
-pub(crate) struct Writer {
+/// Collects the quads of one graph, with powkg's own terms moved under the build's base IRI.
+pub(crate) struct Writer<'m> {
+    minter: &'m Minter,
     graph: GraphName,
     quads: Vec<Quad>,
 }
 
-impl Writer {
-    fn new(graph: NamedNode) -> Self {
+impl<'m> Writer<'m> {
+    fn new(minter: &'m Minter, graph: GraphKind) -> Self {
         Self {
-            graph: GraphName::NamedNode(graph),
+            minter,
+            graph: GraphName::NamedNode(minter.graph(graph)),
             quads: Vec::new(),
+        }
+    }
+
+    fn node(&self, node: NamedNode) -> NamedNode {
+        match self.minter.relocate(node.as_str()) {
+            Cow::Borrowed(_) => node,
+            Cow::Owned(iri) => NamedNode::new_unchecked(iri),
+        }
+    }
+
+    fn object(&self, term: Term) -> Term {
+        match term {
+            Term::NamedNode(n) => self.node(n).into(),
+            other => other,
         }
     }
 
     /// Adds one triple to the graph.
     fn add(&mut self, subject: &NamedNode, predicate: impl Into<NamedNode>, object: impl Into<Term>) {
-        self.quads.push(Quad::new(
-            subject.clone(),
-            predicate.into(),
-            object.into(),
+        let quad = Quad::new(
+            self.node(subject.clone()),
+            self.node(predicate.into()),
+            self.object(object.into()),
             self.graph.clone(),
-        ));
+        );
+        self.quads.push(quad);
+    }
+
+    /// Adds a triple of the ontology files (whose subjects may be blank nodes).
+    fn add_triple(&mut self, triple: &Triple) {
+        let subject = match &triple.subject {
+            NamedOrBlankNode::NamedNode(n) => self.node(n.clone()).into(),
+            other @ NamedOrBlankNode::BlankNode(_) => other.clone(),
+        };
+        // A literal that is one of powkg's own IRIs (the ontology's vann:preferredNamespaceUri) moves with it.
+        let object = match &triple.object {
+            Term::Literal(l) if l.language().is_none() => match self.minter.relocate(l.value()) {
+                Cow::Owned(moved) => Literal::new_typed_literal(moved, l.datatype()).into(),
+                Cow::Borrowed(_) => triple.object.clone(),
+            },
+            other => self.object(other.clone()),
+        };
+        let quad = Quad::new(subject, self.node(triple.predicate.clone()), object, self.graph.clone());
+        self.quads.push(quad);
     }
 
     /// Sorted, without duplicates.

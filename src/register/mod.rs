@@ -124,6 +124,8 @@ pub struct Register {
     label: Vec<usize>,
     label_language: String,
     source_document: Option<usize>,
+    /// `pk:sourceDocument` under the build's base IRI.
+    source_document_predicate: NamedNode,
     columns: Vec<Column>,
     entities: HashSet<String>,
     entity_prefix: String,
@@ -236,16 +238,26 @@ impl Register {
             template,
             template_columns,
             base: minter.base().to_owned(),
-            class: NamedNode::new_unchecked(format!("{}{}", pk::NS, r.class.get_ref())),
+            class: NamedNode::new_unchecked(
+                minter
+                    .relocate(&format!("{}{}", pk::NS, r.class.get_ref()))
+                    .into_owned(),
+            ),
             label,
             label_language: r.label_language.get_ref().to_ascii_lowercase(),
             source_document,
+            source_document_predicate: minter.term(pk::SOURCE_DOCUMENT),
             columns,
             entities: model.entities.iter().map(|e| e.id.clone()).collect(),
             entity_prefix: minter.entity("x").as_str().trim_end_matches('x').to_owned(),
             id,
         };
-        register.header_quads = register.source_quads(&file.register);
+        for column in &mut register.columns {
+            if let Some((predicate, _)) = &mut column.mapped {
+                *predicate = minter.term(predicate.as_ref());
+            }
+        }
+        register.header_quads = register.source_quads(&file.register, minter);
         // The template must give a valid IRI; try it on a row of placeholder values.
         let sample: Vec<&[u8]> = header.iter().map(|_| b"x".as_slice()).collect();
         let mut subject = String::new();
@@ -262,7 +274,7 @@ impl Register {
     }
 
     /// The register's source node: a `pk:Register` with its title, flagged synthetic where it is.
-    fn source_quads(&self, table: &description::RegisterTable) -> Vec<Quad> {
+    fn source_quads(&self, table: &description::RegisterTable, minter: &Minter) -> Vec<Quad> {
         let g = GraphName::from(self.graph.clone());
         let s = &self.source;
         let title = Literal::new_language_tagged_literal_unchecked(
@@ -270,11 +282,16 @@ impl Register {
             table.title_language.get_ref().to_ascii_lowercase(),
         );
         let mut quads = vec![
-            Quad::new(s.clone(), rdf::TYPE, pk::SOURCE, g.clone()),
-            Quad::new(s.clone(), rdf::TYPE, pk::REGISTER, g.clone()),
+            Quad::new(s.clone(), rdf::TYPE, minter.term(pk::SOURCE), g.clone()),
+            Quad::new(s.clone(), rdf::TYPE, minter.term(pk::REGISTER), g.clone()),
             Quad::new(s.clone(), dcterms::TITLE, title.clone(), g.clone()),
             Quad::new(s.clone(), rdfs::LABEL, title, g.clone()),
-            Quad::new(s.clone(), pk::SYNTHETIC, Literal::from(self.synthetic), g.clone()),
+            Quad::new(
+                s.clone(),
+                minter.term(pk::SYNTHETIC),
+                Literal::from(self.synthetic),
+                g.clone(),
+            ),
         ];
         if let Some(d) = &table.description {
             quads.push(Quad::new(
@@ -412,7 +429,7 @@ impl Register {
             && !text[i].is_empty()
         {
             row.pairs.push((
-                pk::SOURCE_DOCUMENT.as_str(),
+                self.source_document_predicate.as_str(),
                 Object::Typed(text[i], xsd::STRING.as_str()),
             ));
         }

@@ -379,7 +379,7 @@ fn summary_sections(view: &View<'_>, summary: &Summary) -> Markup {
                     li { (view.link(source)) }
                 }
             }
-            (more(&summary.sources, &format!("SELECT ?source WHERE {{ ?source a {} }}", pk::SOURCE)))
+            (more(&summary.sources, &format!("SELECT ?source WHERE {{ ?source a {} }}", view.service.minter.term(pk::SOURCE))))
         }
     }
 }
@@ -533,6 +533,7 @@ impl Statement {
             references: Vec::new(),
             conflicts: Vec::new(),
         };
+        let conflicts_with = service.minter.term(pk::CONFLICTS_WITH);
         for (p, o) in pairs {
             match service.site.roles.get(p) {
                 Some((property, Role::StatementProperty)) => {
@@ -545,7 +546,7 @@ impl Statement {
                 _ if *p == wikibase::RANK => s.rank = as_iri(o).cloned(),
                 _ if *p == rdf::TYPE && as_iri(o).is_some_and(|t| *t == wikibase::BEST_RANK) => s.best = true,
                 _ if *p == prov::WAS_DERIVED_FROM => s.references.extend(as_iri(o).cloned()),
-                _ if *p == pk::CONFLICTS_WITH => s.conflicts.extend(as_iri(o).cloned()),
+                _ if *p == conflicts_with => s.conflicts.extend(as_iri(o).cloned()),
                 _ => {}
             }
         }
@@ -557,7 +558,8 @@ impl View<'_> {
     /// A statement's value in words: "up to 100,000 (upper bound 100,000)", "1945 (precision: year)", a link.
     fn value(&self, facts: &Facts, s: &Statement) -> Markup {
         let node = s.value_node.as_ref().map(NamedNode::as_str).unwrap_or_default();
-        let bound = objects(facts, node, pk::BOUND_KIND)
+        let minter = &self.service.minter;
+        let bound = objects(facts, node, minter.term(pk::BOUND_KIND).as_ref())
             .first()
             .and_then(|t| as_iri(t))
             .cloned();
@@ -566,7 +568,7 @@ impl View<'_> {
         let precision = objects(facts, node, wikibase::TIME_PRECISION).first().copied();
         html! {
             @if let Some(bound) = &bound {
-                @if *bound != pk::EXACT {
+                @if *bound != minter.term(pk::EXACT) {
                     @if let Some(l) = self.name(bound) { span lang=[l.language()] { (l.value()) } " " }
                 }
             }

@@ -15,10 +15,13 @@ use oxigraph::model::{NamedNode, Quad, Term};
 
 use super::{Incoming, Reply, Service, negotiate, pages, sparql};
 use crate::export::ExportFormat;
-use crate::vocab::pk;
+use crate::iri::{GraphKind, IriKind};
+use crate::vocab::{pk, wikibase};
 
 /// Most nodes minted beneath a thing that its description takes in (a source's citations).
 const CHILDREN: usize = 1000;
+/// How many terms the ontology's document describes at most.
+const TERMS: usize = 10_000;
 
 /// A document format of a thing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,21 +87,43 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
 /// Whether `iri` is a node that belongs to the description of whatever points at it; statements only when
 /// `statements` (pointed at by the entity described).
 fn dependent(service: &Service, iri: &NamedNode, statements: bool) -> bool {
-    let rest = iri.as_str().strip_prefix(service.minter.base());
-    rest.is_some_and(|r| {
-        r.starts_with("value/") || r.starts_with("reference/") || (statements && r.starts_with("statement/"))
-    })
+    match service.minter.kind(iri.as_str()) {
+        Some(IriKind::Value | IriKind::Reference) => true,
+        Some(IriKind::Statement) => statements,
+        _ => false,
+    }
 }
 
 /// The quads describing `iri`; empty when the graph knows nothing about it.
 pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, Reply> {
     let storage = |e: crate::store::StoreError| Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
     // An entity's statements belong to its description; a statement's, not the statements it conflicts with.
-    let is_statement = iri
-        .as_str()
-        .strip_prefix(service.minter.base())
-        .is_some_and(|rest| rest.starts_with("statement/"));
-    let mut todo = vec![(iri.clone(), !is_statement)];
+    let kind = service.minter.kind(iri.as_str());
+    let mut todo = vec![(iri.clone(), kind != Some(IriKind::Statement))];
+    // Beside the things under the base IRI, powkg's own terms dereference on the server: the ontology's document
+    // describes every term `{base}ontology#…` (the hash namespace), and a predicate of a property's family
+    // (`{base}prop/direct/heldAt`) is described by the property that declares it.
+    let related = match kind {
+        Some(IriKind::Ontology) => Some(format!(
+            "SELECT DISTINCT ?child WHERE {{ GRAPH {} {{ ?child ?p ?o }} FILTER(STRSTARTS(STR(?child), \"{}#\")) }} LIMIT {TERMS}",
+            service.minter.graph(GraphKind::Ontology),
+            iri.as_str()
+        )),
+        Some(IriKind::Predicate) => Some(format!(
+            "SELECT DISTINCT ?child WHERE {{ ?child ?family {iri} ; a {} }} LIMIT 1",
+            wikibase::PROPERTY
+        )),
+        _ => None,
+    };
+    for row in related
+        .map(|q| sparql::page_select(service, &q))
+        .transpose()?
+        .unwrap_or_default()
+    {
+        if let Some(Term::NamedNode(child)) = row.get("child") {
+            todo.push((child.clone(), false));
+        }
+    }
     // The nodes beneath are the citations of a source, which name it as their cited work: found through that one
     // predicate, not by reading everything that points at the thing.
     let beneath = format!("{}/", iri.as_str());
@@ -106,7 +131,7 @@ pub(crate) fn describe(service: &Service, iri: &NamedNode) -> Result<Vec<Quad>, 
         service,
         &format!(
             "SELECT DISTINCT ?child WHERE {{ ?child {} {iri} }} LIMIT {CHILDREN}",
-            pk::CITED_WORK
+            service.minter.term(pk::CITED_WORK)
         ),
     )?;
     for row in children {

@@ -278,10 +278,10 @@ impl Summary {
         for (name, pattern) in [
             ("entities", format!("?x a {}", wikibase::ITEM)),
             ("statements", format!("?x a {}", wikibase::STATEMENT)),
-            ("sources", format!("?x a {}", pk::SOURCE)),
+            ("sources", format!("?x a {}", service.minter.term(pk::SOURCE))),
             (
                 "statements that conflict with another",
-                format!("?x {} ?y", pk::CONFLICTS_WITH),
+                format!("?x {} ?y", service.minter.term(pk::CONFLICTS_WITH)),
             ),
         ] {
             let n = run(&format!("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"))
@@ -291,7 +291,7 @@ impl Summary {
         let classes = run(&format!(
             "SELECT DISTINCT ?class WHERE {{ ?class {}+ {} }}",
             rdfs::SUB_CLASS_OF,
-            pk::ENTITY
+            service.minter.term(pk::ENTITY)
         ))
         .map(|rows| {
             let mut classes = iris(&rows);
@@ -307,7 +307,7 @@ impl Summary {
                 .filter(|group| group.entities.count != Ok(0))
                 .collect()
         });
-        let sources = listing(&run, &format!("?e a {}", pk::SOURCE));
+        let sources = listing(&run, &format!("?e a {}", service.minter.term(pk::SOURCE)));
         Self {
             counts,
             classes,

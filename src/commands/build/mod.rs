@@ -194,7 +194,7 @@ fn gate(args: &BuildArgs, built: &pipeline::Built, minter: &powkg::iri::Minter) 
         return Ok(Some("skipped (--no-validate)".to_owned()));
     }
     let shapes = super::validate::shapes(&sources(&args.graph), args.shapes.as_deref())?;
-    let validation = powkg::validate::validate(&built.quads, &shapes)?;
+    let validation = powkg::validate::validate(&built.quads, &shapes, minter)?;
     let names: Vec<&str> = shapes.files.iter().map(|f| f.path.as_str()).collect();
     if validation.conforms() {
         return Ok(Some(format!("conforms to the SHACL shapes of {}", names.join(", "))));
