@@ -97,3 +97,35 @@ fn every_ontology_class_and_property_has_english_and_italian_labels() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+#[test]
+fn every_own_property_says_why_wikidata_has_none() {
+    let o = ontology();
+    let scope_note = oxigraph::model::NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#scopeNote");
+    let mut missing = Vec::new();
+    for def in o.schema.properties.values() {
+        if !def.iri.as_str().starts_with(pk::NS) {
+            continue;
+        }
+        let languages: BTreeSet<&str> = o
+            .triples
+            .iter()
+            .filter(|t| t.subject == NamedOrBlankNode::from(def.iri.clone()) && t.predicate == scope_note)
+            .filter_map(|t| match &t.object {
+                Term::Literal(l)
+                    if l.value().starts_with("Own property: ") || l.value().starts_with("Proprietà propria: ") =>
+                {
+                    l.language()
+                }
+                _ => None,
+            })
+            .collect();
+        if languages != BTreeSet::from(["en", "it"]) {
+            missing.push(def.key.clone());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "own properties without a scope note (en, it) saying why: {missing:?}"
+    );
+}
