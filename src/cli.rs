@@ -50,6 +50,11 @@ pub enum Command {
     /// dataset description and a dump. Stops on Ctrl-C or SIGTERM.
     #[command(after_help = EXIT_CODES)]
     Serve(ServeArgs),
+    /// Push every named graph of the build (and registers) into a SPARQL store by the Graph Store Protocol and
+    /// SPARQL Update: each graph replaced atomically through a staging graph, unchanged graphs not sent again.
+    /// Credentials come from `POWKG_PUSH_USER` and `POWKG_PUSH_PASSWORD`, `POWKG_PUSH_TOKEN`, or a netrc entry.
+    #[command(after_help = EXIT_CODES)]
+    Push(PushArgs),
     /// Validate the graph against SHACL shapes: exit 0 when it conforms, 1 on violations, 2 on errors.
     #[cfg(feature = "shacl")]
     #[command(after_help = EXIT_CODES)]
@@ -149,6 +154,58 @@ pub struct BuildArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub register: Vec<PathBuf>,
     /// Register rows that may be rejected before the build fails; rejected rows go to --rejected with their reason
+    #[arg(long, value_name = "N", default_value = "0", requires = "register")]
+    pub max_errors: u64,
+    /// Where rejected register rows go [default: REGISTER.rejected.csv beside each register]
+    #[arg(long, value_name = "FILE", requires = "register")]
+    pub rejected: Option<PathBuf>,
+}
+
+/// `powkg push`
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    /// The store's SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph server: …/store; Virtuoso:
+    /// …/sparql-graph-crud-auth)
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    pub store_url: oxigraph::model::NamedNode,
+    /// The store's SPARQL 1.1 Update endpoint (Oxigraph server: …/update; Virtuoso: …/sparql-auth)
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    pub update_url: oxigraph::model::NamedNode,
+    /// The store's SPARQL 1.1 Query endpoint [default: …/query beside …/update, else the update URL]
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    pub query_url: Option<oxigraph::model::NamedNode>,
+    /// Push only this graph (repeatable): ontology, data, metadata, a register's id, or a graph IRI
+    #[arg(long = "graph", value_name = "NAME")]
+    pub graphs: Vec<String>,
+    /// Say what would be sent, per graph, and why; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// N-Triples per Graph Store Protocol request, in bytes or with a unit (a 413 halves it)
+    #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
+    pub chunk_size: usize,
+    /// Seconds for connecting and for each request
+    #[arg(long, value_name = "SECONDS", default_value = "120", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// Attempts after the first when the store answers 5xx or drops the connection (with doubling pauses)
+    #[arg(long, value_name = "N", default_value = "4")]
+    pub retries: u32,
+    /// Push report format
+    #[arg(long, value_enum, default_value = "text")]
+    pub report: ReportFormat,
+    /// Skip the SHACL validation that otherwise gates every push
+    #[cfg(feature = "shacl")]
+    #[arg(long)]
+    pub no_validate: bool,
+    /// SHACL shapes to validate against [default: shapes.ttl of --ontology, else the bundled shapes]
+    #[cfg(feature = "shacl")]
+    #[arg(long, value_name = "FILE")]
+    pub shapes: Option<PathBuf>,
+    /// Also push this register (repeatable) into its own graph: a CSV file with its mapping description beside it
+    #[arg(long, value_name = "FILE.csv")]
+    pub register: Vec<PathBuf>,
+    /// Register rows that may be rejected before the push fails; rejected rows go to --rejected with their reason
     #[arg(long, value_name = "N", default_value = "0", requires = "register")]
     pub max_errors: u64,
     /// Where rejected register rows go [default: REGISTER.rejected.csv beside each register]

@@ -38,6 +38,9 @@ pub enum Error {
         /// The bundled names.
         available: String,
     },
+    /// A push to a store stopped (the store's target graphs keep their previous content).
+    #[error(transparent)]
+    Push(#[from] crate::publish::PushError),
     /// A command-line combination that cannot work.
     #[error("{0}")]
     Usage(String),

@@ -156,6 +156,11 @@ impl Minter {
         self.mint(format_args!("graph/{}", kind.name()))
     }
 
+    /// `{base}graph/push`: where `powkg push` records, in the store it pushes to, what it pushed.
+    pub fn push_record(&self) -> NamedNode {
+        self.mint(format_args!("graph/push"))
+    }
+
     /// `{base}dataset`
     pub fn dataset(&self) -> NamedNode {
         self.mint(format_args!("dataset"))

@@ -2,7 +2,7 @@
 //! Oxigraph store, runs bundled SPARQL queries and writes deterministic RDF.
 //!
 //! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
-//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] / [`coverage`] / [`serve`].
+//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] / [`coverage`] / [`serve`] / [`publish`].
 
 pub mod coverage;
 pub mod diagnostic;
@@ -17,6 +17,7 @@ pub mod model;
 pub mod ontology;
 pub mod output;
 pub mod pipeline;
+pub mod publish;
 pub mod query;
 pub mod register;
 pub mod serve;

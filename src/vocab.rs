@@ -125,6 +125,7 @@ namespace!(
         CONFLICTS_WITH = "conflictsWith", TRANSLATED_TITLE = "translatedTitle", RETRIEVED = "retrieved",
         CITING_SOURCE = "citingSource", CITED_WORK = "citedWork", FOOTNOTE = "footnote",
         SEED_FILE = "seedFile", REGISTER = "Register", SOURCE_DOCUMENT = "sourceDocument", SYNTHETIC = "synthetic",
+        CONTENT_HASH = "contentHash",
     ]
 );
 

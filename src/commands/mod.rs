@@ -3,6 +3,7 @@
 mod build;
 mod export;
 mod generate_register;
+mod push;
 mod queries;
 mod query;
 mod report;
@@ -40,6 +41,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::Export(args) => export::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Push(args) => push::run(&args),
         #[cfg(feature = "shacl")]
         Command::Validate(args) => validate::run(&args),
     }

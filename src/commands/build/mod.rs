@@ -17,7 +17,7 @@ use powkg::export::ExportFormat;
 
 use super::{Status, minter, output_error, output_format, sources};
 
-mod registers;
+pub(super) mod registers;
 use crate::cli::{BuildArgs, ReportFormat};
 
 pub fn run(args: &BuildArgs) -> Result<Status, Error> {
@@ -189,7 +189,11 @@ fn write_outputs<'a>(
 /// The validation gate: `Some(what the report says)` when the build may be written, `None` when the graph does not
 /// conform (the violations are printed on standard error and nothing is written).
 #[cfg(feature = "shacl")]
-fn gate(args: &BuildArgs, built: &pipeline::Built, minter: &powkg::iri::Minter) -> Result<Option<String>, Error> {
+pub(super) fn gate(
+    args: &BuildArgs,
+    built: &pipeline::Built,
+    minter: &powkg::iri::Minter,
+) -> Result<Option<String>, Error> {
     if args.no_validate {
         return Ok(Some("skipped (--no-validate)".to_owned()));
     }
@@ -202,7 +206,7 @@ fn gate(args: &BuildArgs, built: &pipeline::Built, minter: &powkg::iri::Minter) 
     let origins = super::validate::origins(built, minter);
     eprint!("{}", super::validate::summary(&validation, &origins, minter));
     eprintln!(
-        "powkg build: the graph does not conform to the SHACL shapes of {}; nothing was written (--no-validate builds anyway)",
+        "powkg: the graph does not conform to the SHACL shapes of {}; nothing was written or sent (--no-validate goes on anyway)",
         names.join(", ")
     );
     Ok(None)
@@ -210,6 +214,6 @@ fn gate(args: &BuildArgs, built: &pipeline::Built, minter: &powkg::iri::Minter) 
 
 #[cfg(not(feature = "shacl"))]
 #[allow(clippy::unnecessary_wraps)]
-fn gate(_: &BuildArgs, _: &pipeline::Built, _: &powkg::iri::Minter) -> Result<Option<String>, Error> {
+pub(super) fn gate(_: &BuildArgs, _: &pipeline::Built, _: &powkg::iri::Minter) -> Result<Option<String>, Error> {
     Ok(Some("not available (built without the `shacl` feature)".to_owned()))
 }

@@ -117,6 +117,18 @@ pub fn into_lines(
     })
 }
 
+/// Streams one register as N-Triples in chunks that end at a line's end (for `powkg push`).
+pub fn into_chunks(
+    args: &BuildArgs,
+    register: &Register,
+    deliver: &mut dyn FnMut(Vec<u8>) -> std::io::Result<()>,
+) -> Result<Outcome, Error> {
+    let mut sink = LineSink::new(deliver, None);
+    let outcome = run(args, register, &mut sink)?;
+    sink.finish().map_err(RegisterError::from)?;
+    Ok(outcome)
+}
+
 /// Builds the on-disk store: the curated quads, then every register through the bulk loader.
 pub fn into_store(
     args: &BuildArgs,

@@ -1,0 +1,498 @@
+#!/usr/bin/env python3
+"""`powkg push` against real stores: the Oxigraph server (PyPI `oxigraph`, its `oxigraph serve`) and Virtuoso open
+source (Debian's `virtuoso-opensource`, `virtuoso-t`), each started here on a loopback port with its data in a
+temporary directory, and stopped at the end.
+
+For each store:
+  (a) push the bundled graph and the example register: every graph is created;
+  (b) read every graph back from the store and check it holds the same triples as `powkg export` / `powkg build
+      --register` (rdflib parses both sides);
+  (c) run the bundled queries against the store's query endpoint and compare with `powkg query` (the Oxigraph
+      server row for row; Virtuoso, whose SPARQL differs, by the number of rows where it runs the query);
+  (d) push again: every graph unchanged, nothing sent;
+  (e) change one claim's words: only the data graph is replaced;
+  (f) kill -9 a push of a changed register midway: the store still answers the old graph, the record is unchanged,
+      and the next push replaces it and leaves no staging graph;
+  (g) errors: wrong credentials (Virtuoso) and an unreachable store exit 2 with one line.
+Then, against a stub store in this script: a 413 is answered by halving the chunk, and every line arrives once.
+
+Usage: push_e2e.py POWKG_BINARY
+Needs `oxigraph` (on PATH or beside this Python) and `virtuoso-t`/`isql-vt`; a store that is missing is reported
+as a failure, not skipped. Exits 1 if any check failed.
+"""
+
+import http.server
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import rdflib
+
+from oracle_checks import Checks, excerpt
+
+rdflib.NORMALIZE_LITERALS = False
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BASE = "https://example.org/powkg/"
+REGISTER = os.path.join(ROOT, "data", "registers", "example.csv")
+GRAPHS = {
+    "ontology": BASE + "graph/ontology",
+    "data": BASE + "graph/data",
+    "metadata": BASE + "graph/metadata",
+    "example": BASE + "graph/register/example",
+}
+VIRTUOSO_USER = ("powkg", "powkg-e2e-pw")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.3)
+    return False
+
+
+class Oxigraph:
+    name = "Oxigraph server"
+
+    def __init__(self, tmp):
+        exe = shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
+        self.port = free_port()
+        root = f"http://127.0.0.1:{self.port}"
+        self.store, self.update, self.query = f"{root}/store", f"{root}/update", f"{root}/query"
+        self.env = {}
+        self.log = open(os.path.join(tmp, "oxigraph.log"), "w")
+        self.process = subprocess.Popen(
+            # powkg's queries see the union of the named graphs as their default graph, as the server does when told.
+            [exe, "serve", "--location", os.path.join(tmp, "oxigraph-data"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        if not wait_for_port(self.port, self.process):
+            raise RuntimeError(f"the Oxigraph server did not start ({exe}); see {self.log.name}")
+
+    def push_args(self):
+        return ["--store-url", self.store, "--update-url", self.update]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class Virtuoso:
+    name = "Virtuoso"
+
+    def __init__(self, tmp):
+        directory = os.path.join(tmp, "virtuoso")
+        os.makedirs(directory)
+        self.sql_port, self.http_port = free_port(), free_port()
+        with open("/etc/virtuoso-opensource-7/virtuoso.ini", encoding="utf-8") as f:
+            ini = f.read()
+        ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", directory + "/")
+        ini = re.sub(r"(?m)^ServerPort\s*=\s*1111\b.*$", f"ServerPort = 127.0.0.1:{self.sql_port}", ini)
+        ini = re.sub(r"(?m)^ServerPort\s*=\s*8890\b.*$", f"ServerPort = 127.0.0.1:{self.http_port}", ini)
+        ini = re.sub(r"(?m)^DirsAllowed\s*=.*$", f"DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad, {tmp}", ini)
+        # The Debian defaults stop queries at 60 s with partial answers and cut results at 10,000 rows.
+        ini = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 10000000", ini)
+        ini = re.sub(r"(?m)^MaxQueryExecutionTime\s*=.*$", "MaxQueryExecutionTime = 0", ini)
+        ini = re.sub(r"(?m)^MaxQueryCostEstimationTime\s*=.*$", "MaxQueryCostEstimationTime = 0", ini)
+        path = os.path.join(directory, "virtuoso.ini")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(ini)
+        self.log = open(os.path.join(tmp, "virtuoso.log"), "w")
+        self.process = subprocess.Popen(
+            ["virtuoso-t", "+configfile", path, "+foreground"],
+            cwd=directory,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        if not wait_for_port(self.http_port, self.process):
+            raise RuntimeError(f"Virtuoso did not start; see {self.log.name}")
+        user, password = VIRTUOSO_USER
+        self.sql(
+            f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\"; "
+            f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{user}', 15);"
+        )
+        root = f"http://127.0.0.1:{self.http_port}"
+        self.store, self.update = f"{root}/sparql-graph-crud-auth", f"{root}/sparql-auth"
+        self.query = f"{root}/sparql"
+        self.env = {"POWKG_PUSH_USER": user, "POWKG_PUSH_PASSWORD": password}
+
+    def sql(self, statements):
+        done = subprocess.run(
+            ["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0 or "Error" in done.stdout:
+            raise RuntimeError(f"isql-vt: {excerpt(done.stdout + done.stderr)}")
+        return done.stdout
+
+    def push_args(self):
+        return ["--store-url", self.store, "--update-url", self.update]
+
+    def stop(self):
+        try:
+            self.sql("checkpoint; shutdown;")
+        except Exception:
+            pass
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def sparql(endpoint, query, accept="application/sparql-results+json"):
+    body = urllib.parse.urlencode({"query": query}).encode()
+    request = urllib.request.Request(
+        endpoint, data=body, headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+    )
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        return answer.read().decode("utf-8")
+
+
+def count(store, graph):
+    answer = json.loads(sparql(store.query, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+    bindings = answer["results"]["bindings"]
+    return int(bindings[0]["n"]["value"]) if bindings else 0
+
+
+def read_graph(store, graph):
+    """The graph as the store gives it back (CONSTRUCT, N-Triples), parsed by rdflib."""
+    text = sparql(
+        store.query,
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+        accept="application/n-triples",
+    )
+    g = rdflib.Graph()
+    g.parse(data=text, format="nt")
+    return g
+
+
+def run(powkg, args, env=None, timeout=600):
+    return subprocess.run(
+        [powkg, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+    )
+
+
+def push(powkg, store, extra=(), env=None):
+    done = run(powkg, ["push", *store.push_args(), "--report", "json", *extra], env={**store.env, **(env or {})})
+    if done.returncode != 0:
+        return None, done
+    return {g["name"]: g for g in json.loads(done.stdout)["graphs"]}, done
+
+
+def local_graphs(powkg, tmp):
+    """Each graph of `powkg build --register example.csv --out x.nq`, parsed by rdflib."""
+    out = os.path.join(tmp, "local.nq")
+    done = run(powkg, ["build", "--register", REGISTER, "--out", out])
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    dataset = rdflib.Dataset()
+    dataset.parse(out, format="nquads")
+    graphs = {}
+    for name, iri in GRAPHS.items():
+        g = rdflib.Graph()
+        for triple in dataset.graph(rdflib.URIRef(iri)):
+            g.add(triple)
+        graphs[name] = g
+    return graphs
+
+
+def prologue(powkg):
+    """The PREFIX lines powkg predeclares, for sending bundled queries to another store."""
+    done = run(powkg, ["export", "--format", "turtle"])
+    return "".join(line + "\n" for line in done.stdout.splitlines() if line.startswith("PREFIX "))
+
+
+def rows(results_json):
+    answer = json.loads(results_json)
+    variables = answer["head"]["vars"]
+    out = []
+    for b in answer["results"]["bindings"]:
+        row = []
+        for v in variables:
+            term = b.get(v)
+            if term is None:
+                row.append("")
+            elif term["type"] == "uri":
+                row.append(f"<{term['value']}>")
+            else:
+                lang = term.get("xml:lang", "")
+                row.append(f"{term['value']}@{lang}" if lang else term["value"])
+        out.append(row)
+    return out
+
+
+def check_store(checks, powkg, store, tmp, local, header):
+    label = store.name
+    # (a) first push
+    report, done = push(powkg, store, ["--register", REGISTER])
+    if report is None:
+        checks.fail(f"{label}: push exits {done.returncode}: {excerpt(done.stderr)}")
+        return
+    checks.expect(
+        all(report[n]["action"] == "created" for n in GRAPHS),
+        f"{label}: first push creates {', '.join(GRAPHS)}",
+        f"{label}: first push: {[(n, g['action']) for n, g in report.items()]}",
+    )
+    # (b) read back
+    for name, iri in GRAPHS.items():
+        remote = read_graph(store, iri)
+        same = set(remote) == set(local[name])
+        checks.expect(
+            same,
+            f"{label}: graph {name} reads back with the same {len(local[name])} triples as powkg builds",
+            f"{label}: graph {name}: {len(remote)} triples read back, {len(local[name])} built; "
+            f"missing e.g. {excerpt(str(list(set(local[name]) - set(remote))[:2]))}",
+        )
+    # (c) bundled queries, against powkg's own store of the same graphs (curated and the example register)
+    local_store = os.path.join(tmp, "local-store")
+    if not os.path.exists(local_store):
+        run(powkg, ["build", "--register", REGISTER, "--store", local_store])
+    listed = json.loads(run(powkg, ["queries", "--format", "json"]).stdout)
+    compared = 0
+    for entry in listed:
+        name = entry["name"]
+        with open(os.path.join(ROOT, "queries", f"{name}.rq"), encoding="utf-8") as f:
+            text = f.read()
+        form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.sub(r"(?m)^#.*$", "", text), re.I)
+        if not form or form.group(1).upper() not in ("SELECT", "ASK"):
+            continue
+        mine = run(powkg, ["query", name, "--format", "json", "--store", local_store])
+        if mine.returncode != 0:
+            checks.fail(f"{label}: powkg query {name} exits {mine.returncode}")
+            continue
+        try:
+            theirs = sparql(store.query, header + text)
+        except urllib.error.HTTPError as e:
+            if isinstance(store, Virtuoso):
+                checks.skip(f"{label}: bundled query {name} is not evaluated by the store ({e.code})")
+                continue
+            checks.fail(f"{label}: bundled query {name}: {e.code} {excerpt(e.read().decode('utf-8', 'replace'))}")
+            continue
+        if "boolean" in json.loads(mine.stdout):
+            same = json.loads(mine.stdout)["boolean"] == json.loads(theirs).get("boolean")
+        elif isinstance(store, Oxigraph):
+            same = rows(mine.stdout) == rows(theirs)
+        else:
+            same = len(rows(mine.stdout)) == len(rows(theirs))
+        compared += 1
+        checks.expect(
+            same,
+            f"{label}: bundled query {name} answers as powkg query does"
+            + ("" if isinstance(store, Oxigraph) else " (same number of rows)"),
+            f"{label}: bundled query {name}: {len(rows(theirs)) if 'results' in theirs else theirs} vs "
+            f"{len(rows(mine.stdout)) if 'results' in mine.stdout else mine.stdout}",
+        )
+    checks.expect(compared >= 10, f"{label}: {compared} bundled queries compared", f"{label}: only {compared} compared")
+    # (d) unchanged
+    report, done = push(powkg, store, ["--register", REGISTER])
+    checks.expect(
+        report is not None
+        and all(g["action"] == "unchanged" and g["bytes_sent"] == 0 for g in report.values()),
+        f"{label}: a second push sends nothing (every graph unchanged)",
+        f"{label}: second push: {report or done.stderr}",
+    )
+    # (e) one claim changed
+    data = os.path.join(tmp, f"data-{label.split()[0].lower()}")
+    shutil.copytree(os.path.join(ROOT, "data"), data)
+    claims = os.path.join(data, "claims.toml")
+    with open(claims, encoding="utf-8") as f:
+        text = f.read()
+    changed = text.replace("stated that in 1945, 61,662 Romanian POWs were repatriated", "stated that in 1945, 61,662 Romanian POWs were repatriated (checked)", 1)
+    if changed == text:
+        checks.fail(f"{label}: the claim to change was not found in data/claims.toml")
+    with open(claims, "w", encoding="utf-8") as f:
+        f.write(changed)
+    report, done = push(powkg, store, ["--data", data])
+    actions = {n: g["action"] for n, g in (report or {}).items()}
+    checks.expect(
+        actions == {"ontology": "unchanged", "data": "replaced", "metadata": "unchanged"},
+        f"{label}: after one claim changes, only the data graph is replaced",
+        f"{label}: after one claim changes: {actions or done.stderr}",
+    )
+    # put the bundled data back for the next steps
+    push(powkg, store)
+    # (f) kill -9 midway
+    big = os.path.join(tmp, f"big-{label.split()[0].lower()}.csv")
+    subprocess.run([powkg, "generate-register", "--rows", "20000", "--seed", "1", "--out", big], check=True, capture_output=True)
+    report, done = push(powkg, store, ["--register", big])
+    big_graph = None
+    if report:
+        big_graph = next((g["graph"] for n, g in report.items() if n not in GRAPHS), None)
+    if not big_graph:
+        checks.fail(f"{label}: pushing a generated register failed: {excerpt(done.stderr)}")
+        return
+    before = count(store, big_graph)
+    record_before = sparql(store.query, f"SELECT ?h WHERE {{ GRAPH <{BASE}graph/push> {{ <{big_graph}> ?p ?h }} }} ORDER BY ?h")
+    subprocess.run([powkg, "generate-register", "--rows", "20000", "--seed", "2", "--out", big], check=True, capture_output=True)
+    process = subprocess.Popen(
+        [powkg, "push", *store.push_args(), "--register", big, "--chunk-size", "64K"],
+        cwd=ROOT,
+        env={**os.environ, **store.env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    staging = big_graph + ".powkg-staging"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None and count(store, staging) == 0:
+        time.sleep(0.05)
+    midway = process.poll() is None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    checks.expect(midway, f"{label}: a push was killed while it was uploading", f"{label}: the push ended before it could be killed midway")
+    after = count(store, big_graph)
+    record_after = sparql(store.query, f"SELECT ?h WHERE {{ GRAPH <{BASE}graph/push> {{ <{big_graph}> ?p ?h }} }} ORDER BY ?h")
+    checks.expect(
+        after == before and record_after == record_before,
+        f"{label}: after kill -9 the register graph still holds its {before} old triples and its record",
+        f"{label}: after kill -9: {after} triples (was {before}); record changed: {record_after != record_before}",
+    )
+    report, done = push(powkg, store, ["--register", big])
+    name = next((n for n in (report or {}) if n not in GRAPHS), None)
+    checks.expect(
+        report is not None and report[name]["action"] == "replaced" and count(store, staging) == 0,
+        f"{label}: the next push replaces it and leaves no staging graph",
+        f"{label}: the next push: {report or done.stderr}; staging holds {count(store, staging)}",
+    )
+    # (g) errors
+    if isinstance(store, Virtuoso):
+        done = run(powkg, ["push", *store.push_args()], env={"POWKG_PUSH_USER": VIRTUOSO_USER[0], "POWKG_PUSH_PASSWORD": "wrong"})
+        checks.expect(
+            done.returncode == 2 and "refused the credentials" in done.stderr and len(done.stderr.strip().splitlines()) == 1,
+            f"{label}: wrong credentials: exit 2, one line ({done.stderr.strip()[:90]}…)",
+            f"{label}: wrong credentials: exit {done.returncode}: {excerpt(done.stderr)}",
+        )
+
+
+class Stub(http.server.BaseHTTPRequestHandler):
+    """A store that refuses bodies over LIMIT bytes with 413 and keeps what it accepts, line by line."""
+
+    LIMIT = 20_000
+    graphs = {}
+    posts = []
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, body=b"", kind="text/plain"):
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        body = self.rfile.read(length)
+        url = urllib.parse.urlparse(self.path)
+        if url.path == "/store":
+            if length > self.LIMIT:
+                return self.answer(413, b"too large")
+            graph = urllib.parse.parse_qs(url.query)["graph"][0]
+            Stub.posts.append(length)
+            Stub.graphs.setdefault(graph, []).extend(body.decode().splitlines())
+            return self.answer(204)
+        form = urllib.parse.parse_qs(body.decode())
+        if url.path == "/update":
+            text = form["update"][0]
+            moved = re.match(r"MOVE SILENT GRAPH <([^>]+)> TO GRAPH <([^>]+)>", text)
+            if moved:
+                Stub.graphs[moved.group(2)] = Stub.graphs.pop(moved.group(1), [])
+            dropped = re.match(r"DROP SILENT GRAPH <([^>]+)>$", text)
+            if dropped:
+                Stub.graphs.pop(dropped.group(1), None)
+            return self.answer(204)
+        if url.path == "/query":
+            text = form["query"][0]
+            graph = re.search(r"GRAPH <([^>]+)> \{ \?s \?p \?o \}", text)
+            if "COUNT" in text and graph:
+                n = len(Stub.graphs.get(graph.group(1), []))
+                body = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": str(n)}}]}})
+            else:
+                body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": []}})
+            return self.answer(200, body.encode(), "application/sparql-results+json")
+        return self.answer(404)
+
+
+def check_halving(checks, powkg):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Stub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    root = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        done = run(
+            powkg,
+            ["push", "--store-url", root + "/store", "--update-url", root + "/update", "--graph", "data", "--chunk-size", "64K", "--report", "json"],
+        )
+        built = run(powkg, ["export", "--format", "nquads"]).stdout
+        expected = sorted(
+            line.rsplit(" ", 2)[0] + " ." for line in built.splitlines() if line.endswith(f"<{GRAPHS['data']}> .")
+        )
+        got = sorted(Stub.graphs.get(GRAPHS["data"], []))
+        checks.expect(
+            done.returncode == 0 and got == expected and Stub.posts and max(Stub.posts) <= Stub.LIMIT,
+            f"stub store: 413s answered by halving ({len(Stub.posts)} requests of at most {max(Stub.posts or [0])} bytes), "
+            f"each of the {len(expected)} lines once",
+            f"stub store: exit {done.returncode} {excerpt(done.stderr)}; {len(got)} lines stored, {len(expected)} expected",
+        )
+    finally:
+        server.shutdown()
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    powkg = os.path.abspath(sys.argv[1])
+    checks = Checks()
+    with tempfile.TemporaryDirectory(prefix="powkg-push-") as tmp:
+        local = local_graphs(powkg, tmp)
+        header = prologue(powkg)
+        done = run(powkg, ["push", "--store-url", "http://127.0.0.1:9/store", "--update-url", "http://127.0.0.1:9/update", "--retries", "1"])
+        checks.expect(
+            done.returncode == 2 and "cannot reach" in done.stderr and len(done.stderr.strip().splitlines()) == 1,
+            f"an unreachable store: exit 2, one line ({done.stderr.strip()})",
+            f"an unreachable store: exit {done.returncode}: {excerpt(done.stderr)}",
+        )
+        check_halving(checks, powkg)
+        for kind in (Oxigraph, Virtuoso):
+            try:
+                store = kind(tmp)
+            except Exception as e:
+                checks.fail(f"{kind.name}: cannot start: {e}")
+                continue
+            try:
+                check_store(checks, powkg, store, tmp, local, header)
+            finally:
+                store.stop()
+    print(f"{checks.passed} passed, {checks.failed} failed, {checks.skipped} skipped")
+    sys.exit(1 if checks.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
