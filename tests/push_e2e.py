@@ -392,11 +392,14 @@ def check_store(checks, powkg, store, tmp, local, header):
 
 
 class Stub(http.server.BaseHTTPRequestHandler):
-    """A store that refuses bodies over LIMIT bytes with 413 and keeps what it accepts, line by line."""
+    """A store that asks for Basic credentials, refuses bodies over LIMIT bytes with 413 and keeps what it accepts,
+    line by line."""
 
     LIMIT = 20_000
+    CREDENTIALS = "Basic " + __import__("base64").b64encode(b"stub-user:stub-pw").decode()
     graphs = {}
     posts = []
+    unauthorized = 0
 
     def log_message(self, *args):
         pass
@@ -411,6 +414,13 @@ class Stub(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)
+        if self.headers.get("Authorization") != self.CREDENTIALS:
+            Stub.unauthorized += 1
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="stub"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         url = urllib.parse.urlparse(self.path)
         if url.path == "/store":
             if length > self.LIMIT:
@@ -446,9 +456,16 @@ def check_halving(checks, powkg):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     root = f"http://127.0.0.1:{server.server_address[1]}"
     try:
+        without = run(powkg, ["push", "--store-url", root + "/store", "--update-url", root + "/update", "--graph", "data"])
+        checks.expect(
+            without.returncode == 2 and "it needs credentials" in without.stderr,
+            "stub store: no credentials for a store that asks: exit 2, one line",
+            f"stub store: no credentials: exit {without.returncode}: {excerpt(without.stderr)}",
+        )
         done = run(
             powkg,
             ["push", "--store-url", root + "/store", "--update-url", root + "/update", "--graph", "data", "--chunk-size", "64K", "--report", "json"],
+            env={"POWKG_PUSH_USER": "stub-user", "POWKG_PUSH_PASSWORD": "stub-pw"},
         )
         built = run(powkg, ["export", "--format", "nquads"]).stdout
         expected = sorted(
@@ -460,6 +477,21 @@ def check_halving(checks, powkg):
             f"stub store: 413s answered by halving ({len(Stub.posts)} requests of at most {max(Stub.posts or [0])} bytes), "
             f"each of the {len(expected)} lines once",
             f"stub store: exit {done.returncode} {excerpt(done.stderr)}; {len(got)} lines stored, {len(expected)} expected",
+        )
+        # The same credentials from a netrc file, for the store's host.
+        with tempfile.NamedTemporaryFile("w", suffix=".netrc", delete=False) as netrc:
+            netrc.write("machine elsewhere.example login x password y\nmachine 127.0.0.1 login stub-user password stub-pw\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("POWKG_PUSH_")}
+        env["NETRC"] = netrc.name
+        from_netrc = subprocess.run(
+            [powkg, "push", "--store-url", root + "/store", "--update-url", root + "/update", "--graph", "metadata"],
+            cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
+        )
+        os.unlink(netrc.name)
+        checks.expect(
+            from_netrc.returncode == 0 and "created" in from_netrc.stdout,
+            "stub store: Basic credentials read from the netrc entry of the store's host",
+            f"stub store: netrc: exit {from_netrc.returncode}: {excerpt(from_netrc.stderr)}",
         )
     finally:
         server.shutdown()

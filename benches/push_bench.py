@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Benchmark: `powkg push` of a generated register into the Oxigraph server and into Virtuoso, beside each store's
+own bulk loader of the same triples from a file (`oxigraph load`; Virtuoso's `ld_dir` + `rdf_loader_run()` +
+`checkpoint`), in the same run on the same machine. Each store starts empty, on a loopback port, in a temporary
+directory, and is stopped at the end.
+
+Prints, per store: triples, seconds and triples per second for powkg's push and for the native loader, their ratio,
+and powkg's peak resident memory (from /usr/bin/time -v when it is installed), then the command that reproduces
+the figures.
+
+    python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--oxigraph PATH]
+
+Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/push_e2e.py does.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import push_e2e  # noqa: E402  (the store starters of the push test)
+
+
+def timed(command, env=None, cwd=None):
+    """Runs a command; its wall seconds and peak RSS in MiB (None without /usr/bin/time)."""
+    time_bin = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+    wrapped = [time_bin, "-v", *command] if time_bin else command
+    started = time.monotonic()
+    done = subprocess.run(wrapped, capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd)
+    seconds = time.monotonic() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    return seconds, (int(rss.group(1)) / 1024 if rss else None), done.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--powkg", required=True)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--oxigraph", default=None, help="the oxigraph CLI [default: on PATH or beside this Python]")
+    args = parser.parse_args()
+    powkg = os.path.abspath(args.powkg)
+    if args.oxigraph:
+        os.environ["PATH"] = os.path.dirname(os.path.abspath(args.oxigraph)) + os.pathsep + os.environ["PATH"]
+    oxigraph = shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="powkg-push-bench-") as tmp:
+        csv = os.path.join(tmp, "bench.csv")
+        subprocess.run([powkg, "generate-register", "--rows", str(args.rows), "--out", csv], check=True, capture_output=True)
+        # The same triples as a file for the native loaders: the register's graph alone, as N-Triples.
+        nquads = os.path.join(tmp, "all.nq")
+        subprocess.run([powkg, "build", "--register", csv, "--out", nquads], check=True, capture_output=True)
+        graph = "https://example.org/powkg/graph/register/bench"
+        ntriples = os.path.join(tmp, "bench.nt")
+        triples = 0
+        with open(nquads, encoding="utf-8") as src, open(ntriples, "w", encoding="utf-8") as dst:
+            suffix = f" <{graph}> .\n"
+            for line in src:
+                if line.endswith(suffix):
+                    dst.write(line[: -len(suffix)] + " .\n")
+                    triples += 1
+        os.remove(nquads)
+
+        for kind in (push_e2e.Oxigraph, push_e2e.Virtuoso):
+            store = kind(tmp)
+            try:
+                push_s, rss, _ = timed(
+                    [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench"], env=store.env
+                )
+                stored = push_e2e.count(store, graph)
+                if stored != triples:
+                    sys.exit(f"{kind.name}: {stored} triples in the store after the push, {triples} expected")
+                if kind is push_e2e.Oxigraph:
+                    native_s, _, _ = timed([oxigraph, "load", "--location", os.path.join(tmp, "ox-native"),
+                                            "--file", ntriples, "--graph", graph])
+                else:
+                    started = time.monotonic()
+                    store.sql(f"ld_dir('{tmp}', 'bench.nt', '{graph}-native'); rdf_loader_run(); checkpoint;")
+                    native_s = time.monotonic() - started
+                    loaded = push_e2e.count(store, graph + "-native")
+                    if loaded != triples:
+                        sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
+                results.append((kind.name, triples, push_s, native_s, rss))
+            finally:
+                store.stop()
+
+    print(f"\npush benchmark: a generated register of {args.rows:,} rows ({triples:,} triples), each store empty")
+    print(f"{'store':<16} {'powkg push':>22} {'native bulk load':>24} {'push/native':>12} {'push peak RSS':>14}")
+    for name, n, push_s, native_s, rss in results:
+        ratio = (n / push_s) / (n / native_s)
+        print(
+            f"{name:<16} {push_s:>8.1f} s {n / push_s:>9,.0f} t/s {native_s:>8.1f} s {n / native_s:>11,.0f} t/s "
+            f"{ratio:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14}"
+        )
+    print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows}"
+          + (f" --oxigraph {args.oxigraph}" if args.oxigraph else ""))
+
+
+if __name__ == "__main__":
+    main()
