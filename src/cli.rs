@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use powkg::export::ExportFormat;
 use powkg::iri::DEFAULT_BASE_IRI;
@@ -80,33 +81,40 @@ pub struct ReadArgs {
     pub graph: GraphArgs,
 }
 
-/// RDF formats by name.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RdfFormatArg {
-    /// Turtle (pretty, deterministic)
-    Turtle,
-    /// N-Triples
-    Ntriples,
-    /// N-Quads (keeps the named graphs)
-    Nquads,
-    /// TriG (keeps the named graphs)
-    Trig,
-    /// RDF/XML
-    Rdfxml,
-    /// JSON-LD (keeps the named graphs)
-    Jsonld,
+/// An RDF format by name: the names and help texts come from the format table ([`ExportFormat::TABLE`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RdfFormatArg(pub ExportFormat);
+
+/// Every format, as `--format` values.
+const RDF_FORMAT_ARGS: [RdfFormatArg; 6] = {
+    let mut all = [RdfFormatArg(ExportFormat::Turtle); 6];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = RdfFormatArg(ExportFormat::ALL[i]);
+        i += 1;
+    }
+    all
+};
+
+impl ValueEnum for RdfFormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &RDF_FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let info = self.0.info();
+        let help = if info.keeps_graphs {
+            format!("{} (keeps the named graphs)", info.title)
+        } else {
+            info.title.to_owned()
+        };
+        Some(PossibleValue::new(info.name).help(help))
+    }
 }
 
 impl From<RdfFormatArg> for ExportFormat {
     fn from(f: RdfFormatArg) -> Self {
-        match f {
-            RdfFormatArg::Turtle => Self::Turtle,
-            RdfFormatArg::Ntriples => Self::NTriples,
-            RdfFormatArg::Nquads => Self::NQuads,
-            RdfFormatArg::Trig => Self::TriG,
-            RdfFormatArg::Rdfxml => Self::RdfXml,
-            RdfFormatArg::Jsonld => Self::JsonLd,
-        }
+        f.0
     }
 }
 
