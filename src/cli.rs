@@ -152,6 +152,13 @@ pub struct BuildArgs {
     #[cfg(feature = "shacl")]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+}
+
+/// Registers streamed beside the curated graph (`build`, `export --shards`).
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
     /// Also stream this register into the graph (repeatable): a CSV file with its mapping description beside it
     /// (FILE.toml). With --out, the format must be N-Triples or N-Quads
     #[arg(long, value_name = "FILE.csv")]
@@ -280,14 +287,27 @@ fn parse_size(text: &str) -> Result<usize, String> {
 /// `powkg export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output format [default: from the --out extension, else turtle]
+    /// Output format [default: from the --out extension, else turtle; nquads for a sharded dump]
     #[arg(long, value_enum)]
     pub format: Option<RdfFormatArg>,
-    /// Output file (`-` for standard output)
+    /// Output file (`-` for standard output); for a sharded dump, the directory to write (replaced atomically)
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+    /// Write a sharded dump for bulk loaders into the directory --out: each named graph as N files
+    /// GRAPH.K.nt (or .nq), with the .graph files of Virtuoso's bulk loader and a manifest.tsv
+    #[arg(long, value_name = "N", conflicts_with = "shard_size", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub shards: Option<u32>,
+    /// Write a sharded dump whose files hold at most this many statements each (instead of --shards)
+    #[arg(long, value_name = "TRIPLES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_size: Option<u64>,
+    /// Compress each file of a sharded dump with gzip (.nt.gz, .nq.gz)
+    #[arg(long)]
+    pub gzip: bool,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Registers streamed into a sharded dump, each into its own graph's files (not with --store)
+    #[command(flatten)]
+    pub registers: RegisterArgs,
 }
 
 /// `powkg serve`

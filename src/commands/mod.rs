@@ -5,6 +5,7 @@ mod export;
 mod generate_register;
 mod queries;
 mod query;
+mod registers;
 mod report;
 mod serve;
 #[cfg(feature = "shacl")]
