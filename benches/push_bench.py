@@ -87,6 +87,7 @@ def main():
                     if loaded != triples:
                         sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
                 results.append((kind.name, triples, push_s, native_s, rss))
+                print(f"{kind.name}: push {push_s:.1f} s, native {native_s:.1f} s, push peak RSS {rss} MiB", flush=True)
             finally:
                 store.stop()
 

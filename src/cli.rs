@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use powkg::export::ExportFormat;
 use powkg::iri::DEFAULT_BASE_IRI;
@@ -85,33 +86,40 @@ pub struct ReadArgs {
     pub graph: GraphArgs,
 }
 
-/// RDF formats by name.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RdfFormatArg {
-    /// Turtle (pretty, deterministic)
-    Turtle,
-    /// N-Triples
-    Ntriples,
-    /// N-Quads (keeps the named graphs)
-    Nquads,
-    /// TriG (keeps the named graphs)
-    Trig,
-    /// RDF/XML
-    Rdfxml,
-    /// JSON-LD (keeps the named graphs)
-    Jsonld,
+/// An RDF format by name: the names and help texts come from the format table ([`ExportFormat::TABLE`]).
+#[derive(Debug, Clone, Copy)]
+pub struct RdfFormatArg(pub ExportFormat);
+
+/// Every format, as `--format` values.
+const RDF_FORMAT_ARGS: [RdfFormatArg; 6] = {
+    let mut all = [RdfFormatArg(ExportFormat::Turtle); 6];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = RdfFormatArg(ExportFormat::ALL[i]);
+        i += 1;
+    }
+    all
+};
+
+impl ValueEnum for RdfFormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &RDF_FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let info = self.0.info();
+        let help = if info.keeps_graphs {
+            format!("{} (keeps the named graphs)", info.title)
+        } else {
+            info.title.to_owned()
+        };
+        Some(PossibleValue::new(info.name).help(help))
+    }
 }
 
 impl From<RdfFormatArg> for ExportFormat {
     fn from(f: RdfFormatArg) -> Self {
-        match f {
-            RdfFormatArg::Turtle => Self::Turtle,
-            RdfFormatArg::Ntriples => Self::NTriples,
-            RdfFormatArg::Nquads => Self::NQuads,
-            RdfFormatArg::Trig => Self::TriG,
-            RdfFormatArg::Rdfxml => Self::RdfXml,
-            RdfFormatArg::Jsonld => Self::JsonLd,
-        }
+        f.0
     }
 }
 
@@ -149,6 +157,13 @@ pub struct BuildArgs {
     #[cfg(feature = "shacl")]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+}
+
+/// Registers streamed beside the curated graph (`build`, `export --shards`).
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
     /// Also stream this register into the graph (repeatable): a CSV file with its mapping description beside it
     /// (FILE.toml). With --out, the format must be N-Triples or N-Quads
     #[arg(long, value_name = "FILE.csv")]
@@ -202,15 +217,9 @@ pub struct PushArgs {
     #[cfg(feature = "shacl")]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
-    /// Also push this register (repeatable) into its own graph: a CSV file with its mapping description beside it
-    #[arg(long, value_name = "FILE.csv")]
-    pub register: Vec<PathBuf>,
-    /// Register rows that may be rejected before the push fails; rejected rows go to --rejected with their reason
-    #[arg(long, value_name = "N", default_value = "0", requires = "register")]
-    pub max_errors: u64,
-    /// Where rejected register rows go [default: REGISTER.rejected.csv beside each register]
-    #[arg(long, value_name = "FILE", requires = "register")]
-    pub rejected: Option<PathBuf>,
+    /// Registers to push, each into its own graph (`--register`, `--max-errors`, `--rejected` as for build)
+    #[command(flatten)]
+    pub registers: RegisterArgs,
 }
 
 /// `powkg generate-register`
@@ -329,14 +338,27 @@ fn parse_size(text: &str) -> Result<usize, String> {
 /// `powkg export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output format [default: from the --out extension, else turtle]
+    /// Output format [default: from the --out extension, else turtle; nquads for a sharded dump]
     #[arg(long, value_enum)]
     pub format: Option<RdfFormatArg>,
-    /// Output file (`-` for standard output)
+    /// Output file (`-` for standard output); for a sharded dump, the directory to write (replaced atomically)
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,
+    /// Write a sharded dump for bulk loaders into the directory --out: each named graph as N files
+    /// GRAPH.K.nt (or .nq), with the .graph files of Virtuoso's bulk loader and a manifest.tsv
+    #[arg(long, value_name = "N", conflicts_with = "shard_size", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub shards: Option<u32>,
+    /// Write a sharded dump whose files hold at most this many statements each (instead of --shards)
+    #[arg(long, value_name = "TRIPLES", value_parser = clap::value_parser!(u64).range(1..))]
+    pub shard_size: Option<u64>,
+    /// Compress each file of a sharded dump with gzip (.nt.gz, .nq.gz)
+    #[arg(long)]
+    pub gzip: bool,
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Registers streamed into a sharded dump, each into its own graph's files (not with --store)
+    #[command(flatten)]
+    pub registers: RegisterArgs,
 }
 
 /// `powkg serve`

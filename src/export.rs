@@ -1,6 +1,7 @@
 //! RDF output in every supported format. Turtle is pretty (sophia); the other formats go through Oxigraph's
 //! serializers. Input quads are sorted first, so identical input always gives identical bytes. Triple-only formats
-//! write the union of the named graphs; N-Quads, TriG and JSON-LD keep the graphs.
+//! write the union of the named graphs; N-Quads, TriG and JSON-LD keep the graphs. [`ExportFormat::TABLE`] is the
+//! one table of the RDF formats and their names, extensions and media types.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -8,7 +9,9 @@ use std::path::Path;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{Quad, Triple};
 
-/// An RDF output format.
+/// An RDF output format. [`ExportFormat::TABLE`] is the one list of the formats powkg reads and writes: the CLI's
+/// `--format` values, the file extensions, the media types the server offers and accepts and the `format` parameter
+/// of its endpoint all come from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     /// Turtle, pretty.
@@ -25,58 +28,187 @@ pub enum ExportFormat {
     JsonLd,
 }
 
+/// One row of the format table.
+#[derive(Debug, Clone, Copy)]
+pub struct FormatInfo {
+    /// The format.
+    pub format: ExportFormat,
+    /// Its name on the command line (`--format`) and in the endpoint's `format` parameter.
+    pub name: &'static str,
+    /// What it is called in help texts.
+    pub title: &'static str,
+    /// Further names the endpoint's `format` parameter takes for it (beside the name and the extensions).
+    pub aliases: &'static [&'static str],
+    /// File extensions, the one powkg writes first.
+    pub extensions: &'static [&'static str],
+    /// Media types: the registered one first (what powkg sends), then others clients send for it and powkg
+    /// accepts.
+    pub media_types: &'static [&'static str],
+    /// The `Content-Type` powkg's server answers with: the media type, with the charset where its registration
+    /// takes one.
+    pub content_type: &'static str,
+    /// Whether it keeps named graphs (otherwise it holds the union of the graphs' triples).
+    pub keeps_graphs: bool,
+    /// Oxigraph's format, for writing and reading back.
+    pub oxigraph: RdfFormat,
+}
+
 impl ExportFormat {
-    /// Every format with its name and file extensions.
-    pub const ALL: [(Self, &'static str, &'static [&'static str]); 6] = [
-        (Self::Turtle, "turtle", &["ttl"]),
-        (Self::NTriples, "ntriples", &["nt"]),
-        (Self::NQuads, "nquads", &["nq"]),
-        (Self::TriG, "trig", &["trig"]),
-        (Self::RdfXml, "rdfxml", &["rdf", "xml", "owl"]),
-        (Self::JsonLd, "jsonld", &["jsonld", "json"]),
+    /// Every format, in the order of the enum (`TABLE[f as usize].format == f`).
+    pub const TABLE: [FormatInfo; 6] = [
+        FormatInfo {
+            format: Self::Turtle,
+            name: "turtle",
+            title: "Turtle",
+            aliases: &["n3"],
+            extensions: &["ttl"],
+            media_types: &["text/turtle", "application/x-turtle"],
+            content_type: "text/turtle; charset=utf-8",
+            keeps_graphs: false,
+            oxigraph: RdfFormat::Turtle,
+        },
+        FormatInfo {
+            format: Self::NTriples,
+            name: "ntriples",
+            title: "N-Triples",
+            aliases: &[],
+            extensions: &["nt"],
+            media_types: &["application/n-triples", "text/plain"],
+            content_type: "application/n-triples",
+            keeps_graphs: false,
+            oxigraph: RdfFormat::NTriples,
+        },
+        FormatInfo {
+            format: Self::NQuads,
+            name: "nquads",
+            title: "N-Quads",
+            aliases: &[],
+            extensions: &["nq"],
+            media_types: &["application/n-quads"],
+            content_type: "application/n-quads",
+            keeps_graphs: true,
+            oxigraph: RdfFormat::NQuads,
+        },
+        FormatInfo {
+            format: Self::TriG,
+            name: "trig",
+            title: "TriG",
+            aliases: &[],
+            extensions: &["trig"],
+            media_types: &["application/trig"],
+            content_type: "application/trig; charset=utf-8",
+            keeps_graphs: true,
+            oxigraph: RdfFormat::TriG,
+        },
+        FormatInfo {
+            format: Self::RdfXml,
+            name: "rdfxml",
+            title: "RDF/XML",
+            aliases: &[],
+            extensions: &["rdf", "xml", "owl"],
+            media_types: &["application/rdf+xml"],
+            content_type: "application/rdf+xml",
+            keeps_graphs: false,
+            oxigraph: RdfFormat::RdfXml,
+        },
+        FormatInfo {
+            format: Self::JsonLd,
+            name: "jsonld",
+            title: "JSON-LD",
+            aliases: &[],
+            extensions: &["jsonld", "json"],
+            media_types: &["application/ld+json"],
+            content_type: "application/ld+json",
+            keeps_graphs: true,
+            oxigraph: RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+        },
     ];
 
-    /// The format called `name`.
+    /// Every format, in the table's order.
+    pub const ALL: [Self; 6] = {
+        let mut all = [Self::Turtle; 6];
+        let mut i = 0;
+        while i < all.len() {
+            all[i] = Self::TABLE[i].format;
+            i += 1;
+        }
+        all
+    };
+
+    /// The format's row of the table.
+    pub fn info(self) -> &'static FormatInfo {
+        &Self::TABLE[self as usize]
+    }
+
+    /// The format called `name` (its name on the command line).
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, n, _)| *n == name).map(|(f, _, _)| *f)
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The format a name, an alias or an extension stands for, ignoring case (the endpoint's `format` parameter).
+    pub fn from_any_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| {
+            let info = f.info();
+            std::iter::once(&info.name)
+                .chain(info.aliases)
+                .chain(info.extensions)
+                .any(|n| n.eq_ignore_ascii_case(name))
+        })
     }
 
     /// The format a file name's extension implies.
     pub fn from_path(path: &Path) -> Option<Self> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|f| f.extensions().contains(&ext.as_str()))
+    }
+
+    /// The format `media_type` (registered or alias, without parameters) names, ignoring case.
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
         Self::ALL
-            .iter()
-            .find(|(_, _, exts)| exts.contains(&ext.as_str()))
-            .map(|(f, _, _)| *f)
+            .into_iter()
+            .find(|f| f.media_types().iter().any(|m| m.eq_ignore_ascii_case(media_type)))
     }
 
     /// The format's name.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(f, _, _)| *f == self).map_or("", |(_, n, _)| n)
+        self.info().name
     }
 
-    /// The format's media type (Oxigraph's: `text/turtle`, `application/n-triples`, ...).
+    /// The format's file extensions, the one powkg writes first.
+    pub fn extensions(self) -> &'static [&'static str] {
+        self.info().extensions
+    }
+
+    /// The extension powkg gives the files it writes.
+    pub fn extension(self) -> &'static str {
+        self.info().extensions[0]
+    }
+
+    /// The format's registered media type (`text/turtle`, `application/n-triples`, ...).
     pub fn media_type(self) -> &'static str {
-        self.oxigraph().media_type()
+        self.info().media_types[0]
+    }
+
+    /// The registered media type, then the others powkg accepts for the format.
+    pub fn media_types(self) -> &'static [&'static str] {
+        self.info().media_types
+    }
+
+    /// The `Content-Type` the server sends for the format.
+    pub fn content_type(self) -> &'static str {
+        self.info().content_type
     }
 
     /// Whether the format keeps named graphs.
     pub fn keeps_graphs(self) -> bool {
-        matches!(self, Self::NQuads | Self::TriG | Self::JsonLd)
+        self.info().keeps_graphs
     }
 
     /// The Oxigraph format, for writing and for reading back.
     pub fn oxigraph(self) -> RdfFormat {
-        match self {
-            Self::Turtle => RdfFormat::Turtle,
-            Self::NTriples => RdfFormat::NTriples,
-            Self::NQuads => RdfFormat::NQuads,
-            Self::TriG => RdfFormat::TriG,
-            Self::RdfXml => RdfFormat::RdfXml,
-            Self::JsonLd => RdfFormat::JsonLd {
-                profile: JsonLdProfileSet::empty(),
-            },
-        }
+        self.info().oxigraph
     }
 }
 
@@ -126,4 +258,42 @@ pub(crate) fn serializer(format: ExportFormat, prefixes: &[(String, String)]) ->
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     }
     Ok(serializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_the_order_of_the_enum_and_agrees_with_oxigraph() {
+        for (i, info) in ExportFormat::TABLE.iter().enumerate() {
+            assert_eq!(info.format as usize, i, "{}", info.name);
+            assert_eq!(info.media_types[0], info.oxigraph.media_type(), "{}", info.name);
+            assert_eq!(info.extensions[0], info.oxigraph.file_extension(), "{}", info.name);
+            assert_eq!(info.keeps_graphs, info.oxigraph.supports_datasets(), "{}", info.name);
+            assert!(info.content_type.starts_with(info.media_types[0]), "{}", info.name);
+        }
+    }
+
+    #[test]
+    fn names_extensions_and_media_types_name_one_format_each() {
+        let mut seen = std::collections::HashSet::new();
+        for info in &ExportFormat::TABLE {
+            let names: std::collections::BTreeSet<_> = std::iter::once(&info.name)
+                .chain(info.aliases)
+                .chain(info.extensions)
+                .collect();
+            for n in names {
+                assert!(seen.insert(format!("name {n}")), "{n} names two formats");
+                assert_eq!(ExportFormat::from_any_name(&n.to_uppercase()), Some(info.format), "{n}");
+            }
+            for m in info.media_types {
+                assert!(seen.insert(format!("type {m}")), "{m} names two formats");
+                assert_eq!(ExportFormat::from_media_type(m), Some(info.format), "{m}");
+            }
+        }
+        assert_eq!(ExportFormat::from_any_name("xml"), Some(ExportFormat::RdfXml));
+        assert_eq!(ExportFormat::from_any_name("json"), Some(ExportFormat::JsonLd));
+        assert_eq!(ExportFormat::from_name("ttl"), None);
+    }
 }

@@ -2,7 +2,8 @@
 //! Oxigraph store, runs bundled SPARQL queries and writes deterministic RDF.
 //!
 //! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
-//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] / [`coverage`] / [`serve`] / [`publish`].
+//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] /
+//! [`sharded_dump`] / [`coverage`] / [`serve`] / [`publish`].
 
 pub mod coverage;
 pub mod diagnostic;
@@ -21,6 +22,7 @@ pub mod publish;
 pub mod query;
 pub mod register;
 pub mod serve;
+pub mod sharded_dump;
 pub mod sparql;
 pub mod store;
 pub mod turtle;

@@ -194,6 +194,52 @@ pub fn write_on_thread<T>(
     })
 }
 
+/// Moves the staging directory to `target`. Where an old directory exists (a store, a dump), Linux's
+/// `renameat2(RENAME_EXCHANGE)` swaps the two in one step, so there is no moment without one at `target`; the old
+/// one is then deleted from the staging path. When the move fails, the staging directory is deleted here and the
+/// error returned. What cannot be deleted now (the old store of a directory its owner made read-only is made writable
+/// first) is deleted by the next run.
+pub(crate) fn swap_into_place(staging: tempfile::TempDir, target: &Path) -> std::io::Result<()> {
+    let staging = staging.keep();
+    match exchange_or_rename(&staging, target) {
+        Ok(true) => {
+            let _ = remove_tree(&staging);
+            Ok(())
+        }
+        Ok(false) => Ok(()),
+        Err(e) => {
+            let _ = remove_tree(&staging);
+            Err(e)
+        }
+    }
+}
+
+/// Puts `staging` at `target`: exchanged with the directory there (true, and `staging` holds the old store), or renamed
+/// to it where there is none (false).
+fn exchange_or_rename(staging: &Path, target: &Path) -> std::io::Result<bool> {
+    if !target.exists() {
+        std::fs::rename(staging, target)?;
+        return Ok(false);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE)?;
+        Ok(true)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let old = staging.with_extension("old");
+        std::fs::rename(target, &old)?;
+        if let Err(e) = std::fs::rename(staging, target) {
+            let _ = std::fs::rename(&old, target);
+            return Err(e);
+        }
+        std::fs::rename(&old, staging)?;
+        Ok(true)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

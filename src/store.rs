@@ -5,12 +5,12 @@
 
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::{NamedNodeRef, Quad};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
 #[cfg(feature = "rocksdb")]
-use crate::output::{owner_has_ended, remove_leftovers, remove_tree};
+use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
 
 /// Why the store could not be built, opened or read.
 #[derive(Debug, thiserror::Error)]
@@ -249,6 +249,30 @@ impl GraphStore {
         self.store.iter().map(|quad| quad.map_err(StoreError::from))
     }
 
+    /// The named graphs, sorted, and whether the default graph holds any quad.
+    pub fn graph_names(&self) -> Result<(Vec<NamedNode>, bool), StoreError> {
+        let mut named = Vec::new();
+        for graph in self.store.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(node) = graph? {
+                named.push(node);
+            }
+        }
+        named.sort();
+        let default = self
+            .store
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+            .next()
+            .is_some();
+        Ok((named, default))
+    }
+
+    /// The quads of one named graph, in the store's own order, read lazily.
+    pub fn iter_graph<'a>(&'a self, graph: &'a NamedNode) -> impl Iterator<Item = Result<Quad, StoreError>> + 'a {
+        self.store
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+            .map(|quad| quad.map_err(StoreError::from))
+    }
+
     /// Number of quads.
     pub fn quad_count(&self) -> Result<usize, StoreError> {
         Ok(self.store.len()?)
@@ -394,52 +418,4 @@ fn looks_like_store(path: &Path) -> bool {
 
 fn is_empty_dir(path: &Path) -> bool {
     std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
-}
-
-/// Moves the staging directory to `target`. Where an old store exists, Linux's `renameat2(RENAME_EXCHANGE)` swaps
-/// the two in one step, so there is no moment without a store at `target`; the old one is then deleted from the
-/// staging path. When the move fails, the staging directory is deleted here and the error returned. What cannot be
-/// deleted now (the old store of a directory its owner made read-only is made writable first) is deleted by the
-/// next build.
-#[cfg(feature = "rocksdb")]
-fn swap_into_place(staging: tempfile::TempDir, target: &Path) -> std::io::Result<()> {
-    let staging = staging.keep();
-    match exchange_or_rename(&staging, target) {
-        Ok(true) => {
-            let _ = remove_tree(&staging);
-            Ok(())
-        }
-        Ok(false) => Ok(()),
-        Err(e) => {
-            let _ = remove_tree(&staging);
-            Err(e)
-        }
-    }
-}
-
-/// Puts `staging` at `target`: exchanged with the store there (true, and `staging` holds the old store), or renamed
-/// to it where there is none (false).
-#[cfg(feature = "rocksdb")]
-fn exchange_or_rename(staging: &Path, target: &Path) -> std::io::Result<bool> {
-    if !target.exists() {
-        std::fs::rename(staging, target)?;
-        return Ok(false);
-    }
-    #[cfg(target_os = "linux")]
-    {
-        use rustix::fs::{CWD, RenameFlags, renameat_with};
-        renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE)?;
-        Ok(true)
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        let old = staging.with_extension("old");
-        std::fs::rename(target, &old)?;
-        if let Err(e) = std::fs::rename(staging, target) {
-            let _ = std::fs::rename(&old, target);
-            return Err(e);
-        }
-        std::fs::rename(&old, staging)?;
-        Ok(true)
-    }
 }

@@ -45,7 +45,40 @@ pub fn write_pretty(triples: &[Triple], prefixes: &[(String, String)], out: &mut
         }
     }
     writeln!(out)?;
-    out.write_all(body.as_bytes())
+    out.write_all(space_numbers_before_dots(&body).as_bytes())
+}
+
+/// `body` with a space between a number and the dot that closes its statement (`pk:footnote 2 .`): valid Turtle
+/// either way, but some stores' parsers (Virtuoso 7) read `2.` as a decimal and then miss the statement's end.
+/// Sophia escapes line breaks inside strings, so every line that ends with a dot ends a statement, and its last
+/// token is the statement's last object.
+fn space_numbers_before_dots(body: &str) -> String {
+    let mut spaced = String::with_capacity(body.len() + body.len() / 64);
+    for line in body.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[content.len()..];
+        let token = content
+            .strip_suffix('.')
+            .map(|rest| rest.rsplit([' ', '\t']).next().unwrap_or(rest));
+        match token {
+            Some(token) if is_number(token) => {
+                spaced.push_str(&content[..content.len() - 1]);
+                spaced.push_str(" .");
+                spaced.push_str(ending);
+            }
+            _ => spaced.push_str(line),
+        }
+    }
+    spaced
+}
+
+/// Whether a Turtle token is a number in shorthand (integer, decimal or double): no other token (name, prefixed
+/// name, blank node, literal, keyword) is made of digits, signs, dots and exponent marks alone.
+fn is_number(token: &str) -> bool {
+    token.bytes().any(|b| b.is_ascii_digit())
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
 }
 
 /// The serializer's output without its `PREFIX` lines.
@@ -157,6 +190,54 @@ mod tests {
             "one blank node, referenced and described\n{}",
             String::from_utf8_lossy(&out)
         );
+    }
+
+    /// Regression: Virtuoso 7.2.5 refused the export at `pk:footnote 2.`.
+    #[test]
+    fn no_number_touches_the_dot_that_closes_its_statement() {
+        let p = NamedNode::new_unchecked("http://example.org/p");
+        let note = NamedNode::new_unchecked("http://example.org/a");
+        let xsd = |local: &str| NamedNode::new_unchecked(format!("http://www.w3.org/2001/XMLSchema#{local}"));
+        let numbers = [
+            Literal::new_typed_literal("2", xsd("integer")),
+            Literal::new_typed_literal("-2.5", xsd("decimal")),
+            Literal::new_typed_literal("1.0E3", xsd("double")),
+        ];
+        let mut triples = Vec::new();
+        for (i, number) in numbers.into_iter().enumerate() {
+            let s = NamedNode::new_unchecked(format!("http://example.org/s{i}"));
+            triples.push(Triple::new(
+                s.clone(),
+                note.clone(),
+                Literal::new_simple_literal("ends 2."),
+            ));
+            triples.push(Triple::new(s, p.clone(), number));
+        }
+        triples.push(Triple::new(
+            NamedNode::new_unchecked("http://example.org/t"),
+            p.clone(),
+            NamedNode::new_unchecked("http://example.org/Q2"),
+        ));
+        let prefixes = vec![("ex".to_owned(), "http://example.org/".to_owned())];
+        let mut out = Vec::new();
+        write_pretty(&triples, &prefixes, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for line in text.lines().filter(|l| l.ends_with('.')) {
+            let last = line[..line.len() - 1].rsplit(' ').next().unwrap_or("");
+            assert!(!is_number(last), "a number touches its dot: {line}\n{text}");
+        }
+        assert!(text.contains(" 2 .\n"), "{text}");
+        assert!(text.contains("\"ends 2.\""), "strings are left alone\n{text}");
+        assert!(text.contains("ex:Q2."), "prefixed names are left alone\n{text}");
+        let mut parsed: Vec<_> = oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+            .for_slice(text.as_bytes())
+            .map(|q| q.map(Triple::from))
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut expected = triples;
+        parsed.sort_by_cached_key(ToString::to_string);
+        expected.sort_by_cached_key(ToString::to_string);
+        assert_eq!(parsed, expected, "{text}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod cli;
+mod dump;
 mod properties;
 mod queries;
 mod register;

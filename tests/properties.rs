@@ -84,7 +84,8 @@ proptest! {
             .into_iter()
             .map(|t| t.in_graph(GraphName::DefaultGraph))
             .collect();
-        for (format, name, _) in ExportFormat::ALL {
+        for format in ExportFormat::ALL {
+            let name = format.name();
             let mut out = Vec::new();
             export::write(&quads, format, &minter.prefixes(), &mut out).unwrap();
             let parsed = parse(&out, format);

@@ -33,8 +33,9 @@ fn every_format_parses_back_to_the_same_graph() {
         .map(|t| t.in_graph(GraphName::DefaultGraph))
         .collect();
     let dir = tempdir();
-    for (format, name, exts) in ExportFormat::ALL {
-        let path = dir.path().join(format!("powkg.{}", exts[0]));
+    for format in ExportFormat::ALL {
+        let name = format.name();
+        let path = dir.path().join(format!("powkg.{}", format.extension()));
         powkg(
             dir.path(),
             &["export", "--format", name, "--out", path.to_str().unwrap()],
@@ -54,9 +55,10 @@ fn every_format_parses_back_to_the_same_graph() {
 #[test]
 fn two_builds_give_identical_bytes_and_hash() {
     let dir = tempdir();
-    for (_, name, exts) in ExportFormat::ALL {
-        let a = dir.path().join(format!("a.{}", exts[0]));
-        let b = dir.path().join(format!("b.{}", exts[0]));
+    for format in ExportFormat::ALL {
+        let name = format.name();
+        let a = dir.path().join(format!("a.{}", format.extension()));
+        let b = dir.path().join(format!("b.{}", format.extension()));
         let ra = powkg(dir.path(), &["build", "--out", a.to_str().unwrap(), "--report", "json"]).expect_code(0);
         let rb = powkg(dir.path(), &["build", "--out", b.to_str().unwrap(), "--report", "json"]).expect_code(0);
         assert_eq!(

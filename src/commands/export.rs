@@ -1,17 +1,106 @@
-//! `powkg export`: the whole graph in one RDF format.
+//! `powkg export`: the whole graph in one RDF format, or a sharded dump for bulk loaders (`--shards`,
+//! `--shard-size`): every named graph of the store, then every `--register` streamed, each as its own family of
+//! files.
+
+use std::io::IsTerminal;
 
 use powkg::Error;
-use powkg::export;
+use powkg::export::{self, ExportFormat};
 use powkg::output::write_atomically;
+use powkg::pipeline;
+use powkg::sharded_dump::{ShardOptions, ShardedDump, Split};
+use powkg::store::GraphStore;
 
-use super::{Status, open, output_error, output_format};
+use super::{Status, minter, open, output_error, output_format, registers, sources};
 use crate::cli::ExportArgs;
 
 pub fn run(args: &ExportArgs) -> Result<Status, Error> {
-    let format = output_format(args.format, &args.out)?;
-    let (store, minter) = open(&args.read)?;
-    let quads = store.quads()?;
-    let prefixes = minter.prefixes();
-    write_atomically(&args.out, |w| export::write(&quads, format, &prefixes, w)).map_err(output_error(&args.out))?;
+    let split = match (args.shards, args.shard_size) {
+        (Some(n), _) => Some(Split::Count(n as usize)),
+        (None, Some(size)) => Some(Split::Statements(size)),
+        (None, None) => None,
+    };
+    let Some(split) = split else {
+        if args.gzip || !args.registers.register.is_empty() {
+            return Err(Error::Usage(
+                "--gzip and --register belong to sharded dumps: give --shards N or --shard-size TRIPLES".into(),
+            ));
+        }
+        let format = output_format(args.format, &args.out)?;
+        let (store, minter) = open(&args.read)?;
+        let quads = store.quads()?;
+        let prefixes = minter.prefixes();
+        write_atomically(&args.out, |w| export::write(&quads, format, &prefixes, w))
+            .map_err(output_error(&args.out))?;
+        return Ok(Status::Success);
+    };
+    sharded(args, split)
+}
+
+/// Writes the sharded dump.
+fn sharded(args: &ExportArgs, split: Split) -> Result<Status, Error> {
+    let format = args.format.map_or(ExportFormat::NQuads, Into::into);
+    if !matches!(format, ExportFormat::NTriples | ExportFormat::NQuads) {
+        return Err(Error::Usage(format!(
+            "a sharded dump is written as ntriples or nquads, not {}",
+            format.name()
+        )));
+    }
+    if args.out.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "a sharded dump is a directory: give it with --out DIR".into(),
+        ));
+    }
+    if args.read.store.is_some() && !args.registers.register.is_empty() {
+        return Err(Error::Usage(
+            "--register streams beside the curated build, not beside --store (a store built with --register \
+             already holds its registers)"
+                .into(),
+        ));
+    }
+    let (store, minter, registers) = if args.registers.register.is_empty() {
+        let (store, minter) = open(&args.read)?;
+        (store, minter, Vec::new())
+    } else {
+        let minter = minter(&args.read.graph)?;
+        let built = pipeline::build(&sources(&args.read.graph), &minter)?;
+        let registers = registers::open(&args.registers, &built, &minter)?;
+        (GraphStore::in_memory(&built.quads)?, minter, registers)
+    };
+    let out = &args.out;
+    let options = ShardOptions {
+        format,
+        split,
+        gzip: args.gzip,
+    };
+    let mut dump = ShardedDump::create(out, minter.base(), options).map_err(output_error(out))?;
+    let (graphs, default_graph) = store.graph_names()?;
+    if default_graph {
+        return Err(Error::Usage(format!(
+            "{}: the store holds triples outside any named graph, which a dump of one file family per graph \
+             cannot name",
+            out.display()
+        )));
+    }
+    for graph in &graphs {
+        let quads = store.iter_graph(graph).map(|q| q.map_err(std::io::Error::other));
+        dump.write_quads(graph, quads).map_err(output_error(out))?;
+    }
+    let outcomes = registers::into_dump(&args.registers, &registers, &mut dump, out)?;
+    let entries = dump.commit().map_err(output_error(out))?;
+    if std::io::stderr().is_terminal() || !outcomes.is_empty() {
+        let triples: u64 = entries.iter().map(|e| e.triples).sum();
+        let bytes: u64 = entries.iter().map(|e| e.bytes).sum();
+        let mut report = format!(
+            "{}: {} files, {} graphs, {triples} statements, {bytes} bytes (manifest.tsv)\n",
+            out.display(),
+            entries.len(),
+            graphs.len() + registers.len()
+        );
+        for (register, outcome) in registers.iter().zip(&outcomes) {
+            report.push_str(&registers::text(register, outcome));
+        }
+        eprint!("{report}");
+    }
     Ok(Status::Success)
 }

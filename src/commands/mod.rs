@@ -6,6 +6,7 @@ mod generate_register;
 mod push;
 mod queries;
 mod query;
+mod registers;
 mod report;
 mod serve;
 #[cfg(feature = "shacl")]
@@ -97,7 +98,7 @@ fn output_format(format: Option<RdfFormatArg>, out: &Path) -> Result<ExportForma
     ExportFormat::from_path(out).ok_or_else(|| {
         let known: Vec<String> = ExportFormat::ALL
             .iter()
-            .map(|(_, name, exts)| format!("{name} (.{})", exts.join(", .")))
+            .map(|f| format!("{} (.{})", f.name(), f.extensions().join(", .")))
             .collect();
         Error::Usage(format!(
             "{}: cannot tell the RDF format from the file name; give --format, one of {}",

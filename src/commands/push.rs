@@ -13,9 +13,9 @@ use powkg::publish::{Client, ClientOptions, Credentials, GraphReport, PushOption
 use powkg::vocab::{pk, void};
 use serde_json::json;
 
-use super::build::{gate, registers};
-use super::{Status, minter, sources};
-use crate::cli::{BuildArgs, GraphArgs, PushArgs, ReportFormat};
+use super::build::gate;
+use super::{Status, minter, registers, sources};
+use crate::cli::{BuildArgs, GraphArgs, PushArgs, RegisterArgs, ReportFormat};
 
 pub fn run(args: &PushArgs) -> Result<Status, Error> {
     let minter = minter(&args.graph)?;
@@ -24,7 +24,7 @@ pub fn run(args: &PushArgs) -> Result<Status, Error> {
     if gate(&options, &built, &minter)?.is_none() {
         return Ok(Status::Problems);
     }
-    let registers = registers::open(&options, &built, &minter)?;
+    let registers = registers::open(&args.registers, &built, &minter)?;
     let graphs = chosen_graphs(args, &minter, &registers)?;
     let mut pusher = pusher(args, &minter);
     let mut reports = Vec::new();
@@ -33,7 +33,7 @@ pub fn run(args: &PushArgs) -> Result<Status, Error> {
         let mut progress = |sent: u64| bar.set_position(sent);
         let report = if let Some(register) = registers.iter().find(|r| &r.graph == iri) {
             let mut produce = |out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
-                registers::into_chunks(&options, register, &mut |chunk| out(&chunk))
+                registers::into_chunks(&args.registers, register, &mut |chunk| out(&chunk))
                     .map(|outcome| outcome.triples)
                     .map_err(|e| e.to_string())
             };
@@ -191,7 +191,7 @@ fn progress_bar(name: &str) -> ProgressBar {
     bar
 }
 
-/// The build a push makes: the same curated set, validation and registers as `powkg build` with these options.
+/// The build a push makes: the same curated set and validation as `powkg build` with these options.
 fn as_build(args: &PushArgs) -> BuildArgs {
     BuildArgs {
         graph: GraphArgs {
@@ -207,8 +207,10 @@ fn as_build(args: &PushArgs) -> BuildArgs {
         no_validate: args.no_validate,
         #[cfg(feature = "shacl")]
         shapes: args.shapes.clone(),
-        register: args.register.clone(),
-        max_errors: args.max_errors,
-        rejected: args.rejected.clone(),
+        registers: RegisterArgs {
+            register: args.registers.register.clone(),
+            max_errors: args.registers.max_errors,
+            rejected: args.registers.rejected.clone(),
+        },
     }
 }

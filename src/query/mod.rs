@@ -165,17 +165,49 @@ pub enum ResultFormat {
     W3c(QueryResultsFormat),
 }
 
+/// One row of the table of the W3C SPARQL results formats (SELECT and ASK).
+#[derive(Debug, Clone, Copy)]
+pub struct ResultsFormatInfo {
+    /// The format.
+    pub format: QueryResultsFormat,
+    /// Its names: the first on the command line (`--format`); all of them in the endpoint's `format` parameter.
+    pub names: &'static [&'static str],
+    /// Media types: the registered one first (what powkg sends), then others clients send for it.
+    pub media_types: &'static [&'static str],
+}
+
+/// The W3C SPARQL results formats, the server's preferred one first: the one list of their names and media types.
+pub const RESULTS_FORMATS: [ResultsFormatInfo; 4] = [
+    ResultsFormatInfo {
+        format: QueryResultsFormat::Json,
+        names: &["json", "srj"],
+        media_types: &["application/sparql-results+json", "application/json"],
+    },
+    ResultsFormatInfo {
+        format: QueryResultsFormat::Xml,
+        names: &["xml", "srx"],
+        media_types: &["application/sparql-results+xml", "application/xml"],
+    },
+    ResultsFormatInfo {
+        format: QueryResultsFormat::Csv,
+        names: &["csv"],
+        media_types: &["text/csv"],
+    },
+    ResultsFormatInfo {
+        format: QueryResultsFormat::Tsv,
+        names: &["tsv"],
+        media_types: &["text/tab-separated-values"],
+    },
+];
+
 impl ResultFormat {
-    const NAMES: [(&'static str, Self); 5] = [
-        ("table", Self::Table),
-        ("csv", Self::W3c(QueryResultsFormat::Csv)),
-        ("tsv", Self::W3c(QueryResultsFormat::Tsv)),
-        ("json", Self::W3c(QueryResultsFormat::Json)),
-        ("xml", Self::W3c(QueryResultsFormat::Xml)),
-    ];
+    /// The names `--format` takes: `table`, then each W3C format's first name.
+    fn names() -> impl Iterator<Item = (&'static str, Self)> {
+        std::iter::once(("table", Self::Table)).chain(RESULTS_FORMATS.iter().map(|i| (i.names[0], Self::W3c(i.format))))
+    }
 
     fn from_name(name: &str) -> Option<Self> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+        Self::names().find(|(n, _)| *n == name).map(|(_, f)| f)
     }
 }
 
@@ -193,11 +225,7 @@ pub fn write_results(
         ResultFormat::from_name(name).ok_or_else(|| QueryError::BadFormat {
             format: name.to_owned(),
             form,
-            expected: ResultFormat::NAMES
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", "),
+            expected: ResultFormat::names().map(|(n, _)| n).collect::<Vec<_>>().join(", "),
         })
     };
     let default = if terminal {
@@ -238,11 +266,7 @@ pub fn write_results(
                 Some(name) => ExportFormat::from_name(name).ok_or_else(|| QueryError::BadFormat {
                     format: name.to_owned(),
                     form: "CONSTRUCT/DESCRIBE",
-                    expected: ExportFormat::ALL
-                        .iter()
-                        .map(|(_, n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    expected: ExportFormat::ALL.map(ExportFormat::name).join(", "),
                 })?,
             };
             let mut quads: Vec<Quad> = triples

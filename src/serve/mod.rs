@@ -207,25 +207,24 @@ const METHODS: &str = "GET, HEAD, POST, OPTIONS";
 /// The methods of every route but the endpoint.
 const READ_METHODS: &str = "GET, HEAD, OPTIONS";
 
-/// RDF formats offered for graph answers, most preferred first, with their media types and file extensions.
-pub(crate) const RDF_OFFERS: [(&str, ExportFormat); 8] = [
-    ("text/turtle", ExportFormat::Turtle),
-    ("application/n-triples", ExportFormat::NTriples),
-    ("application/ld+json", ExportFormat::JsonLd),
-    ("application/rdf+xml", ExportFormat::RdfXml),
-    ("application/n-quads", ExportFormat::NQuads),
-    ("application/trig", ExportFormat::TriG),
-    ("application/x-turtle", ExportFormat::Turtle),
-    ("text/plain", ExportFormat::NTriples),
+/// RDF formats offered for graph answers, most preferred first.
+pub(crate) const RDF_PREFERENCE: [ExportFormat; 6] = [
+    ExportFormat::Turtle,
+    ExportFormat::NTriples,
+    ExportFormat::JsonLd,
+    ExportFormat::RdfXml,
+    ExportFormat::NQuads,
+    ExportFormat::TriG,
 ];
 
-/// The media type served for an RDF format.
-pub(crate) fn rdf_media_type(format: ExportFormat) -> &'static str {
-    match format {
-        ExportFormat::Turtle => "text/turtle; charset=utf-8",
-        ExportFormat::TriG => "application/trig; charset=utf-8",
-        other => other.media_type(),
-    }
+/// The media types offered for graph answers with their formats: every format's registered type in the order of
+/// [`RDF_PREFERENCE`], then the other types accepted for them (which win no tie against a registered one).
+pub(crate) fn rdf_offers() -> Vec<(&'static str, ExportFormat)> {
+    let registered = RDF_PREFERENCE.iter().map(|f| (f.media_type(), *f));
+    let others = RDF_PREFERENCE
+        .iter()
+        .flat_map(|f| f.media_types()[1..].iter().map(move |m| (*m, *f)));
+    registered.chain(others).collect()
 }
 
 /// A request reduced to what the handlers read: method, path, decoded query parameters, headers of interest and
@@ -461,7 +460,8 @@ impl Service {
     /// `/void`: the metadata graph, with the endpoint and dump this server offers; a browser asking for HTML is
     /// sent to the dataset's own page.
     fn void(&self, r: &Incoming<'_>) -> Reply {
-        let mut offers: Vec<(&str, Option<ExportFormat>)> = RDF_OFFERS.iter().map(|(m, f)| (*m, Some(*f))).collect();
+        let mut offers: Vec<(&str, Option<ExportFormat>)> =
+            rdf_offers().into_iter().map(|(m, f)| (m, Some(f))).collect();
         offers.insert(1, ("text/html", None));
         match negotiate::choose(r.accept(), &offers) {
             None => not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
@@ -477,14 +477,8 @@ impl Service {
         let Some(format) = negotiate::choose(r.accept(), &offers) else {
             return not_acceptable(&offers.map(|(m, _)| m));
         };
-        let file = format!(
-            "attachment; filename=\"powkg.{}\"",
-            ExportFormat::ALL
-                .iter()
-                .find(|(f, _, _)| *f == format)
-                .map_or("rdf", |(_, _, exts)| exts[0])
-        );
-        let mut reply = Reply::new(StatusCode::OK, rdf_media_type(format), Vec::new())
+        let file = format!("attachment; filename=\"powkg.{}\"", format.extension());
+        let mut reply = Reply::new(StatusCode::OK, format.content_type(), Vec::new())
             .with(header::VARY, "Accept")
             .with(header::CONTENT_DISPOSITION, file);
         reply.streamed = Some(dump::body(Arc::clone(&self.store), format, self.minter.prefixes()));
@@ -498,7 +492,7 @@ impl Service {
         quads.dedup();
         let mut out = Vec::new();
         match crate::export::write(&quads, format, &self.minter.prefixes(), &mut out) {
-            Ok(_) => Reply::new(StatusCode::OK, rdf_media_type(format), out).with(header::VARY, "Accept"),
+            Ok(_) => Reply::new(StatusCode::OK, format.content_type(), out).with(header::VARY, "Accept"),
             Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot serialize: {e}")),
         }
     }

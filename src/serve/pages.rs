@@ -969,9 +969,9 @@ pub(super) fn resource(service: &Service, r: &Incoming<'_>, iri: &NamedNode, qua
             @if iri.as_str().starts_with(service.minter.base()) { section aria-labelledby="downloads" {
                 h2 #downloads { "This description as data" }
                 ul {
-                    @for (ext, media_type, document) in DOCUMENTS {
+                    @for document in DOCUMENTS {
                         @if document != Document::Html {
-                            li { a href={ (thing_path) "." (ext) } type=(media_type) { (media_type) } }
+                            li { a href={ (thing_path) "." (document.extension()) } type=(document.media_type()) { (document.media_type()) } }
                         }
                     }
                 }

@@ -32,13 +32,31 @@ pub(crate) enum Document {
     Rdf(ExportFormat),
 }
 
-/// Extensions of the documents, in the order `Accept` ties are broken, with the media type each answers.
-pub(crate) const DOCUMENTS: [(&str, &str, Document); 5] = [
-    ("html", "text/html", Document::Html),
-    ("ttl", "text/turtle", Document::Rdf(ExportFormat::Turtle)),
-    ("jsonld", "application/ld+json", Document::Rdf(ExportFormat::JsonLd)),
-    ("nt", "application/n-triples", Document::Rdf(ExportFormat::NTriples)),
-    ("rdf", "application/rdf+xml", Document::Rdf(ExportFormat::RdfXml)),
+impl Document {
+    /// The extension that names the document beside the thing's IRI.
+    pub(crate) fn extension(self) -> &'static str {
+        match self {
+            Self::Html => "html",
+            Self::Rdf(format) => format.extension(),
+        }
+    }
+
+    /// The media type the document answers with (negotiated against `Accept`).
+    pub(crate) fn media_type(self) -> &'static str {
+        match self {
+            Self::Html => "text/html",
+            Self::Rdf(format) => format.media_type(),
+        }
+    }
+}
+
+/// The documents of a thing, in the order `Accept` ties are broken.
+pub(crate) const DOCUMENTS: [Document; 5] = [
+    Document::Html,
+    Document::Rdf(ExportFormat::Turtle),
+    Document::Rdf(ExportFormat::JsonLd),
+    Document::Rdf(ExportFormat::NTriples),
+    Document::Rdf(ExportFormat::RdfXml),
 ];
 
 /// Answers a request for a path under the base path.
@@ -50,8 +68,8 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
     };
     let document = match extension {
         None => None,
-        Some(ext) => match DOCUMENTS.iter().find(|(e, _, _)| *e == ext) {
-            Some((_, _, d)) => Some(*d),
+        Some(ext) => match DOCUMENTS.iter().find(|d| d.extension() == ext) {
+            Some(d) => Some(*d),
             None => return pages::not_found(r),
         },
     };
@@ -67,9 +85,9 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
     }
     match document {
         None => {
-            let offers: Vec<(&str, &str)> = DOCUMENTS.iter().map(|(e, m, _)| (*m, *e)).collect();
+            let offers: Vec<(&str, &str)> = DOCUMENTS.iter().map(|d| (d.media_type(), d.extension())).collect();
             let Some(ext) = negotiate::choose(r.accept(), &offers) else {
-                return super::not_acceptable(&DOCUMENTS.map(|(_, m, _)| m));
+                return super::not_acceptable(&DOCUMENTS.map(Document::media_type));
             };
             let query = r.request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
             Reply::redirect(StatusCode::SEE_OTHER, &format!("{thing_path}.{ext}{query}")).with(header::VARY, "Accept")

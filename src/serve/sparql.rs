@@ -12,47 +12,44 @@ use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, Variable};
 
-use super::{Incoming, RDF_OFFERS, Reply, Service, negotiate, not_acceptable};
+use super::{Incoming, Reply, Service, negotiate, not_acceptable, rdf_offers};
 use crate::export::ExportFormat;
+use crate::query::RESULTS_FORMATS;
 use crate::sparql::{Request, SparqlError, Stopped};
 use crate::vocab::{rdf, sd, void};
 
-/// Result formats for SELECT and ASK, most preferred first.
-const RESULT_OFFERS: [(&str, QueryResultsFormat); 6] = [
-    ("application/sparql-results+json", QueryResultsFormat::Json),
-    ("application/sparql-results+xml", QueryResultsFormat::Xml),
-    ("text/csv", QueryResultsFormat::Csv),
-    ("text/tab-separated-values", QueryResultsFormat::Tsv),
-    ("application/json", QueryResultsFormat::Json),
-    ("application/xml", QueryResultsFormat::Xml),
-];
+/// Result formats for SELECT and ASK with their media types, from the results format table: every registered type
+/// in the table's order (most preferred first), then the other types accepted for them.
+fn result_offers() -> Vec<(&'static str, QueryResultsFormat)> {
+    let registered = RESULTS_FORMATS.iter().map(|i| (i.media_types[0], i.format));
+    let others = RESULTS_FORMATS
+        .iter()
+        .flat_map(|i| i.media_types[1..].iter().map(move |m| (*m, i.format)));
+    registered.chain(others).collect()
+}
 
-/// Names the `format` parameter takes for SELECT/ASK results, beside media types.
-const RESULT_NAMES: [(&str, &str); 6] = [
-    ("json", "application/sparql-results+json"),
-    ("srj", "application/sparql-results+json"),
-    ("xml", "application/sparql-results+xml"),
-    ("srx", "application/sparql-results+xml"),
-    ("csv", "text/csv"),
-    ("tsv", "text/tab-separated-values"),
-];
+/// Names the `format` parameter takes for SELECT/ASK results, beside media types, with the media type each means.
+fn result_names() -> Vec<(&'static str, &'static str)> {
+    RESULTS_FORMATS
+        .iter()
+        .flat_map(|i| i.names.iter().map(|n| (*n, i.media_types[0])))
+        .collect()
+}
 
-/// Names the `format` parameter takes for graph results: `xml` and `json` mean RDF/XML and JSON-LD here, as on
-/// Fuseki and Virtuoso, so that a client sending one `format` for every query form gets a fitting answer.
-const GRAPH_NAMES: [(&str, &str); 12] = [
-    ("turtle", "text/turtle"),
-    ("ttl", "text/turtle"),
-    ("n3", "text/turtle"),
-    ("ntriples", "application/n-triples"),
-    ("nt", "application/n-triples"),
-    ("jsonld", "application/ld+json"),
-    ("json", "application/ld+json"),
-    ("rdfxml", "application/rdf+xml"),
-    ("rdf", "application/rdf+xml"),
-    ("xml", "application/rdf+xml"),
-    ("nquads", "application/n-quads"),
-    ("trig", "application/trig"),
-];
+/// Names the `format` parameter takes for graph results: each format's name, aliases and extensions from the format
+/// table, with its media type. `xml` and `json` mean RDF/XML and JSON-LD here, as on Fuseki and Virtuoso, so that a
+/// client sending one `format` for every query form gets a fitting answer.
+fn graph_names() -> Vec<(&'static str, &'static str)> {
+    ExportFormat::TABLE
+        .iter()
+        .flat_map(|info| {
+            std::iter::once(&info.name)
+                .chain(info.aliases)
+                .chain(info.extensions)
+                .map(|n| (*n, info.media_types[0]))
+        })
+        .collect()
+}
 
 /// What the client asked for: a `format` parameter (name or media type) and the `Accept` header.
 #[derive(Clone, Copy)]
@@ -321,8 +318,9 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
     };
     let media_type = match results {
         QueryResults::Solutions(solutions) => {
-            let Some(format) = wanted.pick(&RESULT_NAMES, &RESULT_OFFERS) else {
-                return not_acceptable(&RESULT_OFFERS.map(|(m, _)| m));
+            let offers = result_offers();
+            let Some(format) = wanted.pick(&result_names(), &offers) else {
+                return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>());
             };
             let variables = solutions.variables().to_vec();
             let written = QueryResultsSerializer::from_format(format)
@@ -344,8 +342,9 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
             format.media_type()
         }
         QueryResults::Boolean(answer) => {
-            let Some(format) = wanted.pick(&RESULT_NAMES, &RESULT_OFFERS) else {
-                return not_acceptable(&RESULT_OFFERS.map(|(m, _)| m));
+            let offers = result_offers();
+            let Some(format) = wanted.pick(&result_names(), &offers) else {
+                return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>());
             };
             if let Err(e) = QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(&mut out, answer) {
                 return io_failure(&e);
@@ -353,8 +352,9 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
             format.media_type()
         }
         QueryResults::Graph(triples) => {
-            let Some(format) = wanted.pick(&GRAPH_NAMES, &RDF_OFFERS) else {
-                return not_acceptable(&RDF_OFFERS.map(|(m, _)| m));
+            let offers = rdf_offers();
+            let Some(format) = wanted.pick(&graph_names(), &offers) else {
+                return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>());
             };
             let mut quads = Vec::new();
             let mut size = 0;
@@ -375,7 +375,7 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
             if let Err(e) = crate::export::write(&quads, format, &service.minter.prefixes(), &mut out) {
                 return io_failure(&e);
             }
-            super::rdf_media_type(format)
+            format.content_type()
         }
     };
     let media_type = if media_type.starts_with("text/") && !media_type.contains("charset") {
@@ -479,7 +479,7 @@ fn description(service: &Service, r: &Incoming<'_>) -> Reply {
         Page,
         Rdf(ExportFormat),
     }
-    let mut offers: Vec<(&str, Answer)> = RDF_OFFERS.iter().map(|(m, f)| (*m, Answer::Rdf(*f))).collect();
+    let mut offers: Vec<(&str, Answer)> = rdf_offers().into_iter().map(|(m, f)| (m, Answer::Rdf(f))).collect();
     offers.insert(1, ("text/html", Answer::Page));
     match negotiate::choose(r.accept(), &offers) {
         None => not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),

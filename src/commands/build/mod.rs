@@ -15,9 +15,8 @@ use serde_json::json;
 
 use powkg::export::ExportFormat;
 
-use super::{Status, minter, output_error, output_format, sources};
+use super::{Status, minter, output_error, output_format, registers, sources};
 
-pub(super) mod registers;
 use crate::cli::{BuildArgs, ReportFormat};
 
 pub fn run(args: &BuildArgs) -> Result<Status, Error> {
@@ -32,7 +31,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     let Some(validation) = gate(args, &built, &minter)? else {
         return Ok(Status::Problems);
     };
-    let registers = registers::open(args, &built, &minter)?;
+    let registers = registers::open(&args.registers, &built, &minter)?;
     if let Some((path, format)) = out
         && !registers.is_empty()
         && !matches!(format, ExportFormat::NTriples | ExportFormat::NQuads)
@@ -153,7 +152,7 @@ fn write_outputs<'a>(
     let mut streamed = Vec::new();
     let store = match &args.store {
         Some(path) if !registers.is_empty() => {
-            let (store, outcomes) = registers::into_store(args, registers, path, &built.quads)?;
+            let (store, outcomes) = registers::into_store(&args.registers, registers, path, &built.quads)?;
             streamed = outcomes;
             store
         }
@@ -167,7 +166,7 @@ fn write_outputs<'a>(
         let mut outcomes = Vec::new();
         let n = write_atomically(path, |w| {
             let curated = export::write(&built.quads, format, &prefixes, w)?;
-            outcomes = registers::into_lines(args, registers, format, w)?;
+            outcomes = registers::into_lines(&args.registers, registers, format, w)?;
             Ok(curated)
         })
         .map_err(|e| registers::unwrap_error(e, path))?;
@@ -176,7 +175,7 @@ fn write_outputs<'a>(
         streamed = outcomes;
     }
     if streamed.is_empty() && !registers.is_empty() {
-        streamed = registers::check(args, registers)?;
+        streamed = registers::check(&args.registers, registers)?;
     }
 
     Ok(Outputs {

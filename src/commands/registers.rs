@@ -1,6 +1,7 @@
-//! `powkg build --register`: each register opened and checked against the curated build, then streamed into the
-//! outputs (N-Triples or N-Quads after the curated graph; the on-disk store through the bulk loader), with a progress
-//! bar on a terminal and the rejected rows written beside it.
+//! `--register` of `powkg build` and `powkg export --shards`: each register opened and checked against the curated
+//! build, then streamed into the outputs (N-Triples or N-Quads after the curated graph; the on-disk store through
+//! the bulk loader; the files of a sharded dump), with a progress bar on a terminal and the rejected rows written
+//! beside it.
 
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -16,13 +17,14 @@ use powkg::pipeline::Built;
 use powkg::register::{
     CountSink, LineSink, Outcome, QuadSink, Register, RegisterError, Sink, StreamOptions, open_csv, stream,
 };
+use powkg::sharded_dump::ShardedDump;
 use powkg::store::GraphStore;
 use serde_json::json;
 
-use crate::cli::BuildArgs;
+use crate::cli::RegisterArgs;
 
 /// Opens every `--register`, checking its mapping description and header.
-pub fn open(args: &BuildArgs, built: &Built, minter: &Minter) -> Result<Vec<Register>, Error> {
+pub fn open(args: &RegisterArgs, built: &Built, minter: &Minter) -> Result<Vec<Register>, Error> {
     if args.rejected.is_some() && args.register.len() > 1 {
         return Err(Error::Usage(
             "--rejected names one file, and there are several registers: leave it out to get one beside each".into(),
@@ -38,14 +40,14 @@ pub fn open(args: &BuildArgs, built: &Built, minter: &Minter) -> Result<Vec<Regi
 }
 
 /// Where the rejected rows of `register` go.
-fn rejected_path(args: &BuildArgs, register: &Register) -> PathBuf {
+fn rejected_path(args: &RegisterArgs, register: &Register) -> PathBuf {
     args.rejected
         .clone()
         .unwrap_or_else(|| register.csv.with_extension("rejected.csv"))
 }
 
 /// Streams one register into `sink`: progress bar, error budget, rejected-rows file (kept only on success).
-fn run(args: &BuildArgs, register: &Register, sink: &mut dyn Sink) -> Result<Outcome, Error> {
+fn run(args: &RegisterArgs, register: &Register, sink: &mut dyn Sink) -> Result<Outcome, Error> {
     let (_, reader) = open_csv(&register.csv)?;
     let size = std::fs::metadata(&register.csv).map_or(0, |m| m.len());
     let bar = if std::io::stderr().is_terminal() {
@@ -98,7 +100,7 @@ fn run(args: &BuildArgs, register: &Register, sink: &mut dyn Sink) -> Result<Out
 /// Streams every register as lines after the curated graph (`format` is N-Triples or N-Quads); a second thread
 /// does the writing.
 pub fn into_lines(
-    args: &BuildArgs,
+    args: &RegisterArgs,
     registers: &[Register],
     format: ExportFormat,
     out: &mut (dyn Write + Send),
@@ -119,7 +121,7 @@ pub fn into_lines(
 
 /// Streams one register as N-Triples in chunks that end at a line's end (for `powkg push`).
 pub fn into_chunks(
-    args: &BuildArgs,
+    args: &RegisterArgs,
     register: &Register,
     deliver: &mut dyn FnMut(Vec<u8>) -> std::io::Result<()>,
 ) -> Result<Outcome, Error> {
@@ -129,9 +131,31 @@ pub fn into_chunks(
     Ok(outcome)
 }
 
+/// Streams every register into the files of its graph in a sharded dump.
+pub fn into_dump(
+    args: &RegisterArgs,
+    registers: &[Register],
+    dump: &mut ShardedDump,
+    out: &Path,
+) -> Result<Vec<Outcome>, Error> {
+    registers
+        .iter()
+        .map(|register| {
+            let graph = dump.keeps_graphs().then_some(&register.graph);
+            dump.write_graph(&register.graph, |deliver| {
+                let mut sink = LineSink::new(deliver, graph);
+                let outcome = run(args, register, &mut sink).map_err(std::io::Error::other)?;
+                sink.finish()?;
+                Ok(outcome)
+            })
+            .map_err(|e| unwrap_error(e, out))
+        })
+        .collect()
+}
+
 /// Builds the on-disk store: the curated quads, then every register through the bulk loader.
 pub fn into_store(
-    args: &BuildArgs,
+    args: &RegisterArgs,
     registers: &[Register],
     path: &Path,
     curated: &[Quad],
@@ -150,7 +174,7 @@ pub fn into_store(
 }
 
 /// Maps and counts every register without writing it (a build with neither --out nor --store).
-pub fn check(args: &BuildArgs, registers: &[Register]) -> Result<Vec<Outcome>, Error> {
+pub fn check(args: &RegisterArgs, registers: &[Register]) -> Result<Vec<Outcome>, Error> {
     registers.iter().map(|r| run(args, r, &mut CountSink)).collect()
 }
 
