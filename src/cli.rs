@@ -200,7 +200,8 @@ pub struct PushArgs {
     /// N-Triples per Graph Store Protocol request, in bytes or with a unit (a 413 halves it)
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub chunk_size: usize,
-    /// Seconds for connecting and for each request
+    /// Seconds for connecting and for each request; a graph's replacement, in which the store copies the whole
+    /// graph, may take ten times as long
     #[arg(long, value_name = "SECONDS", default_value = "120", value_parser = parse_seconds)]
     pub timeout: Duration,
     /// Attempts after the first when the store answers 5xx or drops the connection (with doubling pauses)

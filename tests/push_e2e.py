@@ -453,6 +453,8 @@ class Stub(http.server.BaseHTTPRequestHandler):
     graphs = {}
     posts = []
     unauthorized = 0
+    moves = 0
+    move_delay = 0.0
 
     def log_message(self, *args):
         pass
@@ -487,7 +489,10 @@ class Stub(http.server.BaseHTTPRequestHandler):
             text = form["update"][0]
             moved = re.match(r"MOVE SILENT GRAPH <([^>]+)> TO GRAPH <([^>]+)>", text)
             if moved:
+                Stub.moves += 1
                 Stub.graphs[moved.group(2)] = Stub.graphs.pop(moved.group(1), [])
+                # A replacement that takes longer than the client waits: done, but its answer comes too late.
+                time.sleep(Stub.move_delay)
             dropped = re.match(r"DROP SILENT GRAPH <([^>]+)>$", text)
             if dropped:
                 Stub.graphs.pop(dropped.group(1), None)
@@ -530,6 +535,23 @@ def check_halving(checks, powkg):
             f"stub store: 413s answered by halving ({len(Stub.posts)} requests of at most {max(Stub.posts or [0])} bytes), "
             f"each of the {len(expected)} lines once",
             f"stub store: exit {done.returncode} {excerpt(done.stderr)}; {len(got)} lines stored, {len(expected)} expected",
+        )
+        # A replacement whose answer comes after powkg stopped waiting is not sent again: a second MOVE would move
+        # the emptied staging graph over the target.
+        Stub.moves, Stub.move_delay = 0, 12.0
+        late = run(
+            powkg,
+            ["push", "--store-url", root + "/store", "--update-url", root + "/update", "--graph", "data",
+             "--timeout", "1", "--retries", "3"],
+            env={"POWKG_PUSH_USER": "stub-user", "POWKG_PUSH_PASSWORD": "stub-pw"},
+        )
+        Stub.move_delay = 0.0
+        checks.expect(
+            Stub.moves == 1 and sorted(Stub.graphs.get(GRAPHS["data"], [])) == expected and late.returncode == 2,
+            "stub store: a replacement answered too late is sent once, not repeated; exit 2 as the store did not "
+            "confirm it, the graph intact",
+            f"stub store: late replacement: {Stub.moves} MOVE requests, exit {late.returncode}, "
+            f"{len(Stub.graphs.get(GRAPHS['data'], []))} lines in the target: {excerpt(late.stderr)}",
         )
         # The same credentials from a netrc file, for the store's host.
         with tempfile.NamedTemporaryFile("w", suffix=".netrc", delete=False) as netrc:

@@ -67,9 +67,14 @@ pub struct ClientOptions {
     pub backoff: Duration,
 }
 
+/// How many times the request timeout a graph's replacement may take (a store copies the whole graph in it).
+pub const PATIENCE: u32 = 10;
+
 /// A client for one store.
 pub struct Client {
     agent: ureq::Agent,
+    /// For the one request that may run long and must not be repeated: a graph's replacement.
+    patient: ureq::Agent,
     credentials: Option<Credentials>,
     /// The answer to the server's password challenge, once it has made one (Digest counts its requests).
     challenge: Option<PasswordClient>,
@@ -79,16 +84,19 @@ pub struct Client {
 impl Client {
     /// A client with these credentials (if any).
     pub fn new(options: ClientOptions, credentials: Option<Credentials>) -> Self {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(options.timeout))
-            .timeout_connect(Some(options.timeout))
-            .max_redirects(0)
-            .user_agent(concat!("powkg/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+        let agent = |timeout: Duration| -> ureq::Agent {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(timeout))
+                .timeout_connect(Some(options.timeout))
+                .max_redirects(0)
+                .user_agent(concat!("powkg/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .into()
+        };
         Self {
-            agent,
+            agent: agent(options.timeout),
+            patient: agent(options.timeout.saturating_mul(PATIENCE)),
             credentials,
             challenge: None,
             options,
@@ -104,12 +112,36 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Answer, HttpError> {
+        self.send_with(method, url, headers, body, true)
+    }
+
+    /// Sends a request that must not be sent twice (it would do something else the second time), with
+    /// [`PATIENCE`] times the timeout: no retry after a 5xx or a dropped connection, whose outcome the caller checks.
+    pub fn send_once(
+        &mut self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Answer, HttpError> {
+        self.send_with(method, url, headers, body, false)
+    }
+
+    fn send_with(
+        &mut self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        repeatable: bool,
+    ) -> Result<Answer, HttpError> {
+        let retries = if repeatable { self.options.retries } else { 0 };
         let mut pause = self.options.backoff;
         let mut attempt = 0;
         let mut challenged = false;
         loop {
             let authorization = self.authorization(method, url, body);
-            let result = self.once(method, url, headers, body, authorization.as_deref());
+            let result = self.once(method, url, headers, body, authorization.as_deref(), repeatable);
             let retry = match &result {
                 Ok((answer, _)) => answer.status >= 500,
                 Err(_) => true,
@@ -135,8 +167,8 @@ impl Client {
                         given: self.credentials.is_some(),
                     });
                 }
-                Ok((answer, _)) if !retry || attempt >= self.options.retries => return Ok(answer),
-                Err(message) if attempt >= self.options.retries => {
+                Ok((answer, _)) if !retry || attempt >= retries => return Ok(answer),
+                Err(message) if attempt >= retries => {
                     return Err(HttpError::Unreachable {
                         url: url.to_owned(),
                         message,
@@ -182,6 +214,7 @@ impl Client {
         headers: &[(&str, &str)],
         body: &[u8],
         authorization: Option<&str>,
+        repeatable: bool,
     ) -> Result<(Answer, Option<String>), String> {
         let mut request = ureq::http::Request::builder().method(method).uri(url);
         for (name, value) in headers {
@@ -191,7 +224,8 @@ impl Client {
             request = request.header("Authorization", a);
         }
         let request = request.body(body.to_vec()).map_err(|e| e.to_string())?;
-        let mut response = self.agent.run(request).map_err(|e| e.to_string())?;
+        let agent = if repeatable { &self.agent } else { &self.patient };
+        let mut response = agent.run(request).map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let challenge = response
             .headers()

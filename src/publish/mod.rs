@@ -280,7 +280,7 @@ impl Pusher {
         } else {
             format!("MOVE SILENT GRAPH {staging} TO GRAPH {graph}")
         };
-        self.update(
+        let replaced = self.update_once(
             &format!(
                 "{replace} ;\n\
                  DELETE WHERE {{ GRAPH {record} {{ {graph} {content_hash} ?hash }} }} ;\n\
@@ -288,7 +288,17 @@ impl Pusher {
                  INSERT DATA {{ GRAPH {record} {{ {graph} {content_hash} \"{hash}\" ; {size} {triples} }} }}"
             ),
             "replacing the graph with its staging copy",
-        )?;
+        );
+        if let Err(failure) = replaced {
+            // The replacement is not repeated (a second MOVE would move the now empty staging graph): the record,
+            // written in the same transaction, says whether the store carried it out before the answer was lost.
+            let done = self
+                .record_of(graph)?
+                .is_some_and(|r| r.hash == hash && r.triples == triples);
+            if !done {
+                return Err(failure);
+            }
+        }
         report.bytes_sent = sent_bytes;
         report.chunks = chunks;
         report.seconds = started.elapsed().as_secs_f64();
@@ -377,6 +387,24 @@ impl Pusher {
             .finish();
         let url = self.store.update.clone();
         let answer = self.client.send(
+            "POST",
+            &url,
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body.as_bytes(),
+        )?;
+        if !answer.ok() {
+            return Err(store_error(&url, &answer, &format!("a SPARQL update ({what})")));
+        }
+        Ok(())
+    }
+
+    /// Sends the one update request that must not be repeated (see [`Client::send_once`]).
+    fn update_once(&mut self, update: &str, what: &str) -> Result<(), PushError> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("update", update)
+            .finish();
+        let url = self.store.update.clone();
+        let answer = self.client.send_once(
             "POST",
             &url,
             &[("Content-Type", "application/x-www-form-urlencoded")],
