@@ -14,6 +14,7 @@ Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opens
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -70,9 +71,11 @@ def main():
         for kind in (push_e2e.Oxigraph, push_e2e.Virtuoso):
             store = kind(tmp)
             try:
-                push_s, rss, _ = timed(
-                    [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench"], env=store.env
+                push_s, rss, out = timed(
+                    [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json"],
+                    env=store.env,
                 )
+                graph_report = json.loads(out)["graphs"][0]
                 stored = push_e2e.count(store, graph)
                 if stored != triples:
                     sys.exit(f"{kind.name}: {stored} triples in the store after the push, {triples} expected")
@@ -86,18 +89,19 @@ def main():
                     loaded = push_e2e.count(store, graph + "-native")
                     if loaded != triples:
                         sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
-                results.append((kind.name, triples, push_s, native_s, rss))
-                print(f"{kind.name}: push {push_s:.1f} s, native {native_s:.1f} s, push peak RSS {rss} MiB", flush=True)
+                results.append((kind.name, triples, push_s, native_s, rss, graph_report))
             finally:
                 store.stop()
 
     print(f"\npush benchmark: a generated register of {args.rows:,} rows ({triples:,} triples), each store empty")
-    print(f"{'store':<16} {'powkg push':>22} {'native bulk load':>24} {'push/native':>12} {'push peak RSS':>14}")
-    for name, n, push_s, native_s, rss in results:
+    print(f"{'store':<16} {'powkg push':>22} {'of which upload / replace':>26} {'native bulk load':>24} "
+          f"{'push/native':>12} {'push peak RSS':>14}")
+    for name, n, push_s, native_s, rss, graph_report in results:
         ratio = (n / push_s) / (n / native_s)
+        split = f"{graph_report['upload_seconds']:.1f} s / {graph_report['replace_seconds']:.1f} s"
         print(
-            f"{name:<16} {push_s:>8.1f} s {n / push_s:>9,.0f} t/s {native_s:>8.1f} s {n / native_s:>11,.0f} t/s "
-            f"{ratio:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14}"
+            f"{name:<16} {push_s:>8.1f} s {n / push_s:>9,.0f} t/s {split:>26} {native_s:>8.1f} s "
+            f"{n / native_s:>11,.0f} t/s {ratio:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14}"
         )
     print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows}"
           + (f" --oxigraph {args.oxigraph}" if args.oxigraph else ""))

@@ -144,6 +144,8 @@ fn json_report(args: &PushArgs, reports: &[(String, GraphReport)]) -> String {
                 "bytes_sent": r.bytes_sent,
                 "requests": r.chunks,
                 "seconds": r.seconds,
+                "upload_seconds": r.upload_seconds,
+                "replace_seconds": r.replace_seconds,
                 "hash": r.hash,
             })
         })

@@ -146,6 +146,10 @@ pub struct GraphReport {
     pub chunks: u64,
     /// Seconds the graph took.
     pub seconds: f64,
+    /// Of which uploading into the staging graph.
+    pub upload_seconds: f64,
+    /// Of which the store's replacement of the target by the staging graph.
+    pub replace_seconds: f64,
     /// SHA-256 of the graph's N-Triples.
     pub hash: String,
 }
@@ -222,6 +226,8 @@ impl Pusher {
             bytes_sent: 0,
             chunks: 0,
             seconds: 0.0,
+            upload_seconds: 0.0,
+            replace_seconds: 0.0,
             hash: hash.clone(),
         };
         report.reason = match &recorded {
@@ -256,7 +262,9 @@ impl Pusher {
             &format!("DROP SILENT GRAPH {staging}"),
             "dropping a staging graph left by an earlier push",
         )?;
+        let uploading = Instant::now();
         let (sent_hash, sent_bytes, chunks) = self.upload(&staging, produce, progress)?;
+        report.upload_seconds = uploading.elapsed().as_secs_f64();
         if sent_hash != hash {
             let _ = self.update(&format!("DROP SILENT GRAPH {staging}"), "dropping the staging graph");
             return Err(PushError::Changed(graph.to_string()));
@@ -280,6 +288,7 @@ impl Pusher {
         } else {
             format!("MOVE SILENT GRAPH {staging} TO GRAPH {graph}")
         };
+        let replacing = Instant::now();
         let replaced = self.update_once(
             &format!(
                 "{replace} ;\n\
@@ -299,6 +308,7 @@ impl Pusher {
                 return Err(failure);
             }
         }
+        report.replace_seconds = replacing.elapsed().as_secs_f64();
         report.bytes_sent = sent_bytes;
         report.chunks = chunks;
         report.seconds = started.elapsed().as_secs_f64();
