@@ -92,7 +92,11 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
 
-    texts = {q: (ROOT / "queries" / f"{q}.rq").read_text() for q in QUERIES}
+    # The bundled queries rely on the prefixes powkg predeclares; a peer server gets them written out (the PREFIX
+    # lines of powkg's Turtle export), which changes nothing for powkg.
+    export = subprocess.run([args.powkg, "export", "--format", "turtle"], check=True, capture_output=True, text=True)
+    prologue = "".join(line + "\n" for line in export.stdout.splitlines() if line.startswith("PREFIX "))
+    texts = {q: prologue + (ROOT / "queries" / f"{q}.rq").read_text() for q in QUERIES}
     work = Path(tempfile.mkdtemp(prefix="powkg-serve-bench-"))
     servers = []
     try:
