@@ -156,6 +156,16 @@ impl Minter {
         self.mint(format_args!("graph/{}", kind.name()))
     }
 
+    /// `{base}graph/register/{id}`: the named graph of a register's rows.
+    pub fn register_graph(&self, id: &str) -> NamedNode {
+        self.mint(format_args!("graph/register/{id}"))
+    }
+
+    /// Whether `iri` is under this base IRI (a thing this build mints or one of powkg's own terms).
+    pub fn is_own(&self, iri: &str) -> bool {
+        iri.starts_with(self.base.as_str())
+    }
+
     /// `{base}graph/push`: where `powkg push` records, in the store it pushes to, what it pushed.
     pub fn push_record(&self) -> NamedNode {
         self.mint(format_args!("graph/push"))
@@ -306,6 +316,12 @@ mod tests {
         assert_eq!(m.kind("https://example.net/pow/ontologyx"), None);
         assert_eq!(m.kind("https://example.net/pow/datasets"), None);
         assert_eq!(m.kind("https://example.org/powkg/entity/karlag"), None);
+        assert_eq!(
+            m.register_graph("camps").as_str(),
+            "https://example.net/pow/graph/register/camps"
+        );
+        assert_eq!(m.kind(m.register_graph("camps").as_str()), Some(IriKind::Graph));
+        assert!(m.is_own("https://example.net/pow/anything") && !m.is_own("https://example.net/powx"));
     }
 
     #[test]

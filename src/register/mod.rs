@@ -227,7 +227,7 @@ impl Register {
         }
 
         let source = minter.source(&id);
-        let graph = NamedNode::new_unchecked(format!("{}graph/register/{id}", minter.base()));
+        let graph = minter.register_graph(&id);
         let mut register = Self {
             csv: csv.to_owned(),
             description: description.to_owned(),

@@ -14,6 +14,7 @@ use super::resource::{DOCUMENTS, Document};
 use super::site::{Figure, Listing, Role, Summary};
 use super::sparql::{self, PageAnswer};
 use super::{Incoming, Reply, Service};
+use crate::iri::IriKind;
 use crate::model::Date;
 use crate::vocab::{dcterms, owl, pk, prov, rdf, rdfs, schema, skos, wd, wikibase, xsd};
 
@@ -753,7 +754,6 @@ impl View<'_> {
     /// query that lists them.
     fn mentions(&self, iri: &NamedNode) -> Result<Markup, Reply> {
         let service = self.service;
-        let base = service.minter.base();
         let mut found: BTreeMap<String, (NamedNode, NamedNode)> = BTreeMap::new();
         let owner = |statement: &NamedNode| -> Option<(NamedNode, NamedNode)> {
             // A statement is pointed at by its subject's claim and by the few statements that conflict with it.
@@ -777,10 +777,10 @@ impl View<'_> {
             let (Some(Term::NamedNode(s)), Some(Term::NamedNode(predicate))) = (link.get("s"), link.get("p")) else {
                 continue;
             };
-            let local = s.as_str().strip_prefix(base).unwrap_or("");
-            let statements: Vec<NamedNode> = if local.starts_with("statement/") {
+            let kind = service.minter.kind(s.as_str());
+            let statements: Vec<NamedNode> = if kind == Some(IriKind::Statement) {
                 vec![s.clone()]
-            } else if local.starts_with("reference/") {
+            } else if kind == Some(IriKind::Reference) {
                 // A reference node is shared by every statement citing the same words: bounded too.
                 let rows = sparql::page_select(
                     service,
@@ -795,7 +795,7 @@ impl View<'_> {
                         _ => None,
                     })
                     .collect()
-            } else if local.starts_with("value/") || s.as_str().starts_with(&format!("{}/", iri.as_str())) {
+            } else if kind == Some(IriKind::Value) || s.as_str().starts_with(&format!("{}/", iri.as_str())) {
                 Vec::new()
             } else {
                 found.insert(
@@ -966,7 +966,7 @@ pub(super) fn resource(service: &Service, r: &Incoming<'_>, iri: &NamedNode, qua
                 }
             }
             (mentions)
-            @if iri.as_str().starts_with(service.minter.base()) { section aria-labelledby="downloads" {
+            @if service.minter.is_own(iri.as_str()) { section aria-labelledby="downloads" {
                 h2 #downloads { "This description as data" }
                 ul {
                     @for document in DOCUMENTS {
