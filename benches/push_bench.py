@@ -49,7 +49,7 @@ def main():
     powkg = os.path.abspath(args.powkg)
     if args.oxigraph:
         os.environ["PATH"] = os.path.dirname(os.path.abspath(args.oxigraph)) + os.pathsep + os.environ["PATH"]
-    oxigraph = shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
+    oxigraph = push_e2e.oxigraph_cli()
     results = []
     with tempfile.TemporaryDirectory(prefix="powkg-push-bench-") as tmp:
         csv = os.path.join(tmp, "bench.csv")

@@ -149,7 +149,16 @@ pub struct BuildArgs {
     /// Build report format (written to standard error when --out is `-`)
     #[arg(long, value_enum, default_value = "text")]
     pub report: ReportFormat,
-    /// Skip the SHACL validation that otherwise gates every build (noted in the build report)
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    #[command(flatten)]
+    pub registers: RegisterArgs,
+}
+
+/// The SHACL gate of `build` and `push`.
+#[derive(Debug, Args)]
+pub struct ValidationArgs {
+    /// Skip the SHACL validation that otherwise gates every build and push (the report says so)
     #[cfg(feature = "shacl")]
     #[arg(long)]
     pub no_validate: bool,
@@ -157,8 +166,6 @@ pub struct BuildArgs {
     #[cfg(feature = "shacl")]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
-    #[command(flatten)]
-    pub registers: RegisterArgs,
 }
 
 /// Registers streamed beside the curated graph (`build`, `export --shards`).
@@ -210,14 +217,8 @@ pub struct PushArgs {
     /// Push report format
     #[arg(long, value_enum, default_value = "text")]
     pub report: ReportFormat,
-    /// Skip the SHACL validation that otherwise gates every push
-    #[cfg(feature = "shacl")]
-    #[arg(long)]
-    pub no_validate: bool,
-    /// SHACL shapes to validate against [default: shapes.ttl of --ontology, else the bundled shapes]
-    #[cfg(feature = "shacl")]
-    #[arg(long, value_name = "FILE")]
-    pub shapes: Option<PathBuf>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
     /// Registers to push, each into its own graph (`--register`, `--max-errors`, `--rejected` as for build)
     #[command(flatten)]
     pub registers: RegisterArgs,

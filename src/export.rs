@@ -241,6 +241,36 @@ pub fn write(
     Ok(triples.len())
 }
 
+/// Writes quads as lines (`subject predicate object` then `end`: ` .\n` for N-Triples, ` <graph> .\n` for N-Quads)
+/// in chunks of about [`LINE_CHUNK`] bytes of whole lines, each handed to `deliver`; returns the number of lines.
+pub fn line_chunks<Q: std::borrow::Borrow<Quad>>(
+    quads: impl Iterator<Item = io::Result<Q>>,
+    end: &str,
+    deliver: &mut dyn FnMut(Vec<u8>) -> io::Result<()>,
+) -> io::Result<u64> {
+    let mut buffer = Vec::with_capacity(LINE_CHUNK + 64 * 1024);
+    let mut lines = 0;
+    for quad in quads {
+        let quad = quad?;
+        let q = quad.borrow();
+        write!(buffer, "{} {} {}{end}", q.subject, q.predicate, q.object)?;
+        lines += 1;
+        if buffer.len() >= LINE_CHUNK {
+            deliver(std::mem::replace(
+                &mut buffer,
+                Vec::with_capacity(LINE_CHUNK + 64 * 1024),
+            ))?;
+        }
+    }
+    if !buffer.is_empty() {
+        deliver(buffer)?;
+    }
+    Ok(lines)
+}
+
+/// Bytes of lines [`line_chunks`] gathers before handing them on.
+pub const LINE_CHUNK: usize = 1 << 20;
+
 /// The distinct triples of all graphs, sorted.
 pub fn union_triples(quads: &[Quad]) -> Vec<Triple> {
     let mut triples: Vec<Triple> = quads.iter().map(|q| Triple::from(q.clone())).collect();

@@ -68,9 +68,6 @@ pub const MANIFEST: &str = "manifest.tsv";
 /// The manifest's header line.
 pub const MANIFEST_HEADER: &str = "file\tgraph\ttriples\tbytes\tsha256";
 
-/// Bytes of lines per chunk a graph's producer hands over.
-pub const CHUNK: usize = 1 << 20;
-
 /// A sharded dump being written into a staging directory beside its target.
 pub struct ShardedDump {
     target: PathBuf,
@@ -147,22 +144,7 @@ impl ShardedDump {
     /// Writes the quads of `graph` (which all belong to it) into its files.
     pub fn write_quads(&mut self, graph: &NamedNode, quads: impl Iterator<Item = io::Result<Quad>>) -> io::Result<u64> {
         let end = self.line_end(graph);
-        self.write_graph(graph, |deliver| {
-            let mut buffer = Vec::with_capacity(CHUNK + 64 * 1024);
-            let mut n = 0;
-            for quad in quads {
-                let q = quad?;
-                write!(buffer, "{} {} {}{end}", q.subject, q.predicate, q.object)?;
-                n += 1;
-                if buffer.len() >= CHUNK {
-                    deliver(std::mem::replace(&mut buffer, Vec::with_capacity(CHUNK + 64 * 1024)))?;
-                }
-            }
-            if !buffer.is_empty() {
-                deliver(buffer)?;
-            }
-            Ok(n)
-        })
+        self.write_graph(graph, |deliver| crate::export::line_chunks(quads, &end, deliver))
     }
 
     /// Writes one graph: `produce` hands chunks of whole lines (each ending with `\n`, one statement each, ended

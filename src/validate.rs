@@ -17,7 +17,7 @@ use shacl::validator::{ShaclConfig, ShaclValidationMode};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::export::{self, ExportFormat};
-use crate::input::{InputFile, InputSet};
+use crate::input::InputSet;
 use crate::iri::Minter;
 use crate::ontology::parse_turtle_files;
 
@@ -83,28 +83,21 @@ impl Validation {
 /// terms in them moved under the base IRI of `minter`, as the graph has them.
 pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Validation, ValidateError> {
     // Syntax errors are reported by powkg's own Turtle reader first, with file, line and column.
-    let (_, syntax) = parse_turtle_files(shapes);
+    let (shape_triples, syntax) = parse_turtle_files(shapes);
     if !syntax.is_empty() {
         return Err(ValidateError::Shapes(syntax));
     }
-    let relocated = InputSet {
-        files: shapes
-            .files
-            .iter()
-            .map(|f| InputFile {
-                path: f.path.clone(),
-                text: minter.relocate_text(&f.text).into_owned(),
-            })
-            .collect(),
-    };
-    let shapes = &relocated;
-    let (shape_triples, _) = parse_turtle_files(shapes);
-    let shape_messages = shape_messages(&shape_triples);
+    // powkg's own terms in the shapes move under the build's base IRI, as the graph has them.
+    let shape_messages: HashMap<String, String> = shape_messages(&shape_triples)
+        .into_iter()
+        .map(|(shape, text)| (minter.relocate(&shape).into_owned(), text))
+        .collect();
     let mut shape_text = String::new();
     for file in &shapes.files {
         shape_text.push_str(&file.text);
         shape_text.push('\n');
     }
+    let shape_text = minter.relocate_text(&shape_text);
     let schema = ShaclDataManager::load(
         &mut Cursor::new(shape_text.as_bytes()),
         "shapes",

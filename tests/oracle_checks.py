@@ -1,4 +1,7 @@
-"""Shared by the oracle scripts: a tally of checks printed one per line, ending in `N passed, M failed`."""
+"""Shared by the oracle scripts: a tally of checks printed one per line, ending in `N passed, M failed`, and a free
+loopback port for the servers they start."""
+
+import socket
 
 
 class Checks:
@@ -29,3 +32,10 @@ class Checks:
 def excerpt(text, limit=600):
     text = text.strip()
     return text if len(text) <= limit else text[:limit] + " …"
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 at the moment of asking."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -42,7 +42,7 @@ import urllib.request
 
 import rdflib
 
-from oracle_checks import Checks, excerpt
+from oracle_checks import Checks, excerpt, free_port
 
 rdflib.NORMALIZE_LITERALS = False
 
@@ -58,10 +58,9 @@ GRAPHS = {
 VIRTUOSO_USER = ("powkg", "powkg-e2e-pw")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def oxigraph_cli():
+    """The Oxigraph CLI: on PATH, else beside this Python (pip installs it there)."""
+    return shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
 
 
 def wait_for_port(port, process, seconds=120):
@@ -80,7 +79,7 @@ class Oxigraph:
     name = "Oxigraph server"
 
     def __init__(self, tmp):
-        exe = shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
+        exe = oxigraph_cli()
         self.port = free_port()
         root = f"http://127.0.0.1:{self.port}"
         self.store, self.update, self.query = f"{root}/store", f"{root}/update", f"{root}/query"
@@ -420,12 +419,12 @@ def check_shards(checks, powkg, store, tmp):
         location = os.path.join(tmp, "oxigraph-bulk")
         files = sorted(os.path.join(out, f) for f in os.listdir(out) if f.endswith(".nq.gz"))
         loaded = subprocess.run(
-            [shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph"),
+            [oxigraph_cli(),
              "load", "--location", location, *sum((["--file", f] for f in files), [])],
             capture_output=True, text=True, timeout=600,
         )
         dumped = subprocess.run(
-            [shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph"),
+            [oxigraph_cli(),
              "dump", "--location", location, "--format", "nq"],
             capture_output=True, text=True, timeout=600,
         )
@@ -460,11 +459,14 @@ class Stub(http.server.BaseHTTPRequestHandler):
         pass
 
     def answer(self, status, body=b"", kind="text/plain"):
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped waiting (the late replacement): nothing to answer
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))

@@ -59,7 +59,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from oracle_checks import Checks, excerpt
+from oracle_checks import Checks, excerpt, free_port
 
 try:
     import rdflib
@@ -116,12 +116,6 @@ SIMPLE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # ---------------------------------------------------------------------------------------------------------------
 # The server
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -1,12 +1,13 @@
 //! `powkg push`: build (and validate) as `powkg build` does, then hand each named graph to the store the user named,
 //! through [`powkg::publish`]; one line per graph says what was done and why.
 
-use std::io::{IsTerminal, Write as _};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::model::{GraphName, NamedNode};
 use powkg::Error;
+use powkg::export;
 use powkg::iri::GraphKind;
 use powkg::pipeline;
 use powkg::publish::{Client, ClientOptions, Credentials, GraphReport, PushOptions, Pusher, RecordTerms, Store};
@@ -15,13 +16,12 @@ use serde_json::json;
 
 use super::build::gate;
 use super::{Status, minter, registers, sources};
-use crate::cli::{BuildArgs, GraphArgs, PushArgs, RegisterArgs, ReportFormat};
+use crate::cli::{PushArgs, ReportFormat};
 
 pub fn run(args: &PushArgs) -> Result<Status, Error> {
     let minter = minter(&args.graph)?;
-    let options = as_build(args);
     let built = pipeline::build(&sources(&args.graph), &minter)?;
-    if gate(&options, &built, &minter)?.is_none() {
+    if gate(&args.graph, &args.validation, &built, &minter)?.is_none() {
         return Ok(Status::Problems);
     }
     let registers = registers::open(&args.registers, &built, &minter)?;
@@ -41,18 +41,8 @@ pub fn run(args: &PushArgs) -> Result<Status, Error> {
         } else {
             let graph = GraphName::NamedNode(iri.clone());
             let mut produce = |out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
-                let mut triples = 0u64;
-                let mut lines = Vec::with_capacity(1 << 20);
-                for quad in built.quads.iter().filter(|q| q.graph_name == graph) {
-                    let _ = writeln!(lines, "{} {} {} .", quad.subject, quad.predicate, quad.object);
-                    triples += 1;
-                    if lines.len() >= 1 << 20 {
-                        out(&lines).map_err(|e| e.to_string())?;
-                        lines.clear();
-                    }
-                }
-                out(&lines).map_err(|e| e.to_string())?;
-                Ok(triples)
+                let quads = built.quads.iter().filter(|q| q.graph_name == graph).map(Ok);
+                export::line_chunks(quads, " .\n", &mut |chunk| out(&chunk)).map_err(|e| e.to_string())
             };
             pusher.push(iri, &mut produce, &mut progress)
         };
@@ -191,28 +181,4 @@ fn progress_bar(name: &str) -> ProgressBar {
     bar.set_prefix(name.to_owned());
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
-}
-
-/// The build a push makes: the same curated set and validation as `powkg build` with these options.
-fn as_build(args: &PushArgs) -> BuildArgs {
-    BuildArgs {
-        graph: GraphArgs {
-            data: args.graph.data.clone(),
-            ontology: args.graph.ontology.clone(),
-            base_iri: args.graph.base_iri.clone(),
-        },
-        out: None,
-        format: None,
-        store: None,
-        report: args.report,
-        #[cfg(feature = "shacl")]
-        no_validate: args.no_validate,
-        #[cfg(feature = "shacl")]
-        shapes: args.shapes.clone(),
-        registers: RegisterArgs {
-            register: args.registers.register.clone(),
-            max_errors: args.registers.max_errors,
-            rejected: args.registers.rejected.clone(),
-        },
-    }
 }

@@ -67,6 +67,15 @@ pub struct ClientOptions {
     pub backoff: Duration,
 }
 
+/// Whether a request may be sent again after a server error or a dropped connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    /// Sending it twice does what sending it once does.
+    Allowed,
+    /// Sending it twice would do something else (a graph's replacement).
+    Never,
+}
+
 /// How many times the request timeout a graph's replacement may take (a store copies the whole graph in it).
 pub const PATIENCE: u32 = 10;
 
@@ -103,38 +112,19 @@ impl Client {
         }
     }
 
-    /// Sends one request; answers 401 with the credentials the challenge asks for, retries 5xx and dropped
-    /// connections with backoff. Any final status comes back as an [`Answer`] but 401/403, which are errors.
+    /// Sends one request; answers 401 with the credentials the challenge asks for. A [`Repeat::Allowed`] request is
+    /// sent again with backoff after a 5xx or a dropped connection; a [`Repeat::Never`] one, which would do something
+    /// else the second time, is sent once with [`PATIENCE`] times the timeout, and its outcome is the caller's to
+    /// check. Any final status comes back as an [`Answer`] but 401/403, which are errors.
     pub fn send(
         &mut self,
         method: &str,
         url: &str,
         headers: &[(&str, &str)],
         body: &[u8],
+        repeat: Repeat,
     ) -> Result<Answer, HttpError> {
-        self.send_with(method, url, headers, body, true)
-    }
-
-    /// Sends a request that must not be sent twice (it would do something else the second time), with
-    /// [`PATIENCE`] times the timeout: no retry after a 5xx or a dropped connection, whose outcome the caller checks.
-    pub fn send_once(
-        &mut self,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> Result<Answer, HttpError> {
-        self.send_with(method, url, headers, body, false)
-    }
-
-    fn send_with(
-        &mut self,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-        repeatable: bool,
-    ) -> Result<Answer, HttpError> {
+        let repeatable = repeat == Repeat::Allowed;
         let retries = if repeatable { self.options.retries } else { 0 };
         let mut pause = self.options.backoff;
         let mut attempt = 0;

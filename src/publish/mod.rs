@@ -19,7 +19,7 @@ use oxigraph::model::NamedNode;
 use sha2::{Digest, Sha256};
 
 pub use auth::Credentials;
-pub use http::{Answer, Client, ClientOptions, HttpError};
+pub use http::{Answer, Client, ClientOptions, HttpError, Repeat};
 
 /// The store's endpoints.
 #[derive(Debug, Clone)]
@@ -374,9 +374,13 @@ impl Pusher {
     /// POSTs whole lines of N-Triples to a Graph Store Protocol URL; a 413 splits them in two halves at a line's
     /// end, each sent in turn. Returns the number of requests that carried data.
     fn post_lines(&mut self, url: &str, lines: &[u8]) -> Result<u64, PushError> {
-        let answer = self
-            .client
-            .send("POST", url, &[("Content-Type", "application/n-triples")], lines)?;
+        let answer = self.client.send(
+            "POST",
+            url,
+            &[("Content-Type", "application/n-triples")],
+            lines,
+            Repeat::Allowed,
+        )?;
         if answer.status == 413 {
             let middle = lines.len() / 2;
             let cut = lines[..middle].iter().rposition(|b| *b == b'\n').map(|i| i + 1);
@@ -390,83 +394,69 @@ impl Pusher {
         Ok(1)
     }
 
-    /// Sends a SPARQL 1.1 Update request (URL-encoded form, as the protocol defines).
+    /// Sends a SPARQL 1.1 Update request.
     fn update(&mut self, update: &str, what: &str) -> Result<(), PushError> {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("update", update)
-            .finish();
-        let url = self.store.update.clone();
-        let answer = self.client.send(
-            "POST",
-            &url,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            body.as_bytes(),
-        )?;
-        if !answer.ok() {
-            return Err(store_error(&url, &answer, &format!("a SPARQL update ({what})")));
-        }
-        Ok(())
+        self.protocol("update", update, &format!("a SPARQL update ({what})"), Repeat::Allowed)
+            .map(drop)
     }
 
-    /// Sends the one update request that must not be repeated (see [`Client::send_once`]).
+    /// Sends the one update request that must not be repeated (see [`Repeat::Never`]).
     fn update_once(&mut self, update: &str, what: &str) -> Result<(), PushError> {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("update", update)
-            .finish();
-        let url = self.store.update.clone();
-        let answer = self.client.send_once(
-            "POST",
-            &url,
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            body.as_bytes(),
-        )?;
-        if !answer.ok() {
-            return Err(store_error(&url, &answer, &format!("a SPARQL update ({what})")));
-        }
-        Ok(())
+        self.protocol("update", update, &format!("a SPARQL update ({what})"), Repeat::Never)
+            .map(drop)
     }
 
-    /// Runs a SELECT and gives the first value of its first variable.
-    fn select_first(&mut self, query: &str, what: &str) -> Result<Option<String>, PushError> {
+    /// A SPARQL 1.1 Protocol request, `query` or `update`, as a URL-encoded form POST to its endpoint; the answer
+    /// when it is 2xx.
+    fn protocol(&mut self, field: &str, text: &str, what: &str, repeat: Repeat) -> Result<Answer, PushError> {
         let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("query", query)
+            .append_pair(field, text)
             .finish();
-        let url = self.store.query.clone();
+        let url = if field == "query" {
+            &self.store.query
+        } else {
+            &self.store.update
+        };
         let answer = self.client.send(
             "POST",
-            &url,
+            url,
             &[
                 ("Content-Type", "application/x-www-form-urlencoded"),
                 ("Accept", "application/sparql-results+json"),
             ],
             body.as_bytes(),
+            repeat,
         )?;
         if !answer.ok() {
-            return Err(store_error(&url, &answer, &format!("a SPARQL query ({what})")));
+            return Err(store_error(url, &answer, what));
         }
-        let unreadable = |detail: String| PushError::Answer {
-            url: url.clone(),
+        Ok(answer)
+    }
+
+    /// Runs a SELECT and gives the values of `variables` in its first row.
+    fn select_row(&mut self, query: &str, what: &str, variables: &[&str]) -> Result<Vec<Option<String>>, PushError> {
+        let answer = self.protocol("query", query, &format!("a SPARQL query ({what})"), Repeat::Allowed)?;
+        let json: serde_json::Value = serde_json::from_str(&answer.body).map_err(|e| PushError::Answer {
+            url: self.store.query.clone(),
             what: what.to_owned(),
-            detail,
-        };
-        let json: serde_json::Value = serde_json::from_str(&answer.body).map_err(|e| unreadable(e.to_string()))?;
-        let variable = json["head"]["vars"][0]
-            .as_str()
-            .ok_or_else(|| unreadable("no variable in the results".to_owned()))?
-            .to_owned();
-        Ok(json["results"]["bindings"][0][variable.as_str()]["value"]
-            .as_str()
-            .map(str::to_owned))
+            detail: e.to_string(),
+        })?;
+        let row = &json["results"]["bindings"][0];
+        Ok(variables
+            .iter()
+            .map(|v| row[*v]["value"].as_str().map(str::to_owned))
+            .collect())
     }
 
     /// The number of triples of a graph in the store (0 when it has none).
     fn count(&mut self, graph: &NamedNode) -> Result<u64, PushError> {
         let what = format!("counting the triples of {graph}");
-        let value = self.select_first(
+        let row = self.select_row(
             &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"),
             &what,
+            &["n"],
         )?;
-        let text = value.unwrap_or_else(|| "0".to_owned());
+        let text = row.into_iter().next().flatten().unwrap_or_else(|| "0".to_owned());
         text.parse().map_err(|_| PushError::Answer {
             url: self.store.query.clone(),
             what,
@@ -481,14 +471,15 @@ impl Pusher {
             content_hash,
             triples,
         } = self.record.clone();
-        let hash = self.select_first(
-            &format!("SELECT ?hash WHERE {{ GRAPH {record} {{ {graph} {content_hash} ?hash }} }} LIMIT 1"),
+        let row = self.select_row(
+            &format!(
+                "SELECT ?hash ?size WHERE {{ GRAPH {record} {{ {graph} {content_hash} ?hash ; {triples} ?size }} }} LIMIT 1"
+            ),
             "reading the record of the last push",
+            &["hash", "size"],
         )?;
-        let size = self.select_first(
-            &format!("SELECT ?size WHERE {{ GRAPH {record} {{ {graph} {triples} ?size }} }} LIMIT 1"),
-            "reading the record of the last push",
-        )?;
+        let mut values = row.into_iter();
+        let (hash, size) = (values.next().flatten(), values.next().flatten());
         Ok(match (hash, size.and_then(|s| s.parse().ok())) {
             (Some(hash), Some(triples)) => Some(Record { hash, triples }),
             _ => None,

@@ -183,8 +183,8 @@ pub struct LineSink<'d> {
     buffer: Vec<u8>,
 }
 
-/// Bytes per chunk handed over.
-const CHUNK: usize = 1 << 20;
+/// Bytes per chunk handed over: as [`crate::export::line_chunks`] hands over the lines of curated graphs.
+const CHUNK: usize = crate::export::LINE_CHUNK;
 
 impl<'d> LineSink<'d> {
     /// N-Triples; N-Quads in `graph` when one is given.

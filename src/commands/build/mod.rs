@@ -17,7 +17,7 @@ use powkg::export::ExportFormat;
 
 use super::{Status, minter, output_error, output_format, registers, sources};
 
-use crate::cli::{BuildArgs, ReportFormat};
+use crate::cli::{BuildArgs, GraphArgs, ReportFormat, ValidationArgs};
 
 pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     let minter = minter(&args.graph)?;
@@ -28,7 +28,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         .transpose()?;
     let built = pipeline::build(&sources(&args.graph), &minter)?;
     let hash = hash(args, &built)?;
-    let Some(validation) = gate(args, &built, &minter)? else {
+    let Some(validation) = gate(&args.graph, &args.validation, &built, &minter)? else {
         return Ok(Status::Problems);
     };
     let registers = registers::open(&args.registers, &built, &minter)?;
@@ -189,14 +189,15 @@ fn write_outputs<'a>(
 /// conform (the violations are printed on standard error and nothing is written).
 #[cfg(feature = "shacl")]
 pub(super) fn gate(
-    args: &BuildArgs,
+    graph: &GraphArgs,
+    args: &ValidationArgs,
     built: &pipeline::Built,
     minter: &powkg::iri::Minter,
 ) -> Result<Option<String>, Error> {
     if args.no_validate {
         return Ok(Some("skipped (--no-validate)".to_owned()));
     }
-    let shapes = super::validate::shapes(&sources(&args.graph), args.shapes.as_deref())?;
+    let shapes = super::validate::shapes(&sources(graph), args.shapes.as_deref())?;
     let validation = powkg::validate::validate(&built.quads, &shapes, minter)?;
     let names: Vec<&str> = shapes.files.iter().map(|f| f.path.as_str()).collect();
     if validation.conforms() {
@@ -213,6 +214,11 @@ pub(super) fn gate(
 
 #[cfg(not(feature = "shacl"))]
 #[allow(clippy::unnecessary_wraps)]
-pub(super) fn gate(_: &BuildArgs, _: &pipeline::Built, _: &powkg::iri::Minter) -> Result<Option<String>, Error> {
+pub(super) fn gate(
+    _: &GraphArgs,
+    _: &ValidationArgs,
+    _: &pipeline::Built,
+    _: &powkg::iri::Minter,
+) -> Result<Option<String>, Error> {
     Ok(Some("not available (built without the `shacl` feature)".to_owned()))
 }
