@@ -51,6 +51,11 @@ pub enum Command {
     /// dataset description and a dump. Stops on Ctrl-C or SIGTERM.
     #[command(after_help = EXIT_CODES)]
     Serve(ServeArgs),
+    /// Write the graph as a static linked-data site: every thing's page and documents, the landing page, class
+    /// indexes, the bundled queries with their results, the dataset description, the dump, sitemaps, and the nginx
+    /// and Apache configurations that negotiate like `powkg serve`. Written beside OUT and swapped in whole.
+    #[command(after_help = EXIT_CODES)]
+    Site(SiteArgs),
     /// Push every named graph of the build (and registers) into a SPARQL store by the Graph Store Protocol and
     /// SPARQL Update: each graph replaced atomically through a staging graph, unchanged graphs not sent again.
     /// Credentials come from `POWKG_PUSH_USER` and `POWKG_PUSH_PASSWORD`, `POWKG_PUSH_TOKEN`, or a netrc entry.
@@ -410,6 +415,16 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
             "expected a number of seconds between 0 and 86400, got \"{text}\""
         )),
     }
+}
+
+/// `powkg site`
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// The site's directory: written beside it and swapped in, so a failed or killed run leaves the old one
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// What `powkg report` reports on.

@@ -117,7 +117,7 @@ impl ExportFormat {
             title: "JSON-LD",
             aliases: &[],
             extensions: &["jsonld", "json"],
-            media_types: &["application/ld+json"],
+            media_types: &["application/ld+json", "application/json"],
             content_type: "application/ld+json",
             keeps_graphs: true,
             oxigraph: RdfFormat::JsonLd {
@@ -288,6 +288,38 @@ pub(crate) fn serializer(format: ExportFormat, prefixes: &[(String, String)]) ->
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     }
     Ok(serializer)
+}
+
+/// The formats the whole graph is offered in (`/dump` of `powkg serve`, `dump.*` of `powkg site`), the first one the
+/// default of negotiation.
+pub const DUMP_FORMATS: [ExportFormat; 6] = [
+    ExportFormat::Turtle,
+    ExportFormat::NQuads,
+    ExportFormat::TriG,
+    ExportFormat::NTriples,
+    ExportFormat::JsonLd,
+    ExportFormat::RdfXml,
+];
+
+/// Writes every quad of `store` in `format` to `out`, one at a time, in the store's own order (nothing held): the
+/// dumps of `powkg serve` and `powkg site`. Formats without graphs get each quad's triple.
+pub fn write_store(
+    store: &crate::store::GraphStore,
+    format: ExportFormat,
+    prefixes: &[(String, String)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut serializer = serializer(format, prefixes)?.for_writer(out);
+    for quad in store.iter() {
+        let quad = quad.map_err(io::Error::other)?;
+        if format.keeps_graphs() {
+            serializer.serialize_quad(&quad)?;
+        } else {
+            serializer.serialize_triple(quad.as_ref())?;
+        }
+    }
+    serializer.finish()?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
 //! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] /
-//! [`sharded_dump`] / [`coverage`] / [`serve`] / [`publish`].
+//! [`sharded_dump`] / [`coverage`] / [`publish`]; the pages ([`render`]) behind [`serve`] and [`site`].
 
 pub mod coverage;
 pub mod diagnostic;
@@ -21,8 +21,10 @@ pub mod pipeline;
 pub mod publish;
 pub mod query;
 pub mod register;
+pub mod render;
 pub mod serve;
 pub mod sharded_dump;
+pub mod site;
 pub mod sparql;
 pub mod store;
 pub mod turtle;

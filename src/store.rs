@@ -11,6 +11,7 @@ use oxigraph::store::{StorageError, Store};
 
 #[cfg(feature = "rocksdb")]
 use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
+use crate::vocab::rdf;
 
 /// Why the store could not be built, opened or read.
 #[derive(Debug, thiserror::Error)]
@@ -304,6 +305,26 @@ impl GraphStore {
             .store
             .quads_for_pattern(None, None, None, Some(graph.into()))
             .collect::<Result<_, _>>()?)
+    }
+
+    /// The things typed `class` in any graph, each once, in the store's own order, read lazily (a class of a register
+    /// has a million members): the paged class indexes of `powkg serve` and `powkg site`.
+    pub fn instances<'a>(&'a self, class: &'a NamedNode) -> impl Iterator<Item = Result<NamedNode, StoreError>> + 'a {
+        let mut last: Option<NamedNode> = None;
+        self.store
+            .quads_for_pattern(None, Some(rdf::TYPE), Some(class.as_ref().into()), None)
+            .filter_map(move |quad| match quad {
+                // The index is ordered by subject after the class, so a thing typed in two graphs comes twice in a row.
+                Ok(Quad {
+                    subject: NamedOrBlankNode::NamedNode(s),
+                    ..
+                }) if last.as_ref() != Some(&s) => {
+                    last = Some(s.clone());
+                    Some(Ok(s))
+                }
+                Ok(_) => None,
+                Err(e) => Some(Err(StoreError::from(e))),
+            })
     }
 
     /// The quads, in any graph, whose object is `object`.

@@ -602,13 +602,38 @@ fn the_query_page_runs_queries_and_offers_the_bundled_ones() {
     let page = get("/query", "text/html").expect(StatusCode::OK).body;
     for q in catalog::bundled().expect("bundled") {
         assert!(
-            page.contains(&format!("href=\"/query?example={}\"", q.name)),
+            page.contains(&format!("href=\"/query/{}.html\"", q.name)),
             "example {}",
             q.name
         );
     }
     let example = get("/query?example=camps", "text/html").expect(StatusCode::OK).body;
-    assert!(example.contains("SELECT"), "the example's text fills the editor");
+    assert!(example.contains("SELECT"), "the example's text is shown");
+    assert!(
+        example.contains("id=\"result-table\""),
+        "an example page runs its query"
+    );
+    assert_eq!(
+        get("/query/camps.html", "text/html").expect(StatusCode::OK).body,
+        example
+    );
+    get("/query/no-such-query.html", "text/html").expect(StatusCode::NOT_FOUND);
+    // A bundled query with parameters gets a form field for each, and the value given is bound.
+    let with_params = catalog::bundled()
+        .expect("bundled")
+        .into_iter()
+        .find(|q| !q.params.is_empty())
+        .expect("a bundled query with parameters");
+    let form = get(&format!("/query/{}.html", with_params.name), "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    for p in &with_params.params {
+        assert!(
+            form.contains(&format!("name=\"{}\"", p.name)),
+            "field for ?{}: {form}",
+            p.name
+        );
+    }
     let query = "SELECT ?label WHERE { <https://example.org/powkg/entity/karlag> rdfs:label ?label } ORDER BY ?label";
     let results = get(&format!("/query?query={}", encode(query)), "text/html")
         .expect(StatusCode::OK)
@@ -617,6 +642,32 @@ fn the_query_page_runs_queries_and_offers_the_bundled_ones() {
     assert!(results.contains("<span lang=\"en\">Karlag</span>"), "{results}");
     let broken = get(&format!("/query?query={}", encode("SELECT WHERE")), "text/html").expect(StatusCode::BAD_REQUEST);
     assert!(broken.body.contains("role=\"alert\""), "{}", broken.body);
+    // Results page through: 1,500 rows of VALUES show as rows 1 to 1,000 of 1,500, then 1,001 to 1,500.
+    let many = format!(
+        "SELECT ?n WHERE {{ VALUES ?n {{ {} }} }}",
+        (1..=1500).map(|n| n.to_string()).collect::<Vec<_>>().join(" ")
+    );
+    let first = get(&format!("/query?query={}", encode(&many)), "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(first.contains("Rows 1 to 1,000 of 1,500."), "{first}");
+    assert!(first.contains("rel=\"next\""), "a next link");
+    assert!(!first.contains("rel=\"prev\""), "no previous link on page 1");
+    let second = get(&format!("/query?query={}&page=2", encode(&many)), "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(second.contains("Rows 1,001 to 1,500 of 1,500."), "{second}");
+    assert!(
+        second.contains("rel=\"prev\"") && !second.contains("rel=\"next\""),
+        "{second}"
+    );
+    get(&format!("/query?query={}&page=0", encode(&many)), "text/html").expect(StatusCode::BAD_REQUEST);
+    for format in ["csv", "tsv", "json"] {
+        assert!(
+            first.contains(&format!("/sparql?format={format}&amp;query=")),
+            "{format} download"
+        );
+    }
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod query;
 mod registers;
 mod report;
 mod serve;
+mod site;
 #[cfg(feature = "shacl")]
 mod validate;
 
@@ -42,6 +43,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::Export(args) => export::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Site(args) => site::run(&args),
         Command::Push(args) => push::run(&args),
         #[cfg(feature = "shacl")]
         Command::Validate(args) => validate::run(&args),

@@ -21,14 +21,13 @@
 
 mod body;
 mod dump;
+mod exchange;
 mod negotiate;
 mod pages;
 mod resource;
-mod site;
 mod sparql;
 mod transport;
 
-use std::io::Read as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,11 +38,12 @@ use crate::error::Error;
 use crate::export::ExportFormat;
 use crate::iri::Minter;
 use crate::query::QueryDef;
+use crate::render::{self, Links, Renderer, paths};
 use crate::sparql::Engine;
 use crate::store::GraphStore;
+use exchange::{Incoming, Reply, method_not_allowed, not_acceptable, rdf_offers};
 
 pub use body::Body;
-pub use site::Site;
 pub use transport::run;
 
 /// The Content-Security-Policy of every response: the pages load their stylesheet and script from this server
@@ -123,82 +123,10 @@ impl Default for Config {
 
 /// Everything a request may need, shared by all connections.
 pub struct Service {
-    /// Shared with the dumps being streamed.
-    store: Arc<GraphStore>,
-    minter: Minter,
-    /// The path part of the base IRI (`/powkg/`): requests under it are IRIs of the graph.
-    base_path: String,
-    /// Scheme and authority of the base IRI (`https://example.org`).
-    base_origin: String,
-    queries: Vec<QueryDef>,
-    site: Site,
-    /// The landing page's counts and lists: computed on first need, not at start, then kept.
-    summary: Arc<site::SummaryCell>,
+    /// The pages, and the store, minter and engine they read through: the engine prepares and bounds every query
+    /// the server runs, the endpoint's and the pages' alike.
+    renderer: Renderer,
     config: Config,
-    /// Prepares and bounds every query the server runs, the endpoint's and the pages' alike.
-    engine: Engine,
-}
-
-/// A finished response: status, headers and a body held in memory (so every error gets its proper status), or a
-/// streamed body (the dump) that is written as it is sent.
-pub(crate) struct Reply {
-    status: StatusCode,
-    headers: Vec<(header::HeaderName, String)>,
-    body: Vec<u8>,
-    streamed: Option<Body>,
-}
-
-impl Reply {
-    fn new(status: StatusCode, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
-        Self {
-            status,
-            headers: vec![(header::CONTENT_TYPE, content_type.to_owned())],
-            body: body.into(),
-            streamed: None,
-        }
-    }
-
-    /// A plain-text answer, for errors of the machine-facing routes.
-    pub(crate) fn text(status: StatusCode, message: impl Into<String>) -> Self {
-        let mut message = message.into();
-        message.push('\n');
-        Self::new(status, "text/plain; charset=utf-8", message)
-    }
-
-    fn html(status: StatusCode, page: maud::Markup) -> Self {
-        Self::new(status, "text/html; charset=utf-8", page.into_string())
-    }
-
-    fn redirect(status: StatusCode, location: &str) -> Self {
-        let mut reply = Self::text(status, format!("see {location}"));
-        reply.headers.push((header::LOCATION, location.to_owned()));
-        reply
-    }
-
-    fn with(mut self, name: header::HeaderName, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
-        self
-    }
-}
-
-/// 406 with what the route offers.
-fn not_acceptable(offers: &[&str]) -> Reply {
-    Reply::text(
-        StatusCode::NOT_ACCEPTABLE,
-        format!(
-            "none of the media types in Accept is offered here; offered: {}",
-            offers.join(", ")
-        ),
-    )
-}
-
-/// 405 with the methods the route allows.
-fn method_not_allowed(allow: &str) -> Reply {
-    Reply::text(
-        StatusCode::METHOD_NOT_ALLOWED,
-        format!("this resource is read-only; allowed methods: {allow}"),
-    )
-    .with(header::ALLOW, allow)
 }
 
 /// The methods this server answers.
@@ -207,135 +135,36 @@ const METHODS: &str = "GET, HEAD, POST, OPTIONS";
 /// The methods of every route but the endpoint.
 const READ_METHODS: &str = "GET, HEAD, OPTIONS";
 
-/// RDF formats offered for graph answers, most preferred first.
-pub(crate) const RDF_PREFERENCE: [ExportFormat; 6] = [
-    ExportFormat::Turtle,
-    ExportFormat::NTriples,
-    ExportFormat::JsonLd,
-    ExportFormat::RdfXml,
-    ExportFormat::NQuads,
-    ExportFormat::TriG,
-];
-
-/// The media types offered for graph answers with their formats: every format's registered type in the order of
-/// [`RDF_PREFERENCE`], then the other types accepted for them (which win no tie against a registered one).
-pub(crate) fn rdf_offers() -> Vec<(&'static str, ExportFormat)> {
-    let registered = RDF_PREFERENCE.iter().map(|f| (f.media_type(), *f));
-    let others = RDF_PREFERENCE
-        .iter()
-        .flat_map(|f| f.media_types()[1..].iter().map(move |m| (*m, *f)));
-    registered.chain(others).collect()
-}
-
-/// A request reduced to what the handlers read: method, path, decoded query parameters, headers of interest and
-/// the body (read only by the routes that take one, within the size limit).
-pub(crate) struct Incoming<'a> {
-    method: Method,
-    path: String,
-    params: Vec<(String, String)>,
-    request: &'a mut Request<Body>,
-}
-
-impl Incoming<'_> {
-    fn header(&self, name: header::HeaderName) -> Option<&str> {
-        self.request.headers().get(name).and_then(|v| v.to_str().ok())
-    }
-
-    fn accept(&self) -> Option<&str> {
-        self.header(header::ACCEPT)
-    }
-
-    /// The value of parameter `name` (the first, if repeated).
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// The languages the client asked for (`lang` parameter, then `Accept-Language`).
-    fn languages(&self) -> Vec<String> {
-        negotiate::languages(self.param("lang"), self.header(header::ACCEPT_LANGUAGE))
-    }
-
-    /// The body, refused past `limit` bytes.
-    fn body(&mut self, limit: u64) -> Result<Vec<u8>, Reply> {
-        let too_large = || {
-            Reply::text(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("request bodies are limited to {limit} bytes"),
-            )
-        };
-        if self.request.body().len().is_some_and(|n| n > limit) {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
-        self.request
-            .body_mut()
-            .take(limit + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| Reply::text(StatusCode::BAD_REQUEST, format!("cannot read the request body: {e}")))?;
-        if body.len() as u64 > limit {
-            return Err(too_large());
-        }
-        Ok(body)
-    }
-
-    /// The origin this request reached (`http://127.0.0.1:7878`), for absolute links in descriptions; `https` when
-    /// a reverse proxy says so with `X-Forwarded-Proto`.
-    fn origin(&self) -> Option<String> {
-        let host = self.header(header::HOST)?;
-        let valid = !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
-        let scheme = match self.header(header::HeaderName::from_static("x-forwarded-proto")) {
-            Some(p) if p.trim().eq_ignore_ascii_case("https") => "https",
-            _ => "http",
-        };
-        valid.then(|| format!("{scheme}://{host}"))
-    }
-}
-
 impl Service {
     /// A service over `store`, whose IRIs were minted by `minter`; `queries` are offered as examples.
     ///
     /// Reads only what the graph says about its dataset and its ontology's terms: nothing that grows with the
     /// data is read at start. The landing page's counts and lists are computed on first need.
     pub fn new(store: GraphStore, minter: Minter, queries: Vec<QueryDef>, config: Config) -> Result<Self, Error> {
-        let base = minter.base().to_owned();
-        let (base_origin, base_path) = split_base(&base);
         let limits = &config.limits;
         let engine = Engine::new(&minter)
             .with_limits(sparql_limits(limits))
             .with_slots(limits.max_concurrent_queries)
             .allowing_services(config.allowed_services.clone());
-        let site = Site::load(&store, &minter, &engine)?;
-        Ok(Self {
-            engine,
-            store: Arc::new(store),
-            minter,
-            base_path,
-            base_origin,
-            queries,
-            site,
-            summary: Arc::default(),
-            config,
-        })
+        let options = render::Options {
+            links: Links::Server,
+            page_rows: limits.max_page_rows,
+            // The landing page waits for its counts at most a part of the request's deadline, so that it still
+            // answers in time on a very large graph.
+            summary_wait: Some(limits.request_timeout * 3 / 4),
+        };
+        let renderer = Renderer::new(Arc::new(store), minter, engine, queries, options)?;
+        Ok(Self { renderer, config })
     }
 
-    /// A service sharing this one's store, for work that outlives the request that started it.
-    fn detached(&self) -> Self {
-        Self {
-            engine: self.engine.clone(),
-            store: Arc::clone(&self.store),
-            minter: self.minter.clone(),
-            base_path: self.base_path.clone(),
-            base_origin: self.base_origin.clone(),
-            queries: Vec::new(),
-            site: self.site.clone(),
-            summary: Arc::clone(&self.summary),
-            config: self.config.clone(),
-        }
+    /// The pages this server answers with.
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
     }
 
     /// The path under which the graph's IRIs are served (`/powkg/`).
     pub fn base_path(&self) -> &str {
-        &self.base_path
+        self.renderer.base_path()
     }
 
     /// How this service behaves.
@@ -346,19 +175,7 @@ impl Service {
     /// Whether the landing page's counts and lists have been computed yet (they are on first need, never at
     /// start).
     pub fn summary_ready(&self) -> bool {
-        self.summary.ready().is_some()
-    }
-
-    /// The landing page's counts and lists, computed through the endpoint's evaluation (each query bounded by
-    /// LIMIT and the query timeout) on a thread of their own, started on first need, then kept: the store never
-    /// changes while served. Waits for them at most a part of the request's deadline; `None` if they are not
-    /// ready by then (a very large graph), so that the page still answers in time.
-    pub(crate) fn summary(&self) -> Option<Arc<site::Summary>> {
-        let wait = self.config.limits.request_timeout * 3 / 4;
-        self.summary.get(wait, || {
-            let detached = self.detached();
-            move || site::Summary::compute(&detached)
-        })
+        self.renderer.summary_ready()
     }
 
     /// Answers one request.
@@ -397,16 +214,22 @@ impl Service {
         match r.path.as_str() {
             "/sparql" => return sparql::endpoint(self, r),
             _ if !read_only => return method_not_allowed(READ_METHODS),
-            "/" => return pages::landing(self, r),
-            "/query" => return pages::query_page(self, r),
+            paths::HOME => return pages::landing(self, r),
+            paths::QUERY => return pages::query_page(self, r, None),
             "/describe" => return pages::describe_page(self, r),
-            "/void" | "/.well-known/void" => return self.void(r),
-            "/dump" => return self.dump(r),
-            "/assets/style.css" => return Reply::new(StatusCode::OK, "text/css", pages::STYLE),
-            "/assets/query.js" => return Reply::new(StatusCode::OK, "text/javascript", pages::QUERY_JS),
+            paths::VOID | "/.well-known/void" => return self.void(r),
+            paths::DUMP => return self.dump(r),
+            paths::STYLE => return Reply::new(StatusCode::OK, "text/css", render::STYLE),
+            paths::QUERY_JS => return Reply::new(StatusCode::OK, "text/javascript", render::QUERY_JS),
             _ => {}
         }
-        match r.path.strip_prefix(&self.base_path) {
+        if let Some(reply) = pages::route(self, r) {
+            return reply;
+        }
+        if let Some(reply) = self.file_of(r) {
+            return reply;
+        }
+        match r.path.strip_prefix(self.renderer.base_path()) {
             Some(rest) if !rest.is_empty() => resource::dereference(self, r),
             _ => pages::not_found(r),
         }
@@ -465,15 +288,15 @@ impl Service {
         offers.insert(1, ("text/html", None));
         match negotiate::choose(r.accept(), &offers) {
             None => not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
-            Some(None) => Reply::redirect(StatusCode::SEE_OTHER, &format!("{}dataset.html", self.base_path))
+            Some(None) => Reply::redirect(StatusCode::SEE_OTHER, &format!("{}dataset.html", self.base_path()))
                 .with(header::VARY, "Accept"),
-            Some(Some(format)) => self.rdf_reply(&self.site.void_quads(r.origin().as_deref()), format),
+            Some(Some(format)) => self.rdf_reply(&self.renderer.dataset().void_quads(r.origin().as_deref()), format),
         }
     }
 
     /// `/dump`: the whole graph, streamed from the store as it is sent (nothing of it is kept).
     fn dump(&self, r: &Incoming<'_>) -> Reply {
-        let offers = dump::FORMATS.map(|f| (f.media_type(), f));
+        let offers = crate::export::DUMP_FORMATS.map(|f| (f.media_type(), f));
         let Some(format) = negotiate::choose(r.accept(), &offers) else {
             return not_acceptable(&offers.map(|(m, _)| m));
         };
@@ -481,18 +304,41 @@ impl Service {
         let mut reply = Reply::new(StatusCode::OK, format.content_type(), Vec::new())
             .with(header::VARY, "Accept")
             .with(header::CONTENT_DISPOSITION, file);
-        reply.streamed = Some(dump::body(Arc::clone(&self.store), format, self.minter.prefixes()));
+        reply.streamed = Some(dump::body(
+            Arc::clone(self.renderer.store()),
+            format,
+            self.renderer.minter().prefixes(),
+        ));
         reply
+    }
+
+    /// `/void.{ext}` and `/dump.{ext}`: the dataset description and the dump in the format the extension names, as
+    /// a static site has them.
+    fn file_of(&self, r: &Incoming<'_>) -> Option<Reply> {
+        let (name, extension) = r.path.rsplit_once('.')?;
+        let format = ExportFormat::TABLE
+            .iter()
+            .find(|i| i.format.extension() == extension)?
+            .format;
+        match name {
+            paths::VOID => Some(self.rdf_reply(&self.renderer.dataset().void_quads(r.origin().as_deref()), format)),
+            paths::DUMP if crate::export::DUMP_FORMATS.contains(&format) => {
+                let mut reply = Reply::new(StatusCode::OK, format.content_type(), Vec::new());
+                reply.streamed = Some(dump::body(
+                    Arc::clone(self.renderer.store()),
+                    format,
+                    self.renderer.minter().prefixes(),
+                ));
+                Some(reply)
+            }
+            _ => None,
+        }
     }
 
     /// Serializes `quads` in `format` with the graph's prefixes.
     fn rdf_reply(&self, quads: &[oxigraph::model::Quad], format: ExportFormat) -> Reply {
-        let mut quads = quads.to_vec();
-        quads.sort_by_cached_key(ToString::to_string);
-        quads.dedup();
-        let mut out = Vec::new();
-        match crate::export::write(&quads, format, &self.minter.prefixes(), &mut out) {
-            Ok(_) => Reply::new(StatusCode::OK, format.content_type(), out).with(header::VARY, "Accept"),
+        match self.renderer.serialize(quads, format) {
+            Ok(out) => Reply::new(StatusCode::OK, format.content_type(), out).with(header::VARY, "Accept"),
             Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot serialize: {e}")),
         }
     }
@@ -503,14 +349,5 @@ fn sparql_limits(limits: &Limits) -> crate::sparql::Limits {
     crate::sparql::Limits {
         timeout: Some(limits.query_timeout),
         max_memory: Some(limits.max_query_memory),
-    }
-}
-
-/// Splits a base IRI into its origin (`https://example.org`) and its path (`/powkg/`).
-fn split_base(base: &str) -> (String, String) {
-    let after_scheme = base.find("://").map_or(0, |i| i + 3);
-    match base[after_scheme..].find('/') {
-        Some(i) => (base[..after_scheme + i].to_owned(), base[after_scheme + i..].to_owned()),
-        None => (base.to_owned(), "/".to_owned()),
     }
 }

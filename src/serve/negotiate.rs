@@ -111,26 +111,6 @@ pub fn languages(lang_param: Option<&str>, accept_language: Option<&str>) -> Vec
     tags
 }
 
-/// How well a literal's language `tag` serves the wanted languages: a lower rank is better. An exact match of the
-/// n-th wanted tag ranks 2n, a match of its primary subtag (`it` for `it-CH`, or `it-CH` for `it`) 2n+1; then
-/// English; then anything.
-pub fn language_rank(tag: &str, wanted: &[String]) -> usize {
-    let primary = |t: &str| t.split('-').next().unwrap_or(t).to_ascii_lowercase();
-    for (n, w) in wanted.iter().enumerate() {
-        if tag.eq_ignore_ascii_case(w) {
-            return 2 * n;
-        }
-        if primary(tag) == primary(w) {
-            return 2 * n + 1;
-        }
-    }
-    if primary(tag) == "en" {
-        2 * wanted.len()
-    } else {
-        2 * wanted.len() + 1
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,8 +139,9 @@ mod tests {
             ["ro", "en", "it-ch"]
         );
         let wanted = languages(None, Some("it-CH"));
-        assert!(language_rank("it", &wanted) < language_rank("en", &wanted));
-        assert!(language_rank("en", &wanted) < language_rank("ro", &wanted));
-        assert_eq!(language_rank("it-ch", &wanted), 0);
+        let rank = crate::render::language_rank;
+        assert!(rank("it", &wanted) < rank("en", &wanted));
+        assert!(rank("en", &wanted) < rank("ro", &wanted));
+        assert_eq!(rank("it-ch", &wanted), 0);
     }
 }

@@ -1,284 +1,37 @@
-//! The HTML pages: plain, accessible markup (landmarks, headings, captioned tables, `lang` on every literal), no
-//! JavaScript needed. Labels come in the languages the reader asked for (`?lang=`, then `Accept-Language`), falling
-//! back to English, then to any. The query page is a form that the server answers with a table; its small script
-//! only adds keyboard shortcuts.
-
-use std::collections::{BTreeMap, HashMap, HashSet};
+//! The server's front door to the pages: reads what a request asks for (languages, a query, a page number), has
+//! the renderer draw the page, and answers with it, a failure's status, or text for clients that want no HTML.
 
 use http::StatusCode;
-use maud::{DOCTYPE, Markup, html};
-use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{NamedNode, Quad};
 
-use super::negotiate::{self, language_rank};
-use super::resource::{DOCUMENTS, Document};
-use super::site::{Figure, Listing, Role, Summary};
-use super::sparql::{self, PageAnswer};
-use super::{Incoming, Reply, Service};
-use crate::iri::IriKind;
-use crate::model::Date;
-use crate::vocab::{dcterms, owl, pk, prov, rdf, rdfs, schema, skos, wd, wikibase, xsd};
+use super::{Incoming, Reply, Service, negotiate};
+use crate::render::{self, CLASS_PAGE, Failure, QueryForm, View, paths};
 
-/// The pages' stylesheet.
-pub(super) const STYLE: &str = include_str!("assets/style.css");
-/// The query page's script (keyboard shortcuts only).
-pub(super) const QUERY_JS: &str = include_str!("assets/query.js");
-
-/// The query the query page opens with.
-const STARTER_QUERY: &str = "# The entities and their English labels. The graph's prefixes (wikibase:, pk:, wd:, \
-rdfs:, …) are predeclared.\nSELECT ?entity ?label WHERE {\n  ?entity a wikibase:Item ;\n          rdfs:label ?label .\n  \
-FILTER(LANG(?label) = \"en\")\n}\nORDER BY ?label\n";
-
-/// Most links into a thing that its page follows ("Mentioned by"); the others are counted and left to a query.
-pub(crate) const MENTIONS: usize = 300;
-
-/// Predicates that name a thing, in order of preference.
-const NAMING: [oxigraph::model::NamedNodeRef<'static>; 3] = [rdfs::LABEL, skos::PREF_LABEL, dcterms::TITLE];
-
-/// Rendering context: the service, the reader's languages and the `lang` parameter links carry on.
-struct View<'a> {
-    service: &'a Service,
-    languages: Vec<String>,
-    lang_query: String,
-}
-
-impl<'a> View<'a> {
-    fn new(service: &'a Service, r: &Incoming<'_>) -> Self {
-        let lang_query = r
-            .param("lang")
-            .map(|l| {
-                format!(
-                    "?lang={}",
-                    form_urlencoded::byte_serialize(l.as_bytes()).collect::<String>()
-                )
-            })
-            .unwrap_or_default();
-        Self {
-            service,
-            languages: r.languages(),
-            lang_query,
-        }
-    }
-
-    /// The literal that best fits the reader's languages.
-    fn best<'l>(&self, literals: impl IntoIterator<Item = &'l Literal>) -> Option<&'l Literal> {
-        literals
-            .into_iter()
-            .min_by_key(|l| (language_rank(l.language().unwrap_or(""), &self.languages), l.value()))
-    }
-
-    /// A thing's name: its label, preferred label or title; a family predicate's is its property's.
-    fn name(&self, iri: &NamedNode) -> Option<Literal> {
-        let subject = self.service.site.roles.get(iri).map_or(iri, |(property, _)| property);
-        let quads = self.service.store.about(subject.as_ref()).ok()?;
-        NAMING.iter().find_map(|p| {
-            let names: Vec<&Literal> = quads
-                .iter()
-                .filter(|q| q.predicate == *p)
-                .filter_map(|q| match &q.object {
-                    Term::Literal(l) => Some(l),
-                    _ => None,
-                })
-                .collect();
-            self.best(names).cloned()
-        })
-    }
-
-    /// `prefix:local` for a known namespace, else the IRI.
-    fn short(&self, iri: &NamedNode) -> String {
-        self.service
-            .minter
-            .prefixes()
-            .iter()
-            .filter(|(_, ns)| iri.as_str().starts_with(ns.as_str()))
-            .max_by_key(|(_, ns)| ns.len())
-            .map_or_else(
-                || iri.as_str().to_owned(),
-                |(prefix, ns)| format!("{prefix}:{}", &iri.as_str()[ns.len()..]),
-            )
-    }
-
-    /// Where a link to `iri` goes: its page here when the graph describes it, else the IRI itself when it is an
-    /// http(s) IRI; `None` for any other scheme (`javascript:`, `data:`, …), which is shown, never linked.
-    fn href(&self, iri: &NamedNode) -> Option<String> {
-        let s = self.service;
-        if let Some(path) = iri.as_str().strip_prefix(&s.base_origin)
-            && path.starts_with(&s.base_path)
-            && !path.contains('#')
-        {
-            return Some(format!("{path}.html{}", self.lang_query));
-        }
-        if s.site.described.contains(iri) {
-            let encoded: String = form_urlencoded::byte_serialize(iri.as_str().as_bytes()).collect();
-            let lang = self.lang_query.replacen('?', "&", 1);
-            return Some(format!("/describe?iri={encoded}{lang}"));
-        }
-        linkable(iri.as_str()).then(|| iri.as_str().to_owned())
-    }
-
-    fn link(&self, iri: &NamedNode) -> Markup {
-        let text = self.name(iri);
-        let shown = html! {
-            @match &text {
-                Some(l) => span lang=[l.language()] { (l.value()) },
-                None => (self.short(iri)),
-            }
-        };
-        anchor(self.href(iri).as_deref(), iri.as_str(), &shown)
-    }
-
-    fn literal(&self, literal: &Literal) -> Markup {
-        let datatype = literal.datatype();
-        let numeric = [crate::vocab::xsd::DECIMAL, crate::vocab::xsd::INTEGER].contains(&datatype);
-        let shown = if numeric {
-            group_digits(literal.value())
-        } else {
-            literal.value().to_owned()
-        };
-        html! { span lang=[literal.language()] title=[(!numeric && literal.language().is_none()).then(|| self.short(&datatype.into_owned()))] { (shown) } }
-    }
-
-    // Blank nodes (and, with RDF 1.2, triple terms) are shown as written.
-    #[allow(clippy::match_wildcard_for_single_variants)]
-    fn term(&self, term: &Term) -> Markup {
-        match term {
-            Term::NamedNode(n) => self.link(n),
-            Term::Literal(l) => self.literal(l),
-            other => html! { (other.to_string()) },
-        }
-    }
-
-    fn layout(&self, title: &str, title_lang: Option<&str>, body: &Markup) -> Markup {
-        html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta name="viewport" content="width=device-width, initial-scale=1";
-                    title lang=[title_lang] { (title) " — powkg" }
-                    link rel="stylesheet" href="/assets/style.css";
-                    link rel="icon" href="data:,";
-                }
-                body {
-                    a.skip href="#main" { "Skip to content" }
-                    header {
-                        nav aria-label="Site" {
-                            ul {
-                                li { a href={ "/" (self.lang_query) } { "Dataset" } }
-                                li { a href="/query" { "Query" } }
-                                li { a href="/sparql" { "SPARQL endpoint" } }
-                                li { a href="/void" { "VoID" } }
-                                li { a href="/dump" { "Dump" } }
-                            }
-                        }
-                    }
-                    main #main { (body) }
-                    footer {
-                        p {
-                            @if let Some(licence) = &self.service.site.licence {
-                                "Licence: " (external(licence.as_str(), "license", &html! { (licence.as_str()) })) ". "
-                            }
-                            @for rights in &self.service.site.rights { (rights.value()) }
-                        }
-                        p { "Languages: "
-                            @for (i, lang) in ["en", "it", "ro"].iter().enumerate() {
-                                @if i > 0 { " · " }
-                                a href={ "?lang=" (lang) } hreflang=(lang) { (lang) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Whether `iri` may be a link's target: only `http:` and `https:` IRIs are. An IRI of the graph or of a query's
-/// results can have any scheme, and a `javascript:` one made clickable would run script on this origin.
-pub(crate) fn linkable(iri: &str) -> bool {
-    iri.split_once(':').is_some_and(|(scheme, rest)| {
-        (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")) && rest.starts_with("//")
-    })
-}
-
-/// `shown` as a link to `href` (titled `title`), or as plain text titled with it when there is no safe target:
-/// every IRI a page renders goes through here or [`external`].
-fn anchor(href: Option<&str>, title: &str, shown: &Markup) -> Markup {
-    html! {
-        @match href {
-            Some(href) => a href=(href) title=(title) { (shown) },
-            None => span.iri title=(title) { (shown) },
-        }
-    }
-}
-
-/// A link to an IRI outside this server (a licence, Wikidata), shown as `shown`; plain text unless http(s).
-fn external(iri: &str, rel: &str, shown: &Markup) -> Markup {
-    html! {
-        @if linkable(iri) { a rel=(rel) href=(iri) { (shown) } } @else { span.iri { (shown) } }
-    }
-}
-
-/// `12345.0` as `12,345.0`.
-fn group_digits(value: &str) -> String {
-    let (sign, rest) = value.strip_prefix('-').map_or(("", value), |r| ("-", r));
-    let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, f)| (w, Some(f)));
-    if !whole.bytes().all(|b| b.is_ascii_digit()) {
-        return value.to_owned();
-    }
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    match fraction {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
-    }
-}
-
-/// A count as shown: grouped digits, or why it is missing.
-fn figure(n: &Figure) -> Markup {
-    match n {
-        Ok(n) => html! { (group_digits(&n.to_string())) },
-        Err(why) => html! { span.detail title=(why) { "not counted" } },
-    }
-}
-
-/// The query page running `query`.
-fn query_href(query: &str) -> String {
-    format!(
-        "/query?query={}",
-        form_urlencoded::byte_serialize(query.as_bytes()).collect::<String>()
-    )
-}
-
-/// The query listing the entities of a class.
-fn class_query(group: &super::site::ClassGroup) -> String {
-    format!(
-        "SELECT ?entity WHERE {{ ?entity a {}, {} }}",
-        group.class,
-        wikibase::ITEM
-    )
-}
-
-/// After a bounded list: how many more there are, and the query that lists them all.
-fn more(listing: &Listing, query: &str) -> Markup {
-    let shown = listing.members.len();
-    html! {
-        @match &listing.count {
-            Ok(n) if *n > shown => p.more { "… and " (group_digits(&(n - shown).to_string())) " more: "
-                a href=(query_href(query)) { "list them all with a query" } "." },
-            Ok(_) => {},
-            Err(why) => p.more { "Not counted (" (why) "): "
-                a href=(query_href(query)) { "list them with a query" } "." },
-        }
-    }
+/// The view a request asks for: its languages, and its `lang` parameter for the links.
+fn view<'a>(service: &'a Service, r: &Incoming<'_>) -> View<'a> {
+    View::new(&service.renderer, r.languages(), r.param("lang"))
 }
 
 fn wants_html(r: &Incoming<'_>) -> bool {
     negotiate::choose(r.accept(), &[("text/html", true), ("text/plain", false)]).unwrap_or(false)
+}
+
+/// The status a failure is answered with.
+fn status(failure: &Failure) -> StatusCode {
+    match failure {
+        Failure::BadInput(_) => StatusCode::BAD_REQUEST,
+        Failure::NotFound(_) => StatusCode::NOT_FOUND,
+        Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// A page that could not be drawn: its status and message.
+pub(super) fn failed(r: &Incoming<'_>, failure: &Failure) -> Reply {
+    if matches!(failure, Failure::NotFound(_)) {
+        return not_found(r);
+    }
+    Reply::text(status(failure), failure.message())
 }
 
 /// 404: a page for browsers, text for the rest.
@@ -287,717 +40,141 @@ pub(super) fn not_found(r: &Incoming<'_>) -> Reply {
     if !wants_html(r) {
         return Reply::text(StatusCode::NOT_FOUND, message);
     }
-    Reply::html(
-        StatusCode::NOT_FOUND,
-        html! {
-            (DOCTYPE)
-            html lang="en" {
-                head { meta charset="utf-8"; title { "Not found — powkg" } link rel="stylesheet" href="/assets/style.css"; link rel="icon" href="data:,"; }
-                body { main { h1 { "Not found" } p { (message) } p { a href="/" { "The dataset's home page" } } } }
-            }
-        },
-    )
+    Reply::html(StatusCode::NOT_FOUND, render::not_found(&message))
 }
 
 /// `/`: the landing page.
 pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
-    let view = View::new(service, r);
-    let site = &service.site;
-    let summary = service.summary();
-    let title = view.best(&site.titles).map_or("powkg", Literal::value);
     let endpoint = r
         .origin()
-        .map_or_else(|| "/sparql".to_owned(), |o| format!("{o}/sparql"));
-    let body = html! {
-        h1 lang=[view.best(&site.titles).and_then(Literal::language)] { (title) }
-        @if let Some(d) = view.best(&site.descriptions) { p.lead lang=[d.language()] { (d.value()) } }
-        section aria-labelledby="licence" {
-            h2 #licence { "Licence and attribution" }
-            @if let Some(licence) = &site.licence {
-                p { "The data is published under " (external(licence.as_str(), "license", &html! { (licence.as_str()) })) "." }
-            }
-            @for rights in &site.rights { p { (rights.value()) } }
-            @if let Some(created) = &site.created { p { "Curated set dated " (created) "." } }
-        }
-        section aria-labelledby="use" {
-            h2 #use { "Use the data" }
-            ul {
-                li { a href="/query" { "Query page" } ": write SPARQL and see the results as a table, with the bundled queries as examples." }
-                li { "SPARQL 1.1 endpoint: " code { (endpoint) } " (GET or POST; results in JSON, XML, CSV, TSV; graphs in Turtle, N-Triples, JSON-LD, RDF/XML)." }
-                li { a href="/dump" { "The whole graph" } ": Turtle by default; N-Quads, TriG, N-Triples, JSON-LD or RDF/XML by " code { "Accept" } "." }
-                li { a href="/void" { "Dataset description" } " (VoID and DCAT)." }
-            }
-        }
-        @if let Some(summary) = &summary {
-            (summary_sections(&view, summary))
-        } @else {
-            section aria-labelledby="counts" {
-                h2 #counts { "Counts" }
-                p { "The counts and the lists of entities and sources are being computed (the graph is large): "
-                    "reload this page in a moment." }
-            }
-        }
+        .map_or_else(|| paths::SPARQL.to_owned(), |o| format!("{o}{}", paths::SPARQL));
+    Reply::html(StatusCode::OK, render::landing(&view(service, r), Some(&endpoint)))
+}
+
+/// `/query` (a query sent, or the form) and `/query/{name}.html` (a bundled query, with form fields for its
+/// parameters).
+pub(super) fn query_page(service: &Service, r: &Incoming<'_>, example: Option<&str>) -> Reply {
+    let queries = service.renderer.queries();
+    let name = example.or_else(|| r.param("example"));
+    let example = match name {
+        Some(name) => match queries.iter().find(|q| q.name == name) {
+            Some(def) => Some(def),
+            None => return not_found(r),
+        },
+        None => None,
     };
-    Reply::html(StatusCode::OK, view.layout(title, None, &body))
-}
-
-/// The landing page's counts, entities by class and sources.
-fn summary_sections(view: &View<'_>, summary: &Summary) -> Markup {
-    html! {
-        section aria-labelledby="counts" {
-            h2 #counts { "Counts" }
-            table {
-                caption { "What the graph holds" }
-                thead { tr { th scope="col" { "What" } th scope="col" class="num" { "Number" } } }
-                tbody {
-                    @for (name, n) in &summary.counts {
-                        tr { th scope="row" { (name) } td.num { (figure(n)) } }
-                    }
-                }
-            }
-        }
-        section aria-labelledby="entities" {
-            h2 #entities { "Entities" }
-            @match &summary.classes {
-                Err(why) => p { "The entities could not be listed: " (why) },
-                Ok(classes) => {
-                    @for group in classes {
-                        h3 { (view.link(&group.class)) " (" (figure(&group.entities.count)) ")" }
-                        ul.columns {
-                            @for member in &group.entities.members {
-                                li { (view.link(member)) }
-                            }
-                        }
-                        (more(&group.entities, &class_query(group)))
-                    }
-                },
-            }
-        }
-        section aria-labelledby="sources" {
-            h2 #sources { "Sources" }
-            ul {
-                @for source in &summary.sources.members {
-                    li { (view.link(source)) }
-                }
-            }
-            (more(&summary.sources, &format!("SELECT ?source WHERE {{ ?source a {} }}", view.service.minter.term(pk::SOURCE))))
-        }
-    }
-}
-
-/// `/query`: the form, the examples and, when a query was sent, its results.
-pub(super) fn query_page(service: &Service, r: &Incoming<'_>) -> Reply {
-    let view = View::new(service, r);
-    let example = r
-        .param("example")
-        .and_then(|name| service.queries.iter().find(|q| q.name == name));
-    let sent = r.param("query").map(str::to_owned);
-    let text = sent
-        .clone()
-        .or_else(|| example.map(|q| q.text.clone()))
-        .unwrap_or_else(|| STARTER_QUERY.to_owned());
-    let language = r.languages().into_iter().next();
-    let answer = sent.as_deref().map(|q| sparql::for_page(service, q, language));
-    let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
-    let status = match &answer {
-        Some(Err(reply)) => reply.status,
-        _ => StatusCode::OK,
-    };
-    let body = html! {
-        h1 { "Query the graph" }
-        form method="get" action="/query" {
-            label for="query" { "SPARQL query" }
-            textarea #query name="query" rows="16" spellcheck="false" aria-describedby="query-help" { (text) }
-            p #query-help.help {
-                "The graph's prefixes are predeclared (wikibase:, wd:, p:, ps:, pq:, pr:, pk:, pkp:, rdfs:, schema:, …). "
-                "The default graph is the union of all named graphs. Ctrl+Enter runs the query."
-            }
-            button type="submit" { "Run query" }
-        }
-        @if let Some(answer) = &answer {
-            section aria-labelledby="results" aria-live="polite" {
-                h2 #results { "Results" }
-                @match answer {
-                    Err(reply) => div.error role="alert" { pre { (String::from_utf8_lossy(&reply.body)) } },
-                    Ok(PageAnswer::Boolean(b)) => p.boolean { "ASK answered " strong { (b) } "." },
-                    Ok(PageAnswer::Graph(turtle)) => pre.turtle { (turtle) },
-                    Ok(PageAnswer::Table(table)) => {
-                        p { (table.rows.len()) " row" @if table.rows.len() != 1 { "s" }
-                            @if table.truncated { " shown (the page shows at most " (service.config.limits.max_page_rows) "; the endpoint returns them all)" } "." }
-                        div.scroll {
-                            table #result-table {
-                                caption { "Query results" }
-                                thead { tr { @for v in &table.variables { th scope="col" { (v.as_str()) } } } }
-                                tbody {
-                                    @for row in &table.rows {
-                                        tr { @for v in &table.variables { td { @if let Some(t) = row.get(v) { (view.term(t)) } } } }
-                                    }
-                                }
-                            }
-                        }
-                    },
-                }
-                p { "The same from the endpoint: "
-                    @for (i, f) in ["json", "xml", "csv", "tsv"].iter().enumerate() {
-                        @if i > 0 { ", " }
-                        a href={ "/sparql?format=" (f) "&query=" (encoded) } { (f.to_uppercase()) }
-                    }
-                    "." }
-            }
-        }
-        section aria-labelledby="examples" {
-            h2 #examples { "Examples: the bundled queries" }
-            dl.examples {
-                @for q in &service.queries {
-                    dt { a href={ "/query?example=" (q.name) } { (q.title) } " " code { (q.name) } }
-                    dd { (q.description)
-                        @if !q.params.is_empty() {
-                            " Parameters (left unbound here, so the query runs for all values): "
-                            @for (i, p) in q.params.iter().enumerate() { @if i > 0 { ", " } code { "?" (p.name) } }
-                            "."
-                        }
-                    }
-                }
-            }
-        }
-        script src="/assets/query.js" defer {}
-    };
-    Reply::html(status, view.layout("Query", None, &body))
-}
-
-/// The subject-keyed triples of a description, graphs merged.
-type Facts = BTreeMap<String, Vec<(NamedNode, Term)>>;
-
-fn facts(quads: &[Quad]) -> Facts {
-    let mut by_subject: Facts = BTreeMap::new();
-    let mut seen = HashSet::new();
-    for q in quads {
-        if let NamedOrBlankNode::NamedNode(s) = &q.subject
-            && seen.insert((s.clone(), q.predicate.clone(), q.object.clone()))
-        {
-            by_subject
-                .entry(s.as_str().to_owned())
-                .or_default()
-                .push((q.predicate.clone(), q.object.clone()));
-        }
-    }
-    for pairs in by_subject.values_mut() {
-        pairs.sort_by_cached_key(|(p, o)| (p.as_str().to_owned(), o.to_string()));
-    }
-    by_subject
-}
-
-fn objects<'f>(facts: &'f Facts, subject: &str, predicate: oxigraph::model::NamedNodeRef<'_>) -> Vec<&'f Term> {
-    facts
-        .get(subject)
-        .into_iter()
-        .flatten()
-        .filter(|(p, _)| *p == predicate)
-        .map(|(_, o)| o)
-        .collect()
-}
-
-fn as_iri(term: &Term) -> Option<&NamedNode> {
-    match term {
-        Term::NamedNode(n) => Some(n),
-        _ => None,
-    }
-}
-
-/// One statement, read from the description.
-struct Statement {
-    iri: NamedNode,
-    property: Option<NamedNode>,
-    value: Option<Term>,
-    value_node: Option<NamedNode>,
-    qualifiers: Vec<(NamedNode, Term)>,
-    /// The qualifiers' value nodes (`pqv:`), where dates keep their precision.
-    qualifier_nodes: Vec<NamedNode>,
-    rank: Option<NamedNode>,
-    best: bool,
-    references: Vec<NamedNode>,
-    conflicts: Vec<NamedNode>,
-}
-
-impl Statement {
-    fn read(service: &Service, facts: &Facts, iri: &NamedNode) -> Self {
-        let pairs = facts.get(iri.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let mut s = Self {
-            iri: iri.clone(),
-            property: None,
-            value: None,
-            value_node: None,
-            qualifiers: Vec::new(),
-            qualifier_nodes: Vec::new(),
-            rank: None,
-            best: false,
-            references: Vec::new(),
-            conflicts: Vec::new(),
-        };
-        let conflicts_with = service.minter.term(pk::CONFLICTS_WITH);
-        for (p, o) in pairs {
-            match service.site.roles.get(p) {
-                Some((property, Role::StatementProperty)) => {
-                    s.property = Some(property.clone());
-                    s.value = Some(o.clone());
-                }
-                Some((_, Role::StatementValue)) => s.value_node = as_iri(o).cloned(),
-                Some((property, Role::Qualifier)) => s.qualifiers.push((property.clone(), o.clone())),
-                Some((_, Role::QualifierValue)) => s.qualifier_nodes.extend(as_iri(o).cloned()),
-                _ if *p == wikibase::RANK => s.rank = as_iri(o).cloned(),
-                _ if *p == rdf::TYPE && as_iri(o).is_some_and(|t| *t == wikibase::BEST_RANK) => s.best = true,
-                _ if *p == prov::WAS_DERIVED_FROM => s.references.extend(as_iri(o).cloned()),
-                _ if *p == conflicts_with => s.conflicts.extend(as_iri(o).cloned()),
-                _ => {}
-            }
-        }
-        s
-    }
-}
-
-impl View<'_> {
-    /// A statement's value in words: "up to 100,000 (upper bound 100,000)", "1945 (precision: year)", a link.
-    fn value(&self, facts: &Facts, s: &Statement) -> Markup {
-        let node = s.value_node.as_ref().map(NamedNode::as_str).unwrap_or_default();
-        let minter = &self.service.minter;
-        let bound = objects(facts, node, minter.term(pk::BOUND_KIND).as_ref())
-            .first()
-            .and_then(|t| as_iri(t))
-            .cloned();
-        let lower = objects(facts, node, wikibase::QUANTITY_LOWER_BOUND).first().copied();
-        let upper = objects(facts, node, wikibase::QUANTITY_UPPER_BOUND).first().copied();
-        let precision = objects(facts, node, wikibase::TIME_PRECISION).first().copied();
-        html! {
-            @if let Some(bound) = &bound {
-                @if *bound != minter.term(pk::EXACT) {
-                    @if let Some(l) = self.name(bound) { span lang=[l.language()] { (l.value()) } " " }
-                }
-            }
-            @if let Some(v) = &s.value { strong { (self.time_or_term(facts, v, s.value_node.iter())) } }
-            @if lower.is_some() || upper.is_some() {
-                " " span.detail {
-                    "("
-                    @if let Some(l) = lower { "lower bound " (self.term(l)) }
-                    @if lower.is_some() && upper.is_some() { ", " }
-                    @if let Some(u) = upper { "upper bound " (self.term(u)) }
-                    ")"
-                }
-            }
-            @if let Some(Term::Literal(p)) = precision {
-                " " span.detail { "(precision: " (match p.value() { "9" => "year", "10" => "month", "11" => "day", other => other }) ")" }
-            }
-        }
-    }
-
-    /// A value; a time value in words at the precision its value node gives ("July 1941", never 1 July 1941),
-    /// with the `xsd:dateTime` it is stored as in the `datetime` attribute.
-    fn time_or_term<'n>(&self, facts: &Facts, value: &Term, nodes: impl Iterator<Item = &'n NamedNode>) -> Markup {
-        if let Term::Literal(l) = value
-            && l.datatype() == xsd::DATE_TIME
-        {
-            for node in nodes {
-                let node = node.as_str();
-                let same = objects(facts, node, wikibase::TIME_VALUE_PROP).first() == Some(&value);
-                let precision = objects(facts, node, wikibase::TIME_PRECISION)
-                    .first()
-                    .and_then(|p| match p {
-                        Term::Literal(p) => p.value().parse::<u8>().ok(),
-                        _ => None,
-                    });
-                if let (true, Some(date)) = (same, precision.and_then(|p| Date::from_time_value(l.value(), p))) {
-                    return html! { time datetime=(date.to_string()) { (date.in_words()) } };
-                }
-            }
-        }
-        self.term(value)
-    }
-
-    /// A reference: each of its facts, the quotation as a block quote.
-    fn reference(&self, facts: &Facts, reference: &NamedNode) -> Markup {
-        let pairs = facts.get(reference.as_str()).map(Vec::as_slice).unwrap_or_default();
-        html! {
-            ul.reference {
-                @for (p, o) in pairs {
-                    @if *p != rdf::TYPE {
-                        @match o {
-                            Term::Literal(l) if l.language().is_some() => li { (self.link(p)) ": " blockquote lang=[l.language()] { (l.value()) } },
-                            _ => li { (self.link(p)) ": " (self.term(o)) },
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn statement_cells(&self, facts: &Facts, s: &Statement) -> Markup {
-        html! {
-            td { (self.value(facts, s)) }
-            td {
-                @if !s.qualifiers.is_empty() {
-                    ul.qualifiers { @for (p, v) in &s.qualifiers { li { (self.link(p)) ": " (self.time_or_term(facts, v, s.qualifier_nodes.iter())) } } }
-                }
-            }
-            td {
-                @if let Some(rank) = &s.rank {
-                    (anchor(self.href(rank).as_deref(), rank.as_str(), &html! { (rank_name(rank)) }))
-                }
-                @if s.best { br; span.detail { "best rank" } }
-            }
-            td {
-                @for r in &s.references { (self.reference(facts, r)) }
-                @for c in &s.conflicts {
-                    p.conflict { "Disagrees with " a href={ "#" (local_id(c)) } { (local_id(c)) } }
-                }
-            }
-        }
-    }
-
-    /// The statements of `subject`, one table per property; conflicting pairs again side by side above them.
-    fn statements(&self, facts: &Facts, subject: &NamedNode) -> Markup {
-        let service = self.service;
-        let mut by_property: BTreeMap<String, (NamedNode, Vec<Statement>)> = BTreeMap::new();
-        for (p, o) in facts.get(subject.as_str()).map(Vec::as_slice).unwrap_or_default() {
-            if let (Some((property, Role::Claim)), Some(stmt)) = (service.site.roles.get(p), as_iri(o)) {
-                let name = self
-                    .name(property)
-                    .map_or_else(|| self.short(property), |l| l.value().to_owned());
-                by_property
-                    .entry(format!("{name}\u{0}{}", property.as_str()))
-                    .or_insert_with(|| (property.clone(), Vec::new()))
-                    .1
-                    .push(Statement::read(service, facts, stmt));
-            }
-        }
-        if by_property.is_empty() {
-            return html! {};
-        }
-        let all: HashMap<&str, &Statement> = by_property
-            .values()
-            .flat_map(|(_, ss)| ss.iter())
-            .map(|s| (s.iri.as_str(), s))
-            .collect();
-        let mut pairs: Vec<(&Statement, &Statement)> = Vec::new();
-        for s in all.values() {
-            for c in &s.conflicts {
-                if let Some(other) = all.get(c.as_str())
-                    && s.iri.as_str() < other.iri.as_str()
-                {
-                    pairs.push((s, other));
-                }
-            }
-        }
-        pairs.sort_by_key(|(a, _)| a.iri.as_str());
-        html! {
-            @if !pairs.is_empty() {
-                section aria-labelledby="disagreements" {
-                    h2 #disagreements { "Where the sources disagree" }
-                    @for (a, b) in &pairs {
-                        table.side-by-side {
-                            caption { @if let Some(p) = &a.property { (self.link(p)) } }
-                            thead { tr { th scope="col" { a href={ "#" (local_id(&a.iri)) } { (local_id(&a.iri)) } } th scope="col" { a href={ "#" (local_id(&b.iri)) } { (local_id(&b.iri)) } } } }
-                            tbody {
-                                tr { td { (self.value(facts, a)) } td { (self.value(facts, b)) } }
-                                tr {
-                                    td { @if !a.qualifiers.is_empty() { ul.qualifiers { @for (p, v) in &a.qualifiers { li { (self.link(p)) ": " (self.term(v)) } } } } }
-                                    td { @if !b.qualifiers.is_empty() { ul.qualifiers { @for (p, v) in &b.qualifiers { li { (self.link(p)) ": " (self.term(v)) } } } } }
-                                }
-                                tr {
-                                    td { @for r in &a.references { (self.reference(facts, r)) } }
-                                    td { @for r in &b.references { (self.reference(facts, r)) } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            section aria-labelledby="statements" {
-                h2 #statements { "Statements" }
-                @for (property, statements) in by_property.values() {
-                    table.statements {
-                        caption { (self.link(property)) }
-                        thead { tr { th scope="col" { "Value" } th scope="col" { "Qualifiers" } th scope="col" { "Rank" } th scope="col" { "Sources" } } }
-                        tbody {
-                            @for s in statements {
-                                tr #(local_id(&s.iri)) .conflicting[!s.conflicts.is_empty()] {
-                                    (self.statement_cells(facts, s))
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// A table of `subject`'s facts not shown elsewhere on the page.
-    fn other_facts(&self, facts: &Facts, subject: &NamedNode, shown: &[oxigraph::model::NamedNodeRef<'_>]) -> Markup {
-        let pairs: Vec<&(NamedNode, Term)> = facts
-            .get(subject.as_str())
-            .into_iter()
-            .flatten()
-            .filter(|(p, _)| !shown.contains(&p.as_ref()))
-            .filter(|(p, _)| !matches!(self.service.site.roles.get(p), Some((_, Role::Claim | Role::Direct))))
-            .collect();
-        html! {
-            @if !pairs.is_empty() {
-                table.facts {
-                    caption { "Facts" }
-                    thead { tr { th scope="col" { "Property" } th scope="col" { "Value" } } }
-                    tbody { @for (p, o) in pairs { tr { th scope="row" { (self.link(p)) } td { (self.term(o)) } } } }
-                }
-            }
-        }
-    }
-
-    /// The things whose statements, references or facts point at `iri`: those of its first [`MENTIONS`] incoming
-    /// links (a camp of a large register has hundreds of thousands), then how many links there are in all and the
-    /// query that lists them.
-    fn mentions(&self, iri: &NamedNode) -> Result<Markup, Reply> {
-        let service = self.service;
-        let mut found: BTreeMap<String, (NamedNode, NamedNode)> = BTreeMap::new();
-        let owner = |statement: &NamedNode| -> Option<(NamedNode, NamedNode)> {
-            // A statement is pointed at by its subject's claim and by the few statements that conflict with it.
-            service
-                .store
-                .pointing_at(statement.as_ref())
-                .ok()?
-                .into_iter()
-                .find_map(|q| match (&q.subject, service.site.roles.get(&q.predicate)) {
-                    (NamedOrBlankNode::NamedNode(s), Some((property, Role::Claim))) => {
-                        Some((s.clone(), property.clone()))
-                    }
-                    _ => None,
+    let params = example
+        .map(|def| {
+            def.params
+                .iter()
+                .filter_map(|p| {
+                    r.param(&p.name)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (p.name.clone(), v.to_owned()))
                 })
-        };
-        let links = sparql::page_select(
-            service,
-            &format!("SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }} LIMIT {MENTIONS}"),
-        )?;
-        for link in &links {
-            let (Some(Term::NamedNode(s)), Some(Term::NamedNode(predicate))) = (link.get("s"), link.get("p")) else {
-                continue;
-            };
-            let kind = service.minter.kind(s.as_str());
-            let statements: Vec<NamedNode> = if kind == Some(IriKind::Statement) {
-                vec![s.clone()]
-            } else if kind == Some(IriKind::Reference) {
-                // A reference node is shared by every statement citing the same words: bounded too.
-                let rows = sparql::page_select(
-                    service,
-                    &format!(
-                        "SELECT ?statement WHERE {{ ?statement {} {s} }} LIMIT {MENTIONS}",
-                        prov::WAS_DERIVED_FROM
-                    ),
-                )?;
-                rows.iter()
-                    .filter_map(|row| match row.get("statement") {
-                        Some(Term::NamedNode(n)) => Some(n.clone()),
-                        _ => None,
-                    })
-                    .collect()
-            } else if kind == Some(IriKind::Value) || s.as_str().starts_with(&format!("{}/", iri.as_str())) {
-                Vec::new()
-            } else {
-                found.insert(
-                    format!("{}\u{0}{}", s.as_str(), predicate.as_str()),
-                    (s.clone(), predicate.clone()),
-                );
-                Vec::new()
-            };
-            for statement in statements {
-                if let Some((entity, property)) = owner(&statement) {
-                    found.insert(
-                        format!("{}\u{0}{}", entity.as_str(), statement.as_str()),
-                        (entity, property),
-                    );
-                }
-            }
-        }
-        let all = if links.len() < MENTIONS {
-            Ok(links.len())
-        } else {
-            let counted = sparql::page_select(service, &format!("SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p {iri} }}"));
-            match counted {
-                Ok(rows) => match rows.first().and_then(|row| row.get("n")) {
-                    Some(Term::Literal(n)) => n.value().parse().map_err(|_| n.value().to_owned()),
-                    _ => Ok(0),
-                },
-                Err(reply) => Err(String::from_utf8_lossy(&reply.body).trim().to_owned()),
-            }
-        };
-        let query = format!("SELECT ?subject ?predicate WHERE {{ ?subject ?predicate {iri} }}");
-        Ok(html! {
-            @if !found.is_empty() {
-                section aria-labelledby="mentions" {
-                    h2 #mentions { "Mentioned by" }
-                    ul { @for (who, how) in found.values() { li { (self.link(who)) " — " (self.link(how)) } } }
-                    @match &all {
-                        Ok(n) if *n > links.len() => p.more {
-                            "These are the things behind the first " (group_digits(&links.len().to_string()))
-                            " of the " (group_digits(&n.to_string())) " links to this: "
-                            a href=(query_href(&query)) { "list them all with a query" } "."
-                        },
-                        Ok(_) => {},
-                        Err(why) => p.more {
-                            "These are the things behind the first " (group_digits(&links.len().to_string()))
-                            " links to this; the rest were not counted (" (why) "): "
-                            a href=(query_href(&query)) { "list them with a query" } "."
-                        },
-                    }
-                }
-            }
+                .collect()
         })
-    }
-}
-
-impl View<'_> {
-    /// A statement's own page: what it is about, the claim in full, and each statement it disagrees with beside it.
-    fn statement_section(&self, facts: &Facts, iri: &NamedNode, s: &Statement) -> Markup {
-        let (service, view) = (self.service, self);
-        let subject_of_statement = service
-            .store
-            .pointing_at(iri.as_ref())
-            .unwrap_or_default()
-            .into_iter()
-            .find_map(|q| match (q.subject, service.site.roles.get(&q.predicate)) {
-                (NamedOrBlankNode::NamedNode(s), Some((_, Role::Claim))) => Some(s),
-                _ => None,
-            });
-        html! {
-        section aria-labelledby="statement" {
-            h2 #statement { "Statement" }
-            @if let Some(subject) = &subject_of_statement { p { "About " (view.link(subject)) @if let Some(p) = &s.property { ", property " (view.link(p)) } "." } }
-            table.statements {
-                caption { "The claim, its qualifiers, rank and sources" }
-                thead { tr { th scope="col" { "Value" } th scope="col" { "Qualifiers" } th scope="col" { "Rank" } th scope="col" { "Sources" } } }
-                tbody { tr #(local_id(iri)) { (view.statement_cells(facts, s)) } }
-            }
-            @for c in &s.conflicts {
-                p.conflict { "Disagrees with " (view.link(c)) ":" }
-                @let other_facts = facts_of(service, c);
-                @let other = Statement::read(service, &other_facts, c);
-                table.side-by-side {
-                    caption { "This statement and the one it disagrees with" }
-                    thead { tr { th scope="col" { (local_id(iri)) } th scope="col" { (local_id(c)) } } }
-                    tbody { tr { td { (view.value(facts, s)) } td { (view.value(&other_facts, &other)) } } }
-                }
-            }
+        .unwrap_or_default();
+    let page = match r.param("page").map(str::parse::<usize>) {
+        None => 1,
+        Some(Ok(n)) if n >= 1 => n,
+        Some(_) => {
+            return Reply::text(
+                StatusCode::BAD_REQUEST,
+                "expected a page number from 1 in the page parameter",
+            );
         }
-        }
-    }
+    };
+    let languages = r.languages();
+    let form = QueryForm {
+        example,
+        sent: r.param("query"),
+        params,
+        page,
+        language: languages.first().map(String::as_str),
+    };
+    let (page, failure) = render::query_page(&view(service, r), &form);
+    Reply::html(failure.as_ref().map_or(StatusCode::OK, status), page)
 }
 
-/// `normal`, `preferred` or `deprecated` for a Wikibase rank.
-fn rank_name(rank: &NamedNode) -> String {
-    let local = rank.as_str().strip_prefix(wikibase::NS).unwrap_or(rank.as_str());
-    local.strip_suffix("Rank").unwrap_or(local).to_ascii_lowercase()
-}
-
-/// The last segment of an IRI, used as an anchor.
-fn local_id(iri: &NamedNode) -> &str {
-    iri.as_str().rsplit(['/', '#']).next().unwrap_or(iri.as_str())
-}
-
-/// The page of a thing: entity, statement, source, or any other described node.
+/// The page of a thing the graph describes.
 pub(super) fn resource(service: &Service, r: &Incoming<'_>, iri: &NamedNode, quads: &[Quad]) -> Reply {
-    let view = View::new(service, r);
-    let facts = facts(quads);
-    let own: Vec<(NamedNode, Term)> = facts.get(iri.as_str()).cloned().unwrap_or_default();
-    let name = view.name(iri);
-    let title = name.as_ref().map_or_else(|| view.short(iri), |l| l.value().to_owned());
-    let types: Vec<&NamedNode> = own
-        .iter()
-        .filter(|(p, _)| *p == rdf::TYPE)
-        .filter_map(|(_, o)| as_iri(o))
-        .collect();
-    let description = view.best(
-        own.iter()
-            .filter(|(p, _)| *p == schema::DESCRIPTION)
-            .filter_map(|(_, o)| match o {
-                Term::Literal(l) => Some(l),
-                _ => None,
-            }),
-    );
-    let wikidata: Vec<&NamedNode> = own
-        .iter()
-        .filter(|(p, _)| *p == owl::SAME_AS)
-        .filter_map(|(_, o)| as_iri(o))
-        .filter(|o| o.as_str().starts_with(wd::NS))
-        .collect();
-    let is_statement = types.iter().any(|t| **t == wikibase::STATEMENT);
-    let statement = is_statement.then(|| Statement::read(service, &facts, iri));
-    let beneath = format!("{}/", iri.as_str());
-    let children: Vec<NamedNode> = facts
-        .keys()
-        .filter(|s| s.starts_with(&beneath))
-        .map(|s| NamedNode::new_unchecked(s.clone()))
-        .collect();
-    let mentions = match view.mentions(iri) {
-        Ok(markup) => markup,
-        Err(reply) => return reply,
-    };
-    let thing_path = iri
-        .as_str()
-        .strip_prefix(&service.base_origin)
-        .unwrap_or(iri.as_str())
-        .to_owned();
-    let body = html! {
-        article {
-            h1 lang=[name.as_ref().and_then(Literal::language)] { (title) }
-            p.iri { "IRI: " code { (iri.as_str()) } }
-            @if !types.is_empty() {
-                p { "Type: " @for (i, t) in types.iter().enumerate() { @if i > 0 { ", " } (view.link(t)) } }
-            }
-            @if let Some(d) = description { p.lead lang=[d.language()] { (d.value()) } }
-            @if !wikidata.is_empty() {
-                p { "On Wikidata: " @for w in &wikidata { (external(w.as_str(), "external", &html! { (view.short(w)) })) " " } }
-            }
-            @if let Some(s) = &statement {
-                (view.statement_section(&facts, iri, s))
-            } @else {
-                (view.statements(&facts, iri))
-            }
-            section aria-labelledby="facts" {
-                h2 #facts { "Description" }
-                (view.other_facts(&facts, iri, &[schema::DESCRIPTION, owl::SAME_AS]))
-                @for child in &children {
-                    h3 #(local_id(child)) { (view.link(child)) }
-                    (view.other_facts(&facts, child, &[]))
-                }
-            }
-            (mentions)
-            @if service.minter.is_own(iri.as_str()) { section aria-labelledby="downloads" {
-                h2 #downloads { "This description as data" }
-                ul {
-                    @for document in DOCUMENTS {
-                        @if document != Document::Html {
-                            li { a href={ (thing_path) "." (document.extension()) } type=(document.media_type()) { (document.media_type()) } }
-                        }
-                    }
-                }
-            } }
-        }
-    };
-    Reply::html(
-        StatusCode::OK,
-        view.layout(&title, name.as_ref().and_then(Literal::language), &body),
-    )
-}
-
-/// The description of another node, for a statement shown beside the one on the page.
-fn facts_of(service: &Service, iri: &NamedNode) -> Facts {
-    facts(&super::resource::describe(service, iri).unwrap_or_default())
+    match render::resource(&view(service, r), iri, quads) {
+        Ok(page) => Reply::html(StatusCode::OK, page),
+        Err(failure) => failed(r, &failure),
+    }
 }
 
 /// `/describe?iri=…`: the page of any IRI the graph describes that is not minted under the base (ontology classes
-/// and properties, Wikidata properties).
+/// and properties, Wikidata properties); the pages link to `/describe/{slug}.html`, which answers the same.
 pub(super) fn describe_page(service: &Service, r: &Incoming<'_>) -> Reply {
     let Some(iri) = r.param("iri").and_then(|i| NamedNode::new(i).ok()) else {
         return Reply::text(StatusCode::BAD_REQUEST, "expected an absolute IRI in the iri parameter");
     };
-    match super::resource::describe(service, &iri) {
-        Ok(quads) if !quads.is_empty() => resource(service, r, &iri, &quads),
+    describe(service, r, &iri)
+}
+
+fn describe(service: &Service, r: &Incoming<'_>, iri: &NamedNode) -> Reply {
+    match service.renderer.describe(iri) {
+        Ok(quads) if !quads.is_empty() => resource(service, r, iri, &quads),
         Ok(_) => not_found(r),
-        Err(reply) => reply,
+        Err(failure) => failed(r, &failure),
     }
+}
+
+/// The pages at paths of [`paths`] that carry a name: `/describe/{slug}.html`, `/classes/{slug}/{n}.html`,
+/// `/query/{name}.html`. `None` when the path is none of them.
+pub(super) fn route(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
+    let path = r.path.clone();
+    if let Some(slug) = path.strip_prefix("/describe/").and_then(|p| p.strip_suffix(".html")) {
+        let described = &service.renderer.dataset().described;
+        return Some(match described.iter().find(|iri| paths::slug(iri) == slug) {
+            Some(iri) => describe(service, r, &iri.clone()),
+            None => not_found(r),
+        });
+    }
+    if let Some(name) = path.strip_prefix("/query/").and_then(|p| p.strip_suffix(".html")) {
+        return Some(query_page(service, r, Some(name)));
+    }
+    if let Some((slug, page)) = path
+        .strip_prefix("/classes/")
+        .and_then(|p| p.strip_suffix(".html"))
+        .and_then(|p| p.split_once('/'))
+    {
+        return Some(class_page(service, r, slug, page));
+    }
+    None
+}
+
+/// `/classes/{slug}/{n}.html`: page n of a class's entities, read by skipping through the store's index.
+fn class_page(service: &Service, r: &Incoming<'_>, slug: &str, page: &str) -> Reply {
+    let renderer = &service.renderer;
+    let Ok(page) = page.parse::<usize>() else {
+        return not_found(r);
+    };
+    let Some(class) = renderer.entity_classes().into_iter().find(|c| paths::slug(c) == slug) else {
+        return not_found(r);
+    };
+    if page == 0 {
+        return not_found(r);
+    }
+    let mut members = Vec::new();
+    let mut has_next = false;
+    for member in renderer.store().instances(&class).skip((page - 1) * CLASS_PAGE) {
+        match member {
+            Ok(m) if members.len() < CLASS_PAGE => members.push(m),
+            Ok(_) => {
+                has_next = true;
+                break;
+            }
+            Err(e) => return failed(r, &Failure::from(e)),
+        }
+    }
+    if members.is_empty() && page > 1 {
+        return not_found(r);
+    }
+    Reply::html(
+        StatusCode::OK,
+        render::class_page(&view(service, r), &class, page, &members, has_next),
+    )
 }

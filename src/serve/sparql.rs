@@ -10,7 +10,7 @@ use http::header;
 use http::{Method, StatusCode};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{QueryEvaluationError, QueryResults, QuerySolution, Variable};
+use oxigraph::sparql::{QueryEvaluationError, QueryResults};
 
 use super::{Incoming, Reply, Service, negotiate, not_acceptable, rdf_offers};
 use crate::export::ExportFormat;
@@ -85,19 +85,6 @@ pub(crate) struct Protocol {
     format: Option<String>,
     /// The client's language (`lang` parameter, then `Accept-Language`): what `[AUTO_LANGUAGE]` stands for.
     language: Option<String>,
-}
-
-impl Protocol {
-    /// A query of the server's own pages: no dataset, no format, `[AUTO_LANGUAGE]` standing for `language`.
-    fn internal(query: &str, language: Option<String>) -> Self {
-        Self {
-            query: query.to_owned(),
-            default_graphs: Vec::new(),
-            named_graphs: Vec::new(),
-            format: None,
-            language,
-        }
-    }
 }
 
 fn forbidden_update() -> Reply {
@@ -249,7 +236,7 @@ pub(crate) fn run(
         named_graphs,
         language: request.language.as_deref(),
     };
-    match service.engine.run(&query, &service.store, consume) {
+    match service.renderer.engine.run(&query, &service.renderer.store, consume) {
         Ok(reply) => reply,
         Err(SparqlError::Invalid(problem)) => Reply::text(StatusCode::BAD_REQUEST, problem.to_string()),
         Err(SparqlError::Evaluation(e)) => failed(&e),
@@ -372,7 +359,7 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
             }
             quads.sort_by_cached_key(ToString::to_string);
             quads.dedup();
-            if let Err(e) = crate::export::write(&quads, format, &service.minter.prefixes(), &mut out) {
+            if let Err(e) = crate::export::write(&quads, format, &service.renderer.minter.prefixes(), &mut out) {
                 return io_failure(&e);
             }
             format.content_type()
@@ -384,91 +371,6 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
         media_type.to_owned()
     };
     Reply::new(StatusCode::OK, &media_type, out.bytes).with(header::VARY, "Accept")
-}
-
-/// Up to `max_rows` solutions of a SELECT, for the query page; the flag says whether more were left out.
-pub(crate) struct Table {
-    pub variables: Vec<Variable>,
-    pub rows: Vec<QuerySolution>,
-    pub truncated: bool,
-}
-
-/// What the query page shows for a query.
-pub(crate) enum PageAnswer {
-    Table(Table),
-    Boolean(bool),
-    /// A graph result, as Turtle.
-    Graph(String),
-}
-
-/// Runs a query for the query page, `[AUTO_LANGUAGE]` standing for the page's `language`.
-pub(crate) fn for_page(service: &Service, query: &str, language: Option<String>) -> Result<PageAnswer, Reply> {
-    let request = Protocol::internal(query, language);
-    let max_rows = service.config.limits.max_page_rows;
-    let mut answer = None;
-    let reply = run(service, &request, |results| match results {
-        QueryResults::Solutions(solutions) => {
-            let variables = solutions.variables().to_vec();
-            let mut rows = Vec::new();
-            let mut truncated = false;
-            for solution in solutions {
-                if rows.len() == max_rows {
-                    truncated = true;
-                    break;
-                }
-                match solution {
-                    Ok(row) => rows.push(row),
-                    Err(e) => return failed(&e),
-                }
-            }
-            answer = Some(PageAnswer::Table(Table {
-                variables,
-                rows,
-                truncated,
-            }));
-            Reply::text(StatusCode::OK, "")
-        }
-        QueryResults::Boolean(b) => {
-            answer = Some(PageAnswer::Boolean(b));
-            Reply::text(StatusCode::OK, "")
-        }
-        graph @ QueryResults::Graph(_) => {
-            let reply = serialize(
-                service,
-                graph,
-                Wanted {
-                    format: None,
-                    accept: Some("text/turtle"),
-                },
-            );
-            if reply.status == StatusCode::OK {
-                answer = Some(PageAnswer::Graph(String::from_utf8_lossy(&reply.body).into_owned()));
-            }
-            reply
-        }
-    });
-    match answer {
-        Some(answer) if reply.status == StatusCode::OK => Ok(answer),
-        _ => Err(reply),
-    }
-}
-
-/// Runs a SELECT of the server's own pages through the endpoint's evaluation (its watchdog and limits apply) and
-/// returns its rows; each page bounds its queries with LIMIT.
-pub(crate) fn page_select(service: &Service, query: &str) -> Result<Vec<QuerySolution>, Reply> {
-    let request = Protocol::internal(query, None);
-    let mut rows = Ok(Vec::new());
-    let reply = run(service, &request, |results| {
-        if let QueryResults::Solutions(solutions) = results {
-            rows = solutions.map(|s| s.map_err(|e| failed(&e))).collect();
-        }
-        Reply::text(StatusCode::OK, "")
-    });
-    if reply.status == StatusCode::OK {
-        rows
-    } else {
-        Err(reply)
-    }
 }
 
 /// The SPARQL service description (W3C), at the endpoint's own IRI; a browser asking for HTML is sent to the
@@ -492,7 +394,10 @@ fn description(service: &Service, r: &Incoming<'_>) -> Reply {
 }
 
 fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
-    let endpoint = origin.map_or_else(|| format!("{}sparql", service.minter.base()), |o| format!("{o}/sparql"));
+    let endpoint = origin.map_or_else(
+        || format!("{}sparql", service.renderer.minter.base()),
+        |o| format!("{o}/sparql"),
+    );
     let node = |iri: String| NamedNode::new_unchecked(iri);
     let e = node(endpoint.clone());
     let dataset = node(format!("{endpoint}#dataset"));
@@ -508,9 +413,9 @@ fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
         Triple::new(dataset.clone(), rdf::TYPE, sd_term("Dataset")),
         Triple::new(dataset.clone(), sd_term("defaultGraph"), default_graph.clone()),
         Triple::new(default_graph.clone(), rdf::TYPE, sd_term("Graph")),
-        Triple::new(dataset.clone(), void::SUBSET, service.site.dataset.clone()),
+        Triple::new(dataset.clone(), void::SUBSET, service.renderer.dataset.dataset.clone()),
     ];
-    if let Some(n) = service.summary().and_then(|s| s.quads()) {
+    if let Some(n) = service.renderer.summary().and_then(|s| s.quads()) {
         triples.push(Triple::new(
             default_graph,
             void::TRIPLES,
@@ -530,7 +435,7 @@ fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
         triples.push(Triple::new(e.clone(), sd_term("resultFormat"), formats(local)));
     }
     for kind in crate::iri::GraphKind::ALL {
-        let g = service.minter.graph(kind);
+        let g = service.renderer.minter.graph(kind);
         let described = node(format!("{endpoint}#graph-{}", kind.name()));
         triples.push(Triple::new(dataset.clone(), sd_term("namedGraph"), described.clone()));
         triples.push(Triple::new(described.clone(), rdf::TYPE, sd_term("NamedGraph")));

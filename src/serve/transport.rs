@@ -106,7 +106,7 @@ pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Re
     #[cfg(not(unix))]
     runtime.block_on(std::future::pending::<()>());
     // Handlers still running hold the service, so the store's snapshot (if any) is removed here, not on drop.
-    service.store.discard_snapshot();
+    service.renderer().store().discard_snapshot();
     runtime.shutdown_timeout(Duration::from_millis(100));
     Ok(())
 }

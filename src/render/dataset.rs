@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::QueryResults;
 
-use super::{Reply, Service, sparql};
+use super::Renderer;
 use crate::error::Error;
 use crate::iri::{GraphKind, Minter};
 use crate::sparql::Engine;
@@ -37,9 +37,11 @@ pub enum Role {
     QualifierValue,
     /// Reference to a simple value.
     Reference,
+    /// Reference to a value node.
+    ReferenceValue,
 }
 
-const ROLES: [(oxigraph::model::NamedNodeRef<'static>, Role); 7] = [
+const ROLES: [(oxigraph::model::NamedNodeRef<'static>, Role); 8] = [
     (wikibase::DIRECT_CLAIM, Role::Direct),
     (wikibase::CLAIM, Role::Claim),
     (wikibase::STATEMENT_PROPERTY, Role::StatementProperty),
@@ -47,11 +49,12 @@ const ROLES: [(oxigraph::model::NamedNodeRef<'static>, Role); 7] = [
     (wikibase::QUALIFIER, Role::Qualifier),
     (wikibase::QUALIFIER_VALUE, Role::QualifierValue),
     (wikibase::REFERENCE_PROP, Role::Reference),
+    (wikibase::REFERENCE_VALUE, Role::ReferenceValue),
 ];
 
 /// The dataset as the landing page presents it.
 #[derive(Debug, Clone)]
-pub struct Site {
+pub struct Dataset {
     /// The dataset IRI.
     pub dataset: NamedNode,
     /// Titles in every language.
@@ -68,6 +71,8 @@ pub struct Site {
     pub described: HashSet<NamedNode>,
     /// Each property-family predicate with its property and role.
     pub roles: HashMap<NamedNode, (NamedNode, Role)>,
+    /// The classes of entities (the ontology's subclasses of `pk:Entity`), sorted.
+    pub entity_classes: Vec<NamedNode>,
     metadata: Vec<Quad>,
     base: String,
 }
@@ -112,7 +117,7 @@ fn select(store: &GraphStore, engine: &Engine, text: &str) -> Result<Vec<Vec<Opt
         .map_err(|e| Error::Usage(format!("internal query failed: {e}")))
 }
 
-impl Site {
+impl Dataset {
     /// Reads the dataset description, the metadata graph, the ontology's terms and the property families from
     /// `store`: index look-ups whose size does not grow with the data.
     pub fn load(store: &GraphStore, minter: &Minter, engine: &Engine) -> Result<Self, Error> {
@@ -156,6 +161,22 @@ impl Site {
         let created = literals(dcterms::CREATED).first().map(|l| l.value().to_owned());
 
         let roles = roles(store, engine)?;
+        let mut entity_classes: Vec<NamedNode> = select(
+            store,
+            engine,
+            &format!(
+                "SELECT DISTINCT ?class WHERE {{ ?class {}+ {} }}",
+                rdfs::SUB_CLASS_OF,
+                minter.term(pk::ENTITY)
+            ),
+        )?
+        .into_iter()
+        .filter_map(|row| match row.into_iter().next().flatten() {
+            Some(Term::NamedNode(n)) => Some(n),
+            _ => None,
+        })
+        .collect();
+        entity_classes.sort();
         let described = store
             .in_graph(minter.graph(GraphKind::Ontology).as_ref())?
             .into_iter()
@@ -168,6 +189,7 @@ impl Site {
         Ok(Self {
             described,
             roles,
+            entity_classes,
             titles: literals(dcterms::TITLE),
             descriptions: literals(dcterms::DESCRIPTION),
             rights: literals(dcterms::RIGHTS),
@@ -234,11 +256,6 @@ pub(crate) struct Summary {
     pub sources: Listing,
 }
 
-/// The message of a failed page query (a timeout's says so).
-fn why(reply: &Reply) -> String {
-    String::from_utf8_lossy(&reply.body).trim().to_owned()
-}
-
 /// The first value of each row, as IRIs.
 fn iris(rows: &[oxigraph::sparql::QuerySolution]) -> Vec<NamedNode> {
     rows.iter()
@@ -260,8 +277,8 @@ fn figure(rows: &[oxigraph::sparql::QuerySolution], variable: &str) -> Figure {
 impl Summary {
     /// Counts and lists the graph through the endpoint's evaluation: each query under the query timeout, each
     /// list with LIMIT (and no ORDER BY over the whole graph: the members shown are sorted after).
-    pub(crate) fn compute(service: &Service) -> Self {
-        let run = |query: &str| sparql::page_select(service, query).map_err(|reply| why(&reply));
+    pub(crate) fn compute(service: &Renderer) -> Self {
+        let run = |query: &str| service.select(query).map_err(|failure| failure.message().to_owned());
         let count = |pattern: &str| {
             run(&format!("SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")).and_then(|rows| figure(&rows, "n"))
         };
@@ -288,16 +305,12 @@ impl Summary {
                 .and_then(|rows| figure(&rows, "n"));
             counts.push((name.to_owned(), n));
         }
-        let classes = run(&format!(
-            "SELECT DISTINCT ?class WHERE {{ ?class {}+ {} }}",
-            rdfs::SUB_CLASS_OF,
-            service.minter.term(pk::ENTITY)
-        ))
-        .map(|rows| {
-            let mut classes = iris(&rows);
-            classes.sort();
-            classes
-                .into_iter()
+        let classes: Result<Vec<ClassGroup>, String> = Ok({
+            service
+                .dataset
+                .entity_classes
+                .iter()
+                .cloned()
                 .map(|class| {
                     // Whatever has a class of entities is an entity: no join with wikibase:Item, which costs a
                     // class of a million members half a minute.

@@ -1,0 +1,50 @@
+//! `powkg site`: open or build the graph, then write it as a static site (see [`powkg::site`]).
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use powkg::Error;
+use powkg::query::catalog;
+use powkg::render::{Links, Options, Renderer};
+use powkg::sparql::Engine;
+use powkg::store::GraphStore;
+
+use super::{Status, open_with};
+use crate::cli::SiteArgs;
+
+pub fn run(args: &SiteArgs) -> Result<Status, Error> {
+    // A private snapshot of an on-disk store: `powkg build --store` may replace the store while this writes.
+    let (store, minter) = open_with(&args.read, GraphStore::open_snapshot)?;
+    let options = Options {
+        links: Links::Static,
+        page_rows: 1000,
+        summary_wait: None,
+    };
+    let engine = Engine::new(&minter);
+    let renderer = Renderer::new(Arc::new(store), minter, engine, catalog::bundled()?, options)?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new_spinner();
+        if let Ok(style) = ProgressStyle::with_template("site {spinner} {pos} things · {per_sec} · {elapsed}") {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = std::time::Instant::now();
+    let report = powkg::site::write(&renderer, &args.out, &|done| bar.set_position(done as u64));
+    bar.finish_and_clear();
+    renderer.store().discard_snapshot();
+    let report = report?;
+    eprintln!(
+        "site: {} things, {} files, {:.1} MiB, {} sitemap file(s), written to {} in {:.1} s",
+        report.things,
+        report.files,
+        f64::from(u32::try_from(report.bytes / 1024).unwrap_or(u32::MAX)) / 1024.0,
+        report.sitemaps,
+        args.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(Status::Success)
+}

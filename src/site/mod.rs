@@ -1,0 +1,416 @@
+//! `powkg site`: the graph as a static linked-data site, for hosting with no process running. The pages are the
+//! server's (one renderer, [`crate::render`]), written at the paths the server answers ([`crate::render::paths`]):
+//!
+//! - every thing minted under the base IRI (entity, statement, source, citation, reference and value node, register
+//!   record, the ontology, the property families' predicates) as `{path}.html`, `.ttl`, `.jsonld`, `.nt`, `.rdf`;
+//! - the landing page (`index.html`), the class indexes (`classes/{slug}/{n}.html`, paged), the bundled queries with
+//!   their results (`query/index.html`, `query/{name}.html`), the ontology terms' pages (`describe/{slug}.html`);
+//! - the dataset description (`void.ttl`, …) and the whole graph in every format (`dump.nq`, …);
+//! - `sitemap.xml` (an index of `sitemap-N.xml` files of at most 50,000 addresses each), `404.html`, and the
+//!   server configurations that give static hosting the server's content negotiation and 303 redirects: `.htaccess`
+//!   for Apache and `nginx.conf` for nginx ([`config`]).
+//!
+//! The site is written into a staging directory beside the target and swapped in whole, so a killed run leaves the
+//! previous site as it was. Its files depend only on the store: two runs over the same store are byte-identical.
+//! Things are rendered in batches on every core, and nothing that grows with the graph is held: the things are
+//! streamed from the store, the sitemap written as it goes.
+
+pub mod config;
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use oxigraph::model::{NamedNode, NamedOrBlankNode};
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
+use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
+
+/// Most addresses in one sitemap file (the sitemaps protocol's limit).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// Things rendered together, on every core, between two reads of the store.
+const BATCH: usize = 512;
+
+/// What a site holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Things with documents.
+    pub things: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Sitemap files (besides the index).
+    pub sitemaps: usize,
+}
+
+/// Writes the site of `renderer`'s store to `out`, calling `progress` with the number of things written so far.
+pub fn write(renderer: &Renderer, out: &Path, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, Error> {
+    let io_error = |e: io::Error| Error::Output {
+        path: out.to_owned(),
+        source: e,
+    };
+    let (parent, name) = parent_and_name(out);
+    fs::create_dir_all(&parent).map_err(io_error)?;
+    let prefix = format!(".{name}.site-");
+    remove_leftovers(&parent, &prefix, |_, rest| owner_has_ended(rest));
+    let staging = tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir_in(&parent)
+        .map_err(io_error)?;
+    let mut writer = SiteWriter {
+        root: staging.path().to_owned(),
+        renderer,
+        origin: renderer.base_origin().to_owned(),
+        sitemap: Sitemap::default(),
+        report: Report::default(),
+    };
+    writer.write_all(progress).map_err(|e| match e {
+        Written::Io(e) => io_error(e),
+        Written::Page(failure) => Error::Usage(format!("cannot render the site: {}", failure.message())),
+    })?;
+    let report = writer.report;
+    // A temporary directory is private to its owner; a site is read by the web server's user.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755)).map_err(io_error)?;
+    }
+    swap_into_place(staging, out).map_err(io_error)?;
+    Ok(report)
+}
+
+/// The directory holding `path`, and its name.
+fn parent_and_name(path: &Path) -> (PathBuf, String) {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
+/// Why writing stopped.
+enum Written {
+    Io(io::Error),
+    Page(render::Failure),
+}
+
+impl From<io::Error> for Written {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+impl From<render::Failure> for Written {
+    fn from(f: render::Failure) -> Self {
+        Self::Page(f)
+    }
+}
+
+impl From<crate::store::StoreError> for Written {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Page(e.into())
+    }
+}
+
+/// The sitemap files, written as addresses come.
+#[derive(Default)]
+struct Sitemap {
+    /// Addresses in the current file.
+    urls: Vec<String>,
+    /// Files finished.
+    files: usize,
+}
+
+struct SiteWriter<'a> {
+    root: PathBuf,
+    renderer: &'a Renderer,
+    origin: String,
+    sitemap: Sitemap,
+    report: Report,
+}
+
+impl SiteWriter<'_> {
+    fn view(&self) -> View<'_> {
+        View::new(self.renderer, Vec::new(), None)
+    }
+
+    /// Writes `bytes` at the site path `path` (which starts with `/`).
+    fn file(&mut self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let (files, size) = write_file(&self.root, path, bytes)?;
+        self.report.files += files;
+        self.report.bytes += size;
+        Ok(())
+    }
+
+    /// Adds the page at site path `path` to the sitemap.
+    fn listed(&mut self, path: &str) -> io::Result<()> {
+        self.sitemap.urls.push(format!("{}{path}", self.origin));
+        if self.sitemap.urls.len() == SITEMAP_URLS {
+            self.flush_sitemap()?;
+        }
+        Ok(())
+    }
+
+    fn flush_sitemap(&mut self) -> io::Result<()> {
+        if self.sitemap.urls.is_empty() {
+            return Ok(());
+        }
+        self.sitemap.files += 1;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for url in self.sitemap.urls.drain(..) {
+            xml.push_str("  <url><loc>");
+            xml.push_str(&xml_escape(&url));
+            xml.push_str("</loc></url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        let path = format!("/sitemap-{}.xml", self.sitemap.files);
+        self.file(&path, xml.as_bytes())
+    }
+
+    fn write_all(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
+        let renderer = self.renderer;
+        self.file(paths::STYLE, render::STYLE.as_bytes())?;
+        self.file(paths::QUERY_JS, render::QUERY_JS.as_bytes())?;
+        let landing = render::landing(&self.view(), None).into_string();
+        self.file("/index.html", landing.as_bytes())?;
+        self.listed(paths::HOME)?;
+        let not_found = render::not_found("Nothing is published at this address.").into_string();
+        self.file("/404.html", not_found.as_bytes())?;
+        let search = render::search_unavailable(&self.view()).into_string();
+        self.file(&format!("{}.html", paths::SEARCH), search.as_bytes())?;
+        self.queries()?;
+        self.classes()?;
+        self.described()?;
+        self.about_the_graph()?;
+        self.things(progress)?;
+        self.flush_sitemap()?;
+        self.report.sitemaps = self.sitemap.files;
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for n in 1..=self.sitemap.files {
+            let loc = xml_escape(&format!("{}/sitemap-{n}.xml", self.origin));
+            index.push_str("  <sitemap><loc>");
+            index.push_str(&loc);
+            index.push_str("</loc></sitemap>\n");
+        }
+        index.push_str("</sitemapindex>\n");
+        self.file("/sitemap.xml", index.as_bytes())?;
+        let base_path = renderer.base_path().to_owned();
+        self.file("/.htaccess", config::htaccess(&base_path).as_bytes())?;
+        self.file("/nginx.conf", config::nginx(&base_path).as_bytes())?;
+        Ok(())
+    }
+
+    /// `query/index.html` and each bundled query's page, with its results as of now.
+    fn queries(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let form = |example| QueryForm {
+            example,
+            sent: None,
+            params: Vec::new(),
+            page: 1,
+            language: None,
+        };
+        let (index, _) = render::query_page(&self.view(), &form(None));
+        self.file(&format!("{}/index.html", paths::QUERY), index.into_string().as_bytes())?;
+        self.listed(&format!("{}/", paths::QUERY))?;
+        for def in renderer.queries() {
+            // A failed query is shown on its page, as the server shows it.
+            let (page, _) = render::query_page(&self.view(), &form(Some(def)));
+            let path = paths::example(&def.name);
+            self.file(&path, page.into_string().as_bytes())?;
+            self.listed(&path)?;
+        }
+        Ok(())
+    }
+
+    /// The paged index of each class of entities, its members streamed from the store.
+    fn classes(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        for class in renderer.entity_classes() {
+            let mut members = renderer.store().instances(&class).peekable();
+            let mut page = 1;
+            loop {
+                let mut chunk = Vec::with_capacity(CLASS_PAGE.min(1024));
+                while chunk.len() < CLASS_PAGE {
+                    match members.next() {
+                        Some(m) => chunk.push(m?),
+                        None => break,
+                    }
+                }
+                if chunk.is_empty() && page > 1 {
+                    break;
+                }
+                let has_next = members.peek().is_some();
+                let html = render::class_page(&self.view(), &class, page, &chunk, has_next).into_string();
+                let path = paths::class(&class, page);
+                self.file(&path, html.as_bytes())?;
+                self.listed(&path)?;
+                if !has_next {
+                    break;
+                }
+                page += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The pages of the terms the graph describes outside the base IRI (the ontology's).
+    fn described(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let mut terms: Vec<&NamedNode> = renderer.dataset().described.iter().collect();
+        terms.sort();
+        for iri in terms {
+            let quads = renderer.describe(iri)?;
+            if quads.is_empty() {
+                continue;
+            }
+            let html = render::resource(&self.view(), iri, &quads)?.into_string();
+            self.file(&paths::describe(iri), html.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The dataset description and the whole graph, in every format.
+    fn about_the_graph(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let void = renderer.dataset().void_quads(Some(&self.origin));
+        for document in DOCUMENTS {
+            if let Document::Rdf(format) = document {
+                let bytes = renderer.serialize(&void, format)?;
+                self.file(&format!("{}.{}", paths::VOID, format.extension()), &bytes)?;
+            }
+        }
+        let prefixes = renderer.minter().prefixes();
+        for format in crate::export::DUMP_FORMATS {
+            let path = self.root.join(format!("dump.{}", format.extension()));
+            let mut out = BufWriter::new(fs::File::create(&path)?);
+            crate::export::write_store(renderer.store(), format, &prefixes, &mut out)?;
+            out.flush()?;
+            self.report.files += 1;
+            self.report.bytes += fs::metadata(&path)?.len();
+        }
+        Ok(())
+    }
+
+    /// Every thing minted under the base: its page and its documents, in batches rendered on every core.
+    fn things(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let mut batch: Vec<NamedNode> = Vec::with_capacity(BATCH);
+        let mut done = 0;
+        let mut flush = |writer: &mut Self, batch: &mut Vec<NamedNode>| -> Result<(), Written> {
+            let written: Vec<Result<(usize, u64), Written>> = batch
+                .par_iter()
+                .map(|iri| write_thing(&writer.root, renderer, iri))
+                .collect();
+            for (iri, result) in batch.iter().zip(written) {
+                let (files, bytes) = result?;
+                if files > 0 {
+                    writer.report.things += 1;
+                    writer.report.files += files;
+                    writer.report.bytes += bytes;
+                    let path = format!("{}.html", &iri.as_str()[writer.origin.len()..]);
+                    writer.listed(&path)?;
+                }
+            }
+            done += batch.len();
+            progress(done);
+            batch.clear();
+            Ok(())
+        };
+        for iri in things(renderer) {
+            batch.push(iri?);
+            if batch.len() == BATCH {
+                flush(self, &mut batch)?;
+            }
+        }
+        flush(self, &mut batch)
+    }
+}
+
+/// The things minted under the base that have documents, each once, streamed from the store: the subjects of each
+/// graph (the store yields a graph's quads by subject), then the property families' predicates, which the graph
+/// names without describing.
+fn things(renderer: &Renderer) -> impl Iterator<Item = Result<NamedNode, crate::store::StoreError>> + '_ {
+    let origin = renderer.base_origin().to_owned();
+    let base_path = renderer.base_path().to_owned();
+    let own = move |iri: &NamedNode| {
+        iri.as_str()
+            .strip_prefix(&origin)
+            .is_some_and(|p| p.starts_with(&base_path) && p.len() > base_path.len())
+            && !iri.as_str().contains('#')
+    };
+    let own_subjects = own.clone();
+    let mut predicates: Vec<NamedNode> = renderer.dataset().roles.keys().filter(|p| own(p)).cloned().collect();
+    predicates.sort();
+    let mut last: Option<NamedNode> = None;
+    renderer
+        .store()
+        .iter()
+        .filter_map(move |quad| match quad {
+            Ok(q) => match q.subject {
+                NamedOrBlankNode::NamedNode(s) if own_subjects(&s) && last.as_ref() != Some(&s) => {
+                    last = Some(s.clone());
+                    Some(Ok(s))
+                }
+                _ => None,
+            },
+            Err(e) => Some(Err(e)),
+        })
+        .chain(predicates.into_iter().map(Ok))
+}
+
+/// Writes the documents of `iri` unless an earlier graph's pass wrote them; returns the files and bytes written.
+fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usize, u64), Written> {
+    let path = &iri.as_str()[renderer.base_origin().len()..];
+    if root.join(format!("{}.html", path.trim_start_matches('/'))).exists() {
+        return Ok((0, 0));
+    }
+    let quads = renderer.describe(iri)?;
+    if quads.is_empty() {
+        return Ok((0, 0));
+    }
+    let view = View::new(renderer, Vec::new(), None);
+    let (mut files, mut bytes) = (0, 0);
+    // The page last, so that its presence says the thing is whole (a later pass skips it).
+    for document in DOCUMENTS.iter().rev() {
+        let content = match document {
+            Document::Html => render::resource(&view, iri, &quads)?.into_string().into_bytes(),
+            Document::Rdf(format) => renderer.serialize(&quads, *format)?,
+        };
+        let (n, size) = write_file(root, &format!("{path}.{}", document.extension()), &content)?;
+        files += n;
+        bytes += size;
+    }
+    Ok((files, bytes))
+}
+
+/// Writes `bytes` at the site path `path` under `root`, making its directories.
+fn write_file(root: &Path, path: &str, bytes: &[u8]) -> io::Result<(usize, u64)> {
+    let target = root.join(path.trim_start_matches('/'));
+    if let Some(dir) = target.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let mut file = fs::File::create(&target)?;
+    file.write_all(bytes)?;
+    Ok((1, bytes.len() as u64))
+}
+
+/// `text` with XML's five special characters escaped.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""`powkg site` end to end, with nginx as the static host (run by .ci/run; needs Debian's nginx).
+
+    python3 tests/site_e2e.py target/release/powkg
+
+Checks:
+  1. Two runs over the same graph write byte-identical sites.
+  2. A killed run leaves the previous site whole (SIGKILL while a register's site is being written).
+  3. nginx, started here on 127.0.0.1 with the site's own `nginx.conf` (only `listen` and `root` changed), answers
+     the same `curl -H Accept:` checks as `powkg serve` does over the same graph: status, media type, and where a
+     303 points.
+  4. No broken links: every page reachable from the landing page and the sitemaps is crawled through nginx, and
+     every `href`/`src` of every page (and every `<loc>` of the sitemaps) must answer 200 after redirects.
+  5. The sitemap index lists sitemap files of at most 50,000 addresses, all under the base IRI's origin.
+"""
+
+import hashlib
+import html.parser
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+
+POWKG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/release/powkg")
+FAILURES = []
+CHECKS = 0
+
+
+def check(ok, what):
+    global CHECKS
+    CHECKS += 1
+    if not ok:
+        FAILURES.append(what)
+        print(f"FAIL: {what}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_digest(root):
+    digest = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            digest.update(os.path.relpath(path, root).encode())
+            with open(path, "rb") as f:
+                digest.update(hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
+
+
+def wait_port(port, proc, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited early with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def fetch(url, accept=None, follow=False):
+    """(status, content type without parameters, Location, body)."""
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    opener = urllib.request.build_opener() if follow else OPENER
+    try:
+        with opener.open(request, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type", "").split(";")[0].strip(), r.headers.get("Location"), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, (e.headers.get("Content-Type") or "").split(";")[0].strip(), e.headers.get("Location"), e.read()
+
+
+class Links(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.links.append(value)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="powkg-site-e2e-")
+    os.chmod(work, 0o755)  # nginx's workers read the site as another user
+    nginx = server = None
+    try:
+        site = os.path.join(work, "public")
+        # 1. Determinism.
+        subprocess.run([POWKG, "site", "--out", site], check=True, capture_output=True)
+        first = tree_digest(site)
+        subprocess.run([POWKG, "site", "--out", site], check=True, capture_output=True)
+        check(tree_digest(site) == first, "two runs over the same graph write byte-identical sites")
+        for name in ["index.html", "sitemap.xml", "nginx.conf", ".htaccess", "404.html", "dump.nq", "void.ttl",
+                     "powkg/entity/karlag.html", "powkg/entity/karlag.ttl", "powkg/entity/karlag.jsonld",
+                     "powkg/entity/karlag.nt", "query/index.html"]:
+            check(os.path.isfile(os.path.join(site, name)), f"the site has {name}")
+
+        # 2. A killed run leaves the previous site whole: a store with a register takes long enough to kill.
+        store = os.path.join(work, "store")
+        csv = os.path.join(work, "reg.csv")
+        subprocess.run([POWKG, "generate-register", "--rows", "20000", "--out", csv], check=True, capture_output=True)
+        subprocess.run([POWKG, "build", "--store", store, "--register", csv], check=True, capture_output=True)
+        killed = subprocess.Popen([POWKG, "site", "--store", store, "--out", site],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.5)
+        if killed.poll() is None:
+            killed.send_signal(signal.SIGKILL)
+            killed.wait()
+            check(tree_digest(site) == first, "a killed run leaves the previous site as it was")
+        else:
+            check(False, "the register's site took under 1.5 s: the kill check did not run")
+        registered = os.path.join(work, "registered")
+        started = time.time()
+        subprocess.run([POWKG, "site", "--store", store, "--out", registered], check=True, capture_output=True)
+        print(f"site of the 20,000-row register store: {time.time() - started:.1f} s", flush=True)
+        subprocess.run([POWKG, "site", "--out", site], check=True, capture_output=True)
+        check(tree_digest(site) == first, "the next run writes the same site again")
+        leftovers = [n for n in os.listdir(work) if ".site-" in n]
+        check(not leftovers, f"the next run removes what the killed one left: {leftovers}")
+        with open(os.path.join(registered, "sitemap.xml"), encoding="utf-8") as f:
+            index = ET.fromstring(f.read())
+        ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+        maps = [e.text for e in index.findall("s:sitemap/s:loc", ns)]
+        check(len(maps) >= 1, f"the sitemap index lists the sitemap files ({len(maps)})")
+        total = 0
+        for loc in maps:
+            path = os.path.join(registered, urllib.parse.urlsplit(loc).path.lstrip("/"))
+            with open(path, encoding="utf-8") as f:
+                urls = [e.text for e in ET.fromstring(f.read()).findall("s:url/s:loc", ns)]
+            check(len(urls) <= 50000, f"{loc} lists at most 50,000 addresses ({len(urls)})")
+            check(all(u.startswith("https://example.org/") for u in urls), f"{loc}: addresses under the base's origin")
+            total += len(urls)
+        check(total > 20000, f"the sitemaps list every record's page ({total} addresses)")
+
+        # 3. nginx with the site's own configuration against powkg serve.
+        port = free_port()
+        conf_dir = os.path.join(work, "nginx")
+        os.makedirs(conf_dir)
+        with open(os.path.join(site, "nginx.conf"), encoding="utf-8") as f:
+            snippet = f.read()
+        snippet = snippet.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};")
+        snippet = snippet.replace("root /srv/powkg-site;", f"root {site};")
+        with open(os.path.join(conf_dir, "nginx.conf"), "w", encoding="utf-8") as f:
+            f.write(
+                "daemon off;\nworker_processes 1;\npid " + os.path.join(conf_dir, "nginx.pid") + ";\n"
+                "error_log " + os.path.join(conf_dir, "error.log") + ";\nevents { worker_connections 64; }\n"
+                "http {\n access_log off;\n client_body_temp_path " + conf_dir + ";\n proxy_temp_path " + conf_dir + ";\n"
+                " fastcgi_temp_path " + conf_dir + ";\n uwsgi_temp_path " + conf_dir + ";\n scgi_temp_path " + conf_dir + ";\n"
+                + snippet + "}\n"
+            )
+        subprocess.run(["nginx", "-t", "-p", conf_dir, "-c", os.path.join(conf_dir, "nginx.conf")],
+                       check=True, capture_output=True)
+        nginx = subprocess.Popen(["nginx", "-p", conf_dir, "-c", os.path.join(conf_dir, "nginx.conf")],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(port, nginx)
+        serve_port = free_port()
+        server = subprocess.Popen([POWKG, "serve", "--bind", f"127.0.0.1:{serve_port}"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(serve_port, server)
+        static, dynamic = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{serve_port}"
+        cases = [
+            ("/powkg/entity/karlag", "text/html"),
+            ("/powkg/entity/karlag", "text/turtle"),
+            ("/powkg/entity/karlag", "application/ld+json"),
+            ("/powkg/entity/karlag", "application/json"),
+            ("/powkg/entity/karlag", "application/n-triples"),
+            ("/powkg/entity/karlag", "application/rdf+xml"),
+            ("/powkg/entity/karlag", "*/*"),
+            ("/powkg/entity/karlag", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"),
+            ("/powkg/entity/karlag.ttl", "*/*"),
+            ("/powkg/entity/karlag.jsonld", "*/*"),
+            ("/powkg/entity/karlag.nt", "*/*"),
+            ("/powkg/entity/karlag.html", "text/html"),
+            ("/powkg/dataset", "text/turtle"),
+            ("/powkg/ontology", "text/turtle"),
+            ("/powkg/source/en-article", "text/html"),
+            ("/void", "text/turtle"),
+            ("/void", "application/ld+json"),
+            ("/void", "text/html"),
+            ("/dump", "application/n-quads"),
+            ("/dump", "application/trig"),
+            ("/dump", "text/turtle"),
+            ("/dump.nq", "*/*"),
+            ("/void.ttl", "*/*"),
+            ("/powkg/entity/no-such-thing", "text/turtle"),
+            ("/powkg/entity/no-such-thing.html", "text/html"),
+            ("/", "text/html"),
+            ("/assets/style.css", "*/*"),
+        ]
+        # Statements have IRIs of their own: take one from the site.
+        statements = sorted(os.listdir(os.path.join(site, "powkg", "statement")))
+        check(bool(statements), "the site has statement pages")
+        if statements:
+            cases.append(("/powkg/statement/" + statements[0].rsplit(".", 1)[0], "application/ld+json"))
+        for path, accept in cases:
+            s = fetch(static + path, accept)
+            d = fetch(dynamic + path, accept)
+            check(s[0] == d[0], f"{path} Accept {accept}: nginx {s[0]}, powkg serve {d[0]}")
+            if s[0] in (200, 303):
+                check(s[1] == d[1] or s[0] == 303, f"{path} Accept {accept}: type nginx {s[1]}, serve {d[1]}")
+            if s[0] == 303:
+                check(s[2] == d[2], f"{path} Accept {accept}: Location nginx {s[2]}, serve {d[2]}")
+            # The dataset description names the endpoint at the request's origin: only the things' documents compare.
+            if s[0] == 200 and path.startswith("/powkg/") and path.endswith((".ttl", ".nt", ".jsonld")):
+                check(s[3] == d[3], f"{path}: the same document from the site and the server")
+
+        # 4. No broken links: crawl through nginx.
+        seen, todo, broken, pages = set(), ["/"], [], 0
+        for loc in maps_of(site):
+            todo.append(urllib.parse.urlsplit(loc).path)
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            status, ctype, _, body = fetch(static + path, "text/html", follow=True)
+            if status != 200:
+                broken.append((path, status))
+                continue
+            if ctype != "text/html":
+                continue
+            pages += 1
+            parser = Links()
+            parser.feed(body.decode("utf-8", "replace"))
+            for link in parser.links:
+                target = urllib.parse.urljoin(path, link)
+                parts = urllib.parse.urlsplit(target)
+                if parts.scheme in ("http", "https") and parts.netloc not in ("", f"127.0.0.1:{port}"):
+                    continue  # outside the site: Wikidata, the licence
+                if parts.scheme not in ("", "http", "https"):
+                    continue
+                todo.append(parts.path + (("?" + parts.query) if parts.query else ""))
+        check(not broken, f"no broken links ({len(broken)} of {len(seen)}): {broken[:10]}")
+        check(pages > 500, f"the crawl reached every page ({pages} pages)")
+        print(f"crawled {len(seen)} addresses, {pages} pages", flush=True)
+    finally:
+        for p in (nginx, server):
+            if p is not None and p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"site end to end: {CHECKS - len(FAILURES)}/{CHECKS} checks passed", flush=True)
+    sys.exit(1 if FAILURES else 0)
+
+
+def maps_of(site):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    with open(os.path.join(site, "sitemap.xml"), encoding="utf-8") as f:
+        index = ET.fromstring(f.read())
+    out = []
+    for loc in index.findall("s:sitemap/s:loc", ns):
+        path = os.path.join(site, urllib.parse.urlsplit(loc.text).path.lstrip("/"))
+        with open(path, encoding="utf-8") as f:
+            out.extend(e.text for e in ET.fromstring(f.read()).findall("s:url/s:loc", ns))
+    return out
+
+
+if __name__ == "__main__":
+    main()
