@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use http::{Method, Request, Response, StatusCode};
 use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::NamedNode;
 use powkg::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
 use powkg::pipeline::{self, Sources};
 use powkg::query::{self, catalog};
@@ -1036,4 +1037,71 @@ fn startup_computes_no_counts_or_lists_they_wait_for_the_first_page() {
     let landing = send(&service, Method::GET, "/", &[], "").expect(StatusCode::OK).body;
     assert!(service.summary_ready());
     assert!(landing.contains(&format!("<td class=\"num\">{}</td>", group_thousands(quads()))));
+}
+
+#[test]
+fn documents_revalidate_name_their_alternates_and_pages_list_classes_and_terms() {
+    // ETag and If-None-Match: the same document again is 304 with no body; another tag gets the document.
+    let page = get("/powkg/entity/karlag.ttl", "*/*").expect(StatusCode::OK);
+    let etag = page.header("etag").to_owned();
+    assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+    let again = send(
+        service(),
+        Method::GET,
+        "/powkg/entity/karlag.ttl",
+        &[("If-None-Match", &etag)],
+        "",
+    )
+    .expect(StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    send(
+        service(),
+        Method::GET,
+        "/powkg/entity/karlag.ttl",
+        &[("If-None-Match", "\"other\"")],
+        "",
+    )
+    .expect(StatusCode::OK);
+    // A document's Link header names the thing's other documents.
+    let link = page.header("link").to_owned();
+    for alternate in ["karlag.html>", "karlag.jsonld>", "karlag.nt>"] {
+        assert!(link.contains(alternate), "{link}");
+    }
+    assert!(!link.contains("karlag.ttl>"), "not itself: {link}");
+    // application/json negotiates JSON-LD.
+    let json = get("/powkg/entity/karlag", "application/json").expect(StatusCode::SEE_OTHER);
+    assert_eq!(json.header("location"), "/powkg/entity/karlag.jsonld");
+    // The landing page links each class's paged index, which lists its entities.
+    let landing = get("/", "text/html").expect(StatusCode::OK).body;
+    let class_page = landing
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/classes/"));
+    assert!(
+        class_page.is_none(),
+        "a bundled class fits the landing page: no index link needed"
+    );
+    let camp = get("/powkg/entity/karlag.html", "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    let class_link = camp
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/describe/"))
+        .expect("the camp's type links to its term page")
+        .to_owned();
+    let term = get(&class_link, "text/html").expect(StatusCode::OK).body;
+    assert!(term.contains("<h1"), "{term}");
+    get("/describe/0000000000000000.html", "text/html").expect(StatusCode::NOT_FOUND);
+    // The class index of camps: page 1 lists Karlag, page 2 does not exist.
+    let camp_class = NamedNode::new("https://example.org/powkg/ontology#Camp").expect("iri");
+    let index = get(&powkg::render::paths::class(&camp_class, 1), "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(index.contains("/powkg/entity/karlag.html"), "{index}");
+    get(&powkg::render::paths::class(&camp_class, 2), "text/html").expect(StatusCode::NOT_FOUND);
+    // The dump and the dataset description by extension, as a static site has them.
+    let nq = get("/dump.nq", "*/*").expect(StatusCode::OK);
+    assert!(nq.header("content-type").starts_with("application/n-quads"));
+    get("/void.ttl", "*/*").expect(StatusCode::OK);
 }

@@ -279,13 +279,7 @@ pub mod paths {
 
     /// A short, stable name for an IRI in a path: 16 hex digits of its SHA-256.
     pub fn slug(iri: &NamedNode) -> String {
-        Sha256::digest(iri.as_str().as_bytes())[..8]
-            .iter()
-            .fold(String::with_capacity(16), |mut out, b| {
-                out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-                out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-                out
-            })
+        crate::hash::hex(&Sha256::digest(iri.as_str().as_bytes())[..8])
     }
 
     /// The page of a term the graph describes outside the base IRI (an ontology class, a Wikidata property).

@@ -29,6 +29,8 @@ mod sparql;
 mod transport;
 
 use std::sync::Arc;
+
+use sha2::Digest as _;
 use std::time::Duration;
 
 use http::header::{self, HeaderValue};
@@ -206,6 +208,16 @@ impl Service {
         } else {
             self.route(&mut incoming)
         };
+        let if_none_match = request
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let reply = revalidate(
+            reply,
+            method == Method::GET || method == Method::HEAD,
+            if_none_match.as_deref(),
+        );
         self.finish(reply, method == Method::HEAD)
     }
 
@@ -342,6 +354,29 @@ impl Service {
             Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot serialize: {e}")),
         }
     }
+}
+
+/// Tags a complete 200 answer of a GET or HEAD with an `ETag` (a digest of its bytes: the store never changes while
+/// served, so an answer changes only with a rebuild) and answers a matching `If-None-Match` with 304 and no body.
+fn revalidate(mut reply: Reply, cacheable: bool, if_none_match: Option<&str>) -> Reply {
+    if !cacheable || reply.status != StatusCode::OK || reply.streamed.is_some() {
+        return reply;
+    }
+    let digest = sha2::Sha256::digest(&reply.body);
+    let tag = crate::hash::hex(&digest[..12]);
+    let etag = format!("\"{tag}\"");
+    let matches = if_none_match.is_some_and(|value| {
+        value
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag)
+    });
+    if matches {
+        reply.status = StatusCode::NOT_MODIFIED;
+        reply.body.clear();
+        reply.headers.retain(|(name, _)| *name != header::CONTENT_TYPE);
+    }
+    reply.with(header::ETAG, etag)
 }
 
 /// The bounds on each query the server runs.

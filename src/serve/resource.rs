@@ -50,12 +50,29 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
             let query = r.request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
             Reply::redirect(StatusCode::SEE_OTHER, &format!("{thing_path}.{ext}{query}")).with(header::VARY, "Accept")
         }
-        Some(Document::Html) => pages::resource(service, r, &iri, &quads),
-        Some(Document::Rdf(format)) => {
-            // A document has one format: no `Vary: Accept`.
-            let mut reply = service.rdf_reply(&quads, format);
-            reply.headers.retain(|(name, _)| *name != header::VARY);
-            reply
+        Some(document) => {
+            let reply = match document {
+                Document::Html => pages::resource(service, r, &iri, &quads),
+                Document::Rdf(format) => {
+                    // A document has one format: no `Vary: Accept`.
+                    let mut reply = service.rdf_reply(&quads, format);
+                    reply.headers.retain(|(name, _)| *name != header::VARY);
+                    reply
+                }
+            };
+            // Every document names the thing's other documents (RFC 8288).
+            let alternates: Vec<String> = DOCUMENTS
+                .iter()
+                .filter(|d| **d != document)
+                .map(|d| {
+                    format!(
+                        "<{thing_path}.{}>; rel=\"alternate\"; type=\"{}\"",
+                        d.extension(),
+                        d.media_type()
+                    )
+                })
+                .collect();
+            reply.with(header::LINK, alternates.join(", "))
         }
     }
 }
