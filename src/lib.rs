@@ -13,6 +13,7 @@ pub mod facts;
 pub mod hash;
 pub mod input;
 pub mod iri;
+pub mod jsonld;
 pub mod mapping;
 pub mod model;
 pub mod ontology;

@@ -61,7 +61,7 @@ namespace!(
     /// Dublin Core terms.
     dcterms, "http://purl.org/dc/terms/", [
         TITLE = "title", DESCRIPTION = "description", LANGUAGE = "language", LICENSE = "license",
-        CREATED = "created", SOURCE = "source", RIGHTS = "rights",
+        CREATED = "created", SOURCE = "source", RIGHTS = "rights", FORMAT = "format",
     ]
 );
 namespace!(
@@ -74,7 +74,10 @@ namespace!(
 );
 namespace!(
     /// DCAT.
-    dcat, "http://www.w3.org/ns/dcat#", [DATASET = "Dataset"]
+    dcat, "http://www.w3.org/ns/dcat#", [
+        DATASET = "Dataset", DISTRIBUTION_CLASS = "Distribution", DISTRIBUTION = "distribution",
+        ACCESS_URL = "accessURL", DOWNLOAD_URL = "downloadURL", MEDIA_TYPE = "mediaType",
+    ]
 );
 namespace!(
     /// SPARQL 1.1 Service Description (named graphs of the dataset).

@@ -119,6 +119,52 @@ def main():
                      "powkg/entity/karlag.nt", "query/index.html"]:
             check(os.path.isfile(os.path.join(site, name)), f"the site has {name}")
 
+        # Compact JSON-LD documents mean the same as the N-Triples ones (rdflib reads both); pages embed schema.org.
+        import json
+        import rdflib
+        for thing in ["powkg/entity/karlag", "powkg/source/en-article", "powkg/dataset"]:
+            jsonld, nt = rdflib.Dataset(), rdflib.Dataset()
+            jsonld.parse(os.path.join(site, thing + ".jsonld"), format="json-ld")
+            nt.parse(os.path.join(site, thing + ".nt"), format="nt")
+            triples = lambda d: {(s_, p_, o_) for s_, p_, o_, _ in d.quads()}
+            check(triples(jsonld) == triples(nt) and len(triples(nt)) > 3, f"{thing}.jsonld reads as {thing}.nt")
+            with open(os.path.join(site, thing + ".jsonld"), encoding="utf-8") as f:
+                doc = json.load(f)
+            check("rdfs" in doc.get("@context", {}), f"{thing}.jsonld carries the graph's prefixes as its context")
+        with open(os.path.join(site, "context.jsonld"), encoding="utf-8") as f:
+            check(json.load(f)["@context"]["pk"].endswith("ontology#"), "the context is published")
+
+        def data_blocks(path):
+            with open(os.path.join(site, path), encoding="utf-8") as f:
+                page = f.read()
+            blocks = []
+            for part in page.split('<script type="application/ld+json">')[1:]:
+                blocks.append(json.loads(part.split("</script>")[0]))
+            return blocks
+        landing = data_blocks("index.html")
+        check(any(b.get("@type") == "Dataset" and b.get("license") and b.get("distribution") for b in landing),
+              f"the landing page has a schema.org Dataset with licence and distributions: {landing}")
+        camp = data_blocks("powkg/entity/karlag.html") + data_blocks("powkg/entity/allies.html")
+        check(any(b.get("@type") == "Thing" and any("wikidata.org" in s_ for s_ in b.get("sameAs", [])) for b in camp),
+              f"an entity page has a schema.org Thing with its Wikidata item: {camp}")
+        for b in landing + camp:
+            graph = rdflib.Graph()
+            # schema.org's context is remote: read the block with the vocabulary mapped locally.
+            b = dict(b, **{"@context": {"@vocab": "https://schema.org/"}})
+            graph.parse(data=json.dumps(b), format="json-ld")
+            check(len(graph) > 3, "a schema.org block reads as JSON-LD")
+
+        # The dataset description meets DCAT-AP's mandatory properties (shapes of our own, pyshacl).
+        import pyshacl
+        shapes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "dcat-ap", "shapes.ttl")
+        void = rdflib.Graph().parse(os.path.join(site, "void.ttl"), format="turtle")
+        conforms, _, text = pyshacl.validate(void, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
+        check(conforms, f"the site's dataset description conforms to the DCAT-AP shapes: {text}")
+        broken = rdflib.Graph().parse(os.path.join(site, "void.ttl"), format="turtle")
+        broken.remove((None, rdflib.URIRef("http://www.w3.org/ns/dcat#accessURL"), None))
+        conforms, _, _ = pyshacl.validate(broken, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
+        check(not conforms, "the DCAT-AP shapes catch a distribution with no access URL")
+
         # 2. A killed run leaves the previous site whole: a store with a register takes long enough to kill.
         store = os.path.join(work, "store")
         csv = os.path.join(work, "reg.csv")
@@ -220,6 +266,10 @@ def main():
             s = fetch(static + path, accept)
             d = fetch(dynamic + path, accept)
             check(s[0] == d[0], f"{path} Accept {accept}: nginx {s[0]}, powkg serve {d[0]}")
+            if path == "/void" and accept == "text/turtle":
+                void = rdflib.Graph().parse(data=d[3].decode(), format="turtle")
+                conforms, _, text = pyshacl.validate(void, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
+                check(conforms, f"the server's dataset description conforms to the DCAT-AP shapes: {text}")
             if s[0] in (200, 303):
                 check(s[1] == d[1] or s[0] == 303, f"{path} Accept {accept}: type nginx {s[1]}, serve {d[1]}")
             if s[0] == 303:

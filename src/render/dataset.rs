@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::iri::{GraphKind, Minter};
 use crate::sparql::Engine;
 use crate::store::GraphStore;
-use crate::vocab::{dcterms, pk, rdfs, void, wikibase};
+use crate::vocab::{dcat, dcterms, pk, rdf, rdfs, void, wikibase};
 
 /// Most entities of one class, and most sources, listed on the landing page; the count is of the whole.
 pub(crate) const LISTED: usize = 500;
@@ -201,22 +201,74 @@ impl Dataset {
         })
     }
 
-    /// The metadata graph, plus the endpoint, dump and URI space this server offers when the origin is known.
-    pub fn void_quads(&self, origin: Option<&str>) -> Vec<Quad> {
+    /// The works the dataset is derived from (the seed articles).
+    pub fn sources(&self) -> Vec<NamedNode> {
+        let mut sources: Vec<NamedNode> = self
+            .metadata
+            .iter()
+            .filter(|q| q.predicate == dcterms::SOURCE && q.subject == NamedOrBlankNode::from(self.dataset.clone()))
+            .filter_map(|q| match &q.object {
+                Term::NamedNode(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect();
+        sources.sort();
+        sources
+    }
+
+    /// The metadata graph, plus the URI space and, when the origin is known, the dump in each format as a DCAT
+    /// distribution (what DCAT-AP asks of a dataset and its distributions) and the SPARQL endpoint where there is
+    /// one (`endpoint`: the server's, not a static site's).
+    pub fn void_quads(&self, origin: Option<&str>, endpoint: bool) -> Vec<Quad> {
         let mut quads = self.metadata.clone();
-        let graph = quads.first().map(|q| q.graph_name.clone());
-        let subject = NamedOrBlankNode::from(self.dataset.clone());
-        let mut add = |p: oxigraph::model::NamedNodeRef<'_>, o: Term| {
-            if let Some(g) = &graph {
-                quads.push(Quad::new(subject.clone(), p, o, g.clone()));
-            }
+        let Some(graph) = quads.first().map(|q| q.graph_name.clone()) else {
+            return quads;
         };
-        add(void::URI_SPACE, Literal::new_simple_literal(&self.base).into());
-        if let Some(origin) = origin {
-            for (p, path) in [(void::SPARQL_ENDPOINT, "/sparql"), (void::DATA_DUMP, "/dump")] {
-                if let Ok(iri) = NamedNode::new(format!("{origin}{path}")) {
-                    add(p, iri.into());
-                }
+        let mut add = |s: &NamedNode, p: oxigraph::model::NamedNodeRef<'_>, o: Term| {
+            quads.push(Quad::new(s.clone(), p, o, graph.clone()));
+        };
+        add(
+            &self.dataset,
+            void::URI_SPACE,
+            Literal::new_simple_literal(&self.base).into(),
+        );
+        let Some(origin) = origin else {
+            return quads;
+        };
+        if endpoint && let Ok(iri) = NamedNode::new(format!("{origin}/sparql")) {
+            add(&self.dataset, void::SPARQL_ENDPOINT, iri.into());
+        }
+        if let Ok(iri) = NamedNode::new(format!("{origin}/dump")) {
+            add(&self.dataset, void::DATA_DUMP, iri.into());
+        }
+        for format in crate::export::DUMP_FORMATS {
+            let Ok(file) = NamedNode::new(format!("{origin}/dump.{}", format.extension())) else {
+                continue;
+            };
+            let Ok(media_type) = NamedNode::new(format!(
+                "https://www.iana.org/assignments/media-types/{}",
+                format.media_type()
+            )) else {
+                continue;
+            };
+            add(&self.dataset, dcat::DISTRIBUTION, file.clone().into());
+            add(&file, rdf::TYPE, dcat::DISTRIBUTION_CLASS.into());
+            add(&file, dcat::ACCESS_URL, file.clone().into());
+            add(&file, dcat::DOWNLOAD_URL, file.clone().into());
+            add(&file, dcat::MEDIA_TYPE, media_type.into());
+            add(
+                &file,
+                dcterms::FORMAT,
+                Literal::new_simple_literal(format.media_type()).into(),
+            );
+            let title = format!("The whole graph in {}", format.info().title);
+            add(
+                &file,
+                dcterms::TITLE,
+                Literal::new_language_tagged_literal_unchecked(title, "en").into(),
+            );
+            if let Some(licence) = &self.licence {
+                add(&file, dcterms::LICENSE, licence.clone().into());
             }
         }
         quads

@@ -9,6 +9,7 @@
 mod dataset;
 mod describe;
 mod pages;
+mod schema_org;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -233,13 +234,19 @@ impl Renderer {
         describe::describe(self, iri)
     }
 
-    /// `quads` in an RDF `format` with the graph's prefixes, sorted and without duplicates.
+    /// `quads` in an RDF `format` with the graph's prefixes, sorted and without duplicates; JSON-LD compact, with
+    /// the context published at [`paths::CONTEXT`].
     pub fn serialize(&self, quads: &[Quad], format: crate::export::ExportFormat) -> std::io::Result<Vec<u8>> {
         let mut quads = quads.to_vec();
         quads.sort_by_cached_key(ToString::to_string);
         quads.dedup();
         let mut out = Vec::new();
-        crate::export::write(&quads, format, &self.minter.prefixes(), &mut out)?;
+        if format == crate::export::ExportFormat::JsonLd {
+            // A document is compact JSON-LD with the published context (see `jsonld`).
+            crate::jsonld::write(&quads, &self.minter.prefixes(), &mut out)?;
+        } else {
+            crate::export::write(&quads, format, &self.minter.prefixes(), &mut out)?;
+        }
         Ok(out)
     }
 }
@@ -276,6 +283,8 @@ pub mod paths {
     pub const DUMP: &str = "/dump";
     /// The search page.
     pub const SEARCH: &str = "/search";
+    /// The JSON-LD context of the documents: the graph's prefixes.
+    pub const CONTEXT: &str = "/context.jsonld";
 
     /// A short, stable name for an IRI in a path: 16 hex digits of its SHA-256.
     pub fn slug(iri: &NamedNode) -> String {

@@ -382,7 +382,8 @@ pub fn landing(view: &View<'_>, endpoint: Option<&str>) -> Markup {
             }
         }
     };
-    view.layout(title, None, &body)
+    let head = super::schema_org::block(&super::schema_org::dataset(r, &site.sources()));
+    view.layout_with(title, None, &head, &body)
 }
 
 /// The landing page's counts, entities by class and sources.
@@ -1230,14 +1231,17 @@ pub fn resource(view: &View<'_>, iri: &NamedNode, quads: &[Quad]) -> Result<Mark
         .filter(|(p, _)| *p == rdf::TYPE)
         .filter_map(|(_, o)| as_iri(o))
         .collect();
-    let description = view.best(
+    let literals = |predicate: oxigraph::model::NamedNodeRef<'_>| -> Vec<Literal> {
         own.iter()
-            .filter(|(p, _)| *p == schema::DESCRIPTION)
+            .filter(|(p, _)| *p == predicate)
             .filter_map(|(_, o)| match o {
-                Term::Literal(l) => Some(l),
+                Term::Literal(l) => Some(l.clone()),
                 _ => None,
-            }),
-    );
+            })
+            .collect()
+    };
+    let descriptions = literals(schema::DESCRIPTION);
+    let description = view.best(&descriptions);
     let wikidata: Vec<&NamedNode> = own
         .iter()
         .filter(|(p, _)| *p == owl::SAME_AS)
@@ -1295,7 +1299,11 @@ pub fn resource(view: &View<'_>, iri: &NamedNode, quads: &[Quad]) -> Result<Mark
             } }
         }
     };
+    let is_entity = types.iter().any(|t| **t == wikibase::ITEM);
     let head = html! {
+        @if is_entity {
+            (super::schema_org::block(&super::schema_org::thing(service, iri, &literals(rdfs::LABEL), &descriptions, &types, &wikidata)))
+        }
         @if service.minter.is_own(iri.as_str()) {
             @for document in DOCUMENTS {
                 @if document != Document::Html {

@@ -232,6 +232,10 @@ impl Service {
             paths::VOID | "/.well-known/void" => return self.void(r),
             paths::DUMP => return self.dump(r),
             paths::STYLE => return Reply::new(StatusCode::OK, "text/css", render::STYLE),
+            paths::CONTEXT => {
+                let context = crate::jsonld::context_document(&self.renderer.minter().prefixes());
+                return Reply::new(StatusCode::OK, "application/ld+json", context);
+            }
             paths::QUERY_JS => return Reply::new(StatusCode::OK, "text/javascript", render::QUERY_JS),
             _ => {}
         }
@@ -302,7 +306,9 @@ impl Service {
             None => not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
             Some(None) => Reply::redirect(StatusCode::SEE_OTHER, &format!("{}dataset.html", self.base_path()))
                 .with(header::VARY, "Accept"),
-            Some(Some(format)) => self.rdf_reply(&self.renderer.dataset().void_quads(r.origin().as_deref()), format),
+            Some(Some(format)) => {
+                self.rdf_reply(&self.renderer.dataset().void_quads(r.origin().as_deref(), true), format)
+            }
         }
     }
 
@@ -333,7 +339,9 @@ impl Service {
             .find(|i| i.format.extension() == extension)?
             .format;
         match name {
-            paths::VOID => Some(self.rdf_reply(&self.renderer.dataset().void_quads(r.origin().as_deref()), format)),
+            paths::VOID => {
+                Some(self.rdf_reply(&self.renderer.dataset().void_quads(r.origin().as_deref(), true), format))
+            }
             paths::DUMP if crate::export::DUMP_FORMATS.contains(&format) => {
                 let mut reply = Reply::new(StatusCode::OK, format.content_type(), Vec::new());
                 reply.streamed = Some(dump::body(

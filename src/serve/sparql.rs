@@ -429,6 +429,8 @@ fn description_quads(service: &Service, origin: Option<&str>) -> Vec<Quad> {
         "SPARQL_Results_TSV",
         "Turtle",
         "N-Triples",
+        "N-Quads",
+        "TriG",
         "JSON-LD",
         "RDF_XML",
     ] {

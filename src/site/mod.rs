@@ -180,6 +180,8 @@ impl SiteWriter<'_> {
         let renderer = self.renderer;
         self.file(paths::STYLE, render::STYLE.as_bytes())?;
         self.file(paths::QUERY_JS, render::QUERY_JS.as_bytes())?;
+        let context = crate::jsonld::context_document(&renderer.minter().prefixes());
+        self.file(paths::CONTEXT, &context)?;
         let landing = render::landing(&self.view(), None).into_string();
         self.file("/index.html", landing.as_bytes())?;
         self.listed(paths::HOME)?;
@@ -284,7 +286,7 @@ impl SiteWriter<'_> {
     /// The dataset description and the whole graph, in every format.
     fn about_the_graph(&mut self) -> Result<(), Written> {
         let renderer = self.renderer;
-        let void = renderer.dataset().void_quads(Some(&self.origin));
+        let void = renderer.dataset().void_quads(Some(&self.origin), false);
         for document in DOCUMENTS {
             if let Document::Rdf(format) = document {
                 let bytes = renderer.serialize(&void, format)?;
