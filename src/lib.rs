@@ -3,7 +3,7 @@
 //!
 //! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
 //! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] /
-//! [`sharded_dump`] / [`coverage`] / [`serve`] / [`publish`].
+//! [`sharded_dump`] / [`search`] / [`coverage`] / [`serve`] / [`publish`].
 
 pub mod coverage;
 pub mod diagnostic;
@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod publish;
 pub mod query;
 pub mod register;
+pub mod search;
 pub mod serve;
 pub mod sharded_dump;
 pub mod sparql;
