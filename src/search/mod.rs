@@ -17,7 +17,7 @@ use std::path::PathBuf;
 pub use document::{Extractor, Field, Searchable, Thing};
 pub use fold::{FoldTokenizer, fold, words};
 pub use index::{INDEX_DIR, IndexBuilder, SearchIndex, WRITER_MEMORY};
-pub use query::{Hit, MAX_QUERY_CHARS, MAX_QUERY_WORDS, Request, Snippet, UserQuery};
+pub use query::{Hit, MAX_LIMIT, MAX_QUERY_CHARS, MAX_QUERY_WORDS, Request, Snippet, UserQuery};
 
 /// Why a search could not run.
 #[derive(Debug, thiserror::Error)]
