@@ -55,8 +55,10 @@ impl Field {
         match self {
             Field::Label => 4.0,
             Field::AltLabel => 3.0,
-            Field::Statement => 2.0,
-            Field::Description | Field::Quotation => 1.5,
+            // Well below the labels: a word rare among statements scores high there, and the thing itself should
+            // still come before the statements that name it.
+            Field::Statement => 1.5,
+            Field::Description | Field::Quotation => 1.2,
             Field::Other => 1.0,
         }
     }
