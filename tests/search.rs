@@ -304,3 +304,49 @@ fn streaming_a_register_into_a_file_builds_no_index() {
         .collect();
     assert!(!names.iter().any(|n| n.contains("search") || n == "meta.json"), "{names:?}");
 }
+
+#[cfg(feature = "rocksdb")]
+#[test]
+fn a_snapshot_of_the_store_searches_its_own_index_while_the_store_is_rebuilt() {
+    use powkg::iri::{DEFAULT_BASE_IRI, Minter};
+    use powkg::search::{Request, SearchIndex};
+    use powkg::store::GraphStore;
+
+    let dir = tempdir();
+    let csv = register(dir.path(), &[("Ion", "Zamfirescu", "1921", "karlag")]);
+    let csv = csv.to_str().unwrap();
+    powkg(dir.path(), &["build", "--register", csv, "--store", "kgstore"]).expect_code(0);
+    // What the server does: a private snapshot of the store, and the search index of that snapshot.
+    let store = GraphStore::open_snapshot(&dir.path().join("kgstore")).unwrap();
+    let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
+    let index = SearchIndex::of_store(&store, &minter).unwrap();
+    let engine = powkg::sparql::Engine::new(&minter).with_search(SearchIndex::of_store(&store, &minter));
+    let find = |query| {
+        index
+            .search(&Request {
+                query,
+                limit: 10,
+                ..Request::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(find("Zamfirescu"), 1);
+    // A rebuild replaces the store's directory; the snapshot keeps answering as it was.
+    register(dir.path(), &[("Ion", "Vulpescu", "1921", "karlag")]);
+    powkg(dir.path(), &["build", "--register", csv, "--store", "kgstore"]).expect_code(0);
+    assert_eq!(find("Zamfirescu"), 1);
+    assert_eq!(find("Vulpescu"), 0);
+    let request = powkg::sparql::Request {
+        path: "test",
+        text: r#"SELECT ?item WHERE { SERVICE pks:search { bd:serviceParam pks:query "zamfirescu" . ?item pks:score ?s } }"#,
+        ..powkg::sparql::Request::default()
+    };
+    let rows = engine
+        .run(&request, &store, |results| match results {
+            oxigraph::sparql::QueryResults::Solutions(s) => s.count(),
+            _ => 0,
+        })
+        .unwrap();
+    assert_eq!(rows, 1);
+}

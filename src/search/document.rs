@@ -291,15 +291,36 @@ pub struct Grouper {
 }
 
 impl Grouper {
-    /// Takes `batch`'s quads, handing each thing completed to `done`.
+    /// Takes `batch`'s quads, handing each thing completed to `done`. Only the batch's last record is copied (it
+    /// may go on in the next batch).
     pub fn push(&mut self, extractor: &Extractor, batch: &[Quad], done: &mut impl FnMut(Thing)) {
-        for quad in batch {
-            let NamedOrBlankNode::NamedNode(subject) = &quad.subject else { continue };
-            if self.subject.as_ref() != Some(subject) {
+        let mut start = 0;
+        while start < batch.len() {
+            let NamedOrBlankNode::NamedNode(subject) = &batch[start].subject else {
+                start += 1;
+                continue;
+            };
+            let end = start
+                + batch[start..]
+                    .iter()
+                    .position(|q| q.subject != batch[start].subject)
+                    .unwrap_or(batch.len() - start);
+            let run = &batch[start..end];
+            let continues = self.subject.as_ref() == Some(subject);
+            if !continues {
                 self.flush(extractor, done);
-                self.subject = Some(subject.clone());
             }
-            self.quads.push(quad.clone());
+            if end == batch.len() {
+                // The record may go on in the next batch.
+                self.subject = Some(subject.clone());
+                self.quads.extend_from_slice(run);
+            } else if continues {
+                self.quads.extend_from_slice(run);
+                self.flush(extractor, done);
+            } else if let Some(thing) = extractor.thing(subject, run.iter()) {
+                done(thing);
+            }
+            start = end;
         }
     }
 
@@ -311,5 +332,72 @@ impl Grouper {
             done(thing);
         }
         self.quads.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use oxigraph::model::{GraphName, Literal};
+
+    use super::*;
+
+    fn record(iri: &str, label: &str, camp: &str) -> Vec<Quad> {
+        let s = NamedNode::new_unchecked(iri);
+        let g = GraphName::NamedNode(NamedNode::new_unchecked("https://example.org/powkg/graph/register/r"));
+        vec![
+            Quad::new(s.clone(), rdf::TYPE, wikibase::ITEM, g.clone()),
+            Quad::new(s.clone(), rdfs::LABEL, Literal::new_language_tagged_literal_unchecked(label, "ro"), g.clone()),
+            Quad::new(
+                s,
+                NamedNode::new_unchecked("https://example.org/powkg/prop/direct/heldAt"),
+                NamedNode::new_unchecked(camp),
+                g,
+            ),
+        ]
+    }
+
+    #[test]
+    fn records_split_across_batches_make_the_same_things() {
+        let minter = Minter::new(crate::iri::DEFAULT_BASE_IRI).unwrap();
+        let searchable = Searchable::from([(
+            "https://example.org/powkg/graph/register/r".to_owned(),
+            HashSet::from(["https://example.org/powkg/prop/direct/heldAt".to_owned()]),
+        )]);
+        let mut extractor = Extractor::new(&minter, searchable);
+        // The curated camp whose labels a record linking to it is found by.
+        let camp = "https://example.org/powkg/entity/karlag";
+        let curated = vec![
+            Quad::new(NamedNode::new_unchecked(camp), rdf::TYPE, wikibase::ITEM, GraphName::DefaultGraph),
+            Quad::new(
+                NamedNode::new_unchecked(camp),
+                rdfs::LABEL,
+                Literal::new_language_tagged_literal_unchecked("Karlag", "en"),
+                GraphName::DefaultGraph,
+            ),
+        ];
+        assert_eq!(extractor.things(&curated).len(), 1);
+        let quads: Vec<Quad> = ["a", "b", "c"]
+            .iter()
+            .flat_map(|id| record(&format!("https://example.org/powkg/prisoner/r/{id}"), &format!("Ion {id}"), camp))
+            .collect();
+        let whole = {
+            let mut things = Vec::new();
+            let mut grouper = Grouper::default();
+            grouper.push(&extractor, &quads, &mut |t| things.push(t));
+            grouper.flush(&extractor, &mut |t| things.push(t));
+            things
+        };
+        assert_eq!(whole.len(), 3);
+        assert!(whole[0].texts.contains(&(Field::Other, "Karlag".to_owned())), "{whole:?}");
+        assert!(whole[0].texts.contains(&(Field::Label, "Ion a".to_owned())));
+        for size in 1..quads.len() {
+            let mut things = Vec::new();
+            let mut grouper = Grouper::default();
+            for batch in quads.chunks(size) {
+                grouper.push(&extractor, batch, &mut |t| things.push(t));
+            }
+            grouper.flush(&extractor, &mut |t| things.push(t));
+            assert_eq!(things, whole, "batches of {size}");
+        }
     }
 }

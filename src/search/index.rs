@@ -124,7 +124,7 @@ impl SearchIndex {
         match store.directory() {
             Some(dir) => Self::open(dir),
             None => {
-                let quads = store.quads().map_err(|e| SearchError::Query(e.to_string()))?;
+                let quads = store.quads().map_err(|e| SearchError::Store(Box::new(e)))?;
                 Self::in_memory(&quads, minter)
             }
         }

@@ -33,6 +33,9 @@ pub enum SearchError {
         .0.display()
     )]
     NoIndex(PathBuf),
+    /// The in-memory store could not be read to index it.
+    #[error(transparent)]
+    Store(Box<crate::store::StoreError>),
     /// The index failed.
     #[error("search index{}: {source}", .path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default())]
     Index {

@@ -388,6 +388,76 @@ mod tests {
         assert!(message(&"ab ".repeat(40)).contains("40 words"));
     }
 
+    /// The bundled graph's index, and the IRIs `query` finds in it (with `class`, a full IRI).
+    fn bundled() -> &'static SearchIndex {
+        static INDEX: std::sync::LazyLock<SearchIndex> = std::sync::LazyLock::new(|| {
+            let minter = crate::iri::Minter::new(crate::iri::DEFAULT_BASE_IRI).unwrap();
+            let built = crate::pipeline::build(&crate::pipeline::Sources::default(), &minter).unwrap();
+            SearchIndex::in_memory(&built.quads, &minter).unwrap()
+        });
+        &INDEX
+    }
+
+    fn found(query: &str, class: Option<&str>) -> Vec<Hit> {
+        bundled()
+            .search(&Request {
+                query,
+                limit: 100,
+                class,
+                language: None,
+            })
+            .unwrap()
+    }
+
+    fn rank(hits: &[Hit], iri_end: &str) -> usize {
+        hits.iter()
+            .position(|h| h.iri.ends_with(iri_end))
+            .unwrap_or_else(|| panic!("{iri_end} not found: {hits:#?}"))
+    }
+
+    #[test]
+    fn the_entity_ranks_above_the_statements_that_name_it() {
+        for query in ["Lascar", "Lascăr", "mihail lascar"] {
+            let hits = found(query, None);
+            assert!(hits[0].iri.ends_with("/entity/mihail-lascar"), "{query}: {hits:#?}");
+            assert_eq!(hits[0].field, "label");
+            assert!(hits.iter().skip(1).all(|h| h.score <= hits[0].score));
+            assert!(hits.iter().any(|h| h.field == "quotation"), "{query}: quotations name him too");
+        }
+    }
+
+    #[test]
+    fn exact_matches_rank_above_prefix_and_one_typo_matches() {
+        // "Horia" is the English article's spelling; "Horea" (the Italian's) is one typo away.
+        let hits = found("Horia", None);
+        assert!(rank(&hits, "division-name-horia-en") < rank(&hits, "division-name-horea-it"));
+        let hits = found("Horea", None);
+        assert!(rank(&hits, "division-name-horea-it") < rank(&hits, "division-name-horia-en"));
+        // The same thing found exactly, by prefix and by a typo scores in that order.
+        let score = |q: &str| found(q, None).iter().find(|h| h.iri.ends_with("/entity/mihail-lascar")).unwrap().score;
+        assert!(score("Lascar") > score("Lasc"));
+        assert!(score("Lasc") > score("Lsacar"));
+        // Words shorter than five letters need to be exact (or a prefix).
+        assert!(found("Lasr", None).is_empty());
+    }
+
+    #[test]
+    fn every_word_must_match() {
+        // The words may match in different fields of one thing (his label, and his description naming the unit).
+        assert!(found("Lascar Horia", None).iter().any(|h| h.iri.ends_with("/entity/mihail-lascar")));
+        assert!(!found("Lascar Molotov", None).iter().any(|h| h.iri.ends_with("/entity/mihail-lascar")));
+        assert!(found("Lascar zzzzqqq", None).is_empty());
+    }
+
+    #[test]
+    fn a_class_keeps_its_things_and_the_statements_about_them() {
+        let unit = "https://example.org/powkg/ontology#MilitaryUnit";
+        let hits = found("Horia", Some(unit));
+        assert!(hits[0].iri.ends_with("/entity/horia-closca-si-crisan-division"), "{hits:#?}");
+        assert!(hits.iter().all(|h| h.class == unit || h.class.ends_with("#Statement")), "{hits:#?}");
+        assert!(found("Lascar", Some(unit)).iter().all(|h| !h.iri.ends_with("/entity/mihail-lascar")));
+    }
+
     #[test]
     fn snippets_mark_the_words_and_cut_long_texts() {
         let q = UserQuery::parse("lascar").unwrap();
