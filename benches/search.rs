@@ -45,14 +45,15 @@ fn main() {
         }
     }
     times.sort_by(f64::total_cmp);
-    let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    // The nearest-rank percentile: the value below which `per_mille`/1000 of the searches took.
+    let at = |per_mille: usize| times[(times.len() - 1) * per_mille / 1000];
     println!(
         "{{\"things\": {}, \"queries\": {}, \"searches\": {}, \"mean_hits\": {:.1}, \"median_ms\": {:.3}, \"p99_ms\": {:.3}}}",
         index.len(),
         queries.len(),
         times.len(),
-        hits as f64 / times.len() as f64,
-        at(0.5),
-        at(0.99)
+        f64::from(u32::try_from(hits).unwrap_or(u32::MAX)) / f64::from(u32::try_from(times.len()).unwrap_or(u32::MAX)),
+        at(500),
+        at(990)
     );
 }

@@ -9,9 +9,9 @@ use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Q
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
-use crate::search::{Extractor, SearchError};
 #[cfg(feature = "rocksdb")]
 use crate::search::IndexBuilder;
+use crate::search::{Extractor, SearchError};
 
 #[cfg(feature = "rocksdb")]
 use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};

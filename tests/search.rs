@@ -1,13 +1,17 @@
 //! `powkg search` and the `pks:search` SPARQL service: folding, ranking, class filters, register records, the index
 //! kept with its store through rebuilds, and bad input.
 
+use std::fmt::Write as _;
 use std::process::Command;
 
 use crate::util::{binary, powkg, root, tempdir};
 
 /// The IRIs of a `--format tsv` search's hits, in rank order.
 fn iris(tsv: &str) -> Vec<String> {
-    tsv.lines().skip(1).map(|l| l.split('\t').nth(4).expect("an IRI column").to_owned()).collect()
+    tsv.lines()
+        .skip(1)
+        .map(|l| l.split('\t').nth(4).expect("an IRI column").to_owned())
+        .collect()
 }
 
 fn search(dir: &std::path::Path, args: &[&str]) -> Vec<String> {
@@ -41,7 +45,10 @@ fn lascar_finds_the_person_first_then_the_statements_naming_him() {
         .unwrap_or_else(|| panic!("a hit by quotation: {json}"));
     let snippet = quoted["snippet"]["text"].as_str().unwrap();
     let mark = &quoted["snippet"]["marks"][0];
-    let (from, to) = (mark["start"].as_u64().unwrap() as usize, mark["end"].as_u64().unwrap() as usize);
+    let (from, to) = (
+        usize::try_from(mark["start"].as_u64().unwrap()).unwrap(),
+        usize::try_from(mark["end"].as_u64().unwrap()).unwrap(),
+    );
     assert_eq!(&snippet[from..to], "Lascăr", "{quoted}");
 }
 
@@ -56,10 +63,15 @@ fn exact_matches_rank_above_one_typo_matches() {
             .position(|i| i.ends_with(iri_end))
             .unwrap_or_else(|| panic!("{iri_end} found\n{run}"))
     };
-    assert!(rank_of("/statement/division-name-horia-en") < rank_of("/statement/division-name-horea-it"), "{run}");
+    assert!(
+        rank_of("/statement/division-name-horia-en") < rank_of("/statement/division-name-horea-it"),
+        "{run}"
+    );
     // A misspelt name still finds the person, though with a lower score than the right spelling.
     let score = |query: &str| -> f64 {
-        let out = powkg(dir.path(), &["search", query, "--format", "tsv"]).expect_code(0).stdout;
+        let out = powkg(dir.path(), &["search", query, "--format", "tsv"])
+            .expect_code(0)
+            .stdout;
         let line = out.lines().nth(1).unwrap_or_else(|| panic!("{query}: no hit"));
         assert!(line.contains(LASCAR), "{query}: {line}");
         line.split('\t').nth(1).unwrap().parse().unwrap()
@@ -71,8 +83,20 @@ fn exact_matches_rank_above_one_typo_matches() {
 fn horia_and_horea_find_the_division_and_the_statement_of_each_article() {
     let dir = tempdir();
     for spelling in ["Horia", "Horea"] {
-        let run = powkg(dir.path(), &["search", spelling, "--class", "MilitaryUnit", "--format", "tsv", "--limit", "50"])
-            .expect_code(0);
+        let run = powkg(
+            dir.path(),
+            &[
+                "search",
+                spelling,
+                "--class",
+                "MilitaryUnit",
+                "--format",
+                "tsv",
+                "--limit",
+                "50",
+            ],
+        )
+        .expect_code(0);
         let hits = iris(&run.stdout);
         assert_eq!(hits.first().map(String::as_str), Some(DIVISION), "{run}");
         // Every hit is the division or a statement about it.
@@ -92,9 +116,16 @@ fn horia_and_horea_find_the_division_and_the_statement_of_each_article() {
     // The same class filter as a prefixed name and a full IRI; a person is not a military unit.
     assert_eq!(
         search(dir.path(), &["Horia", "--class", "pk:MilitaryUnit"]),
-        search(dir.path(), &["Horia", "--class", "https://example.org/powkg/ontology#MilitaryUnit"])
+        search(
+            dir.path(),
+            &["Horia", "--class", "https://example.org/powkg/ontology#MilitaryUnit"]
+        )
     );
-    assert!(search(dir.path(), &["Lascar", "--class", "MilitaryUnit", "--limit", "100"]).iter().all(|h| h != LASCAR));
+    assert!(
+        search(dir.path(), &["Lascar", "--class", "MilitaryUnit", "--limit", "100"])
+            .iter()
+            .all(|h| h != LASCAR)
+    );
 }
 
 #[test]
@@ -104,7 +135,10 @@ fn phrases_and_diacritics_in_the_query() {
     assert!(hits.iter().any(|h| h == DIVISION), "{hits:?}");
     assert!(hits.iter().any(|h| h.ends_with("division-name-horea-it")), "{hits:?}");
     // Cedilla and comma-below forms find the same things.
-    assert_eq!(search(dir.path(), &["Clo\u{15f}ca"]), search(dir.path(), &["Clo\u{219}ca"]));
+    assert_eq!(
+        search(dir.path(), &["Clo\u{15f}ca"]),
+        search(dir.path(), &["Clo\u{219}ca"])
+    );
     assert_eq!(search(dir.path(), &["Closca"]), search(dir.path(), &["Clo\u{219}ca"]));
 }
 
@@ -149,8 +183,12 @@ fn the_search_service_joins_with_statements_in_sparql() {
         lines,
         [
             "item,statement,article",
-            &format!("{DIVISION},https://example.org/powkg/statement/division-name-horea-it,https://example.org/powkg/source/it-article"),
-            &format!("{DIVISION},https://example.org/powkg/statement/division-name-horia-en,https://example.org/powkg/source/en-article"),
+            &format!(
+                "{DIVISION},https://example.org/powkg/statement/division-name-horea-it,https://example.org/powkg/source/it-article"
+            ),
+            &format!(
+                "{DIVISION},https://example.org/powkg/statement/division-name-horia-en,https://example.org/powkg/source/en-article"
+            ),
         ],
         "{run}"
     );
@@ -166,7 +204,11 @@ fn the_search_service_joins_with_statements_in_sparql() {
         ],
     )
     .expect_code(0);
-    assert!(run.stdout.contains(&format!("{LASCAR},1,Mihail [Lascăr],Mihail Lascăr")), "{run}");
+    assert!(
+        run.stdout
+            .contains(&format!("{LASCAR},1,Mihail [Lascăr],Mihail Lascăr")),
+        "{run}"
+    );
     // A variable query string is refused clearly; so is a bad query.
     let run = powkg(
         dir.path(),
@@ -176,7 +218,10 @@ fn the_search_service_joins_with_statements_in_sparql() {
     assert!(run.stderr.contains("pks:query must be a constant string"), "{run}");
     let run = powkg(
         dir.path(),
-        &["query", r#"SELECT * WHERE { SERVICE pks:search { bd:serviceParam pks:query "*" . ?i pks:score ?s } }"#],
+        &[
+            "query",
+            r#"SELECT * WHERE { SERVICE pks:search { bd:serviceParam pks:query "*" . ?i pks:score ?s } }"#,
+        ],
     )
     .expect_code(2);
     assert!(run.stderr.contains("no letter or digit"), "{run}");
@@ -186,12 +231,16 @@ fn the_search_service_joins_with_statements_in_sparql() {
 #[cfg(feature = "rocksdb")]
 fn register(dir: &std::path::Path, rows: &[(&str, &str, &str, &str)]) -> std::path::PathBuf {
     let description = std::fs::read_to_string(root().join("data/registers/example.toml")).unwrap();
-    std::fs::write(dir.join("people.toml"), description.replace("id = \"example\"", "id = \"people\"")).unwrap();
+    std::fs::write(
+        dir.join("people.toml"),
+        description.replace("id = \"example\"", "id = \"people\""),
+    )
+    .unwrap();
     let mut csv = String::from(
         "record_id,given_name,family_name,birth_year,birth_place,rank,unit,capture_date,capture_place,camp,fate,death_date,source_document\n",
     );
     for (i, (given, family, year, camp)) in rows.iter().enumerate() {
-        csv.push_str(&format!("R{i},{given},{family},{year},,,,,,{camp},,,\n"));
+        let _ = writeln!(csv, "R{i},{given},{family},{year},,,,,,{camp},,,");
     }
     let path = dir.join("people.csv");
     std::fs::write(&path, csv).unwrap();
@@ -203,7 +252,11 @@ fn register(dir: &std::path::Path, rows: &[(&str, &str, &str, &str)]) -> std::pa
 fn a_register_record_is_found_by_its_searchable_fields_and_its_camp() {
     let dir = tempdir();
     // The generated register: the expected records are computed from its CSV.
-    powkg(dir.path(), &["generate-register", "--rows", "3000", "--seed", "5", "--out", "reg.csv"]).expect_code(0);
+    powkg(
+        dir.path(),
+        &["generate-register", "--rows", "3000", "--seed", "5", "--out", "reg.csv"],
+    )
+    .expect_code(0);
     powkg(dir.path(), &["build", "--register", "reg.csv", "--store", "kgstore"]).expect_code(0);
     let text = std::fs::read_to_string(dir.path().join("reg.csv")).unwrap();
     let mut rows = text.lines();
@@ -217,18 +270,29 @@ fn a_register_record_is_found_by_its_searchable_fields_and_its_camp() {
         .map(|r| format!("https://example.org/powkg/prisoner/reg/{}", r[id]))
         .collect();
     assert!(!karlag_popescu_1923.is_empty(), "the generated register has such rows");
-    let mut found = search(dir.path(), &["popescu 1923 karlag", "--store", "kgstore", "--limit", "10000"]);
+    let mut found = search(
+        dir.path(),
+        &["popescu 1923 karlag", "--store", "kgstore", "--limit", "10000"],
+    );
     // Records only (the curated graph has no Popescu).
     found.sort();
     let mut expected = karlag_popescu_1923.clone();
     expected.sort();
     assert_eq!(found, expected);
     // One typo in the family name finds the same records.
-    let mut typo = search(dir.path(), &["popesku 1923 karlag", "--store", "kgstore", "--limit", "10000"]);
+    let mut typo = search(
+        dir.path(),
+        &["popesku 1923 karlag", "--store", "kgstore", "--limit", "10000"],
+    );
     typo.sort();
     assert_eq!(typo, expected);
     // The curated graph is searchable in the store too.
-    assert_eq!(search(dir.path(), &["Lascar", "--store", "kgstore"]).first().map(String::as_str), Some(LASCAR));
+    assert_eq!(
+        search(dir.path(), &["Lascar", "--store", "kgstore"])
+            .first()
+            .map(String::as_str),
+        Some(LASCAR)
+    );
 }
 
 #[cfg(feature = "rocksdb")]
@@ -250,7 +314,13 @@ fn the_index_is_replaced_with_its_store_and_a_failed_rebuild_leaves_both() {
     assert_eq!(search(dir.path(), &["Vulpescu", "--store", "kgstore"]).len(), 1);
 
     // A rebuild that fails on a bad row leaves the previous store and index together.
-    register(dir.path(), &[("Ana", "Cazacu", "1921", "karlag"), ("Bad", "Row", "1921", "no-such-camp")]);
+    register(
+        dir.path(),
+        &[
+            ("Ana", "Cazacu", "1921", "karlag"),
+            ("Bad", "Row", "1921", "no-such-camp"),
+        ],
+    );
     powkg(dir.path(), &["build", "--register", csv, "--store", "kgstore"]).expect_code(2);
     assert_eq!(search(dir.path(), &["Vulpescu", "--store", "kgstore"]).len(), 1);
     assert!(search(dir.path(), &["Cazacu", "--store", "kgstore"]).is_empty());
@@ -279,7 +349,12 @@ fn a_store_without_an_index_says_how_to_get_one_and_still_answers_queries() {
     assert!(run.stderr.contains("powkg build --store kgstore"), "{run}");
     let run = powkg(
         dir.path(),
-        &["query", "--store", "kgstore", r#"SELECT * WHERE { SERVICE pks:search { bd:serviceParam pks:query "Lascar" . ?i pks:score ?s } }"#],
+        &[
+            "query",
+            "--store",
+            "kgstore",
+            r#"SELECT * WHERE { SERVICE pks:search { bd:serviceParam pks:query "Lascar" . ?i pks:score ?s } }"#,
+        ],
     )
     .expect_code(2);
     assert!(run.stderr.contains("has no search index"), "{run}");
@@ -287,7 +362,12 @@ fn a_store_without_an_index_says_how_to_get_one_and_still_answers_queries() {
     assert_ne!(count.lines().nth(1), Some("0"));
     // An old store (one built before search existed) is the same: remove the index.
     powkg(dir.path(), &["build", "--store", "kgstore"]).expect_code(0);
-    assert_eq!(search(dir.path(), &["Lascar", "--store", "kgstore"]).first().map(String::as_str), Some(LASCAR));
+    assert_eq!(
+        search(dir.path(), &["Lascar", "--store", "kgstore"])
+            .first()
+            .map(String::as_str),
+        Some(LASCAR)
+    );
     std::fs::remove_dir_all(dir.path().join("kgstore/search")).unwrap();
     powkg(dir.path(), &["search", "Lascar", "--store", "kgstore"]).expect_code(2);
 }
@@ -297,12 +377,19 @@ fn a_store_without_an_index_says_how_to_get_one_and_still_answers_queries() {
 fn streaming_a_register_into_a_file_builds_no_index() {
     let dir = tempdir();
     let csv = register(dir.path(), &[("Ion", "Zamfirescu", "1921", "karlag")]);
-    powkg(dir.path(), &["build", "--register", csv.to_str().unwrap(), "--out", "x.nt"]).expect_code(0);
+    powkg(
+        dir.path(),
+        &["build", "--register", csv.to_str().unwrap(), "--out", "x.nt"],
+    )
+    .expect_code(0);
     let names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(!names.iter().any(|n| n.contains("search") || n == "meta.json"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("search") || n == "meta.json"),
+        "{names:?}"
+    );
 }
 
 #[cfg(feature = "rocksdb")]

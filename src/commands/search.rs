@@ -42,10 +42,11 @@ pub fn class_iri(written: &str, minter: &Minter) -> Result<String, Error> {
         return Ok(written.to_owned());
     }
     if let Some((prefix, local)) = written.split_once(':') {
-        let known = minter
-            .prefixes()
-            .into_iter()
-            .chain(powkg::vocab::QUERY_PREFIXES.iter().map(|(p, n)| ((*p).to_owned(), (*n).to_owned())));
+        let known = minter.prefixes().into_iter().chain(
+            powkg::vocab::QUERY_PREFIXES
+                .iter()
+                .map(|(p, n)| ((*p).to_owned(), (*n).to_owned())),
+        );
         for (p, namespace) in known {
             if p == prefix {
                 return Ok(format!("{namespace}{local}"));
@@ -73,7 +74,12 @@ fn short(iri: &str, prefixes: &[(String, String)]) -> String {
         .map_or_else(|| format!("<{iri}>"), |(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
 }
 
-fn write(out: &mut impl Write, hits: &[Hit], format: SearchFormat, prefixes: &[(String, String)]) -> std::io::Result<()> {
+fn write(
+    out: &mut impl Write,
+    hits: &[Hit],
+    format: SearchFormat,
+    prefixes: &[(String, String)],
+) -> std::io::Result<()> {
     match format {
         SearchFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, hits)?;
@@ -111,7 +117,12 @@ fn write(out: &mut impl Write, hits: &[Hit], format: SearchFormat, prefixes: &[(
                     hit.label,
                     hit.iri
                 )?;
-                writeln!(out, "      {}: {}", hit.field, hit.snippet.marked("[", "]").replace('\n', " "))?;
+                writeln!(
+                    out,
+                    "      {}: {}",
+                    hit.field,
+                    hit.snippet.marked("[", "]").replace('\n', " ")
+                )?;
             }
             Ok(())
         }

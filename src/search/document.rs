@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use oxigraph::model::{NamedNode, Quad, NamedOrBlankNode, Term};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
 
 use crate::iri::Minter;
 use crate::vocab::{dcterms, pk, pkpr, prov, rdf, rdfs, schema, skos, wikibase};
@@ -125,7 +125,9 @@ impl Extractor {
         let mut things: Vec<Thing> = Vec::new();
         let mut statements = Vec::new();
         for (subject, quads) in &by_subject {
-            let NamedOrBlankNode::NamedNode(node) = subject else { continue };
+            let NamedOrBlankNode::NamedNode(node) = subject else {
+                continue;
+            };
             if let Some(thing) = self.thing(node, quads.iter().copied()) {
                 if thing.classes.iter().any(|c| c == wikibase::STATEMENT.as_str()) {
                     statements.push(things.len());
@@ -171,7 +173,9 @@ impl Extractor {
                 if quad.predicate != prov::WAS_DERIVED_FROM {
                     continue;
                 }
-                let Term::NamedNode(reference) = &quad.object else { continue };
+                let Term::NamedNode(reference) = &quad.object else {
+                    continue;
+                };
                 let reference = NamedOrBlankNode::NamedNode(reference.clone());
                 for q in by_subject.get(&reference).into_iter().flatten() {
                     if q.predicate.as_str() == self.quotation
@@ -242,8 +246,7 @@ impl Extractor {
                         Some(if statement { Field::Statement } else { Field::Label })
                     } else if predicate == skos::ALT_LABEL.as_str() || predicate == dcterms::TITLE.as_str() {
                         Some(Field::AltLabel)
-                    } else if predicate == schema::DESCRIPTION.as_str() || predicate == dcterms::DESCRIPTION.as_str()
-                    {
+                    } else if predicate == schema::DESCRIPTION.as_str() || predicate == dcterms::DESCRIPTION.as_str() {
                         Some(Field::Description)
                     } else if predicate == self.quotation {
                         Some(Field::Quotation)
@@ -346,7 +349,12 @@ mod tests {
         let g = GraphName::NamedNode(NamedNode::new_unchecked("https://example.org/powkg/graph/register/r"));
         vec![
             Quad::new(s.clone(), rdf::TYPE, wikibase::ITEM, g.clone()),
-            Quad::new(s.clone(), rdfs::LABEL, Literal::new_language_tagged_literal_unchecked(label, "ro"), g.clone()),
+            Quad::new(
+                s.clone(),
+                rdfs::LABEL,
+                Literal::new_language_tagged_literal_unchecked(label, "ro"),
+                g.clone(),
+            ),
             Quad::new(
                 s,
                 NamedNode::new_unchecked("https://example.org/powkg/prop/direct/heldAt"),
@@ -367,7 +375,12 @@ mod tests {
         // The curated camp whose labels a record linking to it is found by.
         let camp = "https://example.org/powkg/entity/karlag";
         let curated = vec![
-            Quad::new(NamedNode::new_unchecked(camp), rdf::TYPE, wikibase::ITEM, GraphName::DefaultGraph),
+            Quad::new(
+                NamedNode::new_unchecked(camp),
+                rdf::TYPE,
+                wikibase::ITEM,
+                GraphName::DefaultGraph,
+            ),
             Quad::new(
                 NamedNode::new_unchecked(camp),
                 rdfs::LABEL,
@@ -378,7 +391,13 @@ mod tests {
         assert_eq!(extractor.things(&curated).len(), 1);
         let quads: Vec<Quad> = ["a", "b", "c"]
             .iter()
-            .flat_map(|id| record(&format!("https://example.org/powkg/prisoner/r/{id}"), &format!("Ion {id}"), camp))
+            .flat_map(|id| {
+                record(
+                    &format!("https://example.org/powkg/prisoner/r/{id}"),
+                    &format!("Ion {id}"),
+                    camp,
+                )
+            })
             .collect();
         let whole = {
             let mut things = Vec::new();
@@ -388,7 +407,10 @@ mod tests {
             things
         };
         assert_eq!(whole.len(), 3);
-        assert!(whole[0].texts.contains(&(Field::Other, "Karlag".to_owned())), "{whole:?}");
+        assert!(
+            whole[0].texts.contains(&(Field::Other, "Karlag".to_owned())),
+            "{whole:?}"
+        );
         assert!(whole[0].texts.contains(&(Field::Label, "Ion a".to_owned())));
         for size in 1..quads.len() {
             let mut things = Vec::new();

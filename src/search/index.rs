@@ -96,7 +96,9 @@ pub struct SearchIndex {
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("SearchIndex")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -115,22 +117,21 @@ impl SearchIndex {
             return Err(SearchError::NoIndex(store_dir.to_owned()));
         }
         let index = Index::open_in_dir(&dir).map_err(SearchError::index(Some(&dir)))?;
-        Self::ready(index, Some(dir))
+        Self::ready(&index, Some(dir))
     }
 
     /// The index of `store`: the one kept in its directory for an on-disk store, a fresh one in memory for an
     /// in-memory store. The server and `powkg query` hand it to [`crate::sparql::Engine::with_search`].
     pub fn of_store(store: &GraphStore, minter: &Minter) -> Result<Self, SearchError> {
-        match store.directory() {
-            Some(dir) => Self::open(dir),
-            None => {
-                let quads = store.quads().map_err(|e| SearchError::Store(Box::new(e)))?;
-                Self::in_memory(&quads, minter)
-            }
+        if let Some(dir) = store.directory() {
+            Self::open(dir)
+        } else {
+            let quads = store.quads().map_err(|e| SearchError::Store(Box::new(e)))?;
+            Self::in_memory(&quads, minter)
         }
     }
 
-    fn ready(index: Index, path: Option<PathBuf>) -> Result<Self, SearchError> {
+    fn ready(index: &Index, path: Option<PathBuf>) -> Result<Self, SearchError> {
         index.tokenizers().register(TOKENIZER, FoldTokenizer);
         let fields = Fields::of(&index.schema()).map_err(SearchError::index(path.as_deref()))?;
         let reader = index
@@ -236,7 +237,7 @@ impl IndexBuilder {
         self.writer
             .wait_merging_threads()
             .map_err(SearchError::index(path.as_deref()))?;
-        SearchIndex::ready(self.index, path)
+        SearchIndex::ready(&self.index, path)
     }
 
     /// Commits what was added and closes the index (an on-disk one, to be moved into place with its store).

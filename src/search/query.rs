@@ -7,7 +7,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
@@ -156,7 +158,13 @@ impl Snippet {
     pub fn marked(&self, open: &str, close: &str) -> String {
         self.pieces()
             .into_iter()
-            .map(|(piece, marked)| if marked { format!("{open}{piece}{close}") } else { piece.to_owned() })
+            .map(|(piece, marked)| {
+                if marked {
+                    format!("{open}{piece}{close}")
+                } else {
+                    piece.to_owned()
+                }
+            })
             .collect()
     }
 }
@@ -173,7 +181,9 @@ impl SearchIndex {
             .map_err(SearchError::index(self.path.as_deref()))?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
-            let doc: TantivyDocument = searcher.doc(address).map_err(SearchError::index(self.path.as_deref()))?;
+            let doc: TantivyDocument = searcher
+                .doc(address)
+                .map_err(SearchError::index(self.path.as_deref()))?;
             hits.push(self.hit(&doc, score, &parsed, request.language));
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.iri.cmp(&b.iri)));
@@ -214,7 +224,10 @@ impl SearchIndex {
                     Box::new(BoostQuery::new(Box::new(BooleanQuery::new(ways)), field.boost())) as Box<dyn Query>
                 })
                 .collect();
-            must.push((Occur::Must, Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1))));
+            must.push((
+                Occur::Must,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1)),
+            ));
         }
         for phrase in &parsed.phrases {
             let per_field = Field::ALL
@@ -225,7 +238,10 @@ impl SearchIndex {
                     Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), field.boost())) as Box<dyn Query>
                 })
                 .collect();
-            must.push((Occur::Must, Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1))));
+            must.push((
+                Occur::Must,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1)),
+            ));
         }
         if let Some(class) = class {
             let either = BooleanQuery::new(vec![
@@ -250,7 +266,12 @@ impl SearchIndex {
     }
 
     fn hit(&self, doc: &TantivyDocument, score: f32, parsed: &UserQuery, language: Option<&str>) -> Hit {
-        let first = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+        let first = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
         let names: Vec<(&str, &str)> = doc
             .get_all(self.fields.names)
             .filter_map(|v| v.as_str())
@@ -332,10 +353,10 @@ fn snippet(text: &str, marks: &[Range<usize>]) -> Snippet {
         start -= 1;
     }
     // Start at a word.
-    if start > 0 {
-        if let Some(space) = text[start..first].find(char::is_whitespace) {
-            start += space + 1;
-        }
+    if start > 0
+        && let Some(space) = text[start..first].find(char::is_whitespace)
+    {
+        start += space + 1;
     }
     let mut end = (start + SNIPPET_BYTES).min(text.len());
     while !text.is_char_boundary(end) {
@@ -422,7 +443,10 @@ mod tests {
             assert!(hits[0].iri.ends_with("/entity/mihail-lascar"), "{query}: {hits:#?}");
             assert_eq!(hits[0].field, "label");
             assert!(hits.iter().skip(1).all(|h| h.score <= hits[0].score));
-            assert!(hits.iter().any(|h| h.field == "quotation"), "{query}: quotations name him too");
+            assert!(
+                hits.iter().any(|h| h.field == "quotation"),
+                "{query}: quotations name him too"
+            );
         }
     }
 
@@ -434,7 +458,13 @@ mod tests {
         let hits = found("Horea", None);
         assert!(rank(&hits, "division-name-horea-it") < rank(&hits, "division-name-horia-en"));
         // The same thing found exactly, by prefix and by a typo scores in that order.
-        let score = |q: &str| found(q, None).iter().find(|h| h.iri.ends_with("/entity/mihail-lascar")).unwrap().score;
+        let score = |q: &str| {
+            found(q, None)
+                .iter()
+                .find(|h| h.iri.ends_with("/entity/mihail-lascar"))
+                .unwrap()
+                .score
+        };
         assert!(score("Lascar") > score("Lasc"));
         assert!(score("Lasc") > score("Lsacar"));
         // Words shorter than five letters need to be exact (or a prefix).
@@ -444,8 +474,16 @@ mod tests {
     #[test]
     fn every_word_must_match() {
         // The words may match in different fields of one thing (his label, and his description naming the unit).
-        assert!(found("Lascar Horia", None).iter().any(|h| h.iri.ends_with("/entity/mihail-lascar")));
-        assert!(!found("Lascar Molotov", None).iter().any(|h| h.iri.ends_with("/entity/mihail-lascar")));
+        assert!(
+            found("Lascar Horia", None)
+                .iter()
+                .any(|h| h.iri.ends_with("/entity/mihail-lascar"))
+        );
+        assert!(
+            !found("Lascar Molotov", None)
+                .iter()
+                .any(|h| h.iri.ends_with("/entity/mihail-lascar"))
+        );
         assert!(found("Lascar zzzzqqq", None).is_empty());
     }
 
@@ -453,9 +491,19 @@ mod tests {
     fn a_class_keeps_its_things_and_the_statements_about_them() {
         let unit = "https://example.org/powkg/ontology#MilitaryUnit";
         let hits = found("Horia", Some(unit));
-        assert!(hits[0].iri.ends_with("/entity/horia-closca-si-crisan-division"), "{hits:#?}");
-        assert!(hits.iter().all(|h| h.class == unit || h.class.ends_with("#Statement")), "{hits:#?}");
-        assert!(found("Lascar", Some(unit)).iter().all(|h| !h.iri.ends_with("/entity/mihail-lascar")));
+        assert!(
+            hits[0].iri.ends_with("/entity/horia-closca-si-crisan-division"),
+            "{hits:#?}"
+        );
+        assert!(
+            hits.iter().all(|h| h.class == unit || h.class.ends_with("#Statement")),
+            "{hits:#?}"
+        );
+        assert!(
+            found("Lascar", Some(unit))
+                .iter()
+                .all(|h| !h.iri.ends_with("/entity/mihail-lascar"))
+        );
     }
 
     #[test]
@@ -464,7 +512,10 @@ mod tests {
         let (n, m) = marks("the Horia, Cloșca și Crișan Division led by Mihail Lascăr", &q);
         assert_eq!(n, 1);
         let s = snippet("the Horia, Cloșca și Crișan Division led by Mihail Lascăr", &m);
-        assert_eq!(s.marked("[", "]"), "the Horia, Cloșca și Crișan Division led by Mihail [Lascăr]");
+        assert_eq!(
+            s.marked("[", "]"),
+            "the Horia, Cloșca și Crișan Division led by Mihail [Lascăr]"
+        );
         let long = format!("{} Mihail Lascăr {}", "word ".repeat(100), "more ".repeat(100));
         let (_, m) = marks(&long, &q);
         let s = snippet(&long, &m);

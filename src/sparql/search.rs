@@ -46,7 +46,11 @@ pub(crate) fn rewrite(query: &mut Query, ns: &str, handle: &Handle) -> Result<()
 }
 
 fn visit(p: &mut GraphPattern, ns: &str, handle: &Handle) -> Result<(), String> {
-    if let GraphPattern::Service { name: NamedNodePattern::NamedNode(n), inner, .. } = p
+    if let GraphPattern::Service {
+        name: NamedNodePattern::NamedNode(n),
+        inner,
+        ..
+    } = p
         && n.as_str().strip_prefix(ns) == Some("search")
     {
         *p = answer(inner, ns, handle)?;
@@ -135,33 +139,43 @@ fn answer(inner: &GraphPattern, ns: &str, handle: &Handle) -> Result<GraphPatter
             return refuse("a variable predicate is not a parameter or an output of the search service");
         };
         let Some(local) = predicate.as_str().strip_prefix(ns) else {
-            return refuse(&format!("<{}> is not a parameter or an output of the search service", predicate.as_str()));
+            return refuse(&format!(
+                "<{}> is not a parameter or an output of the search service",
+                predicate.as_str()
+            ));
         };
         match &t.subject {
-            TermPattern::NamedNode(n) if n.as_str() == "http://www.bigdata.com/rdf#serviceParam" => match (local, &t.object) {
-                ("query", TermPattern::Literal(l)) => query = Some(l.value().to_owned()),
-                ("query", _) => {
-                    return refuse(
-                        "pks:query must be a constant string: the words are searched for before the query runs, so \
+            TermPattern::NamedNode(n) if n.as_str() == "http://www.bigdata.com/rdf#serviceParam" => {
+                match (local, &t.object) {
+                    ("query", TermPattern::Literal(l)) => query = Some(l.value().to_owned()),
+                    ("query", _) => {
+                        return refuse(
+                            "pks:query must be a constant string: the words are searched for before the query runs, so \
                          a variable cannot give them",
-                    );
+                        );
+                    }
+                    ("limit", TermPattern::Literal(l)) => {
+                        limit = l
+                            .value()
+                            .parse()
+                            .ok()
+                            .filter(|n| (1..=crate::search::MAX_LIMIT).contains(n))
+                            .ok_or_else(|| {
+                                format!(
+                                    "SERVICE pks:search: pks:limit \"{}\" is not a number from 1 to 10000",
+                                    l.value()
+                                )
+                            })?;
+                    }
+                    ("class", TermPattern::NamedNode(c)) => class = Some(c.as_str().to_owned()),
+                    ("language", TermPattern::Literal(l)) => language = Some(l.value().to_owned()),
+                    (other, _) => {
+                        return refuse(&format!(
+                            "pks:{other} is not a parameter (pks:query \"…\", pks:limit N, pks:class <IRI>, pks:language \"tag\")"
+                        ));
+                    }
                 }
-                ("limit", TermPattern::Literal(l)) => {
-                    limit = l
-                        .value()
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=crate::search::MAX_LIMIT).contains(n))
-                        .ok_or_else(|| format!("SERVICE pks:search: pks:limit \"{}\" is not a number from 1 to 10000", l.value()))?;
-                }
-                ("class", TermPattern::NamedNode(c)) => class = Some(c.as_str().to_owned()),
-                ("language", TermPattern::Literal(l)) => language = Some(l.value().to_owned()),
-                (other, _) => {
-                    return refuse(&format!(
-                        "pks:{other} is not a parameter (pks:query \"…\", pks:limit N, pks:class <IRI>, pks:language \"tag\")"
-                    ));
-                }
-            },
+            }
             TermPattern::Variable(v) => {
                 if item.as_ref().is_some_and(|i| i != v) {
                     return refuse("its outputs must all be about one variable (the matched item)");
@@ -209,4 +223,3 @@ fn answer(inner: &GraphPattern, ns: &str, handle: &Handle) -> Result<GraphPatter
         .collect();
     Ok(GraphPattern::Values { variables, bindings })
 }
-
