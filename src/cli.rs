@@ -42,6 +42,10 @@ pub enum Command {
     /// Run a bundled query by name, a query file, or inline SPARQL text.
     #[command(after_help = EXIT_CODES)]
     Query(QueryArgs),
+    /// Find people, places, units, sources, quotations and register records by name: folded (case, diacritics,
+    /// punctuation), one typo tolerated in words of five letters or more, every word required, `"…"` a phrase.
+    #[command(after_help = EXIT_CODES)]
+    Search(SearchArgs),
     /// Write the whole graph in an RDF format.
     #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
@@ -151,6 +155,10 @@ pub struct BuildArgs {
     /// Build into this on-disk Oxigraph store, replacing a previous build atomically
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
+    /// Build the --store without its search index (`powkg search` and the `pks:search` service then refuse it):
+    /// for a store that is never searched, and for measuring what the index costs
+    #[arg(long, requires = "store")]
+    pub no_search_index: bool,
     /// Build report format (written to standard error when --out is `-`)
     #[arg(long, value_enum, default_value = "text")]
     pub report: ReportFormat,
@@ -301,6 +309,40 @@ pub struct QueryArgs {
     pub sparql: SparqlArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+/// `powkg search`
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The words to look for (a phrase in double quotes); at most 500 characters and 32 words
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Most hits to show
+    #[arg(long, value_name = "N", default_value = "20", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub limit: u64,
+    /// Only things of this class, and statements about them: a local name of the ontology (`MilitaryUnit`), a
+    /// prefixed name (`pk:Person`, `wikibase:Statement`) or a full IRI
+    #[arg(long, value_name = "CLASS")]
+    pub class: Option<String>,
+    /// The language of the labels that name the hits, where they have one (English otherwise, then any)
+    #[arg(long, value_name = "TAG")]
+    pub lang: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: SearchFormat,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// `powkg search --format`
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SearchFormat {
+    /// Rank, score, class, label, IRI, then the snippet with matches in [brackets]
+    Text,
+    /// An array of hit objects (snippet marks as byte ranges of the snippet text)
+    Json,
+    /// One hit a line: rank, score, class, label, IRI, field, snippet
+    Tsv,
 }
 
 /// What a query may take and reach (`powkg query` and `powkg serve`).

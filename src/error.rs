@@ -26,6 +26,9 @@ pub enum Error {
     /// A query failed.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// A search failed, or its query was refused.
+    #[error(transparent)]
+    Search(#[from] crate::search::SearchError),
     /// Validation could not run.
     #[cfg(feature = "shacl")]
     #[error(transparent)]

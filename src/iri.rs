@@ -79,10 +79,10 @@ pub struct Minter {
 pub const DEFAULT_BASE_IRI: &str = "https://example.org/powkg/";
 
 /// Where powkg's own terms live under a base IRI: the ontology (`pk:`, and its own IRI), the property families
-/// (`pkdt:`, `pkp:`, `pkps:`, …) and the SHACL shapes (`pksh:`). The code and the bundled files name them under
+/// (`pkdt:`, `pkp:`, `pkps:`, …), the SHACL shapes (`pksh:`) and the search service's terms (`pks:`). The code and the bundled files name them under
 /// [`DEFAULT_BASE_IRI`]; a build under another base moves them there (see [`Minter::relocate`]), so that a
 /// publisher's terms dereference on its own server.
-const VOCABULARY: [&str; 3] = ["ontology", "prop/", "shapes"];
+const VOCABULARY: [&str; 4] = ["ontology", "prop/", "shapes", "search#"];
 
 impl Minter {
     /// Accepts an absolute IRI with no query or fragment; adds a trailing `/` when missing.

@@ -3,7 +3,7 @@
 //!
 //! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
 //! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] /
-//! [`sharded_dump`] / [`coverage`] / [`publish`]; the pages ([`render`]) behind [`serve`] and [`site`].
+//! [`sharded_dump`] / [`search`] / [`coverage`] / [`publish`]; the pages ([`render`]) behind [`serve`] and [`site`].
 
 pub mod coverage;
 pub mod diagnostic;
@@ -23,6 +23,7 @@ pub mod publish;
 pub mod query;
 pub mod register;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod sharded_dump;
 pub mod site;

@@ -10,6 +10,10 @@ use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
 #[cfg(feature = "rocksdb")]
+use crate::search::IndexBuilder;
+use crate::search::{Extractor, SearchError};
+
+#[cfg(feature = "rocksdb")]
 use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
 use crate::vocab::rdf;
 
@@ -57,6 +61,15 @@ pub enum StoreError {
     /// No store at the path given for reading.
     #[error("{0}: no Oxigraph store here (build one with `powkg build --store {0}`)")]
     Missing(PathBuf),
+    /// Building the store's search index failed; the previous store and its index are left as they were.
+    #[error("{}: cannot build the search index of the new store, so the previous store is left as it was: {source}", .path.display())]
+    Search {
+        /// The store.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: SearchError,
+    },
     /// This binary has no on-disk store.
     #[error("--store needs the on-disk store, and this powkg was built without the `rocksdb` feature")]
     NoDiskSupport,
@@ -68,6 +81,8 @@ pub struct GraphStore {
     store: Store,
     /// The private snapshot a long-lived reader opened (see [`GraphStore::open_snapshot`]).
     snapshot: Option<tempfile::TempDir>,
+    /// The directory of an on-disk store (its snapshot's, for a snapshot).
+    directory: Option<PathBuf>,
 }
 
 impl GraphStore {
@@ -75,7 +90,11 @@ impl GraphStore {
     pub fn in_memory(quads: &[Quad]) -> Result<Self, StoreError> {
         let store = Store::new()?;
         store.extend(quads.iter().cloned())?;
-        Ok(Self { store, snapshot: None })
+        Ok(Self {
+            store,
+            snapshot: None,
+            directory: None,
+        })
     }
 
     /// Opens an existing on-disk store for reading.
@@ -88,6 +107,7 @@ impl GraphStore {
             Ok(Self {
                 store: Store::open_read_only(path)?,
                 snapshot: None,
+                directory: Some(path.to_owned()),
             })
         }
         #[cfg(not(feature = "rocksdb"))]
@@ -140,9 +160,28 @@ impl GraphStore {
                     }
                 }
             }
+            // The search index's files are never rewritten either (a build writes a new store and index beside
+            // them): linked, but for its small manifests, which are copied.
+            let index = path.join(crate::search::INDEX_DIR);
+            if index.is_dir() {
+                let to_index = snapshot.path().join(crate::search::INDEX_DIR);
+                std::fs::create_dir(&to_index).map_err(io("cannot create the snapshot's search index"))?;
+                for entry in std::fs::read_dir(&index).map_err(io("cannot list the search index"))? {
+                    let entry = entry.map_err(io("cannot list the search index"))?;
+                    let from = entry.path();
+                    let to = to_index.join(entry.file_name());
+                    if from.extension().is_some_and(|e| e == "json") {
+                        std::fs::copy(&from, &to).map_err(io("cannot copy a file into the snapshot"))?;
+                    } else if entry.file_type().map_err(io("cannot list the search index"))?.is_file() {
+                        std::fs::hard_link(&from, &to).map_err(io("cannot link an index file into the snapshot"))?;
+                    }
+                }
+            }
+            let directory = Some(snapshot.path().to_owned());
             Ok(Self {
                 store: Store::open_read_only(snapshot.path())?,
                 snapshot: Some(snapshot),
+                directory,
             })
         }
     }
@@ -155,17 +194,30 @@ impl GraphStore {
         }
     }
 
-    /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically.
-    pub fn rebuild_on_disk(path: &Path, quads: &[Quad]) -> Result<Self, StoreError> {
-        Self::rebuild_on_disk_with(path, quads, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
+    /// The directory of an on-disk store (of its private snapshot, for one opened with
+    /// [`GraphStore::open_snapshot`]); `None` for an in-memory store.
+    pub fn directory(&self) -> Option<&Path> {
+        self.directory.as_deref()
+    }
+
+    /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically; with its
+    /// search index when `search` gives the rules.
+    pub fn rebuild_on_disk(path: &Path, quads: &[Quad], search: Option<Extractor>) -> Result<Self, StoreError> {
+        Self::rebuild_on_disk_with(path, quads, search, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
     }
 
     /// [`rebuild_on_disk`](Self::rebuild_on_disk), then more quads from `produce`, which runs on its own thread and
     /// hands batches to the bulk loader as it makes them (so that mapping and loading use two cores). When
     /// `produce` fails, nothing is committed and the previous store stays in place.
+    ///
+    /// With `search`, the store's search index is built in the same staging directory (the subdirectory
+    /// [`crate::search::INDEX_DIR`], which RocksDB ignores) and moved into place by the same rename: the curated
+    /// quads first, then each batch on the producer's thread before it goes to the loader (tantivy's writer
+    /// indexes on a thread of its own).
     pub fn rebuild_on_disk_with<T: Send, E: From<StoreError> + Send>(
         path: &Path,
         quads: &[Quad],
+        search: Option<Extractor>,
         produce: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> std::io::Result<()>) -> Result<T, E> + Send,
     ) -> Result<(Self, T), E> {
         if path.exists() && !looks_like_store(path) && !is_empty_dir(path) {
@@ -173,7 +225,7 @@ impl GraphStore {
         }
         #[cfg(not(feature = "rocksdb"))]
         {
-            let _ = (quads, produce);
+            let _ = (quads, search, produce);
             Err(StoreError::NoDiskSupport.into())
         }
         #[cfg(feature = "rocksdb")]
@@ -198,6 +250,18 @@ impl GraphStore {
                 path: path.to_owned(),
                 source,
             };
+            let search_failed = |source: SearchError| StoreError::Search {
+                path: path.to_owned(),
+                source,
+            };
+            let mut index = match search {
+                Some(extractor) => {
+                    let mut builder = IndexBuilder::on_disk(staging.path(), extractor).map_err(search_failed)?;
+                    builder.add_graph(quads).map_err(search_failed)?;
+                    Some(builder)
+                }
+                None => None,
+            };
             let output = {
                 let store = Store::open(staging.path()).map_err(failed)?;
                 let mut loader = store.bulk_loader();
@@ -205,11 +269,27 @@ impl GraphStore {
                 let output = std::thread::scope(|scope| {
                     let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Quad>>(2);
                     let producer = scope.spawn(move || {
+                        let mut index_error = None;
                         let mut deliver = |batch: Vec<Quad>| {
+                            if let Some(builder) = &mut index
+                                && let Err(e) = builder.add_batch(&batch)
+                            {
+                                let message = e.to_string();
+                                index_error = Some(e);
+                                return Err(std::io::Error::other(message));
+                            }
                             send.send(batch)
                                 .map_err(|_| std::io::Error::other("the store loader stopped"))
                         };
-                        produce(&mut deliver)
+                        let made = produce(&mut deliver);
+                        if let Some(e) = index_error {
+                            return Err(E::from(search_failed(e)));
+                        }
+                        let made = made?;
+                        if let Some(builder) = index {
+                            builder.close().map_err(search_failed)?;
+                        }
+                        Ok(made)
                     });
                     let load_result = loader.load_quads(receive.iter().flatten());
                     // A failed load must not leave the producer blocked on a full channel.
@@ -232,6 +312,7 @@ impl GraphStore {
             let store = Self {
                 store: Store::open_read_only(path).map_err(StoreError::from)?,
                 snapshot: None,
+                directory: Some(path.to_owned()),
             };
             Ok((store, output))
         }

@@ -169,6 +169,10 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("pkprv", "https://example.org/powkg/prop/reference/value/"),
 ];
 
+/// The namespace of powkg's search service (`SERVICE pks:search`, its parameters and outputs), under the base IRI
+/// like powkg's other own terms; predeclared as `pks:` in every query.
+pub const SEARCH_NS: &str = "https://example.org/powkg/search#";
+
 /// Prefixes every query has predeclared beside [`PREFIXES`], as on the Wikidata Query Service, so that its users'
 /// queries run unchanged. The graph itself uses none of them, so no writer declares them.
 pub const QUERY_PREFIXES: &[(&str, &str)] = &[

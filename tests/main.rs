@@ -7,6 +7,7 @@ mod properties;
 mod queries;
 mod register;
 mod roundtrip;
+mod search;
 mod serve;
 mod sparql;
 mod store;

@@ -1107,3 +1107,41 @@ fn documents_revalidate_name_their_alternates_and_pages_list_classes_and_terms()
     assert!(nq.header("content-type").starts_with("application/n-quads"));
     get("/void.ttl", "*/*").expect(StatusCode::OK);
 }
+
+#[test]
+fn the_search_page_finds_names_however_they_are_written() {
+    let page = get("/search?q=Lascar", "text/html").expect(StatusCode::OK).body;
+    assert!(page.contains("Lasc\u{103}r"), "Lascăr from \"Lascar\": {page}");
+    assert!(page.contains("<mark>"), "the matched words are marked");
+    let first_hit = page.split("<ol class=\"hits\">").nth(1).expect("a list of hits");
+    assert!(
+        first_hit.split("</li>").next().unwrap_or("").contains("/powkg/entity/"),
+        "the person comes first: {first_hit}"
+    );
+    let json = get("/search?q=Horea&class=MilitaryUnit&format=json", "*/*").expect(StatusCode::OK);
+    let hits: serde_json::Value = serde_json::from_str(&json.body).expect("JSON hits");
+    let iris: Vec<&str> = hits
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|h| h["iri"].as_str())
+        .collect();
+    assert!(!iris.is_empty(), "Horea finds the division");
+    // An unbalanced quote is read as text; a query with nothing to search for is a clear 400.
+    let unbalanced = get("/search?q=%22Lascar&format=json", "*/*").expect(StatusCode::OK);
+    assert!(
+        unbalanced.body.contains("lascar") || unbalanced.body.contains("Lasc"),
+        "{}",
+        unbalanced.body
+    );
+    get("/search?q=%22&format=json", "*/*").expect(StatusCode::BAD_REQUEST);
+    get("/search?q=*&format=json", "*/*").expect(StatusCode::BAD_REQUEST);
+    get(&format!("/search?q={}&format=json", "x".repeat(10_000)), "*/*").expect(StatusCode::BAD_REQUEST);
+    get("/search?q=Lascar&class=no%3Asuch&format=json", "*/*").expect(StatusCode::BAD_REQUEST);
+    let long = get(&format!("/search?q={}", "x".repeat(10_000)), "text/html").expect(StatusCode::BAD_REQUEST);
+    assert!(long.body.contains("role=\"alert\""), "the page says why");
+    // Every page has the search box.
+    for target in ["/", "/query", "/powkg/entity/karlag.html"] {
+        assert!(get(target, "text/html").body.contains("action=\"/search\""), "{target}");
+    }
+}

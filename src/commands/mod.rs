@@ -8,6 +8,7 @@ mod queries;
 mod query;
 mod registers;
 mod report;
+mod search;
 mod serve;
 mod site;
 #[cfg(feature = "shacl")]
@@ -40,6 +41,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::GenerateRegister(args) => generate_register::run(&args),
         Command::Queries(args) => queries::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Search(args) => search::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Serve(args) => serve::run(&args),

@@ -14,6 +14,13 @@ pub fn run(args: &QueryArgs) -> Result<Status, Error> {
     let def = resolve(args)?;
     let (store, minter) = open(&args.read)?;
     let engine = super::engine(&minter, &args.sparql, None).with_language(&args.lang);
+    // The search index only where the query may call the search service (its IRI, written any way, holds the word):
+    // an in-memory graph's index is built for it.
+    let engine = if def.text.contains("search") {
+        engine.with_search(powkg::search::SearchIndex::of_store(&store, &minter))
+    } else {
+        engine
+    };
     let prefixes = minter.prefixes();
     let format = args.format.as_deref();
     let outcome = if let Some(path) = &args.out {

@@ -153,14 +153,16 @@ pub fn into_dump(
         .collect()
 }
 
-/// Builds the on-disk store: the curated quads, then every register through the bulk loader.
+/// Builds the on-disk store: the curated quads, then every register through the bulk loader; with its search index
+/// when `search` gives the rules.
 pub fn into_store(
     args: &RegisterArgs,
     registers: &[Register],
     path: &Path,
     curated: &[Quad],
+    search: Option<powkg::search::Extractor>,
 ) -> Result<(GraphStore, Vec<Outcome>), Error> {
-    GraphStore::rebuild_on_disk_with(path, curated, |deliver| {
+    GraphStore::rebuild_on_disk_with(path, curated, search, |deliver| {
         registers
             .iter()
             .map(|register| {

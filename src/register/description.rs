@@ -58,6 +58,10 @@ pub struct ColumnTable {
     /// A row with this column empty is rejected.
     #[serde(default)]
     pub required: bool,
+    /// Whether its values are searchable: `powkg search` and the `pks:search` service find a record by them (and,
+    /// for a column linking to an entity, by that entity's labels) besides its label.
+    #[serde(default)]
+    pub search: bool,
     /// For a Monolingualtext property: the values' language.
     #[serde(default)]
     pub language: Option<Spanned<String>>,

@@ -268,10 +268,12 @@ name = "family_name"
 [[column]]
 name = "birth_year"
 property = "birthYear"
+search = true
 
 [[column]]
 name = "birth_place"
 property = "birthPlace"
+search = true
 
 [[column]]
 name = "rank"
@@ -280,6 +282,7 @@ property = "militaryRank"
 [[column]]
 name = "unit"
 property = "militaryUnit"
+search = true
 
 [[column]]
 name = "capture_date"
@@ -292,6 +295,7 @@ property = "capturePlace"
 [[column]]
 name = "camp"
 property = "heldAt"
+search = true
 
 [[column]]
 name = "fate"

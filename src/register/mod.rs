@@ -58,6 +58,8 @@ struct Column {
     /// The truthy predicate and how values are read, for mapped columns.
     mapped: Option<(NamedNode, Reading)>,
     required: bool,
+    /// Whether its values are searchable (`search = true`): in the store's search index with the record's label.
+    search: bool,
     /// Whether its values become literals (label, source document, strings, texts), which XML must be able to carry.
     literal: bool,
 }
@@ -310,6 +312,15 @@ impl Register {
     /// The quads about the register itself (its source node), in its named graph.
     pub fn header_quads(&self) -> &[Quad] {
         &self.header_quads
+    }
+
+    /// The predicates of the columns marked `search = true`: what the search index takes from each record besides
+    /// its label (an IRI value contributes the linked entity's labels).
+    pub fn searchable_predicates(&self) -> impl Iterator<Item = &NamedNode> {
+        self.columns
+            .iter()
+            .filter(|c| c.search)
+            .filter_map(|c| c.mapped.as_ref().map(|(predicate, _)| predicate))
     }
 
     /// Column headers, in file order.
@@ -646,10 +657,20 @@ fn resolve_columns(
                 }
             },
         };
+        if table.search && table.property.is_none() {
+            problems.push(at(
+                table.name.span(),
+                format!(
+                    "column \"{name}\": search = true needs a property (the label's columns are always searchable; \
+                     a column without a property makes no triple to search)"
+                ),
+            ));
+        }
         columns.push(Column {
             name: name.clone(),
             mapped,
             required: table.required,
+            search: table.search,
             literal: false,
         });
     }

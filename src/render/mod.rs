@@ -22,7 +22,7 @@ pub(crate) use dataset::{Summary, SummaryCell};
 pub use describe::{DOCUMENTS, Document};
 pub use pages::{
     Asked, CLASS_PAGE, QueryForm, View, class_page, landing, language_rank, linkable, not_found, query_page, resource,
-    search_unavailable,
+    search_page, search_unavailable,
 };
 
 use crate::error::Error;

@@ -144,10 +144,14 @@ impl Service {
     /// data is read at start. The landing page's counts and lists are computed on first need.
     pub fn new(store: GraphStore, minter: Minter, queries: Vec<QueryDef>, config: Config) -> Result<Self, Error> {
         let limits = &config.limits;
+        // The search index of the store (an in-memory store gets one built now; an old on-disk store without one
+        // serves everything else, and its search page says how to get one).
+        let search = crate::search::SearchIndex::of_store(&store, &minter);
         let engine = Engine::new(&minter)
             .with_limits(sparql_limits(limits))
             .with_slots(limits.max_concurrent_queries)
-            .allowing_services(config.allowed_services.clone());
+            .allowing_services(config.allowed_services.clone())
+            .with_search(search);
         let options = render::Options {
             links: Links::Server,
             page_rows: limits.max_page_rows,
@@ -228,6 +232,7 @@ impl Service {
             _ if !read_only => return method_not_allowed(READ_METHODS),
             paths::HOME => return pages::landing(self, r),
             paths::QUERY => return pages::query_page(self, r, None),
+            paths::SEARCH => return pages::search_page(self, r),
             "/describe" => return pages::describe_page(self, r),
             paths::VOID | "/.well-known/void" => return self.void(r),
             paths::DUMP => return self.dump(r),

@@ -17,6 +17,7 @@ mod budget;
 mod functions;
 mod labels;
 mod rewrite;
+mod search;
 pub mod syntax;
 mod worker;
 
@@ -78,6 +79,9 @@ pub struct Engine {
     slots: Option<Arc<Slots>>,
     /// What `[AUTO_LANGUAGE]` stands for in the label service when the request does not say.
     language: String,
+    /// The search index `SERVICE pks:search` is answered from, and that service's namespace.
+    search: search::Handle,
+    search_ns: String,
     /// Queries already parsed, checked and rewritten, by language and text: a server answers the same few queries
     /// again and again, and a clone of the algebra costs a fraction of a parse.
     prepared: Arc<Mutex<HashMap<(String, String), spargebra::Query>>>,
@@ -98,6 +102,8 @@ impl Default for Engine {
                 limits: Limits::default(),
                 slots: None,
                 language: "en".to_owned(),
+                search: search::Handle::default(),
+                search_ns: crate::vocab::SEARCH_NS.to_owned(),
                 prepared: Arc::default(),
             },
         }
@@ -114,6 +120,8 @@ impl Engine {
                 .iter()
                 .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned())),
         );
+        let search_ns = minter.relocate(crate::vocab::SEARCH_NS).into_owned();
+        prefixes.push(("pks".to_owned(), search_ns.clone()));
         Self {
             base: minter.base().to_owned(),
             prefixes,
@@ -121,8 +129,32 @@ impl Engine {
             limits: Limits::default(),
             slots: None,
             language: "en".to_owned(),
+            search: search::Handle::default(),
+            search_ns,
             prepared: Arc::default(),
         }
+    }
+
+    /// The search index this engine answers `pks:search` from, or why there is none.
+    pub fn search_index(&self) -> Result<&crate::search::SearchIndex, String> {
+        match &self.search {
+            search::Handle::Ready(index) => Ok(index),
+            search::Handle::Unavailable(why) => Err(why.clone()),
+            search::Handle::Missing => Err("no search index was opened for this graph".to_owned()),
+        }
+    }
+
+    /// The same engine answering `SERVICE pks:search` from `index`: pass what
+    /// [`SearchIndex::of_store`](crate::search::SearchIndex::of_store) gives for the store the engine queries (an
+    /// index that could not be opened makes the service answer why, and nothing else).
+    #[must_use]
+    pub fn with_search(mut self, index: Result<crate::search::SearchIndex, crate::search::SearchError>) -> Self {
+        self.search = match index {
+            Ok(index) => search::Handle::Ready(Arc::new(index)),
+            Err(e) => search::Handle::Unavailable(e.to_string()),
+        };
+        self.prepared = Arc::default();
+        self
     }
 
     /// The same engine with `[AUTO_LANGUAGE]` standing for `language` when a request does not name one.
@@ -265,6 +297,11 @@ impl Engine {
                 .unwrap_or_else(|| syntax::syntax_diagnostic(path, text, &e.to_string()))
         })?;
         labels::rewrite(&mut query, &syntax::variables(text), language);
+        // Only for a query about to run (a check leaves the service, which `rewrite` lets through when it checks
+        // no endpoint).
+        if services.is_some() {
+            search::rewrite(&mut query, &self.search_ns, &self.search).map_err(|m| Diagnostic::file(path, m))?;
+        }
         rewrite::rewrite(&mut query, services).map_err(|refusal| self.refused(path, text, &refusal))?;
         Ok(query)
     }

@@ -152,11 +152,12 @@ fn write_outputs<'a>(
     let mut streamed = Vec::new();
     let store = match &args.store {
         Some(path) if !registers.is_empty() => {
-            let (store, outcomes) = registers::into_store(&args.registers, registers, path, &built.quads)?;
+            let search = search_rules(args, minter, registers);
+            let (store, outcomes) = registers::into_store(&args.registers, registers, path, &built.quads, search)?;
             streamed = outcomes;
             store
         }
-        Some(path) => GraphStore::rebuild_on_disk(path, &built.quads)?,
+        Some(path) => GraphStore::rebuild_on_disk(path, &built.quads, search_rules(args, minter, registers))?,
         None => GraphStore::in_memory(&built.quads)?,
     };
     let stored = store.quad_count()?;
@@ -183,6 +184,22 @@ fn write_outputs<'a>(
         written,
         streamed,
     })
+}
+
+/// How the store's search index is made (the registers' searchable columns), or `None` with --no-search-index.
+fn search_rules(
+    args: &BuildArgs,
+    minter: &powkg::iri::Minter,
+    registers: &[powkg::register::Register],
+) -> Option<powkg::search::Extractor> {
+    let searchable = registers
+        .iter()
+        .map(|r| {
+            let predicates = r.searchable_predicates().map(|p| p.as_str().to_owned()).collect();
+            (r.graph.as_str().to_owned(), predicates)
+        })
+        .collect();
+    (!args.no_search_index).then(|| powkg::search::Extractor::new(minter, searchable))
 }
 
 /// The validation gate: `Some(what the report says)` when the build may be written, `None` when the graph does not
