@@ -1214,7 +1214,22 @@ def check_large_store(checks, server, tmp):
         time.sleep(0.5)
     expect_reply(
         checks, "GET / of the register store", reply, 200, "text/html",
-        lambda r: (None if "list them all with a query" in r.text() else "no bounded list", "lists bounded"),
+        lambda r: (None if "list them all" in r.text() and 'href="/classes/' in r.text() else "no bounded list",
+                   "lists bounded, the rest on the class's paged index"),
+    )
+    # The paged index of the largest class: page 2 of a class of thousands answers with 1,000 links and both pager
+    # links.
+    hrefs = re.findall(r'href="(/classes/[0-9a-f]+/)1\.html"', reply.text())
+    if not hrefs:
+        checks.fail("GET / of the register store: no class index link")
+        return
+    started = time.monotonic()
+    page = curl(tmp, f"{server.root}{hrefs[-1]}2.html")
+    took = time.monotonic() - started
+    expect_reply(
+        checks, f"GET {hrefs[-1]}2.html (page 2 of a register class, {took:.2f} s)", page, 200, "text/html",
+        lambda r: (None if r.text().count("<li>") >= 1000 and 'rel="prev"' in r.text() and 'rel="next"' in r.text()
+                   else "not a full page with previous and next", "1,000 entities, previous and next"),
     )
 
 

@@ -306,7 +306,13 @@ pub(crate) struct Summary {
     pub classes: Result<Vec<ClassGroup>, String>,
     /// Sources.
     pub sources: Listing,
+    /// The dated statements of the curated graph from [`TIMELINE`]'s first year to its last: each statement, its
+    /// English label, its date at its precision; sorted by date. Or why they could not be read.
+    pub timeline: Result<Vec<(NamedNode, String, crate::model::Date)>, String>,
 }
+
+/// The years the landing page's timeline spans.
+pub(crate) const TIMELINE: (u16, u16) = (1940, 1956);
 
 /// The first value of each row, as IRIs.
 fn iris(rows: &[oxigraph::sparql::QuerySolution]) -> Vec<NamedNode> {
@@ -373,10 +379,22 @@ impl Summary {
                 .collect()
         });
         let sources = listing(&run, &format!("?e a {}", service.minter.term(pk::SOURCE)));
+        let timeline = run(&format!(
+            "SELECT ?statement ?label ?date ?precision WHERE {{ GRAPH {} {{ ?statement a {} ; ?v ?node . \
+             ?node {} ?date ; {} ?precision . OPTIONAL {{ ?statement {} ?label FILTER(LANG(?label) = \"en\") }} }} }} \
+             LIMIT 2000",
+            service.minter.graph(GraphKind::Data),
+            wikibase::STATEMENT,
+            wikibase::TIME_VALUE_PROP,
+            wikibase::TIME_PRECISION,
+            rdfs::LABEL,
+        ))
+        .map(|rows| timeline(&rows));
         Self {
             counts,
             classes,
             sources,
+            timeline,
         }
     }
 
@@ -384,6 +402,31 @@ impl Summary {
     pub(crate) fn quads(&self) -> Option<usize> {
         self.counts.first().and_then(|(_, n)| n.as_ref().ok().copied())
     }
+}
+
+/// The dated statements in [`TIMELINE`]'s years, each date once per statement, sorted by date then label.
+fn timeline(rows: &[oxigraph::sparql::QuerySolution]) -> Vec<(NamedNode, String, crate::model::Date)> {
+    let mut events: Vec<(NamedNode, String, crate::model::Date)> = rows
+        .iter()
+        .filter_map(|row| {
+            let (Some(Term::NamedNode(statement)), Some(Term::Literal(date)), Some(Term::Literal(precision))) =
+                (row.get("statement"), row.get("date"), row.get("precision"))
+            else {
+                return None;
+            };
+            let date = crate::model::Date::from_time_value(date.value(), precision.value().parse().ok()?)?;
+            let label = match row.get("label") {
+                Some(Term::Literal(l)) => l.value().to_owned(),
+                _ => statement.as_str().rsplit('/').next().unwrap_or_default().to_owned(),
+            };
+            (TIMELINE.0..=TIMELINE.1)
+                .contains(&date.year)
+                .then(|| (statement.clone(), label, date))
+        })
+        .collect();
+    events.sort_by(|a, b| (a.2.to_string(), &a.1, &a.0).cmp(&(b.2.to_string(), &b.1, &b.0)));
+    events.dedup();
+    events
 }
 
 /// The first [`LISTED`] distinct `?e` matching `pattern` (sorted by IRI) and how many there are.

@@ -6,6 +6,7 @@
 //! Every SPARQL query a page runs goes through the one [`Engine`] (prologue, checks, deadline, memory budget), the
 //! same the endpoint and `powkg query` use.
 
+mod charts;
 mod dataset;
 mod describe;
 mod pages;

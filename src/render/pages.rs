@@ -125,7 +125,7 @@ impl<'a> View<'a> {
         } else {
             literal.value().to_owned()
         };
-        html! { span lang=[literal.language()] title=[(!numeric && literal.language().is_none()).then(|| self.short(&datatype.into_owned()))] { (shown) } }
+        html! { span.number[numeric] lang=[literal.language()] title=[(!numeric && literal.language().is_none()).then(|| self.short(&datatype.into_owned()))] { (shown) } }
     }
 
     // Blank nodes (and, with RDF 1.2, triple terms) are shown as written.
@@ -401,6 +401,33 @@ fn summary_sections(view: &View<'_>, summary: &Summary) -> Markup {
                 tbody {
                     @for (name, n) in &summary.counts {
                         tr { th scope="row" { (name) } td.num { (figure(n)) } }
+                    }
+                }
+            }
+        }
+        @if let Ok(events) = &summary.timeline {
+            @if !events.is_empty() {
+                section aria-labelledby="timeline" {
+                    h2 #timeline { "Timeline" }
+                    @let charted: Vec<super::charts::Event> = events.iter().map(|(_, label, date)| super::charts::Event {
+                        label: label.clone(),
+                        date: *date,
+                    }).collect();
+                    figure.chart {
+                        (super::charts::timeline("The dated statements, 1940 to 1956", &charted, super::dataset::TIMELINE.0, super::dataset::TIMELINE.1))
+                        figcaption { "Each statement over the span its date gives: a day, a month or a year." }
+                    }
+                    details {
+                        summary { "The same as a table" }
+                        table {
+                            caption { "The dated statements, 1940 to 1956" }
+                            thead { tr { th scope="col" { "When" } th scope="col" { "Statement" } } }
+                            tbody {
+                                @for (statement, label, date) in events {
+                                    tr { td { time datetime=(date.to_string()) { (date.in_words()) } } td { (anchor(view.href(statement).as_deref(), statement.as_str(), &html! { (label) })) } }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -971,6 +998,31 @@ impl View<'_> {
     /// The works a statement's references name (the article it was read in, else the project), in words: what a
     /// table comparing two statements is headed by.
     fn sources_of(&self, facts: &Facts, s: &Statement) -> Markup {
+        let works = self.works_of(facts, s);
+        html! {
+            @if works.is_empty() { (local_id(&s.iri)) }
+            @for (i, w) in works.iter().enumerate() {
+                @if i > 0 { "; " }
+                @match self.name(w) { Some(l) => span lang=[l.language()] { (l.value()) }, None => (self.short(w)) }
+            }
+        }
+    }
+
+    /// The same in plain text, for a chart.
+    fn source_text(&self, facts: &Facts, s: &Statement) -> String {
+        let works = self.works_of(facts, s);
+        if works.is_empty() {
+            return local_id(&s.iri).to_owned();
+        }
+        works
+            .iter()
+            .map(|w| self.name(w).map_or_else(|| self.short(w), |l| l.value().to_owned()))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The articles (else the projects) a statement's references name.
+    fn works_of<'f>(&self, facts: &'f Facts, s: &Statement) -> Vec<&'f NamedNode> {
         let article = self.r.minter.term(pkpr::ARTICLE);
         let mut works: Vec<&NamedNode> = s
             .references
@@ -987,13 +1039,49 @@ impl View<'_> {
             .collect();
         works.sort();
         works.dedup();
-        html! {
-            @if works.is_empty() { (local_id(&s.iri)) }
-            @for (i, w) in works.iter().enumerate() {
-                @if i > 0 { "; " }
-                @match self.name(w) { Some(l) => span lang=[l.language()] { (l.value()) }, None => (self.short(w)) }
-            }
-        }
+        works
+    }
+
+    /// A statement's quantity as a chart's bar: its value, bounds and words ("up to 100,000"); `None` unless its
+    /// value is a number.
+    fn bar(&self, facts: &Facts, s: &Statement) -> Option<super::charts::Bar> {
+        let Some(Term::Literal(value)) = &s.value else {
+            return None;
+        };
+        let amount: f64 = value.value().parse().ok()?;
+        let node = s.value_node.as_ref().map(NamedNode::as_str).unwrap_or_default();
+        let number = |p| match objects(facts, node, p).first() {
+            Some(Term::Literal(l)) => l.value().parse::<f64>().ok(),
+            _ => None,
+        };
+        let minter = &self.r.minter;
+        let bound = objects(facts, node, minter.term(pk::BOUND_KIND).as_ref())
+            .first()
+            .and_then(|t| as_iri(t))
+            .filter(|b| **b != minter.term(pk::EXACT))
+            .and_then(|b| self.name(b))
+            .map(|l| format!("{} ", l.value()))
+            .unwrap_or_default();
+        // The project the article belongs to ("English Wikipedia") names the source in few words.
+        let projects: Vec<String> = s
+            .references
+            .iter()
+            .flat_map(|r| objects(facts, r.as_str(), pr::IMPORTED_FROM))
+            .filter_map(as_iri)
+            .map(|p| self.name(p).map_or_else(|| self.short(p), |l| l.value().to_owned()))
+            .collect();
+        let source = if projects.is_empty() {
+            self.source_text(facts, s)
+        } else {
+            projects.join("; ")
+        };
+        Some(super::charts::Bar {
+            source,
+            words: format!("{bound}{}", group_digits(value.value())),
+            amount,
+            lower: number(wikibase::QUANTITY_LOWER_BOUND),
+            upper: number(wikibase::QUANTITY_UPPER_BOUND),
+        })
     }
 
     /// A reference: each of its facts, the quotation as a block quote.
@@ -1076,6 +1164,13 @@ impl View<'_> {
                 section aria-labelledby="disagreements" {
                     h2 #disagreements { "Where the sources disagree" }
                     @for (a, b) in &pairs {
+                        @if let (Some(bar_a), Some(bar_b)) = (self.bar(facts, a), self.bar(facts, b)) {
+                            @let title = a.property.as_ref().and_then(|p| self.name(p)).map_or_else(|| "The figure each source gives".to_owned(), |l| l.value().to_owned());
+                            figure.chart {
+                                (super::charts::figures(&format!("figure-{}", local_id(&a.iri)), &title, &[bar_a, bar_b]))
+                                figcaption { (title) ", as each source gives it: the dot is the figure, the bar its bounds." }
+                            }
+                        }
                         table.side-by-side {
                             caption { @if let Some(p) = &a.property { (self.link(p)) } }
                             thead { tr {
