@@ -408,6 +408,17 @@ impl GraphStore {
             })
     }
 
+    /// The quads, in any graph, whose object is `object`, in the store's own order, read lazily (a camp of a register
+    /// is pointed at by hundreds of thousands of records).
+    pub fn pointing_at_lazily<'a>(
+        &'a self,
+        object: &'a NamedNode,
+    ) -> impl Iterator<Item = Result<Quad, StoreError>> + 'a {
+        self.store
+            .quads_for_pattern(None, None, Some(object.as_ref().into()), None)
+            .map(|quad| quad.map_err(StoreError::from))
+    }
+
     /// The quads, in any graph, whose object is `object`.
     pub fn pointing_at(&self, object: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
         Ok(self

@@ -984,7 +984,40 @@ fn pages_of_a_large_register_show_the_first_links_and_say_how_many_more() {
     assert!(items > 0 && items <= 300, "{items} mentions listed");
     let total = said_number(listed, " of the ");
     assert!(total > 300, "the camp's page counts all {total} links");
-    assert!(listed.contains("list them all with a query"), "{listed}");
+    assert!(listed.contains("list them with a query"), "{listed}");
+    // The paged list of all of them: the first page full, the last one holding the rest, nothing past it.
+    let paged = format!("/mentions{path}/1.html");
+    assert!(listed.contains(&format!("href=\"{paged}\"")), "{listed}");
+    let first = send(&service, Method::GET, &paged, &[], "").expect(StatusCode::OK).body;
+    let per_page = 1000;
+    let pages = total.div_ceil(per_page);
+    let last = send(&service, Method::GET, &format!("/mentions{path}/{pages}.html"), &[], "")
+        .expect(StatusCode::OK)
+        .body;
+    let count = |page: &str| {
+        page.split("<ul class=\"links\">")
+            .nth(1)
+            .unwrap_or_default()
+            .split("</ul>")
+            .next()
+            .unwrap_or_default()
+            .matches("<li>")
+            .count()
+    };
+    assert_eq!(count(&first), per_page.min(total));
+    assert_eq!(
+        count(&last),
+        total - (pages - 1) * per_page,
+        "the last page holds the rest"
+    );
+    send(
+        &service,
+        Method::GET,
+        &format!("/mentions{path}/{}.html", pages + 1),
+        &[],
+        "",
+    )
+    .expect(StatusCode::NOT_FOUND);
 
     let source = send(&service, Method::GET, "/powkg/source/big.html", &[], "")
         .expect(StatusCode::OK)
@@ -1102,6 +1135,14 @@ fn documents_revalidate_name_their_alternates_and_pages_list_classes_and_terms()
         .body;
     assert!(index.contains("/powkg/entity/karlag.html"), "{index}");
     get(&powkg::render::paths::class(&camp_class, 2), "text/html").expect(StatusCode::NOT_FOUND);
+    // What points at a thing, page by page: Karlag is pointed at by the Spassky camp's statement of its parent.
+    let links = get("/mentions/powkg/entity/karlag/1.html", "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(links.contains("/powkg/"), "{links}");
+    get("/mentions/powkg/entity/karlag/2.html", "text/html").expect(StatusCode::NOT_FOUND);
+    get("/mentions/powkg/entity/no-such-thing/1.html", "text/html").expect(StatusCode::NOT_FOUND);
+    get("/mentions/elsewhere/1.html", "text/html").expect(StatusCode::NOT_FOUND);
     // The dump and the dataset description by extension, as a static site has them.
     let nq = get("/dump.nq", "*/*").expect(StatusCode::OK);
     assert!(nq.header("content-type").starts_with("application/n-quads"));

@@ -1217,6 +1217,24 @@ def check_large_store(checks, server, tmp):
         lambda r: (None if "list them all" in r.text() and 'href="/classes/' in r.text() else "no bounded list",
                    "lists bounded, the rest on the class's paged index"),
     )
+    # A camp of the register: its page within a second, its links page by page.
+    for camp in ("karlag",):
+        started = time.monotonic()
+        page = curl(tmp, f"{server.root}/powkg/entity/{camp}.html")
+        took = time.monotonic() - started
+        expect_reply(
+            checks, f"GET the page of a register camp ({took:.2f} s)", page, 200, "text/html",
+            lambda r, camp=camp: (None if f'href="/mentions/powkg/entity/{camp}/1.html"' in r.text()
+                                  else "no link to the paged links", "links to its paged list of links"),
+        )
+        started = time.monotonic()
+        page = curl(tmp, f"{server.root}/mentions/powkg/entity/{camp}/3.html")
+        took = time.monotonic() - started
+        expect_reply(
+            checks, f"GET page 3 of the links to a register camp ({took:.2f} s)", page, 200, "text/html",
+            lambda r: (None if r.text().count("<li>") >= 1000 and 'rel="prev"' in r.text() else "not a full page",
+                       "1,000 links and the way back"),
+        )
     # The paged index of the largest class: page 2 of a class of thousands answers with 1,000 links and both pager
     # links.
     hrefs = re.findall(r'href="(/classes/[0-9a-f]+/)1\.html"', reply.text())

@@ -22,8 +22,8 @@ pub use dataset::{Dataset, Role};
 pub(crate) use dataset::{Summary, SummaryCell};
 pub use describe::{DOCUMENTS, Document};
 pub use pages::{
-    Asked, CLASS_PAGE, QueryForm, View, class_page, landing, language_rank, linkable, not_found, query_page, resource,
-    search_page, search_unavailable,
+    Asked, CLASS_PAGE, MENTIONS, MENTIONS_PAGE, QueryForm, View, class_page, landing, language_rank, linkable,
+    mentions_page, not_found, query_page, resource, search_page, search_unavailable,
 };
 
 use crate::error::Error;
@@ -230,6 +230,45 @@ impl Renderer {
         })
     }
 
+    /// The path of the pages of a thing minted under the base (`/powkg/entity/karlag`); `None` for other IRIs.
+    pub fn page_path(&self, iri: &NamedNode) -> Option<String> {
+        iri.as_str()
+            .strip_prefix(&self.base_origin)
+            .filter(|path| {
+                path.starts_with(&self.base_path) && path.len() > self.base_path.len() && !path.contains('#')
+            })
+            .map(str::to_owned)
+    }
+
+    /// The IRI of the thing whose pages are at `path`, if it is one under the base.
+    pub fn thing_at(&self, path: &str) -> Option<NamedNode> {
+        NamedNode::new(format!("{}{path}", self.base_origin))
+            .ok()
+            .filter(|iri| self.page_path(iri).is_some())
+    }
+
+    /// Page `page` (from 1) of the links to `iri` in the store's order, and whether there are more.
+    pub fn links_to(&self, iri: &NamedNode, page: usize) -> Result<(Vec<(NamedNode, NamedNode)>, bool), Failure> {
+        let mut links = Vec::new();
+        let mut has_next = false;
+        for quad in self
+            .store
+            .pointing_at_lazily(iri)
+            .skip((page.max(1) - 1) * pages::MENTIONS_PAGE)
+        {
+            let quad = quad?;
+            let oxigraph::model::NamedOrBlankNode::NamedNode(subject) = quad.subject else {
+                continue;
+            };
+            if links.len() == pages::MENTIONS_PAGE {
+                has_next = true;
+                break;
+            }
+            links.push((subject, quad.predicate));
+        }
+        Ok((links, has_next))
+    }
+
     /// The quads describing `iri` (see [`describe`]); empty when the graph knows nothing about it.
     pub fn describe(&self, iri: &NamedNode) -> Result<Vec<Quad>, Failure> {
         describe::describe(self, iri)
@@ -295,6 +334,11 @@ pub mod paths {
     /// The page of a term the graph describes outside the base IRI (an ontology class, a Wikidata property).
     pub fn describe(iri: &NamedNode) -> String {
         format!("/describe/{}.html", slug(iri))
+    }
+
+    /// Page `page` (from 1) of the links to the thing whose page is at `thing_path` (`/powkg/entity/karlag`).
+    pub fn mentions(thing_path: &str, page: usize) -> String {
+        format!("/mentions{thing_path}/{page}.html")
     }
 
     /// Page `page` (from 1) of the entities of `class`.

@@ -22,7 +22,7 @@ rdfs:, …) are predeclared.\nSELECT ?entity ?label WHERE {\n  ?entity a wikibas
 FILTER(LANG(?label) = \"en\")\n}\nORDER BY ?label\n";
 
 /// Most links into a thing that its page follows ("Mentioned by"); the others are counted and left to a query.
-pub(crate) const MENTIONS: usize = 300;
+pub const MENTIONS: usize = 300;
 
 /// Predicates that name a thing, in order of preference.
 const NAMING: [oxigraph::model::NamedNodeRef<'static>; 3] = [rdfs::LABEL, skos::PREF_LABEL, dcterms::TITLE];
@@ -125,7 +125,7 @@ impl<'a> View<'a> {
         } else {
             literal.value().to_owned()
         };
-        html! { span.number[numeric] lang=[literal.language()] title=[(!numeric && literal.language().is_none()).then(|| self.short(&datatype.into_owned()))] { (shown) } }
+        html! { span class=[numeric.then_some("number")] lang=[literal.language()] title=[(!numeric && literal.language().is_none()).then(|| self.short(&datatype.into_owned()))] { (shown) } }
     }
 
     // Blank nodes (and, with RDF 1.2, triple terms) are shown as written.
@@ -537,6 +537,31 @@ pub fn search_page(view: &View<'_>, query: Option<&str>, class: Option<&str>) ->
         }
     };
     (view.layout("Search", None, &body), failure)
+}
+
+/// Links listed on one page of what points at a thing.
+pub const MENTIONS_PAGE: usize = 1000;
+
+/// One page (from 1) of the links to `iri`: who points at it and with which predicate, in the store's order, read
+/// by the caller; with the count of all when known and links to the pages before and after.
+pub fn mentions_page(
+    view: &View<'_>,
+    iri: &NamedNode,
+    page: usize,
+    links: &[(NamedNode, NamedNode)],
+    has_next: bool,
+) -> Markup {
+    let name = view.name(iri).map_or_else(|| view.short(iri), |l| l.value().to_owned());
+    let path = view.r.page_path(iri).unwrap_or_default();
+    let first = (page - 1) * MENTIONS_PAGE + 1;
+    let body = html! {
+        h1 { "Links to " (view.link(iri)) ", page " (page) }
+        p { "Links " (group_digits(&first.to_string())) " to " (group_digits(&(first + links.len()).saturating_sub(1).to_string())) ", in the store's order." }
+        (pager(page > 1, has_next, &|n| paths::mentions(&path, n), page))
+        ul.links { @for (who, how) in links { li { (view.link(who)) " — " (view.link(how)) } } }
+        (pager(page > 1, has_next, &|n| paths::mentions(&path, n), page))
+    };
+    view.layout(&format!("Links to {name}: page {page}"), None, &body)
 }
 
 /// Entities listed on one page of a class's index.
@@ -1318,7 +1343,10 @@ impl View<'_> {
                         Ok(n) if *n > links.len() => p.more {
                             "These are the things behind the first " (group_digits(&links.len().to_string()))
                             " of the " (group_digits(&n.to_string())) " links to this: "
-                            (self.query_link(&query, "list them all with a query")) "."
+                            @if let Some(path) = service.page_path(iri) {
+                                a href=(paths::mentions(&path, 1)) { "all the links, page by page" } ", or "
+                            }
+                            (self.query_link(&query, "list them with a query")) "."
                         },
                         Ok(_) => {},
                         Err(why) => p.more {

@@ -178,6 +178,13 @@ pub(super) fn route(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
     if let Some(name) = path.strip_prefix("/query/").and_then(|p| p.strip_suffix(".html")) {
         return Some(query_page(service, r, Some(name)));
     }
+    if let Some((thing, page)) = path
+        .strip_prefix("/mentions")
+        .and_then(|p| p.strip_suffix(".html"))
+        .and_then(|p| p.rsplit_once('/'))
+    {
+        return Some(mentions_page(service, r, thing, page));
+    }
     if let Some((slug, page)) = path
         .strip_prefix("/classes/")
         .and_then(|p| p.strip_suffix(".html"))
@@ -186,6 +193,25 @@ pub(super) fn route(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
         return Some(class_page(service, r, slug, page));
     }
     None
+}
+
+/// `/mentions{thing path}/{n}.html`: page n of the links to a thing, read by skipping through the store's index.
+fn mentions_page(service: &Service, r: &Incoming<'_>, thing: &str, page: &str) -> Reply {
+    let renderer = &service.renderer;
+    let (Some(iri), Ok(page)) = (renderer.thing_at(thing), page.parse::<usize>()) else {
+        return not_found(r);
+    };
+    if page == 0 {
+        return not_found(r);
+    }
+    match renderer.links_to(&iri, page) {
+        Ok((links, _)) if links.is_empty() => not_found(r),
+        Ok((links, has_next)) => Reply::html(
+            StatusCode::OK,
+            render::mentions_page(&view(service, r), &iri, page, &links, has_next),
+        ),
+        Err(failure) => failed(r, &failure),
+    }
 }
 
 /// `/classes/{slug}/{n}.html`: page n of a class's entities, read by skipping through the store's index.

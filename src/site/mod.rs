@@ -394,6 +394,36 @@ fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usi
         files += n;
         bytes += size;
     }
+    // What points at a thing with more links than its page shows, page by page.
+    if renderer.store().pointing_at_lazily(iri).nth(render::MENTIONS).is_some() {
+        // Read once, a page at a time.
+        let mut links = renderer.store().pointing_at_lazily(iri).filter_map(|quad| match quad {
+            Ok(oxigraph::model::Quad {
+                subject: NamedOrBlankNode::NamedNode(s),
+                predicate,
+                ..
+            }) => Some(Ok((s, predicate))),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        });
+        let mut next = links.next().transpose()?;
+        let mut page = 1;
+        while next.is_some() {
+            let mut chunk = Vec::with_capacity(render::MENTIONS_PAGE);
+            while chunk.len() < render::MENTIONS_PAGE {
+                match next.take() {
+                    Some(link) => chunk.push(link),
+                    None => break,
+                }
+                next = links.next().transpose()?;
+            }
+            let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
+            let (n, size) = write_file(root, &paths::mentions(path, page), html.as_bytes())?;
+            files += n;
+            bytes += size;
+            page += 1;
+        }
+    }
     Ok((files, bytes))
 }
 
