@@ -194,6 +194,19 @@ pub fn write_on_thread<T>(
     })
 }
 
+/// The directory holding `path` (`.` for a bare name) and `path`'s own name (`default` when it has none): where a
+/// store, a dump or a site is staged beside its target, and the name its staging directory starts with.
+pub(crate) fn parent_and_name(path: &Path, default: &str) -> (PathBuf, String) {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| default.to_owned(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
 /// Moves the staging directory to `target`. Where an old directory exists (a store, a dump), Linux's
 /// `renameat2(RENAME_EXCHANGE)` swaps the two in one step, so there is no moment without one at `target`; the old
 /// one is then deleted from the staging path. When the move fails, the staging directory is deleted here and the

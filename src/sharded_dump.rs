@@ -24,7 +24,7 @@ use oxigraph::model::{NamedNode, Quad};
 use sha2::{Digest, Sha256};
 
 use crate::export::ExportFormat;
-use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
+use crate::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 
 /// How a graph is split into files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl ShardedDump {
                 return refuse("it is a directory that holds no manifest.tsv, so not a powkg dump");
             }
         }
-        let (parent, name) = parent_and_name(target);
+        let (parent, name) = parent_and_name(target, "dump");
         fs::create_dir_all(&parent)?;
         let prefix = format!(".{name}.dump-");
         remove_leftovers(&parent, &prefix, |_, rest| owner_has_ended(rest));
@@ -298,17 +298,6 @@ pub fn file_stem(graph: &str, base: &str) -> String {
         })
         .collect();
     if stem.is_empty() { "graph".to_owned() } else { stem }
-}
-
-fn parent_and_name(path: &Path) -> (PathBuf, String) {
-    let name = path
-        .file_name()
-        .map_or_else(|| "dump".to_owned(), |n| n.to_string_lossy().into_owned());
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    (parent, name)
 }
 
 /// What the cutting thread sends a writer thread.

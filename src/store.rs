@@ -14,7 +14,7 @@ use crate::search::IndexBuilder;
 use crate::search::{Extractor, SearchError};
 
 #[cfg(feature = "rocksdb")]
-use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
+use crate::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::vocab::rdf;
 
 /// Why the store could not be built, opened or read.
@@ -141,7 +141,7 @@ impl GraphStore {
                     source,
                 }
             };
-            let (parent, name) = parent_and_name(path);
+            let (parent, name) = parent_and_name(path, "store");
             remove_dead_snapshots(&parent, &name);
             let snapshot = tempfile::Builder::new()
                 .prefix(&format!(".{name}.serving-{}-", std::process::id()))
@@ -230,7 +230,7 @@ impl GraphStore {
         }
         #[cfg(feature = "rocksdb")]
         {
-            let (parent, name) = parent_and_name(path);
+            let (parent, name) = parent_and_name(path, "store");
             let io = |message| {
                 move |source| StoreError::Io {
                     path: path.to_owned(),
@@ -426,19 +426,6 @@ impl GraphStore {
             .quads_for_pattern(None, None, Some(object.into()), None)
             .collect::<Result<_, _>>()?)
     }
-}
-
-/// The directory holding the store, and the store directory's name.
-#[cfg(feature = "rocksdb")]
-fn parent_and_name(path: &Path) -> (PathBuf, String) {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "store".into(), |n| n.to_string_lossy().into_owned());
-    (parent, name)
 }
 
 /// Removes the snapshots of readers that no longer run (their process id starts the rest of the name).

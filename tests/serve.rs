@@ -986,14 +986,22 @@ fn pages_of_a_large_register_show_the_first_links_and_say_how_many_more() {
     assert!(total > 300, "the camp's page counts all {total} links");
     assert!(listed.contains("list them with a query"), "{listed}");
     // The paged list of all of them: the first page full, the last one holding the rest, nothing past it.
-    let paged = format!("/mentions{path}/1.html");
-    assert!(listed.contains(&format!("href=\"{paged}\"")), "{listed}");
-    let first = send(&service, Method::GET, &paged, &[], "").expect(StatusCode::OK).body;
-    let per_page = 1000;
-    let pages = total.div_ceil(per_page);
-    let last = send(&service, Method::GET, &format!("/mentions{path}/{pages}.html"), &[], "")
+    let first_page = format!("/mentions{path}/1.html");
+    assert!(listed.contains(&format!("href=\"{first_page}\"")), "{listed}");
+    let first = send(&service, Method::GET, &first_page, &[], "")
         .expect(StatusCode::OK)
         .body;
+    let per_page = 1000;
+    let page_count = total.div_ceil(per_page);
+    let last = send(
+        &service,
+        Method::GET,
+        &format!("/mentions{path}/{page_count}.html"),
+        &[],
+        "",
+    )
+    .expect(StatusCode::OK)
+    .body;
     let count = |page: &str| {
         page.split("<ul class=\"links\">")
             .nth(1)
@@ -1007,13 +1015,13 @@ fn pages_of_a_large_register_show_the_first_links_and_say_how_many_more() {
     assert_eq!(count(&first), per_page.min(total));
     assert_eq!(
         count(&last),
-        total - (pages - 1) * per_page,
+        total - (page_count - 1) * per_page,
         "the last page holds the rest"
     );
     send(
         &service,
         Method::GET,
-        &format!("/mentions{path}/{}.html", pages + 1),
+        &format!("/mentions{path}/{}.html", page_count + 1),
         &[],
         "",
     )

@@ -25,7 +25,7 @@ use oxigraph::model::{NamedNode, NamedOrBlankNode};
 use rayon::prelude::*;
 
 use crate::error::Error;
-use crate::output::{owner_has_ended, remove_leftovers, swap_into_place};
+use crate::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
 
 /// Most addresses in one sitemap file (the sitemaps protocol's limit).
@@ -53,7 +53,7 @@ pub fn write(renderer: &Renderer, out: &Path, progress: &(dyn Fn(usize) + Sync))
         path: out.to_owned(),
         source: e,
     };
-    let (parent, name) = parent_and_name(out);
+    let (parent, name) = parent_and_name(out, "site");
     fs::create_dir_all(&parent).map_err(io_error)?;
     let prefix = format!(".{name}.site-");
     remove_leftovers(&parent, &prefix, |_, rest| owner_has_ended(rest));
@@ -81,18 +81,6 @@ pub fn write(renderer: &Renderer, out: &Path, progress: &(dyn Fn(usize) + Sync))
     }
     swap_into_place(staging, out).map_err(io_error)?;
     Ok(report)
-}
-
-/// The directory holding `path`, and its name.
-fn parent_and_name(path: &Path) -> (PathBuf, String) {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
-    (parent, name)
 }
 
 /// Why writing stopped.
