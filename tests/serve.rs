@@ -1105,6 +1105,17 @@ fn documents_revalidate_name_their_alternates_and_pages_list_classes_and_terms()
         "",
     )
     .expect(StatusCode::OK);
+    // Last-Modified is the curated set's date; a client repeating it in If-Modified-Since gets 304.
+    let modified = page.header("last-modified").to_owned();
+    assert!(modified.ends_with(" 00:00:00 GMT"), "{modified}");
+    send(
+        service(),
+        Method::GET,
+        "/powkg/entity/karlag.ttl",
+        &[("If-Modified-Since", &modified)],
+        "",
+    )
+    .expect(StatusCode::NOT_MODIFIED);
     // A document's Link header names the thing's other documents.
     let link = page.header("link").to_owned();
     for alternate in ["karlag.html>", "karlag.jsonld>", "karlag.nt>"] {
@@ -1193,4 +1204,30 @@ fn the_search_page_finds_names_however_they_are_written() {
     for target in ["/", "/query", "/powkg/entity/karlag.html"] {
         assert!(get(target, "text/html").body.contains("action=\"/search\""), "{target}");
     }
+}
+
+#[test]
+fn the_endpoint_answers_the_search_service_locally() {
+    // The same join as on the command line, through the SPARQL protocol: the service is the server's own index.
+    let query = r#"SELECT ?item ?statement WHERE {
+        SERVICE pks:search { bd:serviceParam pks:query "Horea" ; pks:class pk:MilitaryUnit ; pks:limit 5 .
+                             ?item pks:score ?score . }
+        ?item pkp:nameAsWritten ?statement .
+    } ORDER BY ?statement"#;
+    let answer = sparql_get(query, "text/csv").expect(StatusCode::OK);
+    let lines: Vec<&str> = answer.body.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", answer.body);
+    assert!(
+        lines[1].ends_with("statement/division-name-horea-it"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        lines[2].ends_with("statement/division-name-horia-en"),
+        "{}",
+        answer.body
+    );
+    // A bad search inside a query is the client's error.
+    let bad = r#"SELECT ?item WHERE { SERVICE pks:search { bd:serviceParam pks:query "*" . ?item pks:score ?s . } }"#;
+    sparql_get(bad, "text/csv").expect(StatusCode::BAD_REQUEST);
 }

@@ -309,8 +309,9 @@ impl SiteWriter<'_> {
                     writer.report.things += 1;
                     writer.report.files += files;
                     writer.report.bytes += bytes;
-                    let path = format!("{}.html", &iri.as_str()[writer.origin.len()..]);
-                    writer.listed(&path)?;
+                    if let Some(path) = renderer.page_path(iri) {
+                        writer.listed(&format!("{path}.html"))?;
+                    }
                 }
             }
             done += batch.len();
@@ -332,16 +333,13 @@ impl SiteWriter<'_> {
 /// graph (the store yields a graph's quads by subject), then the property families' predicates, which the graph
 /// names without describing.
 fn things(renderer: &Renderer) -> impl Iterator<Item = Result<NamedNode, crate::store::StoreError>> + '_ {
-    let origin = renderer.base_origin().to_owned();
-    let base_path = renderer.base_path().to_owned();
-    let own = move |iri: &NamedNode| {
-        iri.as_str()
-            .strip_prefix(&origin)
-            .is_some_and(|p| p.starts_with(&base_path) && p.len() > base_path.len())
-            && !iri.as_str().contains('#')
-    };
-    let own_subjects = own.clone();
-    let mut predicates: Vec<NamedNode> = renderer.dataset().roles.keys().filter(|p| own(p)).cloned().collect();
+    let mut predicates: Vec<NamedNode> = renderer
+        .dataset()
+        .roles
+        .keys()
+        .filter(|p| renderer.page_path(p).is_some())
+        .cloned()
+        .collect();
     predicates.sort();
     let mut last: Option<NamedNode> = None;
     renderer
@@ -349,7 +347,7 @@ fn things(renderer: &Renderer) -> impl Iterator<Item = Result<NamedNode, crate::
         .iter()
         .filter_map(move |quad| match quad {
             Ok(q) => match q.subject {
-                NamedOrBlankNode::NamedNode(s) if own_subjects(&s) && last.as_ref() != Some(&s) => {
+                NamedOrBlankNode::NamedNode(s) if last.as_ref() != Some(&s) && renderer.page_path(&s).is_some() => {
                     last = Some(s.clone());
                     Some(Ok(s))
                 }
@@ -362,7 +360,10 @@ fn things(renderer: &Renderer) -> impl Iterator<Item = Result<NamedNode, crate::
 
 /// Writes the documents of `iri` unless an earlier graph's pass wrote them; returns the files and bytes written.
 fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usize, u64), Written> {
-    let path = &iri.as_str()[renderer.base_origin().len()..];
+    let Some(path) = renderer.page_path(iri) else {
+        return Ok((0, 0));
+    };
+    let path = path.as_str();
     if root.join(format!("{}.html", path.trim_start_matches('/'))).exists() {
         return Ok((0, 0));
     }
