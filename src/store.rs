@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
@@ -378,6 +378,14 @@ impl GraphStore {
             .store
             .quads_for_pattern(Some(subject.into()), None, None, None)
             .collect::<Result<_, _>>()?)
+    }
+
+    /// The objects of `subject`'s `predicate`, in any graph.
+    pub fn objects(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
+        self.store
+            .quads_for_pattern(Some(subject.into()), Some(predicate), None, None)
+            .map(|q| q.map(|q| q.object).map_err(StoreError::from))
+            .collect()
     }
 
     /// The quads of named graph `graph`.

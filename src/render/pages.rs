@@ -62,17 +62,20 @@ impl<'a> View<'a> {
     /// A thing's name: its label, preferred label or title; a family predicate's is its property's.
     fn name(&self, iri: &NamedNode) -> Option<Literal> {
         let subject = self.r.dataset.roles.get(iri).map_or(iri, |(property, _)| property);
-        let quads = self.r.store.about(subject.as_ref()).ok()?;
+        // Only the naming triples are read: a page of a thousand links reads a thousand names.
         NAMING.iter().find_map(|p| {
-            let names: Vec<&Literal> = quads
-                .iter()
-                .filter(|q| q.predicate == *p)
-                .filter_map(|q| match &q.object {
+            let names: Vec<Literal> = self
+                .r
+                .store
+                .objects(subject.as_ref(), *p)
+                .ok()?
+                .into_iter()
+                .filter_map(|o| match o {
                     Term::Literal(l) => Some(l),
                     _ => None,
                 })
                 .collect();
-            self.best(names).cloned()
+            self.best(&names).cloned()
         })
     }
 
