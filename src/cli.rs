@@ -465,6 +465,11 @@ pub struct SiteArgs {
     /// The site's directory: written beside it and swapped in, so a failed or killed run leaves the old one
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Seconds each query of the pages (the counts, the bundled queries' results) may run; past it the page says so
+    #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
+    pub query_timeout: Duration,
+    #[command(flatten)]
+    pub sparql: SparqlArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -7,7 +7,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use powkg::Error;
 use powkg::query::catalog;
 use powkg::render::{Links, Options, Renderer};
-use powkg::sparql::Engine;
 use powkg::store::GraphStore;
 
 use super::{Status, open_with};
@@ -21,7 +20,9 @@ pub fn run(args: &SiteArgs) -> Result<Status, Error> {
         page_rows: 1000,
         summary_wait: None,
     };
-    let engine = Engine::new(&minter);
+    // The pages' queries run under a deadline and a memory budget, so that the site's memory does not grow with the
+    // register: a count or a bundled query past them is shown as not counted or stopped.
+    let engine = super::engine(&minter, &args.sparql, Some(args.query_timeout));
     let renderer = Renderer::new(Arc::new(store), minter, engine, catalog::bundled()?, options)?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();

@@ -718,6 +718,9 @@ pub fn query_page(view: &View<'_>, form: &QueryForm<'_>) -> (Markup, Option<Fail
         .unwrap_or_else(|| STARTER_QUERY.to_owned());
     let asked = match (form.sent, form.example) {
         (Some(sent), _) => Some(Asked::Text(sent)),
+        // A static site runs a bundled query once, when it is written: one with parameters would run for every value
+        // at once (a description of every record of a register), so its page gives its text and how to run it.
+        (None, Some(def)) if !server && !def.params.is_empty() => None,
         (None, Some(def)) => Some(Asked::Bundled(def, form.params.clone())),
         (None, None) => None,
     };
@@ -812,10 +815,16 @@ fn query_editor(form: &QueryForm<'_>, text: &str, server: bool) -> Markup {
                 button type="submit" { "Run query" }
             }
         } @else {
-            @if form.example.is_some() {
+            @if let Some(def) = form.example {
                 pre.query { (text) }
-                p.help { "These results were computed when this site was written. Run the query yourself with "
-                    code { "powkg query" } " or against a " code { "powkg serve" } " endpoint." }
+                @if def.params.is_empty() {
+                    p.help { "These results were computed when this site was written. Run the query yourself with "
+                        code { "powkg query " (def.name) } " or against a " code { "powkg serve" } " endpoint." }
+                } @else {
+                    p.help { "This query takes parameters, so this page does not run it: run it with "
+                        code { "powkg query " (def.name) " --param NAME=VALUE" } " or on the query page of "
+                        code { "powkg serve" } ", which has a field for each." }
+                }
             }
         }
     }
