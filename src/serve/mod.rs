@@ -9,12 +9,17 @@
 //! |---|---|
 //! | `/` | landing page: the dataset, its licence, counts, entities by class, sources |
 //! | `/sparql` | the endpoint (GET, POST form, POST `application/sparql-query`); without a query, the service description |
-//! | `/describe?iri=…` | the page of an ontology class or property (IRIs outside the base) |
-//! | `/query` | the query page: a form, the bundled queries as examples, results as a table (no JavaScript needed) |
+//! | `/query` | the query page: a form, the bundled queries as examples, results as a paged table (no JavaScript needed) |
+//! | `/query/NAME.html` | a bundled query: its description, a field per parameter, its results |
+//! | `/search` | the search page (`format=json`: the hits as JSON) |
+//! | `/classes/SLUG/N.html`, `/mentions{path}/N.html` | a class's entities, what points at a thing: paged |
+//! | `/describe/SLUG.html` | the page of an ontology term (also `/describe?iri=…`) |
+//! | `/context.jsonld` | the JSON-LD context of the documents |
 //! | `/void`, `/.well-known/void` | the VoID/DCAT dataset description |
-//! | `/dump` | the whole graph, streamed: Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD by `Accept` |
+//! | `/dump`, `/dump.EXT` | the whole graph, streamed: Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD by `Accept` or extension |
 //! | `{base path}…` | every IRI minted under the base: 303 to its document, `….html`, `.ttl`, `.nt`, `.jsonld`, `.rdf` |
 //!
+//! The pages are drawn by [`crate::render`], which `powkg site` shares; this module is the HTTP around them.
 //! The store is read-only: nothing here writes to it, and SPARQL updates are refused with 403. Every page does
 //! bounded work (lists end with "N more" and a query for the rest), and every SPARQL query a page runs goes through
 //! the endpoint's own evaluation, under its limits.
@@ -29,12 +34,11 @@ mod sparql;
 mod transport;
 
 use std::sync::Arc;
-
-use sha2::Digest as _;
 use std::time::Duration;
 
 use http::header::{self, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
+use sha2::Digest as _;
 
 use crate::error::Error;
 use crate::export::ExportFormat;
