@@ -475,6 +475,36 @@ pub fn search_unavailable(view: &View<'_>) -> Markup {
     view.layout("Search", None, &body)
 }
 
+impl Renderer {
+    /// The hits of the search index for `query`, only things of `class` (a name the search reads, see
+    /// [`crate::search::class_iri`]) when one is given; a bad query or class is the reader's to fix.
+    pub fn search(
+        &self,
+        query: &str,
+        class: Option<&str>,
+        language: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<crate::search::Hit>, Failure> {
+        let index = self.engine.search_index().map_err(Failure::Unavailable)?;
+        let class = class
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| crate::search::class_iri(c, &self.minter))
+            .transpose()
+            .map_err(|e| Failure::BadInput(format!("class {e}")))?;
+        index
+            .search(&crate::search::Request {
+                query,
+                limit,
+                class: class.as_deref(),
+                language,
+            })
+            .map_err(|e| match e {
+                crate::search::SearchError::Query(m) => Failure::BadInput(m),
+                other => Failure::Internal(other.to_string()),
+            })
+    }
+}
+
 /// Most hits the search page shows.
 pub const SEARCH_HITS: usize = 50;
 
@@ -483,25 +513,8 @@ pub const SEARCH_HITS: usize = 50;
 pub fn search_page(view: &View<'_>, query: Option<&str>, class: Option<&str>) -> (Markup, Option<Failure>) {
     let r = view.r;
     let asked = query.map(str::trim).filter(|q| !q.is_empty());
-    let hits = asked.map(|q| -> Result<Vec<crate::search::Hit>, Failure> {
-        let index = r.engine.search_index().map_err(Failure::Unavailable)?;
-        let class = class
-            .filter(|c| !c.trim().is_empty())
-            .map(|c| crate::search::class_iri(c, &r.minter))
-            .transpose()
-            .map_err(|e| Failure::BadInput(format!("class {e}")))?;
-        index
-            .search(&crate::search::Request {
-                query: q,
-                limit: SEARCH_HITS,
-                class: class.as_deref(),
-                language: view.languages.first().map(String::as_str),
-            })
-            .map_err(|e| match e {
-                crate::search::SearchError::Query(m) => Failure::BadInput(m),
-                other => Failure::Internal(other.to_string()),
-            })
-    });
+    let language = view.languages.first().map(String::as_str);
+    let hits = asked.map(|q| r.search(q, class, language, SEARCH_HITS));
     let failure = match &hits {
         Some(Err(f)) => Some(f.clone()),
         _ => None,

@@ -103,36 +103,16 @@ pub(super) fn search_page(service: &Service, r: &Incoming<'_>) -> Reply {
         let Some(query) = r.param("q") else {
             return Reply::text(StatusCode::BAD_REQUEST, "expected a query in the q parameter");
         };
-        let renderer = &service.renderer;
-        let index = match renderer.engine.search_index() {
-            Ok(index) => index,
-            Err(why) => return Reply::text(StatusCode::SERVICE_UNAVAILABLE, why),
-        };
-        let class = match r
-            .param("class")
-            .filter(|c| !c.is_empty())
-            .map(|c| crate::search::class_iri(c, &renderer.minter))
-        {
-            Some(Err(e)) => return Reply::text(StatusCode::BAD_REQUEST, format!("class {e}")),
-            Some(Ok(c)) => Some(c),
-            None => None,
-        };
         let limit = r.param("limit").and_then(|l| l.parse().ok()).unwrap_or(20);
         let languages = r.languages();
-        let hits = index.search(&crate::search::Request {
-            query,
-            limit,
-            class: class.as_deref(),
-            language: languages.first().map(String::as_str),
-        });
-        return match hits {
+        let language = languages.first().map(String::as_str);
+        return match service.renderer.search(query, r.param("class"), language, limit) {
             Ok(hits) => Reply::new(
                 StatusCode::OK,
                 "application/json",
                 serde_json::to_vec(&hits).unwrap_or_default(),
             ),
-            Err(crate::search::SearchError::Query(m)) => Reply::text(StatusCode::BAD_REQUEST, m),
-            Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+            Err(failure) => failed(r, &failure),
         };
     }
     let (page, failure) = render::search_page(&view(service, r), r.param("q"), r.param("class"));

@@ -18,6 +18,8 @@ use spargebra::Query;
 use spargebra::algebra::{AggregateExpression, AggregateFunction, Expression, Function, GraphPattern};
 use spargebra::term::{NamedNodePattern, TermPattern, TriplePattern};
 
+use super::rewrite::take;
+
 /// The service's IRI.
 const SERVICE: &str = "http://wikiba.se/ontology#label";
 const LANGUAGE: &str = "http://wikiba.se/ontology#language";
@@ -67,18 +69,8 @@ struct Wanted {
 /// Replaces every label service of `query` by the patterns that give its values. `named` are the variable names
 /// the query's text uses; `auto_language` stands for `[AUTO_LANGUAGE]`.
 pub(crate) fn rewrite(query: &mut Query, named: &HashSet<String>, auto_language: &str) {
-    let pattern = match query {
-        Query::Select { pattern, .. }
-        | Query::Construct { pattern, .. }
-        | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => pattern,
-    };
     let mut fresh = 0;
-    visit(pattern, named, auto_language, &mut fresh);
-}
-
-fn take(p: &mut GraphPattern) -> GraphPattern {
-    std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() })
+    visit(super::rewrite::pattern_of(query), named, auto_language, &mut fresh);
 }
 
 fn is_label_service(p: &GraphPattern) -> bool {
@@ -107,25 +99,11 @@ fn visit(p: &mut GraphPattern, named: &HashSet<String>, auto_language: &str, fre
             }
             *p = group;
         }
-        GraphPattern::Join { left, right }
-        | GraphPattern::Union { left, right }
-        | GraphPattern::Minus { left, right }
-        | GraphPattern::Lateral { left, right }
-        | GraphPattern::LeftJoin { left, right, .. } => {
-            visit(left, named, auto_language, fresh);
-            visit(right, named, auto_language, fresh);
+        _ => {
+            for child in super::rewrite::children(p) {
+                visit(child, named, auto_language, fresh);
+            }
         }
-        GraphPattern::Filter { inner, .. }
-        | GraphPattern::Extend { inner, .. }
-        | GraphPattern::Graph { inner, .. }
-        | GraphPattern::Project { inner, .. }
-        | GraphPattern::Distinct { inner }
-        | GraphPattern::Reduced { inner }
-        | GraphPattern::Slice { inner, .. }
-        | GraphPattern::Group { inner, .. }
-        | GraphPattern::OrderBy { inner, .. }
-        | GraphPattern::Service { inner, .. } => visit(inner, named, auto_language, fresh),
-        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => {}
     }
     if is_label_service(p) {
         // A group holding nothing but the service: its explicit form with constant subjects.

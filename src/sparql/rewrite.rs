@@ -54,13 +54,7 @@ pub fn rewrite(query: &mut Query, allowed_services: Option<&[NamedNode]>) -> Res
         triple_patterns: 0,
         joins: 0,
     };
-    let pattern = match query {
-        Query::Select { pattern, .. }
-        | Query::Construct { pattern, .. }
-        | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => pattern,
-    };
-    rewriter.pattern(pattern, 0)
+    rewriter.pattern(pattern_of(query), 0)
 }
 
 struct Rewriter<'a> {
@@ -75,8 +69,42 @@ fn custom(local: &str, args: Vec<Expression>) -> Expression {
     Expression::FunctionCall(Function::Custom(functions::iri(local)), args)
 }
 
-fn take(p: &mut GraphPattern) -> GraphPattern {
+/// `p`, leaving an empty group in its place.
+pub(super) fn take(p: &mut GraphPattern) -> GraphPattern {
     std::mem::replace(p, GraphPattern::Bgp { patterns: Vec::new() })
+}
+
+/// The graph pattern of a query, whatever its form.
+pub(super) fn pattern_of(query: &mut Query) -> &mut GraphPattern {
+    match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => pattern,
+    }
+}
+
+/// The patterns directly inside `p` (none for a basic graph pattern, a path or `VALUES`): what the local services'
+/// rewrites (labels, search) walk down through.
+pub(super) fn children(p: &mut GraphPattern) -> Vec<&mut GraphPattern> {
+    match p {
+        GraphPattern::Join { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right }
+        | GraphPattern::Lateral { left, right }
+        | GraphPattern::LeftJoin { left, right, .. } => vec![&mut **left, &mut **right],
+        GraphPattern::Filter { inner, .. }
+        | GraphPattern::Extend { inner, .. }
+        | GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Group { inner, .. }
+        | GraphPattern::OrderBy { inner, .. }
+        | GraphPattern::Service { inner, .. } => vec![&mut **inner],
+        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => Vec::new(),
+    }
 }
 
 impl Rewriter<'_> {

@@ -36,13 +36,7 @@ const DEFAULT_LIMIT: usize = 20;
 /// Replaces every `pks:search` service of `query` (whose namespace is `ns`) by a table of its hits; the message of
 /// the first one that cannot be answered.
 pub(crate) fn rewrite(query: &mut Query, ns: &str, handle: &Handle) -> Result<(), String> {
-    let pattern = match query {
-        Query::Select { pattern, .. }
-        | Query::Construct { pattern, .. }
-        | Query::Describe { pattern, .. }
-        | Query::Ask { pattern, .. } => pattern,
-    };
-    visit(pattern, ns, handle)
+    visit(super::rewrite::pattern_of(query), ns, handle)
 }
 
 fn visit(p: &mut GraphPattern, ns: &str, handle: &Handle) -> Result<(), String> {
@@ -56,27 +50,9 @@ fn visit(p: &mut GraphPattern, ns: &str, handle: &Handle) -> Result<(), String> 
         *p = answer(inner, ns, handle)?;
         return Ok(());
     }
-    match p {
-        GraphPattern::Join { left, right }
-        | GraphPattern::Union { left, right }
-        | GraphPattern::Minus { left, right }
-        | GraphPattern::Lateral { left, right }
-        | GraphPattern::LeftJoin { left, right, .. } => {
-            visit(left, ns, handle)?;
-            visit(right, ns, handle)
-        }
-        GraphPattern::Filter { inner, .. }
-        | GraphPattern::Extend { inner, .. }
-        | GraphPattern::Graph { inner, .. }
-        | GraphPattern::Project { inner, .. }
-        | GraphPattern::Distinct { inner }
-        | GraphPattern::Reduced { inner }
-        | GraphPattern::Slice { inner, .. }
-        | GraphPattern::Group { inner, .. }
-        | GraphPattern::OrderBy { inner, .. }
-        | GraphPattern::Service { inner, .. } => visit(inner, ns, handle),
-        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => Ok(()),
-    }
+    super::rewrite::children(p)
+        .into_iter()
+        .try_for_each(|child| visit(child, ns, handle))
 }
 
 /// What a hit gives for an output predicate.
