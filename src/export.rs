@@ -186,6 +186,11 @@ impl ExportFormat {
         self.info().extensions[0]
     }
 
+    /// The format's name for people (`Turtle`, `N-Triples`, ...).
+    pub fn title(self) -> &'static str {
+        self.info().title
+    }
+
     /// The format's registered media type (`text/turtle`, `application/n-triples`, ...).
     pub fn media_type(self) -> &'static str {
         self.info().media_types[0]

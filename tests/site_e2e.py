@@ -11,6 +11,8 @@ Checks:
      303 points.
   4. No broken links: every page reachable from the landing page and the sitemaps is crawled through nginx, and
      every `href`/`src` of every page (and every `<loc>` of the sitemaps) must answer 200 after redirects.
+  3b. A bundled query's downloads are the same bytes from the site's files (through nginx), from the endpoint and
+     from `powkg query` (one results writer).
   5. The sitemap index lists sitemap files of at most 50,000 addresses, all under the base IRI's origin.
 """
 
@@ -277,6 +279,23 @@ def main():
             # The dataset description names the endpoint at the request's origin: only the things' documents compare.
             if s[0] == 200 and path.startswith("/powkg/") and path.endswith((".ttl", ".nt", ".jsonld")):
                 check(s[3] == d[3], f"{path}: the same document from the site and the server")
+
+        # 3b. One results writer: a bundled query's downloads on the site, the endpoint's answer and powkg query's.
+        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        with open(os.path.join(repo, "queries", "camps.rq"), encoding="utf-8") as f:
+            camps = f.read()
+        for name, extension, media_type in [("csv", "csv", "text/csv"), ("tsv", "tsv", "text/tab-separated-values"),
+                                            ("json", "srj", "application/sparql-results+json"),
+                                            ("xml", "srx", "application/sparql-results+xml")]:
+            s = fetch(f"{static}/query/camps.{extension}", "*/*")
+            d = fetch(f"{dynamic}/sparql?" + urllib.parse.urlencode({"format": name, "query": camps}), "*/*")
+            cli = subprocess.run([POWKG, "query", "camps", "--format", name], check=True, capture_output=True).stdout
+            check(s[0] == 200 and s[1] == media_type, f"/query/camps.{extension}: nginx {s[0]} {s[1]}")
+            check(d[0] == 200 and d[1] == media_type, f"the endpoint's {name}: {d[0]} {d[1]}")
+            check(len(cli) > 100 and s[3] == d[3] == cli,
+                  f"camps as {name}: the same bytes from the site, the endpoint and powkg query")
+        page = fetch(f"{static}/query/camps.html", "text/html")[3].decode()
+        check('href="/query/camps.csv"' in page, "the site's query page links its CSV download")
 
         # 4. No broken links: crawl through nginx.
         seen, todo, broken, pages = set(), ["/"], [], 0

@@ -2,19 +2,21 @@
 //! query text), results in the W3C formats, a readable table, or any RDF format for graph results.
 
 pub mod catalog;
+pub mod results;
 mod table;
 
 use std::io::{self, Write};
 
-use oxigraph::model::{Literal, NamedNode, Quad, Term, Triple};
-use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::model::{Literal, NamedNode, Term};
+use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, Variable};
 
 use crate::sparql::{Engine, Request, SparqlError};
 
 pub use catalog::{ParamDef, ParamKind, QueryDef};
+pub use results::{Form, Writing};
 
-use crate::export::{self, ExportFormat};
+use crate::export::ExportFormat;
 use crate::iri::Minter;
 use crate::store::GraphStore;
 
@@ -60,6 +62,19 @@ pub enum QueryError {
     /// Writing the results failed.
     #[error("cannot write results: {0}")]
     Io(#[from] io::Error),
+    /// The results passed a size limit, or were handed to a writer of another form.
+    #[error(transparent)]
+    Results(results::WriteError),
+}
+
+impl From<results::WriteError> for QueryError {
+    fn from(e: results::WriteError) -> Self {
+        match e {
+            results::WriteError::Evaluation(e) => Self::Evaluation(e),
+            results::WriteError::Io(e) => Self::Io(e),
+            other => Self::Results(other),
+        }
+    }
 }
 
 fn expected_list(declared: &[String]) -> String {
@@ -174,6 +189,8 @@ pub struct ResultsFormatInfo {
     pub names: &'static [&'static str],
     /// Media types: the registered one first (what powkg sends), then others clients send for it.
     pub media_types: &'static [&'static str],
+    /// The extension of a file of results in the format (a static site's downloads).
+    pub extension: &'static str,
 }
 
 /// The W3C SPARQL results formats, the server's preferred one first: the one list of their names and media types.
@@ -182,21 +199,25 @@ pub const RESULTS_FORMATS: [ResultsFormatInfo; 4] = [
         format: QueryResultsFormat::Json,
         names: &["json", "srj"],
         media_types: &["application/sparql-results+json", "application/json"],
+        extension: "srj",
     },
     ResultsFormatInfo {
         format: QueryResultsFormat::Xml,
         names: &["xml", "srx"],
         media_types: &["application/sparql-results+xml", "application/xml"],
+        extension: "srx",
     },
     ResultsFormatInfo {
         format: QueryResultsFormat::Csv,
         names: &["csv"],
         media_types: &["text/csv"],
+        extension: "csv",
     },
     ResultsFormatInfo {
         format: QueryResultsFormat::Tsv,
         names: &["tsv"],
         media_types: &["text/tab-separated-values"],
+        extension: "tsv",
     },
 ];
 
@@ -211,9 +232,37 @@ impl ResultFormat {
     }
 }
 
-/// Writes query results. `format` is a name (`table`, `csv`, `tsv`, `json`, `xml` for SELECT/ASK; an RDF format
-/// for CONSTRUCT/DESCRIBE); without one, SELECT/ASK give a table on a terminal and TSV otherwise, and graph results
-/// give Turtle.
+/// How `powkg query` writes results of `form`: the `--format` name given, or without one a table on a terminal and
+/// TSV otherwise for SELECT/ASK, Turtle for graph results.
+pub fn writing(format: Option<&str>, terminal: bool, form: Form) -> Result<Writing, QueryError> {
+    match form {
+        Form::Solutions | Form::Boolean => match format {
+            None if terminal => Ok(Writing::Table),
+            None => Ok(Writing::Results(QueryResultsFormat::Tsv)),
+            Some(name) => match ResultFormat::from_name(name) {
+                Some(ResultFormat::Table) => Ok(Writing::Table),
+                Some(ResultFormat::W3c(f)) => Ok(Writing::Results(f)),
+                None => Err(QueryError::BadFormat {
+                    format: name.to_owned(),
+                    form: form.name(),
+                    expected: ResultFormat::names().map(|(n, _)| n).collect::<Vec<_>>().join(", "),
+                }),
+            },
+        },
+        Form::Graph => match format {
+            None => Ok(Writing::Graph(ExportFormat::Turtle)),
+            Some(name) => ExportFormat::from_name(name)
+                .map(Writing::Graph)
+                .ok_or_else(|| QueryError::BadFormat {
+                    format: name.to_owned(),
+                    form: form.name(),
+                    expected: ExportFormat::ALL.map(ExportFormat::name).join(", "),
+                }),
+        },
+    }
+}
+
+/// Writes query results for `powkg query` (see [`writing`]) through the one results writer.
 pub fn write_results(
     results: QueryResults<'static>,
     format: Option<&str>,
@@ -221,61 +270,6 @@ pub fn write_results(
     prefixes: &[(String, String)],
     out: &mut dyn Write,
 ) -> Result<Outcome, QueryError> {
-    let tabular = |name: &str, form| {
-        ResultFormat::from_name(name).ok_or_else(|| QueryError::BadFormat {
-            format: name.to_owned(),
-            form,
-            expected: ResultFormat::names().map(|(n, _)| n).collect::<Vec<_>>().join(", "),
-        })
-    };
-    let default = if terminal {
-        ResultFormat::Table
-    } else {
-        ResultFormat::W3c(QueryResultsFormat::Tsv)
-    };
-    match results {
-        QueryResults::Solutions(solutions) => {
-            let format = format.map_or(Ok(default), |f| tabular(f, "SELECT"))?;
-            let variables = solutions.variables().to_vec();
-            let rows = solutions.collect::<Result<Vec<_>, _>>()?;
-            match format {
-                ResultFormat::Table => table::write(&variables, &rows, prefixes, out)?,
-                ResultFormat::W3c(f) => {
-                    let mut s =
-                        QueryResultsSerializer::from_format(f).serialize_solutions_to_writer(&mut *out, variables)?;
-                    for row in &rows {
-                        s.serialize(row)?;
-                    }
-                    s.finish()?;
-                }
-            }
-            Ok(Outcome::Rows(rows.len()))
-        }
-        QueryResults::Boolean(answer) => {
-            match format.map_or(Ok(default), |f| tabular(f, "ASK"))? {
-                ResultFormat::Table => writeln!(out, "{answer}")?,
-                ResultFormat::W3c(f) => {
-                    QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(&mut *out, answer)?;
-                }
-            }
-            Ok(Outcome::Boolean(answer))
-        }
-        QueryResults::Graph(triples) => {
-            let format = match format {
-                None => ExportFormat::Turtle,
-                Some(name) => ExportFormat::from_name(name).ok_or_else(|| QueryError::BadFormat {
-                    format: name.to_owned(),
-                    form: "CONSTRUCT/DESCRIBE",
-                    expected: ExportFormat::ALL.map(ExportFormat::name).join(", "),
-                })?,
-            };
-            let mut quads: Vec<Quad> = triples
-                .map(|t| t.map(|t: Triple| t.in_graph(oxigraph::model::GraphName::DefaultGraph)))
-                .collect::<Result<_, _>>()?;
-            quads.sort_by_cached_key(ToString::to_string);
-            quads.dedup();
-            let n = export::write(&quads, format, prefixes, &mut *out)?;
-            Ok(Outcome::Triples(n))
-        }
-    }
+    let writing = writing(format, terminal, Form::of(&results))?;
+    Ok(results::write(results, writing, prefixes, None, out)?)
 }

@@ -22,13 +22,13 @@ pub use dataset::{Dataset, Role};
 pub(crate) use dataset::{Summary, SummaryCell};
 pub use describe::{DOCUMENTS, Document};
 pub use pages::{
-    Asked, CLASS_PAGE, MENTIONS, MENTIONS_PAGE, QueryForm, View, class_page, landing, language_rank, linkable,
-    mentions_page, not_found, query_page, resource, search_page, search_unavailable,
+    Asked, CLASS_PAGE, Download, MENTIONS, MENTIONS_PAGE, QueryForm, View, class_page, downloads, landing,
+    language_rank, linkable, mentions_page, not_found, query_page, resource, search_page, search_unavailable,
 };
 
 use crate::error::Error;
 use crate::iri::Minter;
-use crate::query::QueryDef;
+use crate::query::{QueryDef, Writing};
 use crate::sparql::{Engine, Request, SparqlError, Stopped};
 use crate::store::GraphStore;
 
@@ -220,6 +220,29 @@ impl Renderer {
         }
     }
 
+    /// Runs the bundled query `def` unbound and writes its results into `out` the way `writing` says, through the
+    /// one results writer (a static site's downloads); `Ok(false)` when its results are of another form, and
+    /// nothing was written.
+    pub fn write_example(
+        &self,
+        def: &QueryDef,
+        writing: Writing,
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<bool, Failure> {
+        let prefixes = self.minter.prefixes();
+        let ran = crate::query::run(def, &[], &self.store, &self.engine, &self.minter, |results| {
+            match crate::query::results::write(results, writing, &prefixes, None, out) {
+                Ok(_) => Ok(true),
+                Err(crate::query::results::WriteError::Unfit { .. }) => Ok(false),
+                Err(e) => Err(e.into()),
+            }
+        });
+        ran.map_err(|e| match e {
+            crate::query::QueryError::Sparql(e) => Failure::of_query(&e),
+            other => Failure::Internal(other.to_string()),
+        })
+    }
+
     /// The rows of a SELECT of the pages' own (each bounds its queries with LIMIT).
     pub(crate) fn select(&self, query: &str) -> Result<Vec<QuerySolution>, Failure> {
         self.run(query, None, |results| match results {
@@ -349,5 +372,11 @@ pub mod paths {
     /// The page of the bundled query `name`, with its results.
     pub fn example(name: &str) -> String {
         format!("/query/{name}.html")
+    }
+
+    /// A file of the bundled query `name`'s results, in the format whose extension is `extension` (a static site's
+    /// downloads).
+    pub fn example_results(name: &str, extension: &str) -> String {
+        format!("/query/{name}.{extension}")
     }
 }

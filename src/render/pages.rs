@@ -14,6 +14,7 @@ use super::describe::{DOCUMENTS, Document};
 use super::{Failure, Links, Renderer, paths};
 use crate::iri::IriKind;
 use crate::model::Date;
+use crate::query::results::{self, Writing};
 use crate::vocab::{dcterms, owl, pk, pkpr, pr, prov, rdf, rdfs, schema, skos, wd, wikibase, xsd};
 
 /// The query the query page opens with.
@@ -668,14 +669,14 @@ impl Renderer {
                     }))
                 }
                 QueryResults::Boolean(b) => Ok(Answer::Boolean(b)),
-                QueryResults::Graph(triples) => {
-                    let quads = triples
-                        .map(|t| t.map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph)))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(failed)?;
-                    let turtle = self
-                        .serialize(&quads, crate::export::ExportFormat::Turtle)
-                        .map_err(|e| Failure::Internal(format!("cannot serialize: {e}")))?;
+                graph @ QueryResults::Graph(_) => {
+                    let mut turtle = Vec::new();
+                    let writing = Writing::Graph(crate::export::ExportFormat::Turtle);
+                    match results::write(graph, writing, &self.minter.prefixes(), None, &mut turtle) {
+                        Ok(_) => {}
+                        Err(results::WriteError::Evaluation(e)) => return Err(failed(e)),
+                        Err(e) => return Err(Failure::Internal(e.to_string())),
+                    }
                     Ok(Answer::Graph(String::from_utf8_lossy(&turtle).into_owned()))
                 }
             }
@@ -716,6 +717,57 @@ pub struct QueryForm<'a> {
     pub page: usize,
     /// The language `[AUTO_LANGUAGE]` stands for.
     pub language: Option<&'a str>,
+    /// On a static site, the extensions of the example's results files written beside its page.
+    pub written: &'a [&'a str],
+}
+
+/// A way to download query results: its label, the endpoint's `format` name, and how results are written (a static
+/// site's file takes the extension of the format).
+pub struct Download {
+    /// What the link says (`CSV`, `Turtle`).
+    pub label: String,
+    /// The `format` parameter that asks the endpoint for it.
+    pub name: &'static str,
+    /// How the results are written.
+    pub writing: Writing,
+}
+
+impl Download {
+    /// The extension of a results file written this way.
+    pub fn extension(&self) -> &'static str {
+        match self.writing {
+            Writing::Results(format) => results::extension(format),
+            Writing::Graph(format) => format.extension(),
+            Writing::Table => "txt",
+        }
+    }
+}
+
+/// The downloads offered for results of a SELECT or ASK (the W3C results formats), or of a CONSTRUCT or DESCRIBE
+/// (`graph`: the documents' RDF formats).
+pub fn downloads(graph: bool) -> Vec<Download> {
+    if graph {
+        DOCUMENTS
+            .iter()
+            .filter_map(|d| match d {
+                Document::Rdf(format) => Some(Download {
+                    label: format.title().to_owned(),
+                    name: format.extension(),
+                    writing: Writing::Graph(*format),
+                }),
+                Document::Html => None,
+            })
+            .collect()
+    } else {
+        crate::query::RESULTS_FORMATS
+            .iter()
+            .map(|i| Download {
+                label: i.names[0].to_uppercase(),
+                name: i.names[0],
+                writing: Writing::Results(i.format),
+            })
+            .collect()
+    }
 }
 
 /// The query page: the form (on the server), the example's description and parameters, and the results of the
@@ -742,9 +794,28 @@ pub fn query_page(view: &View<'_>, form: &QueryForm<'_>) -> (Markup, Option<Fail
         Some(Err(f)) => Some(f.clone()),
         _ => None,
     };
-    // The endpoint's downloads run the text; a bundled query's parameters are not in it.
-    let downloadable = server && (form.sent.is_some() || form.example.is_some_and(|d| d.params.is_empty()));
+    // The endpoint's downloads run the text (a bundled query's parameters are not in it); a static site's are the
+    // files written beside the page.
     let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+    let offered: Vec<(String, String)> = match &answer {
+        Some(Ok(answer)) => {
+            let graph = matches!(answer, Answer::Graph(_));
+            downloads(graph)
+                .into_iter()
+                .filter_map(|d| match (server, form.example) {
+                    (true, example) if form.sent.is_some() || example.is_some_and(|e| e.params.is_empty()) => {
+                        Some((d.label, format!("{}?format={}&query={encoded}", paths::SPARQL, d.name)))
+                    }
+                    (false, Some(def)) if form.written.contains(&d.extension()) => {
+                        let href = paths::example_results(&def.name, d.extension());
+                        Some((d.label, href))
+                    }
+                    _ => None,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let page_href = |n: usize| -> String {
         let mut query: Vec<(String, String)> = match (form.sent, form.example) {
             (Some(sent), _) => vec![("query".to_owned(), sent.to_owned())],
@@ -774,11 +845,11 @@ pub fn query_page(view: &View<'_>, form: &QueryForm<'_>) -> (Markup, Option<Fail
                     Ok(Answer::Graph(turtle)) => pre.turtle { (turtle) },
                     Ok(Answer::Table(table)) => (view.result_table(table, server.then_some(&page_href as &dyn Fn(usize) -> String))),
                 }
-                @if downloadable {
+                @if !offered.is_empty() {
                     p { "Download these results: "
-                        @for (i, f) in ["csv", "tsv", "json", "xml"].iter().enumerate() {
+                        @for (i, (label, href)) in offered.iter().enumerate() {
                             @if i > 0 { ", " }
-                            a href={ (paths::SPARQL) "?format=" (f) "&query=" (encoded) } download { (f.to_uppercase()) }
+                            a href=(href) download { (label) }
                         }
                         "." }
                 }

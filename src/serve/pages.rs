@@ -92,6 +92,7 @@ pub(super) fn query_page(service: &Service, r: &Incoming<'_>, example: Option<&s
         params,
         page,
         language: languages.first().map(String::as_str),
+        written: &[],
     };
     let (page, failure) = render::query_page(&view(service, r), &form);
     Reply::html(failure.as_ref().map_or(StatusCode::OK, status), page)

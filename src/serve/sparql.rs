@@ -4,17 +4,16 @@
 //! (deadline, memory budget, query slots, no outbound `SERVICE`), and their results are serialized on the query
 //! thread within a size limit, so that every failure, late ones included, gets its own status and message.
 
-use std::io::{self, Write};
-
 use http::header;
 use http::{Method, StatusCode};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
-use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{QueryEvaluationError, QueryResults};
 
 use super::{Incoming, Reply, Service, negotiate, not_acceptable, rdf_offers};
 use crate::export::ExportFormat;
 use crate::query::RESULTS_FORMATS;
+use crate::query::results::{self, Form, WriteError, Writing};
 use crate::sparql::{Request, SparqlError, Stopped};
 use crate::vocab::{rdf, sd, void};
 
@@ -253,124 +252,33 @@ pub(crate) fn run(
     }
 }
 
-/// A `Vec` that refuses to grow past a limit, so that a huge result fails fast instead of filling memory.
-struct Bounded {
-    bytes: Vec<u8>,
-    limit: usize,
-}
-
-impl Write for Bounded {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.bytes.len() + buf.len() > self.limit {
-            return Err(io::Error::other(ResultTooLarge));
-        }
-        self.bytes.extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("result too large")]
-struct ResultTooLarge;
-
-fn too_large(limit: usize) -> Reply {
-    Reply::text(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        format!("the results exceed the server's limit of {limit} bytes; add LIMIT to the query or narrow it"),
-    )
-}
-
-/// Writes the results in the negotiated format, within the size limit.
+/// Writes the results in the negotiated format, within the size limit, through the one results writer.
 fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'_>) -> Reply {
-    let limit = service.config.limits.max_result_bytes;
-    let mut out = Bounded {
-        bytes: Vec::new(),
-        limit,
-    };
-    let io_failure = |e: &io::Error| {
-        if e.get_ref()
-            .is_some_and(<dyn std::error::Error + Send + Sync>::is::<ResultTooLarge>)
-        {
-            too_large(limit)
-        } else {
-            Reply::text(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot serialize the results: {e}"),
-            )
-        }
-    };
-    let media_type = match results {
-        QueryResults::Solutions(solutions) => {
+    let writing = match Form::of(&results) {
+        Form::Solutions | Form::Boolean => {
             let offers = result_offers();
-            let Some(format) = wanted.pick(&result_names(), &offers) else {
-                return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>());
-            };
-            let variables = solutions.variables().to_vec();
-            let written = QueryResultsSerializer::from_format(format)
-                .serialize_solutions_to_writer(&mut out, variables)
-                .and_then(|mut writer| {
-                    for solution in solutions {
-                        match solution {
-                            Ok(s) => writer.serialize(&s)?,
-                            Err(e) => return Ok(Err(e)),
-                        }
-                    }
-                    writer.finish().map(|_| Ok(()))
-                });
-            match written {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => return failed(&e),
-                Err(e) => return io_failure(&e),
+            match wanted.pick(&result_names(), &offers) {
+                Some(format) => Writing::Results(format),
+                None => return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
             }
-            format.media_type()
         }
-        QueryResults::Boolean(answer) => {
-            let offers = result_offers();
-            let Some(format) = wanted.pick(&result_names(), &offers) else {
-                return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>());
-            };
-            if let Err(e) = QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(&mut out, answer) {
-                return io_failure(&e);
-            }
-            format.media_type()
-        }
-        QueryResults::Graph(triples) => {
+        Form::Graph => {
             let offers = rdf_offers();
-            let Some(format) = wanted.pick(&graph_names(), &offers) else {
-                return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>());
-            };
-            let mut quads = Vec::new();
-            let mut size = 0;
-            for triple in triples {
-                match triple {
-                    Ok(t) => {
-                        size += t.to_string().len() + 3;
-                        if size > limit {
-                            return too_large(limit);
-                        }
-                        quads.push(Triple::in_graph(t, GraphName::DefaultGraph));
-                    }
-                    Err(e) => return failed(&e),
-                }
+            match wanted.pick(&graph_names(), &offers) {
+                Some(format) => Writing::Graph(format),
+                None => return not_acceptable(&offers.iter().map(|(m, _)| *m).collect::<Vec<_>>()),
             }
-            quads.sort_by_cached_key(ToString::to_string);
-            quads.dedup();
-            if let Err(e) = crate::export::write(&quads, format, &service.renderer.minter.prefixes(), &mut out) {
-                return io_failure(&e);
-            }
-            format.content_type()
         }
     };
-    let media_type = if media_type.starts_with("text/") && !media_type.contains("charset") {
-        format!("{media_type}; charset=utf-8")
-    } else {
-        media_type.to_owned()
-    };
-    Reply::new(StatusCode::OK, &media_type, out.bytes).with(header::VARY, "Accept")
+    let limit = service.config.limits.max_result_bytes;
+    let mut out = Vec::new();
+    let prefixes = service.renderer.minter.prefixes();
+    match results::write(results, writing, &prefixes, Some(limit), &mut out) {
+        Ok(_) => Reply::new(StatusCode::OK, &writing.content_type(), out).with(header::VARY, "Accept"),
+        Err(WriteError::Evaluation(e)) => failed(&e),
+        // Past the size limit, or a bug.
+        Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+    }
 }
 
 /// The SPARQL service description (W3C), at the endpoint's own IRI; a browser asking for HTML is sent to the

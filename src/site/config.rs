@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use crate::export::ExportFormat;
+use crate::query::RESULTS_FORMATS;
 use crate::render::{DOCUMENTS, Document, paths};
 
 /// The media types of a document with the extension its file has, the server's preference first.
@@ -61,6 +62,9 @@ pub fn nginx(base_path: &str) -> String {
     for info in ExportFormat::TABLE {
         let _ = writeln!(types, "        {} {};", info.media_types[0], info.format.extension());
     }
+    for info in RESULTS_FORMATS {
+        let _ = writeln!(types, "        {} {};", info.media_types[0], info.extension);
+    }
     format!(
         "# powkg site: content negotiation and the 303 pattern on nginx. Include this file in nginx's `http` block;\n\
          # set `listen`, `server_name` and `root` (the site's directory) for your host.\n\
@@ -112,10 +116,13 @@ fn void_order<'a>(documents: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 pub fn htaccess(base_path: &str) -> String {
     let mut out = String::from(
         "# powkg site: content negotiation and the 303 pattern on Apache (mod_rewrite, mod_mime, mod_headers).\n\
-         Options -MultiViews\nErrorDocument 404 /404.html\nAddCharset utf-8 .html .ttl .nt .nq .trig .jsonld\n",
+         Options -MultiViews\nErrorDocument 404 /404.html\nAddCharset utf-8 .html .ttl .nt .nq .trig .jsonld .csv .tsv\n",
     );
     for info in ExportFormat::TABLE {
         let _ = writeln!(out, "AddType {} .{}", info.media_types[0], info.format.extension());
+    }
+    for info in RESULTS_FORMATS {
+        let _ = writeln!(out, "AddType {} .{}", info.media_types[0], info.extension);
     }
     out.push_str("RewriteEngine On\n");
     let _ = writeln!(out, "RewriteRule ^query$ {}/index.html [L]", paths::QUERY);

@@ -201,27 +201,74 @@ impl SiteWriter<'_> {
         Ok(())
     }
 
-    /// `query/index.html` and each bundled query's page, with its results as of now.
+    /// `query/index.html` and each bundled query's page, with its results as of now, and beside the page of one
+    /// without parameters its results as files in each download format.
     fn queries(&mut self) -> Result<(), Written> {
         let renderer = self.renderer;
-        let form = |example| QueryForm {
-            example,
-            sent: None,
-            params: Vec::new(),
-            page: 1,
-            language: None,
-        };
-        let (index, _) = render::query_page(&self.view(), &form(None));
+        let (index, _) = render::query_page(&self.view(), &example_form(None, &[]));
         self.file(&format!("{}/index.html", paths::QUERY), index.into_string().as_bytes())?;
         self.listed(&format!("{}/", paths::QUERY))?;
         for def in renderer.queries() {
+            let written = if def.params.is_empty() {
+                self.results_files(def)?
+            } else {
+                Vec::new()
+            };
             // A failed query is shown on its page, as the server shows it.
-            let (page, _) = render::query_page(&self.view(), &form(Some(def)));
+            let (page, _) = render::query_page(&self.view(), &example_form(Some(def), &written));
             let path = paths::example(&def.name);
             self.file(&path, page.into_string().as_bytes())?;
             self.listed(&path)?;
         }
         Ok(())
+    }
+
+    /// The results of the bundled query `def` in each download format of its form, as files beside its page; the
+    /// extensions written. A query that fails writes none (its page shows the failure).
+    fn results_files(&mut self, def: &crate::query::QueryDef) -> Result<Vec<&'static str>, Written> {
+        let mut written = Vec::new();
+        for graph in [false, true] {
+            for download in render::downloads(graph) {
+                let path = paths::example_results(&def.name, download.extension());
+                let target = self.root.join(path.trim_start_matches('/'));
+                let mut out = BufWriter::new(fs::File::create(&target)?);
+                let result = self
+                    .renderer
+                    .write_example(def, download.writing, &mut out)
+                    .and_then(|fits| {
+                        out.flush().map_err(|e| render::Failure::Internal(e.to_string()))?;
+                        Ok(fits)
+                    });
+                drop(out);
+                match result {
+                    Ok(true) => written.push(download.extension()),
+                    // Results of the other form: try its formats.
+                    Ok(false) => {
+                        fs::remove_file(&target)?;
+                        break;
+                    }
+                    Err(_) => {
+                        fs::remove_file(&target)?;
+                        for extension in written.drain(..) {
+                            fs::remove_file(
+                                self.root
+                                    .join(paths::example_results(&def.name, extension).trim_start_matches('/')),
+                            )?;
+                        }
+                        return Ok(written);
+                    }
+                }
+            }
+            if !written.is_empty() {
+                break;
+            }
+        }
+        for extension in &written {
+            let path = paths::example_results(&def.name, extension);
+            self.report.files += 1;
+            self.report.bytes += fs::metadata(self.root.join(path.trim_start_matches('/')))?.len();
+        }
+        Ok(written)
     }
 
     /// The paged index of each class of entities, its members streamed from the store.
@@ -414,6 +461,18 @@ fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usi
         }
     }
     Ok((files, bytes))
+}
+
+/// The query page of a bundled query (or the query index), as a static site shows it: no text sent, page 1.
+fn example_form<'a>(example: Option<&'a crate::query::QueryDef>, written: &'a [&'a str]) -> QueryForm<'a> {
+    QueryForm {
+        example,
+        sent: None,
+        params: Vec::new(),
+        page: 1,
+        language: None,
+        written,
+    }
 }
 
 /// Writes `bytes` at the site path `path` under `root`, making its directories.
