@@ -118,17 +118,153 @@ pub fn write(
     limit: Option<usize>,
     out: &mut dyn Write,
 ) -> Result<Outcome, WriteError> {
+    write_to(results, vec![(writing, out)], prefixes, limit)
+}
+
+/// One of the outputs [`write_each`] writes.
+pub struct Output<'a> {
+    /// How the results are written there.
+    pub writing: Writing,
+    /// Where (a file, sent with the results to the query's thread).
+    pub out: &'a mut (dyn Write + Send),
+}
+
+/// Writes `results` into each output its own way, reading them once (a static site's downloads of a query in every
+/// format), as [`write`] does for one; `limit` bounds each output.
+pub fn write_each(
+    results: QueryResults<'static>,
+    outputs: &mut [Output<'_>],
+    prefixes: &[(String, String)],
+    limit: Option<usize>,
+) -> Result<Outcome, WriteError> {
+    let outputs = outputs
+        .iter_mut()
+        .map(|o| (o.writing, &mut *o.out as &mut dyn Write))
+        .collect();
+    write_to(results, outputs, prefixes, limit)
+}
+
+/// Writes `results` into each output its way.
+fn write_to(
+    results: QueryResults<'static>,
+    mut outputs: Vec<(Writing, &mut dyn Write)>,
+    prefixes: &[(String, String)],
+    limit: Option<usize>,
+) -> Result<Outcome, WriteError> {
     let form = Form::of(&results);
-    if !writing.fits(form) {
-        return Err(WriteError::Unfit { form, writing });
+    if let Some((unfit, _)) = outputs.iter().find(|(w, _)| !w.fits(form)) {
+        return Err(WriteError::Unfit { form, writing: *unfit });
     }
     let limit = limit.unwrap_or(usize::MAX);
-    let mut out = Limited {
-        inner: out,
-        written: 0,
-        limit,
-    };
-    let io_error = |e: io::Error| {
+    let io_error = io_error(limit);
+    let mut outs: Vec<(Writing, Limited<'_>)> = outputs
+        .iter_mut()
+        .map(|(writing, out)| {
+            let limited = Limited {
+                inner: &mut **out,
+                written: 0,
+                limit,
+            };
+            (*writing, limited)
+        })
+        .collect();
+    match results {
+        // A table measures its columns first: the rows are read, then written each way.
+        QueryResults::Solutions(solutions) if outs.iter().any(|(w, _)| *w == Writing::Table) => {
+            let variables = solutions.variables().to_vec();
+            let rows = solutions.collect::<Result<Vec<_>, _>>()?;
+            for (writing, out) in &mut outs {
+                match writing {
+                    Writing::Results(format) => {
+                        let mut serializer = QueryResultsSerializer::from_format(*format)
+                            .serialize_solutions_to_writer(out, variables.clone())
+                            .map_err(io_error)?;
+                        for row in &rows {
+                            serializer.serialize(row).map_err(io_error)?;
+                        }
+                        serializer.finish().map_err(io_error)?;
+                    }
+                    _ => table::write(&variables, &rows, prefixes, out).map_err(io_error)?,
+                }
+            }
+            Ok(Outcome::Rows(rows.len()))
+        }
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            let mut serializers = Vec::with_capacity(outs.len());
+            for (writing, out) in &mut outs {
+                if let Writing::Results(format) = writing {
+                    let serializer = QueryResultsSerializer::from_format(*format)
+                        .serialize_solutions_to_writer(out, variables.clone())
+                        .map_err(io_error)?;
+                    serializers.push(serializer);
+                }
+            }
+            let mut rows = 0;
+            for solution in solutions {
+                let solution = solution?;
+                for serializer in &mut serializers {
+                    serializer.serialize(&solution).map_err(io_error)?;
+                }
+                rows += 1;
+            }
+            for serializer in serializers {
+                serializer.finish().map_err(io_error)?;
+            }
+            Ok(Outcome::Rows(rows))
+        }
+        QueryResults::Boolean(answer) => {
+            for (writing, out) in &mut outs {
+                match writing {
+                    Writing::Results(format) => {
+                        QueryResultsSerializer::from_format(*format)
+                            .serialize_boolean_to_writer(out, answer)
+                            .map_err(io_error)?;
+                    }
+                    _ => writeln!(out, "{answer}").map_err(io_error)?,
+                }
+            }
+            Ok(Outcome::Boolean(answer))
+        }
+        QueryResults::Graph(triples) => graph(triples, &mut outs, prefixes, limit),
+    }
+}
+
+/// Graph results: held to be sorted and deduplicated, their size counted as they come against the limit.
+fn graph(
+    triples: oxigraph::sparql::QueryTripleIter<'static>,
+    outs: &mut [(Writing, Limited<'_>)],
+    prefixes: &[(String, String)],
+    limit: usize,
+) -> Result<Outcome, WriteError> {
+    let io_error = io_error(limit);
+    let mut quads: Vec<Quad> = Vec::new();
+    // The triples are held to be sorted: count their size as they come, against the same limit.
+    let mut size = 0usize;
+    for triple in triples {
+        let triple = triple?;
+        if limit != usize::MAX {
+            size += triple.to_string().len() + 3;
+            if size > limit {
+                return Err(WriteError::TooLarge(limit));
+            }
+        }
+        quads.push(triple.in_graph(GraphName::DefaultGraph));
+    }
+    quads.sort_by_cached_key(ToString::to_string);
+    quads.dedup();
+    let mut n = 0;
+    for (writing, out) in outs.iter_mut() {
+        if let Writing::Graph(format) = writing {
+            n = export::write(&quads, *format, prefixes, out).map_err(io_error)?;
+        }
+    }
+    Ok(Outcome::Triples(n))
+}
+
+/// How an output's failure is reported: past the limit, or the writer's own error.
+fn io_error(limit: usize) -> impl Fn(io::Error) -> WriteError + Copy {
+    move |e: io::Error| {
         if e.get_ref()
             .is_some_and(<dyn std::error::Error + Send + Sync>::is::<PastLimit>)
         {
@@ -136,57 +272,6 @@ pub fn write(
         } else {
             WriteError::Io(e)
         }
-    };
-    match (results, writing) {
-        (QueryResults::Solutions(solutions), Writing::Table) => {
-            let variables = solutions.variables().to_vec();
-            let rows = solutions.collect::<Result<Vec<_>, _>>()?;
-            table::write(&variables, &rows, prefixes, &mut out).map_err(io_error)?;
-            Ok(Outcome::Rows(rows.len()))
-        }
-        (QueryResults::Solutions(solutions), Writing::Results(format)) => {
-            let variables = solutions.variables().to_vec();
-            let mut serializer = QueryResultsSerializer::from_format(format)
-                .serialize_solutions_to_writer(&mut out, variables)
-                .map_err(io_error)?;
-            let mut rows = 0;
-            for solution in solutions {
-                serializer.serialize(&solution?).map_err(io_error)?;
-                rows += 1;
-            }
-            serializer.finish().map_err(io_error)?;
-            Ok(Outcome::Rows(rows))
-        }
-        (QueryResults::Boolean(answer), Writing::Results(format)) => {
-            QueryResultsSerializer::from_format(format)
-                .serialize_boolean_to_writer(&mut out, answer)
-                .map_err(io_error)?;
-            Ok(Outcome::Boolean(answer))
-        }
-        (QueryResults::Boolean(answer), _) => {
-            writeln!(out, "{answer}").map_err(io_error)?;
-            Ok(Outcome::Boolean(answer))
-        }
-        (QueryResults::Graph(triples), Writing::Graph(format)) => {
-            let mut quads: Vec<Quad> = Vec::new();
-            // The triples are held to be sorted: count their size as they come, against the same limit.
-            let mut size = 0usize;
-            for triple in triples {
-                let triple = triple?;
-                if limit != usize::MAX {
-                    size += triple.to_string().len() + 3;
-                    if size > limit {
-                        return Err(WriteError::TooLarge(limit));
-                    }
-                }
-                quads.push(triple.in_graph(GraphName::DefaultGraph));
-            }
-            quads.sort_by_cached_key(ToString::to_string);
-            quads.dedup();
-            let n = export::write(&quads, format, prefixes, &mut out).map_err(io_error)?;
-            Ok(Outcome::Triples(n))
-        }
-        (_, writing) => Err(WriteError::Unfit { form, writing }),
     }
 }
 
@@ -294,6 +379,43 @@ mod tests {
             Writing::Results(QueryResultsFormat::Tsv).content_type(),
             "text/tab-separated-values; charset=utf-8"
         );
+    }
+
+    #[test]
+    fn results_read_once_are_written_each_way() {
+        let store = store();
+        let query = "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s";
+        let (mut csv, mut tsv, mut json) = (Vec::new(), Vec::new(), Vec::new());
+        let outcome = write_each(
+            run(&store, query),
+            &mut [
+                Output {
+                    writing: Writing::Results(QueryResultsFormat::Csv),
+                    out: &mut csv,
+                },
+                Output {
+                    writing: Writing::Results(QueryResultsFormat::Tsv),
+                    out: &mut tsv,
+                },
+                Output {
+                    writing: Writing::Results(QueryResultsFormat::Json),
+                    out: &mut json,
+                },
+            ],
+            &[],
+            None,
+        )
+        .expect("written");
+        assert_eq!(outcome, Outcome::Rows(2));
+        for (format, bytes) in [
+            (QueryResultsFormat::Csv, &csv),
+            (QueryResultsFormat::Tsv, &tsv),
+            (QueryResultsFormat::Json, &json),
+        ] {
+            let mut alone = Vec::new();
+            write(run(&store, query), Writing::Results(format), &[], None, &mut alone).expect("written");
+            assert_eq!(&alone, bytes, "{format:?} written alone and beside others");
+        }
     }
 
     #[test]

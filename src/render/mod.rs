@@ -28,7 +28,8 @@ pub use pages::{
 
 use crate::error::Error;
 use crate::iri::Minter;
-use crate::query::{QueryDef, Writing};
+use crate::query::QueryDef;
+use crate::query::results::Output;
 use crate::sparql::{Engine, Request, SparqlError, Stopped};
 use crate::store::GraphStore;
 
@@ -220,18 +221,13 @@ impl Renderer {
         }
     }
 
-    /// Runs the bundled query `def` unbound and writes its results into `out` the way `writing` says, through the
-    /// one results writer (a static site's downloads); `Ok(false)` when its results are of another form, and
-    /// nothing was written.
-    pub fn write_example(
-        &self,
-        def: &QueryDef,
-        writing: Writing,
-        out: &mut (dyn std::io::Write + Send),
-    ) -> Result<bool, Failure> {
+    /// Runs the bundled query `def` unbound once and writes its results into each output its way, through the one
+    /// results writer (a static site's downloads); `Ok(false)` when its results are of another form, and nothing
+    /// was written.
+    pub fn write_example(&self, def: &QueryDef, outputs: &mut [Output<'_>]) -> Result<bool, Failure> {
         let prefixes = self.minter.prefixes();
         let ran = crate::query::run(def, &[], &self.store, &self.engine, &self.minter, |results| {
-            match crate::query::results::write(results, writing, &prefixes, None, out) {
+            match crate::query::results::write_each(results, outputs, &prefixes, None) {
                 Ok(_) => Ok(true),
                 Err(crate::query::results::WriteError::Unfit { .. }) => Ok(false),
                 Err(e) => Err(e.into()),

@@ -26,7 +26,8 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
-use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
+use crate::query::results::Output;
+use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, Download, QueryForm, Renderer, View, paths};
 
 /// Most addresses in one sitemap file (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
@@ -223,52 +224,52 @@ impl SiteWriter<'_> {
         Ok(())
     }
 
-    /// The results of the bundled query `def` in each download format of its form, as files beside its page; the
-    /// extensions written. A query that fails writes none (its page shows the failure).
+    /// The results of the bundled query `def` in each download format of its form, as files beside its page, from
+    /// one run; the extensions written. A query that fails writes none (its page shows the failure).
     fn results_files(&mut self, def: &crate::query::QueryDef) -> Result<Vec<&'static str>, Written> {
-        let mut written = Vec::new();
         for graph in [false, true] {
-            for download in render::downloads(graph) {
-                let path = paths::example_results(&def.name, download.extension());
-                let target = self.root.join(path.trim_start_matches('/'));
-                let mut out = BufWriter::new(fs::File::create(&target)?);
-                let result = self
-                    .renderer
-                    .write_example(def, download.writing, &mut out)
-                    .and_then(|fits| {
-                        out.flush().map_err(|e| render::Failure::Internal(e.to_string()))?;
-                        Ok(fits)
-                    });
-                drop(out);
-                match result {
-                    Ok(true) => written.push(download.extension()),
-                    // Results of the other form: try its formats.
-                    Ok(false) => {
-                        fs::remove_file(&target)?;
-                        break;
+            let downloads = render::downloads(graph);
+            let targets: Vec<PathBuf> = downloads
+                .iter()
+                .map(|d| {
+                    self.root
+                        .join(paths::example_results(&def.name, d.extension()).trim_start_matches('/'))
+                })
+                .collect();
+            let mut files = Vec::with_capacity(targets.len());
+            for target in &targets {
+                files.push(BufWriter::new(fs::File::create(target)?));
+            }
+            let mut outputs: Vec<Output<'_>> = downloads
+                .iter()
+                .zip(files.iter_mut())
+                .map(|(d, file)| Output {
+                    writing: d.writing,
+                    out: file,
+                })
+                .collect();
+            let result = self.renderer.write_example(def, &mut outputs);
+            drop(outputs);
+            let flushed: io::Result<()> = files.iter_mut().try_for_each(Write::flush);
+            drop(files);
+            match (result, flushed) {
+                (Ok(true), Ok(())) => {
+                    for target in &targets {
+                        self.report.files += 1;
+                        self.report.bytes += fs::metadata(target)?.len();
                     }
-                    Err(_) => {
-                        fs::remove_file(&target)?;
-                        for extension in written.drain(..) {
-                            fs::remove_file(
-                                self.root
-                                    .join(paths::example_results(&def.name, extension).trim_start_matches('/')),
-                            )?;
-                        }
-                        return Ok(written);
-                    }
+                    return Ok(downloads.iter().map(Download::extension).collect());
+                }
+                (_, Err(e)) => return Err(e.into()),
+                // Results of the other form: try its formats.
+                (Ok(false), Ok(())) => targets.iter().try_for_each(fs::remove_file)?,
+                (Err(_), Ok(())) => {
+                    targets.iter().try_for_each(fs::remove_file)?;
+                    return Ok(Vec::new());
                 }
             }
-            if !written.is_empty() {
-                break;
-            }
         }
-        for extension in &written {
-            let path = paths::example_results(&def.name, extension);
-            self.report.files += 1;
-            self.report.bytes += fs::metadata(self.root.join(path.trim_start_matches('/')))?.len();
-        }
-        Ok(written)
+        Ok(Vec::new())
     }
 
     /// The paged index of each class of entities, its members streamed from the store.
