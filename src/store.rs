@@ -416,6 +416,32 @@ impl GraphStore {
             })
     }
 
+    /// The links to `object`: each subject (with an IRI) and predicate once, in the store's own order, read lazily
+    /// (the index is ordered by subject and predicate after the object, so a link stated in two graphs comes twice
+    /// in a row). The pages of "links to this" list them.
+    pub fn links_to<'a>(
+        &'a self,
+        object: &'a NamedNode,
+    ) -> impl Iterator<Item = Result<(NamedNode, NamedNode), StoreError>> + 'a {
+        let mut last: Option<(NamedNode, NamedNode)> = None;
+        self.pointing_at_lazily(object).filter_map(move |quad| match quad {
+            Ok(Quad {
+                subject: NamedOrBlankNode::NamedNode(s),
+                predicate,
+                ..
+            }) => {
+                let link = (s, predicate);
+                if last.as_ref() == Some(&link) {
+                    return None;
+                }
+                last = Some(link.clone());
+                Some(Ok(link))
+            }
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+    }
+
     /// The quads, in any graph, whose object is `object`, in the store's own order, read lazily (a camp of a register
     /// is pointed at by hundreds of thousands of records).
     pub fn pointing_at_lazily<'a>(

@@ -204,6 +204,31 @@ def main():
             total += len(urls)
         check(total > 20000, f"the sitemaps list every record's page ({total} addresses)")
 
+        # The server's pages of a class and of the links to a camp (read with OFFSET) list what the site's files
+        # list (streamed): the same things, in the same order, on the same page.
+        import re
+        reg_port = free_port()
+        reg_server = subprocess.Popen([POWKG, "serve", "--store", store, "--bind", f"127.0.0.1:{reg_port}"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_port(reg_port, reg_server)
+            listed = lambda page: [h.removesuffix(".html") for h in re.findall(r'<li><a href="(/powkg/[^"]+)"', page)]
+            classes = os.path.join(registered, "classes")
+            largest = max(os.listdir(classes), key=lambda c: len(os.listdir(os.path.join(classes, c))))
+            last = len(os.listdir(os.path.join(classes, largest)))
+            karlag = os.path.join(registered, "mentions", "powkg", "entity", "karlag")
+            pages = [f"/classes/{largest}/{n}.html" for n in (1, 2, last)]
+            pages += [f"/mentions/powkg/entity/karlag/{n}.html" for n in (1, 2, len(os.listdir(karlag)))]
+            for path in pages:
+                with open(os.path.join(registered, path.lstrip("/")), encoding="utf-8") as f:
+                    written = listed(f.read())
+                served = fetch(f"http://127.0.0.1:{reg_port}{path}", "text/html")
+                check(served[0] == 200 and written and listed(served[3].decode()) == written,
+                      f"{path}: the server lists the {len(written)} things the site's file lists, in its order")
+        finally:
+            reg_server.terminate()
+            reg_server.wait()
+
         # 3. nginx with the site's own configuration against powkg serve.
         port = free_port()
         conf_dir = os.path.join(work, "nginx")

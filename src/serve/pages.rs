@@ -5,7 +5,7 @@ use http::StatusCode;
 use oxigraph::model::{NamedNode, Quad};
 
 use super::{Incoming, Reply, Service, negotiate};
-use crate::render::{self, CLASS_PAGE, Failure, QueryForm, View, paths};
+use crate::render::{self, Failure, QueryForm, View, paths};
 
 /// The view a request asks for: its languages, and its `lang` parameter for the links.
 fn view<'a>(service: &'a Service, r: &Incoming<'_>) -> View<'a> {
@@ -176,7 +176,7 @@ pub(super) fn route(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
     None
 }
 
-/// `/mentions{thing path}/{n}.html`: page n of the links to a thing, read by skipping through the store's index.
+/// `/mentions{thing path}/{n}.html`: page n of the links to a thing.
 fn mentions_page(service: &Service, r: &Incoming<'_>, thing: &str, page: &str) -> Reply {
     let renderer = &service.renderer;
     let (Some(iri), Ok(page)) = (renderer.thing_at(thing), page.parse::<usize>()) else {
@@ -195,7 +195,7 @@ fn mentions_page(service: &Service, r: &Incoming<'_>, thing: &str, page: &str) -
     }
 }
 
-/// `/classes/{slug}/{n}.html`: page n of a class's entities, read by skipping through the store's index.
+/// `/classes/{slug}/{n}.html`: page n of a class's entities.
 fn class_page(service: &Service, r: &Incoming<'_>, slug: &str, page: &str) -> Reply {
     let renderer = &service.renderer;
     let Ok(page) = page.parse::<usize>() else {
@@ -207,18 +207,10 @@ fn class_page(service: &Service, r: &Incoming<'_>, slug: &str, page: &str) -> Re
     if page == 0 {
         return not_found(r);
     }
-    let mut members = Vec::new();
-    let mut has_next = false;
-    for member in renderer.store().instances(&class).skip((page - 1) * CLASS_PAGE) {
-        match member {
-            Ok(m) if members.len() < CLASS_PAGE => members.push(m),
-            Ok(_) => {
-                has_next = true;
-                break;
-            }
-            Err(e) => return failed(r, &Failure::from(e)),
-        }
-    }
+    let (members, has_next) = match renderer.members(&class, page) {
+        Ok(listed) => listed,
+        Err(failure) => return failed(r, &failure),
+    };
     if members.is_empty() && page > 1 {
         return not_found(r);
     }

@@ -434,15 +434,7 @@ fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usi
     // What points at a thing with more links than its page shows, page by page.
     if renderer.store().pointing_at_lazily(iri).nth(render::MENTIONS).is_some() {
         // Read once, a page at a time.
-        let mut links = renderer.store().pointing_at_lazily(iri).filter_map(|quad| match quad {
-            Ok(oxigraph::model::Quad {
-                subject: NamedOrBlankNode::NamedNode(s),
-                predicate,
-                ..
-            }) => Some(Ok((s, predicate))),
-            Ok(_) => None,
-            Err(e) => Some(Err(e)),
-        });
+        let mut links = renderer.store().links_to(iri);
         let mut next = links.next().transpose()?;
         let mut page = 1;
         while next.is_some() {
