@@ -317,8 +317,10 @@ def main():
             cli = subprocess.run([POWKG, "query", "camps", "--format", name], check=True, capture_output=True).stdout
             check(s[0] == 200 and s[1] == media_type, f"/query/camps.{extension}: nginx {s[0]} {s[1]}")
             check(d[0] == 200 and d[1] == media_type, f"the endpoint's {name}: {d[0]} {d[1]}")
-            check(len(cli) > 100 and s[3] == d[3] == cli,
-                  f"camps as {name}: the same bytes from the site, the endpoint and powkg query")
+            named = fetch(f"{dynamic}/query/camps.{extension}", "*/*")
+            check(len(cli) > 100 and s[3] == d[3] == cli == named[3],
+                  f"camps as {name}: the same bytes from the site, the endpoint, the server's /query/camps.{extension}"
+                  " and powkg query")
         page = fetch(f"{static}/query/camps.html", "text/html")[3].decode()
         check('href="/query/camps.csv"' in page, "the site's query page links its CSV download")
 

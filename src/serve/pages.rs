@@ -5,6 +5,8 @@ use http::StatusCode;
 use oxigraph::model::{NamedNode, Quad};
 
 use super::{Incoming, Reply, Service, negotiate};
+use crate::query::results::{self, Form};
+use crate::query::{QueryDef, QueryError};
 use crate::render::{self, Failure, QueryForm, View, paths};
 
 /// The view a request asks for: its languages, and its `lang` parameter for the links.
@@ -51,6 +53,18 @@ pub(super) fn landing(service: &Service, r: &Incoming<'_>) -> Reply {
     Reply::html(StatusCode::OK, render::landing(&view(service, r), Some(&endpoint)))
 }
 
+/// The values the request gives for the parameters `def` declares (the empty ones left out).
+fn bound_params(def: &QueryDef, r: &Incoming<'_>) -> Vec<(String, String)> {
+    def.params
+        .iter()
+        .filter_map(|p| {
+            r.param(&p.name)
+                .filter(|v| !v.is_empty())
+                .map(|v| (p.name.clone(), v.to_owned()))
+        })
+        .collect()
+}
+
 /// `/query` (a query sent, or the form) and `/query/{name}.html` (a bundled query, with form fields for its
 /// parameters).
 pub(super) fn query_page(service: &Service, r: &Incoming<'_>, example: Option<&str>) -> Reply {
@@ -63,18 +77,7 @@ pub(super) fn query_page(service: &Service, r: &Incoming<'_>, example: Option<&s
         },
         None => None,
     };
-    let params = example
-        .map(|def| {
-            def.params
-                .iter()
-                .filter_map(|p| {
-                    r.param(&p.name)
-                        .filter(|v| !v.is_empty())
-                        .map(|v| (p.name.clone(), v.to_owned()))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let params = example.map(|def| bound_params(def, r)).unwrap_or_default();
     let page = match r.param("page").map(str::parse::<usize>) {
         None => 1,
         Some(Ok(n)) if n >= 1 => n,
@@ -146,34 +149,72 @@ fn describe(service: &Service, r: &Incoming<'_>, iri: &NamedNode) -> Reply {
 }
 
 /// The pages at paths of [`paths`] that carry a name: `/describe/{slug}.html`, `/classes/{slug}/{n}.html`,
-/// `/query/{name}.html`. `None` when the path is none of them.
+/// `/mentions{thing path}/{n}.html`, `/query/{name}.html` and the bundled query's results as files have them
+/// (`/query/{name}.csv`, …). `None` when the path is none of them.
 pub(super) fn route(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
     let path = r.path.clone();
-    if let Some(slug) = path.strip_prefix("/describe/").and_then(|p| p.strip_suffix(".html")) {
-        let described = &service.renderer.dataset().described;
-        return Some(match described.iter().find(|iri| paths::slug(iri) == slug) {
-            Some(iri) => describe(service, r, &iri.clone()),
-            None => not_found(r),
-        });
+    Some(match paths::named(&path)? {
+        paths::Named::Describe(slug) => {
+            let described = &service.renderer.dataset().described;
+            match described.iter().find(|iri| paths::slug(iri) == slug) {
+                Some(iri) => describe(service, r, &iri.clone()),
+                None => not_found(r),
+            }
+        }
+        paths::Named::Example {
+            name,
+            extension: "html",
+        } => query_page(service, r, Some(name)),
+        paths::Named::Example { name, extension } => example_results(service, r, name, extension),
+        paths::Named::Mentions { thing, page } => mentions_page(service, r, thing, page),
+        paths::Named::Class { slug, page } => class_page(service, r, slug, page),
+    })
+}
+
+/// `/query/{name}.{extension}`: the bundled query's results in the format of the extension (its parameters from the
+/// request's, as on its page), as a static site has them; through the one results writer, within the server's
+/// result size limit.
+fn example_results(service: &Service, r: &Incoming<'_>, name: &str, extension: &str) -> Reply {
+    let renderer = &service.renderer;
+    let Some(def) = renderer.queries().iter().find(|q| q.name == name) else {
+        return not_found(r);
+    };
+    let Some(download) = render::downloads(false)
+        .into_iter()
+        .chain(render::downloads(true))
+        .find(|d| d.extension() == extension)
+    else {
+        return not_found(r);
+    };
+    let params = bound_params(def, r);
+    let limit = service.config.limits.max_result_bytes;
+    let prefixes = renderer.minter.prefixes();
+    let ran = crate::query::run(
+        def,
+        &params,
+        &renderer.store,
+        &renderer.engine,
+        &renderer.minter,
+        |results| {
+            if !download.writing.fits(Form::of(&results)) {
+                // The query gives results of the other form: they have no file of this extension.
+                return Ok(None);
+            }
+            let mut out = Vec::new();
+            results::write(results, download.writing, &prefixes, Some(limit), &mut out)?;
+            Ok(Some(out))
+        },
+    );
+    match ran {
+        Ok(Some(bytes)) => Reply::new(StatusCode::OK, &download.writing.content_type(), bytes),
+        Ok(None) => not_found(r),
+        Err(QueryError::Sparql(e)) => failed(r, &Failure::of_query(&e)),
+        Err(QueryError::Evaluation(e)) => super::sparql::failed(&e),
+        Err(e @ (QueryError::UnknownParam { .. } | QueryError::BadParam { .. })) => {
+            Reply::text(StatusCode::BAD_REQUEST, e.to_string())
+        }
+        Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
-    if let Some(name) = path.strip_prefix("/query/").and_then(|p| p.strip_suffix(".html")) {
-        return Some(query_page(service, r, Some(name)));
-    }
-    if let Some((thing, page)) = path
-        .strip_prefix("/mentions")
-        .and_then(|p| p.strip_suffix(".html"))
-        .and_then(|p| p.rsplit_once('/'))
-    {
-        return Some(mentions_page(service, r, thing, page));
-    }
-    if let Some((slug, page)) = path
-        .strip_prefix("/classes/")
-        .and_then(|p| p.strip_suffix(".html"))
-        .and_then(|p| p.split_once('/'))
-    {
-        return Some(class_page(service, r, slug, page));
-    }
-    None
 }
 
 /// `/mentions{thing path}/{n}.html`: page n of the links to a thing.
