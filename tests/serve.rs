@@ -672,6 +672,52 @@ fn the_query_page_runs_queries_and_offers_the_bundled_ones() {
 }
 
 #[test]
+fn a_bundled_query_has_its_results_at_its_own_paths_with_its_parameters() {
+    // The page of a query with parameters links its downloads at /query/NAME.EXT with the values given.
+    let page = get("/query/conflicting-claims.html?source=en-article", "text/html")
+        .expect(StatusCode::OK)
+        .body;
+    assert!(
+        page.contains("href=\"/query/conflicting-claims.csv?source=en-article\""),
+        "{page}"
+    );
+    let all = get("/query/conflicting-claims.csv", "*/*").expect(StatusCode::OK);
+    assert_eq!(all.header("content-type"), "text/csv; charset=utf-8");
+    let english = get("/query/conflicting-claims.csv?source=en-article", "*/*").expect(StatusCode::OK);
+    let rows = |a: &Answer| a.body.lines().count();
+    assert!(rows(&english) > 1 && rows(&english) <= rows(&all), "{}", english.body);
+    // The same bytes as powkg query writes.
+    let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
+    let store =
+        GraphStore::in_memory(&pipeline::build(&Sources::default(), &minter).expect("build").quads).expect("store");
+    let def = catalog::bundled()
+        .expect("bundled")
+        .into_iter()
+        .find(|d| d.name == "conflicting-claims")
+        .expect("the query");
+    let params = [("source".to_owned(), "en-article".to_owned())];
+    let cli = query::run(&def, &params, &store, &Engine::new(&minter), &minter, |results| {
+        let mut out = Vec::new();
+        query::write_results(results, Some("csv"), false, &minter.prefixes(), &mut out)?;
+        Ok(out)
+    })
+    .expect("the query runs");
+    assert_eq!(english.body.as_bytes(), cli.as_slice());
+    // A graph query in an RDF format; a format of the other form, an unknown one or a bad value are refused.
+    let karlag = get("/query/describe-entity.ttl?entity=karlag", "*/*").expect(StatusCode::OK);
+    assert!(
+        karlag.header("content-type").starts_with("text/turtle"),
+        "{}",
+        karlag.header("content-type")
+    );
+    assert!(karlag.body.contains("karlag") && karlag.body.contains("Karlag"), "{}", karlag.body);
+    get("/query/camps.ttl", "*/*").expect(StatusCode::NOT_FOUND);
+    get("/query/camps.xyz", "*/*").expect(StatusCode::NOT_FOUND);
+    get("/query/no-such-query.csv", "*/*").expect(StatusCode::NOT_FOUND);
+    get("/query/describe-entity.ttl?entity=Not%20an%20id", "*/*").expect(StatusCode::BAD_REQUEST);
+}
+
+#[test]
 fn bundled_queries_answer_the_same_over_the_endpoint_as_on_the_command_line() {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
     let store =

@@ -794,26 +794,29 @@ pub fn query_page(view: &View<'_>, form: &QueryForm<'_>) -> (Markup, Option<Fail
         Some(Err(f)) => Some(f.clone()),
         _ => None,
     };
-    // The endpoint's downloads run the text (a bundled query's parameters are not in it); a static site's are the
-    // files written beside the page.
+    // Downloads: the endpoint runs a text sent; a bundled query's results are at their own path (its parameters'
+    // values in the query string), which a static site has as files.
     let encoded: String = form_urlencoded::byte_serialize(text.as_bytes()).collect();
+    let bound: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(form.params.iter())
+        .finish();
     let offered: Vec<(String, String)> = match &answer {
-        Some(Ok(answer)) => {
-            let graph = matches!(answer, Answer::Graph(_));
-            downloads(graph)
-                .into_iter()
-                .filter_map(|d| match (server, form.example) {
-                    (true, example) if form.sent.is_some() || example.is_some_and(|e| e.params.is_empty()) => {
-                        Some((d.label, format!("{}?format={}&query={encoded}", paths::SPARQL, d.name)))
+        Some(Ok(answer)) => downloads(matches!(answer, Answer::Graph(_)))
+            .into_iter()
+            .filter_map(|d| match (form.sent, form.example) {
+                (Some(_), _) if server => {
+                    Some((d.label, format!("{}?format={}&query={encoded}", paths::SPARQL, d.name)))
+                }
+                (None, Some(def)) if server || form.written.contains(&d.extension()) => {
+                    let mut href = paths::example_results(&def.name, d.extension());
+                    if server && !bound.is_empty() {
+                        href = format!("{href}?{bound}");
                     }
-                    (false, Some(def)) if form.written.contains(&d.extension()) => {
-                        let href = paths::example_results(&def.name, d.extension());
-                        Some((d.label, href))
-                    }
-                    _ => None,
-                })
-                .collect()
-        }
+                    Some((d.label, href))
+                }
+                _ => None,
+            })
+            .collect(),
         _ => Vec::new(),
     };
     let page_href = |n: usize| -> String {
