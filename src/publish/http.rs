@@ -16,6 +16,8 @@ pub struct Answer {
     pub status: u16,
     /// The body, as text (answers powkg reads are short: counts, records, error pages).
     pub body: String,
+    /// The `Server` header (`Oxigraph/0.5.13`), empty without one.
+    pub server: String,
 }
 
 impl Answer {
@@ -224,6 +226,12 @@ impl Client {
             .filter_map(|v| v.to_str().ok())
             .collect::<Vec<_>>()
             .join(", ");
+        let server = response
+            .headers()
+            .get("server")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         let mut text = String::new();
         // Error pages and counts are short; a store that sends more is cut at 1 MiB.
         response
@@ -233,7 +241,11 @@ impl Client {
             .read_to_string(&mut text)
             .map_err(|e| e.to_string())?;
         Ok((
-            Answer { status, body: text },
+            Answer {
+                status,
+                body: text,
+                server,
+            },
             (!challenge.is_empty()).then_some(challenge),
         ))
     }

@@ -6,7 +6,8 @@
 //! sent. A changed one is uploaded with the Graph Store Protocol (`POST` of N-Triples, in chunks of bounded size, a
 //! 413 answered by halving the chunk) into a staging graph beside it, the staging graph's size is checked against
 //! what was sent, and then one SPARQL 1.1 Update request replaces the target with the staging graph (`MOVE`) and
-//! records the new hash. A reader of the store sees the old graph or the new one; a push killed at any point leaves
+//! records the new hash (the Oxigraph server writes the staging graph with its bulk loader, `no_transaction`).
+//! A reader of the store sees the old graph or the new one; a push killed at any point leaves
 //! the target as it was, and the next push drops the staging graph it left.
 
 mod auth;
@@ -184,6 +185,9 @@ pub struct Pusher {
     store: Store,
     record: RecordTerms,
     options: PushOptions,
+    /// Whether the store said it is the Oxigraph server (its `Server` header), whose Graph Store Protocol takes
+    /// `no_transaction`: the staging graph, which no reader uses, is then written by its bulk loader.
+    oxigraph: bool,
 }
 
 /// What the record graph says of one graph: its hash and size at the last push.
@@ -203,6 +207,7 @@ impl Pusher {
             store,
             record,
             options,
+            oxigraph: false,
         }
     }
 
@@ -328,7 +333,13 @@ impl Pusher {
         let mut sent = 0u64;
         let mut chunks = 0u64;
         let mut failure: Option<PushError> = None;
-        let url = gsp_url(&self.store.gsp, staging);
+        let mut url = gsp_url(&self.store.gsp, staging);
+        if self.oxigraph {
+            // The staging graph is powkg's alone until the one update that replaces the target: it need not be
+            // written in transactions, and the Oxigraph server's bulk loader writes it about twice as fast. A push
+            // killed midway leaves part of it, which the next push drops.
+            url.push_str("&no_transaction");
+        }
         let mut flush = |this: &mut Self, buffer: &mut Vec<u8>| -> Result<(), PushError> {
             if buffer.is_empty() {
                 return Ok(());
@@ -381,6 +392,7 @@ impl Pusher {
             lines,
             Repeat::Allowed,
         )?;
+        self.oxigraph |= answer.server.starts_with("Oxigraph/");
         if answer.status == 413 {
             let middle = lines.len() / 2;
             let cut = lines[..middle].iter().rposition(|b| *b == b'\n').map(|i| i + 1);
@@ -427,6 +439,7 @@ impl Pusher {
             body.as_bytes(),
             repeat,
         )?;
+        self.oxigraph |= answer.server.starts_with("Oxigraph/");
         if !answer.ok() {
             return Err(store_error(url, &answer, what));
         }
