@@ -8,7 +8,7 @@ Prints, per store: triples, seconds and triples per second for powkg's push and 
 and powkg's peak resident memory (from /usr/bin/time -v when it is installed), then the command that reproduces
 the figures.
 
-    python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--oxigraph PATH]
+    python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--stores oxigraph,virtuoso] [--oxigraph PATH]
 
 Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/push_e2e.py does.
 """
@@ -45,6 +45,8 @@ def main():
     parser.add_argument("--powkg", required=True)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--oxigraph", default=None, help="the oxigraph CLI [default: on PATH or beside this Python]")
+    parser.add_argument("--stores", default="oxigraph,virtuoso",
+                        help="the stores to push to, comma-separated [default: oxigraph,virtuoso]")
     args = parser.parse_args()
     powkg = os.path.abspath(args.powkg)
     if args.oxigraph:
@@ -68,7 +70,12 @@ def main():
                     triples += 1
         os.remove(nquads)
 
-        for kind in (push_e2e.Oxigraph, push_e2e.Virtuoso):
+        kinds = {"oxigraph": push_e2e.Oxigraph, "virtuoso": push_e2e.Virtuoso}
+        wanted = [name.strip() for name in args.stores.split(",") if name.strip()]
+        unknown = [name for name in wanted if name not in kinds]
+        if unknown or not wanted:
+            sys.exit(f"--stores: expected oxigraph and/or virtuoso, got {args.stores!r}")
+        for kind in (kinds[name] for name in wanted):
             store = kind(tmp)
             try:
                 push_s, rss, out = timed(
@@ -103,7 +110,7 @@ def main():
             f"{name:<16} {push_s:>8.1f} s {n / push_s:>9,.0f} t/s {split:>26} {native_s:>8.1f} s "
             f"{n / native_s:>11,.0f} t/s {ratio:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14}"
         )
-    print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows}"
+    print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows} --stores {args.stores}"
           + (f" --oxigraph {args.oxigraph}" if args.oxigraph else ""))
 
 
