@@ -710,7 +710,11 @@ fn a_bundled_query_has_its_results_at_its_own_paths_with_its_parameters() {
         "{}",
         karlag.header("content-type")
     );
-    assert!(karlag.body.contains("karlag") && karlag.body.contains("Karlag"), "{}", karlag.body);
+    assert!(
+        karlag.body.contains("karlag") && karlag.body.contains("Karlag"),
+        "{}",
+        karlag.body
+    );
     get("/query/camps.ttl", "*/*").expect(StatusCode::NOT_FOUND);
     get("/query/camps.xyz", "*/*").expect(StatusCode::NOT_FOUND);
     get("/query/no-such-query.csv", "*/*").expect(StatusCode::NOT_FOUND);
