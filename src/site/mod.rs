@@ -330,13 +330,21 @@ impl SiteWriter<'_> {
             }
         }
         let prefixes = renderer.minter().prefixes();
-        for format in crate::export::DUMP_FORMATS {
-            let path = self.root.join(format!("dump.{}", format.extension()));
-            let mut out = BufWriter::new(fs::File::create(&path)?);
-            crate::export::write_store(renderer.store(), format, &prefixes, &mut out)?;
-            out.flush()?;
+        // Each dump reads the whole store and writes on one core: they are written side by side, one per core.
+        let root = &self.root;
+        let written: Vec<io::Result<u64>> = crate::export::DUMP_FORMATS
+            .par_iter()
+            .map(|format| {
+                let path = root.join(format!("dump.{}", format.extension()));
+                let mut out = BufWriter::new(fs::File::create(&path)?);
+                crate::export::write_store(renderer.store(), *format, &prefixes, &mut out)?;
+                out.flush()?;
+                Ok(fs::metadata(&path)?.len())
+            })
+            .collect();
+        for bytes in written {
             self.report.files += 1;
-            self.report.bytes += fs::metadata(&path)?.len();
+            self.report.bytes += bytes?;
         }
         Ok(())
     }
