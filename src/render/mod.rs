@@ -28,8 +28,8 @@ pub use pages::{
 
 use crate::error::Error;
 use crate::iri::Minter;
-use crate::query::QueryDef;
-use crate::query::results::Output;
+use crate::query::results::{Form, Output, Writing};
+use crate::query::{QueryDef, QueryError};
 use crate::sparql::{Engine, Request, SparqlError, Stopped};
 use crate::store::GraphStore;
 
@@ -72,18 +72,36 @@ impl Failure {
     pub(crate) fn of_query(error: &SparqlError) -> Self {
         match error {
             SparqlError::Invalid(problem) => Self::BadInput(problem.to_string()),
-            SparqlError::Evaluation(e) => match e {
-                oxigraph::sparql::QueryEvaluationError::Cancelled => Self::Unavailable("query cancelled".to_owned()),
-                oxigraph::sparql::QueryEvaluationError::Dataset(_)
-                | oxigraph::sparql::QueryEvaluationError::Unexpected(_) => {
-                    Self::Internal(format!("query evaluation failed: {e}"))
-                }
-                _ => Self::BadInput(format!("query evaluation failed: {e}")),
-            },
+            SparqlError::Evaluation(e) => Self::of_evaluation(e),
             SparqlError::Stopped(stopped) => match stopped {
                 Stopped::Timeout(_) | Stopped::Memory(_) | Stopped::Busy(_) => Self::Unavailable(stopped.to_string()),
                 Stopped::Panic(_) | Stopped::Thread(_) => Self::Internal(stopped.to_string()),
             },
+        }
+    }
+
+    /// How an evaluation that failed while its results were read is reported.
+    fn of_evaluation(e: &oxigraph::sparql::QueryEvaluationError) -> Self {
+        match e {
+            oxigraph::sparql::QueryEvaluationError::Cancelled => Self::Unavailable("query cancelled".to_owned()),
+            oxigraph::sparql::QueryEvaluationError::Dataset(_)
+            | oxigraph::sparql::QueryEvaluationError::Unexpected(_) => {
+                Self::Internal(format!("query evaluation failed: {e}"))
+            }
+            _ => Self::BadInput(format!("query evaluation failed: {e}")),
+        }
+    }
+
+    /// How a bundled query's failure is reported: its parameters' values are the reader's input; writing its
+    /// results is the server's work.
+    pub(crate) fn of_bundled(error: &QueryError) -> Self {
+        match error {
+            QueryError::Sparql(e) => Self::of_query(e),
+            QueryError::Evaluation(e) => Self::of_evaluation(e),
+            QueryError::UnknownParam { .. } | QueryError::BadParam { .. } | QueryError::BadFormat { .. } => {
+                Self::BadInput(error.to_string())
+            }
+            QueryError::Io(_) | QueryError::Results(_) => Self::Internal(error.to_string()),
         }
     }
 }
@@ -221,22 +239,25 @@ impl Renderer {
         }
     }
 
-    /// Runs the bundled query `def` unbound once and writes its results into each output its way, through the one
-    /// results writer (a static site's downloads); `Ok(false)` when its results are of another form, and nothing
-    /// was written.
-    pub fn write_example(&self, def: &QueryDef, outputs: &mut [Output<'_>]) -> Result<bool, Failure> {
+    /// Runs the bundled query `def` unbound once and writes its results through the one results writer into the
+    /// outputs `open` gives for their form (a static site's downloads), each its way; the outputs, to be flushed.
+    pub fn write_example<W: std::io::Write + Send>(
+        &self,
+        def: &QueryDef,
+        open: impl FnOnce(Form) -> std::io::Result<Vec<(Writing, W)>> + Send,
+    ) -> Result<Vec<W>, Failure> {
         let prefixes = self.minter.prefixes();
         let ran = crate::query::run(def, &[], &self.store, &self.engine, &self.minter, |results| {
-            match crate::query::results::write_each(results, outputs, &prefixes, None) {
-                Ok(_) => Ok(true),
-                Err(crate::query::results::WriteError::Unfit { .. }) => Ok(false),
-                Err(e) => Err(e.into()),
-            }
+            let mut files = open(Form::of(&results))?;
+            let mut outputs: Vec<Output<'_>> = files
+                .iter_mut()
+                .map(|(writing, out)| Output { writing: *writing, out })
+                .collect();
+            crate::query::results::write_each(results, &mut outputs, &prefixes, None)?;
+            drop(outputs);
+            Ok(files.into_iter().map(|(_, out)| out).collect())
         });
-        ran.map_err(|e| match e {
-            crate::query::QueryError::Sparql(e) => Failure::of_query(&e),
-            other => Failure::Internal(other.to_string()),
-        })
+        ran.map_err(|e| Failure::of_bundled(&e))
     }
 
     /// The rows of a SELECT of the pages' own (each bounds its queries with LIMIT).

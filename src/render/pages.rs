@@ -687,11 +687,7 @@ impl Renderer {
                 let ran = crate::query::run(def, params, &self.store, &self.engine, &self.minter, |results| {
                     Ok(consume(results))
                 });
-                match ran {
-                    Ok(answer) => answer,
-                    Err(crate::query::QueryError::Sparql(e)) => Err(Failure::of_query(&e)),
-                    Err(e) => Err(Failure::BadInput(e.to_string())),
-                }
+                ran.unwrap_or_else(|e| Err(Failure::of_bundled(&e)))
             }
         }
     }

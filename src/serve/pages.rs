@@ -5,8 +5,8 @@ use http::StatusCode;
 use oxigraph::model::{NamedNode, Quad};
 
 use super::{Incoming, Reply, Service, negotiate};
+use crate::query::QueryDef;
 use crate::query::results::{self, Form};
-use crate::query::{QueryDef, QueryError};
 use crate::render::{self, Failure, QueryForm, View, paths};
 
 /// The view a request asks for: its languages, and its `lang` parameter for the links.
@@ -208,12 +208,7 @@ fn example_results(service: &Service, r: &Incoming<'_>, name: &str, extension: &
     match ran {
         Ok(Some(bytes)) => Reply::new(StatusCode::OK, &download.writing.content_type(), bytes),
         Ok(None) => not_found(r),
-        Err(QueryError::Sparql(e)) => failed(r, &Failure::of_query(&e)),
-        Err(QueryError::Evaluation(e)) => super::sparql::failed(&e),
-        Err(e @ (QueryError::UnknownParam { .. } | QueryError::BadParam { .. })) => {
-            Reply::text(StatusCode::BAD_REQUEST, e.to_string())
-        }
-        Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(e) => failed(r, &Failure::of_bundled(&e)),
     }
 }
 

@@ -26,8 +26,8 @@ use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
-use crate::query::results::Output;
-use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, Download, QueryForm, Renderer, View, paths};
+use crate::query::Form;
+use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
 
 /// Most addresses in one sitemap file (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
@@ -227,49 +227,43 @@ impl SiteWriter<'_> {
     /// The results of the bundled query `def` in each download format of its form, as files beside its page, from
     /// one run; the extensions written. A query that fails writes none (its page shows the failure).
     fn results_files(&mut self, def: &crate::query::QueryDef) -> Result<Vec<&'static str>, Written> {
-        for graph in [false, true] {
-            let downloads = render::downloads(graph);
-            let targets: Vec<PathBuf> = downloads
-                .iter()
-                .map(|d| {
-                    self.root
-                        .join(paths::example_results(&def.name, d.extension()).trim_start_matches('/'))
-                })
-                .collect();
-            let mut files = Vec::with_capacity(targets.len());
-            for target in &targets {
-                files.push(BufWriter::new(fs::File::create(target)?));
-            }
-            let mut outputs: Vec<Output<'_>> = downloads
-                .iter()
-                .zip(files.iter_mut())
-                .map(|(d, file)| Output {
-                    writing: d.writing,
-                    out: file,
-                })
-                .collect();
-            let result = self.renderer.write_example(def, &mut outputs);
-            drop(outputs);
-            let flushed: io::Result<()> = files.iter_mut().try_for_each(Write::flush);
-            drop(files);
-            match (result, flushed) {
-                (Ok(true), Ok(())) => {
-                    for target in &targets {
-                        self.report.files += 1;
-                        self.report.bytes += fs::metadata(target)?.len();
+        let root = &self.root;
+        let mut created: Vec<(PathBuf, &'static str)> = Vec::new();
+        // A file that cannot be made stops the site (as any other); the query's own failure only its downloads.
+        let mut unmade: Option<io::Error> = None;
+        let ran = self.renderer.write_example(def, |form| {
+            let mut files = Vec::new();
+            for download in render::downloads(form == Form::Graph) {
+                let target = root.join(paths::example_results(&def.name, download.extension()).trim_start_matches('/'));
+                match fs::File::create(&target) {
+                    Ok(file) => files.push((download.writing, BufWriter::new(file))),
+                    Err(e) => {
+                        let message = e.to_string();
+                        unmade = Some(e);
+                        return Err(io::Error::other(message));
                     }
-                    return Ok(downloads.iter().map(Download::extension).collect());
                 }
-                (_, Err(e)) => return Err(e.into()),
-                // Results of the other form: try its formats.
-                (Ok(false), Ok(())) => targets.iter().try_for_each(fs::remove_file)?,
-                (Err(_), Ok(())) => {
-                    targets.iter().try_for_each(fs::remove_file)?;
-                    return Ok(Vec::new());
-                }
+                created.push((target, download.extension()));
             }
+            Ok(files)
+        });
+        if let Some(e) = unmade {
+            return Err(e.into());
         }
-        Ok(Vec::new())
+        let Ok(files) = ran else {
+            for (target, _) in &created {
+                fs::remove_file(target)?;
+            }
+            return Ok(Vec::new());
+        };
+        for mut file in files {
+            file.flush()?;
+        }
+        for (target, _) in &created {
+            self.report.files += 1;
+            self.report.bytes += fs::metadata(target)?.len();
+        }
+        Ok(created.into_iter().map(|(_, extension)| extension).collect())
     }
 
     /// The paged index of each class of entities, its members streamed from the store.
