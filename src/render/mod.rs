@@ -294,44 +294,50 @@ impl Renderer {
     /// evaluator read every row it skips (eight times slower), and the graph powkg builds has no blank nodes, so
     /// no row is dropped after the query there for a blank subject.
     pub fn links_to(&self, iri: &NamedNode, page: usize) -> Result<(Vec<(NamedNode, NamedNode)>, bool), Failure> {
-        let query = format!(
-            "SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }} OFFSET {} LIMIT {}",
-            (page.max(1) - 1) * pages::MENTIONS_PAGE,
-            pages::MENTIONS_PAGE + 1
-        );
-        let mut links: Vec<(NamedNode, NamedNode)> = self
-            .select(&query)?
-            .into_iter()
-            .filter_map(|row| match (row.get("s"), row.get("p")) {
+        self.page_of(
+            &format!("SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {iri} }}"),
+            page,
+            pages::MENTIONS_PAGE,
+            |row| match (row.get("s"), row.get("p")) {
                 (Some(Term::NamedNode(s)), Some(Term::NamedNode(p))) => Some((s.clone(), p.clone())),
                 _ => None,
-            })
-            .collect();
-        let has_next = links.len() > pages::MENTIONS_PAGE;
-        links.truncate(pages::MENTIONS_PAGE);
-        Ok((links, has_next))
+            },
+        )
     }
 
     /// Page `page` (from 1) of the entities of `class` in the store's order, as
     /// [`crate::store::GraphStore::instances`] streams them for a static site; and whether there are more. One
     /// query with `OFFSET`, as [`Self::links_to`].
     pub fn members(&self, class: &NamedNode, page: usize) -> Result<(Vec<NamedNode>, bool), Failure> {
-        let query = format!(
-            "SELECT DISTINCT ?s WHERE {{ ?s a {class} }} OFFSET {} LIMIT {}",
-            (page.max(1) - 1) * pages::CLASS_PAGE,
-            pages::CLASS_PAGE + 1
-        );
-        let mut members: Vec<NamedNode> = self
-            .select(&query)?
-            .into_iter()
-            .filter_map(|row| match row.get("s") {
+        self.page_of(
+            &format!("SELECT DISTINCT ?s WHERE {{ ?s a {class} }}"),
+            page,
+            pages::CLASS_PAGE,
+            |row| match row.get("s") {
                 Some(Term::NamedNode(s)) => Some(s.clone()),
                 _ => None,
-            })
-            .collect();
-        let has_next = members.len() > pages::CLASS_PAGE;
-        members.truncate(pages::CLASS_PAGE);
-        Ok((members, has_next))
+            },
+        )
+    }
+
+    /// Page `page` (from 1) of `per_page` rows of `select`, each read by `row` (`None` drops it), and whether
+    /// there are more: the query with `OFFSET` and one row more than a page.
+    fn page_of<T>(
+        &self,
+        select: &str,
+        page: usize,
+        per_page: usize,
+        row: impl Fn(&QuerySolution) -> Option<T>,
+    ) -> Result<(Vec<T>, bool), Failure> {
+        let query = format!(
+            "{select} OFFSET {} LIMIT {}",
+            (page.max(1) - 1) * per_page,
+            per_page + 1
+        );
+        let mut rows: Vec<T> = self.select(&query)?.iter().filter_map(row).collect();
+        let has_next = rows.len() > per_page;
+        rows.truncate(per_page);
+        Ok((rows, has_next))
     }
 
     /// The quads describing `iri` (see [`describe`]); empty when the graph knows nothing about it.
