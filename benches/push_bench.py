@@ -5,8 +5,8 @@ own bulk loader of the same triples from a file (`oxigraph load`; Virtuoso's `ld
 directory, and is stopped at the end.
 
 Prints, per store: triples, seconds and triples per second for powkg's push and for the native loader, their ratio,
-and powkg's peak resident memory (from /usr/bin/time -v when it is installed), then the command that reproduces
-the figures.
+powkg's peak resident memory (from /usr/bin/time -v when it is installed) and the store's during the push (sampled
+every half second), then the command that reproduces the figures.
 
     python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--stores oxigraph,virtuoso] [--oxigraph PATH]
 
@@ -38,6 +38,41 @@ def timed(command, env=None, cwd=None):
         sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr[-2000:]}")
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     return seconds, (int(rss.group(1)) / 1024 if rss else None), done.stdout
+
+
+class PeakRss:
+    """Samples a process's resident memory (Linux's /proc/PID/status) every half second while it is entered."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def sample(self):
+        try:
+            with open(f"/proc/{self.pid}/status", encoding="ascii") as f:
+                kib = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            self.peak = max(self.peak, kib)
+        except OSError:
+            pass
+
+    def __enter__(self):
+        import threading
+
+        def run():
+            while self.running:
+                self.sample()
+                time.sleep(0.5)
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.running = False
+        self.thread.join()
+        self.sample()
+
+    def mib(self):
+        return self.peak / 1024
 
 
 def main():
@@ -78,10 +113,11 @@ def main():
         for kind in (kinds[name] for name in wanted):
             store = kind(tmp)
             try:
-                push_s, rss, out = timed(
-                    [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json"],
-                    env=store.env,
-                )
+                with PeakRss(store.process.pid) as server:
+                    push_s, rss, out = timed(
+                        [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json"],
+                        env=store.env,
+                    )
                 graph_report = json.loads(out)["graphs"][0]
                 stored = push_e2e.count(store, graph)
                 if stored != triples:
@@ -96,19 +132,23 @@ def main():
                     loaded = push_e2e.count(store, graph + "-native")
                     if loaded != triples:
                         sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
-                results.append((kind.name, triples, push_s, native_s, rss, graph_report))
+                results.append((kind.name, triples, push_s, native_s, rss, server.mib(), graph_report))
             finally:
                 store.stop()
 
     print(f"\npush benchmark: a generated register of {args.rows:,} rows ({triples:,} triples), each store empty")
     print(f"{'store':<16} {'powkg push':>22} {'of which upload / replace':>26} {'native bulk load':>24} "
-          f"{'push/native':>12} {'push peak RSS':>14}")
-    for name, n, push_s, native_s, rss, graph_report in results:
+          f"{'push/native':>12} {'push peak RSS':>14} {'store peak RSS':>15}")
+    for name, n, push_s, native_s, rss, server_mib, graph_report in results:
         ratio = (n / push_s) / (n / native_s)
-        split = f"{graph_report['upload_seconds']:.1f} s / {graph_report['replace_seconds']:.1f} s"
+        if graph_report.get("route") == "one-request":
+            split = f"one request: {graph_report['upload_seconds']:.1f} s"
+        else:
+            split = f"{graph_report['upload_seconds']:.1f} s / {graph_report['replace_seconds']:.1f} s"
         print(
             f"{name:<16} {push_s:>8.1f} s {n / push_s:>9,.0f} t/s {split:>26} {native_s:>8.1f} s "
-            f"{n / native_s:>11,.0f} t/s {ratio:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14}"
+            f"{n / native_s:>11,.0f} t/s {ratio:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14} "
+            f"{server_mib:>11,.0f} MiB"
         )
     print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows} --stores {args.stores}"
           + (f" --oxigraph {args.oxigraph}" if args.oxigraph else ""))

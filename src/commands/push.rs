@@ -10,7 +10,7 @@ use powkg::Error;
 use powkg::export;
 use powkg::iri::GraphKind;
 use powkg::pipeline;
-use powkg::publish::{Client, ClientOptions, Credentials, GraphReport, PushOptions, Pusher, RecordTerms, Store};
+use powkg::publish::{Client, ClientOptions, Credentials, GraphReport, PushOptions, Pusher, RecordTerms, Route, Store};
 use powkg::vocab::{pk, void};
 use serde_json::json;
 
@@ -133,6 +133,7 @@ fn json_report(args: &PushArgs, reports: &[(String, GraphReport)]) -> String {
                 "bytes": r.bytes,
                 "bytes_sent": r.bytes_sent,
                 "requests": r.chunks,
+                "route": r.route.map(Route::word),
                 "seconds": r.seconds,
                 "upload_seconds": r.upload_seconds,
                 "replace_seconds": r.replace_seconds,
@@ -150,11 +151,16 @@ fn json_report(args: &PushArgs, reports: &[(String, GraphReport)]) -> String {
 fn line(name: &str, r: &GraphReport) -> String {
     let sent = if r.bytes_sent > 0 {
         format!(
-            ", {}.{} KiB sent in {} request{}",
+            ", {}.{} KiB sent in {} request{}{}",
             r.bytes_sent / 1024,
             r.bytes_sent % 1024 * 10 / 1024,
             r.chunks,
-            if r.chunks == 1 { "" } else { "s" }
+            if r.chunks == 1 { "" } else { "s" },
+            match r.route {
+                Some(Route::Whole) => " (one transaction)",
+                Some(Route::Staging) => " (staging graph, then MOVE)",
+                None => "",
+            }
         )
     } else {
         String::new()

@@ -2,7 +2,8 @@
 //! backoff on server errors and dropped connections, and the `Authorization` each scheme needs (Basic and Digest
 //! answered from the server's challenge, as Virtuoso requires; a bearer token sent with every request).
 
-use std::io::Read;
+use std::io::{self, Read};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use http_auth::{PasswordClient, PasswordParams};
@@ -32,9 +33,35 @@ impl Answer {
     }
 }
 
+/// A body made while it is sent: `fill` writes its pieces to the function it is given, and is called again for each
+/// attempt; it may stop the request by failing (the store then gets less than `length` bytes, and discards them).
+pub type Fill<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> + 'a;
+
+/// What a request carries.
+pub enum Body<'a> {
+    /// Bytes in memory.
+    Bytes(&'a [u8]),
+    /// `length` bytes made while they are sent, with constant memory (see [`Fill`]). It may be a whole graph: each
+    /// write must go through within the timeout, and the answer may take [`PATIENCE`] times the timeout.
+    Made {
+        /// The bytes `fill` writes, sent as `Content-Length`.
+        length: u64,
+        /// Writes them.
+        fill: &'a mut Fill<'a>,
+    },
+}
+
 /// Why a request failed for good.
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
+    /// The body's maker stopped the request.
+    #[error("{url}: the request was stopped: {message}")]
+    Stopped {
+        /// The URL.
+        url: String,
+        /// The maker's words.
+        message: String,
+    },
     /// The store could not be reached (after the retries).
     #[error("cannot reach {url}: {message}")]
     Unreachable {
@@ -86,6 +113,8 @@ pub struct Client {
     agent: ureq::Agent,
     /// For the one request that may run long and must not be repeated: a graph's replacement.
     patient: ureq::Agent,
+    /// For made bodies (a whole graph).
+    streaming: ureq::Agent,
     credentials: Option<Credentials>,
     /// The answer to the server's password challenge, once it has made one (Digest counts its requests).
     challenge: Option<PasswordClient>,
@@ -95,19 +124,25 @@ pub struct Client {
 impl Client {
     /// A client with these credentials (if any).
     pub fn new(options: ClientOptions, credentials: Option<Credentials>) -> Self {
-        let agent = |timeout: Duration| -> ureq::Agent {
+        let base = || {
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
-                .timeout_global(Some(timeout))
                 .timeout_connect(Some(options.timeout))
                 .max_redirects(0)
                 .user_agent(concat!("powkg/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .into()
         };
+        let agent = |timeout: Duration| -> ureq::Agent { base().timeout_global(Some(timeout)).build().into() };
+        let patience = options.timeout.saturating_mul(PATIENCE);
         Self {
             agent: agent(options.timeout),
-            patient: agent(options.timeout.saturating_mul(PATIENCE)),
+            patient: agent(patience),
+            // A whole graph takes as long as it takes to send, as long as each write goes through within the
+            // timeout; then the store may take PATIENCE times the timeout to carry it out.
+            streaming: base()
+                .timeout_per_write(Some(options.timeout))
+                .timeout_recv_response(Some(patience))
+                .build()
+                .into(),
             credentials,
             challenge: None,
             options,
@@ -123,7 +158,7 @@ impl Client {
         method: &str,
         url: &str,
         headers: &[(&str, &str)],
-        body: &[u8],
+        mut body: Body<'_>,
         repeat: Repeat,
     ) -> Result<Answer, HttpError> {
         let repeatable = repeat == Repeat::Allowed;
@@ -132,8 +167,21 @@ impl Client {
         let mut attempt = 0;
         let mut challenged = false;
         loop {
-            let authorization = self.authorization(method, url, body);
-            let result = self.once(method, url, headers, body, authorization.as_deref(), repeatable);
+            let signed = match &body {
+                Body::Bytes(bytes) => Some(*bytes),
+                Body::Made { .. } => None,
+            };
+            let authorization = self.authorization(method, url, signed);
+            let result = match self.once(method, url, headers, &mut body, authorization.as_deref(), repeatable) {
+                Err(Failure::Stopped(message)) => {
+                    return Err(HttpError::Stopped {
+                        url: url.to_owned(),
+                        message,
+                    });
+                }
+                Err(Failure::Transport(message)) => Err(message),
+                Ok(answer) => Ok(answer),
+            };
             let retry = match &result {
                 Ok((answer, _)) => answer.status >= 500,
                 Err(_) => true,
@@ -175,7 +223,7 @@ impl Client {
     }
 
     /// The `Authorization` header for this request, if the credentials give one yet.
-    fn authorization(&mut self, method: &str, url: &str, body: &[u8]) -> Option<String> {
+    fn authorization(&mut self, method: &str, url: &str, body: Option<&[u8]>) -> Option<String> {
         match (&self.credentials, &mut self.challenge) {
             (Some(Credentials::Bearer(token)), _) => Some(format!("Bearer {token}")),
             (Some(Credentials::Password { user, password }), Some(challenge)) => {
@@ -190,7 +238,7 @@ impl Client {
                         password,
                         uri: target,
                         method,
-                        body: Some(body),
+                        body,
                     })
                     .ok()
             }
@@ -198,16 +246,16 @@ impl Client {
         }
     }
 
-    /// One attempt: the answer and the `WWW-Authenticate` challenge, or the transport's error.
+    /// One attempt: the answer and the `WWW-Authenticate` challenge, or why it failed.
     fn once(
         &self,
         method: &str,
         url: &str,
         headers: &[(&str, &str)],
-        body: &[u8],
+        body: &mut Body<'_>,
         authorization: Option<&str>,
         repeatable: bool,
-    ) -> Result<(Answer, Option<String>), String> {
+    ) -> Result<(Answer, Option<String>), Failure> {
         let mut request = ureq::http::Request::builder().method(method).uri(url);
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -215,38 +263,263 @@ impl Client {
         if let Some(a) = authorization {
             request = request.header("Authorization", a);
         }
-        let request = request.body(body.to_vec()).map_err(|e| e.to_string())?;
-        let agent = if repeatable { &self.agent } else { &self.patient };
-        let mut response = agent.run(request).map_err(|e| e.to_string())?;
-        let status = response.status().as_u16();
-        let challenge = response
-            .headers()
-            .get_all("www-authenticate")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let server = response
-            .headers()
-            .get("server")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let mut text = String::new();
-        // Error pages and counts are short; a store that sends more is cut at 1 MiB.
-        response
-            .body_mut()
-            .as_reader()
-            .take(1 << 20)
-            .read_to_string(&mut text)
-            .map_err(|e| e.to_string())?;
-        Ok((
-            Answer {
-                status,
-                body: text,
-                server,
+        match body {
+            Body::Bytes(bytes) => {
+                let request = request
+                    .body(bytes.to_vec())
+                    .map_err(|e| Failure::Transport(e.to_string()))?;
+                let agent = if repeatable { &self.agent } else { &self.patient };
+                let response = agent.run(request).map_err(|e| Failure::Transport(e.to_string()))?;
+                answer_of(response).map_err(Failure::Transport)
+            }
+            Body::Made { length, fill } => {
+                let request = request
+                    .header("Content-Length", *length)
+                    .body(())
+                    .map_err(|e| Failure::Transport(e.to_string()))?;
+                made(&self.streaming, request, &mut **fill)
+            }
+        }
+    }
+}
+
+/// Why one attempt failed.
+enum Failure {
+    /// The connection or the protocol (the request may be sent again).
+    Transport(String),
+    /// The body's maker stopped it (it is not sent again).
+    Stopped(String),
+}
+
+/// Bytes per message from the body's maker to the request (a few are in flight at once).
+const BLOCK: usize = 1 << 18;
+
+/// Sends a request whose body is made on this thread while another thread sends it: memory holds a few blocks,
+/// whatever the body's size.
+fn made(
+    agent: &ureq::Agent,
+    request: ureq::http::Request<()>,
+    fill: &mut Fill<'_>,
+) -> Result<(Answer, Option<String>), Failure> {
+    // `None` stops the request: the reader fails, and the store gets less than the announced length.
+    let (sender, receiver) = mpsc::sync_channel::<Option<Vec<u8>>>(4);
+    std::thread::scope(|scope| {
+        let sending = scope.spawn(move || {
+            let (parts, ()) = request.into_parts();
+            let pipe = Pipe {
+                receiver,
+                block: Vec::new(),
+                at: 0,
+            };
+            let request = ureq::http::Request::from_parts(parts, ureq::SendBody::from_owned_reader(pipe));
+            agent.run(request).map_err(|e| e.to_string()).and_then(answer_of)
+        });
+        let mut block = Vec::with_capacity(BLOCK);
+        let mut closed = false;
+        let pass = |block: Vec<u8>, closed: &mut bool| {
+            sender.send(Some(block)).map_err(|_| {
+                *closed = true;
+                io::Error::other("the store stopped reading")
+            })
+        };
+        let filled = fill(&mut |piece: &[u8]| {
+            block.extend_from_slice(piece);
+            if block.len() >= BLOCK {
+                pass(std::mem::replace(&mut block, Vec::with_capacity(BLOCK)), &mut closed)?;
+            }
+            Ok(())
+        })
+        .and_then(|()| {
+            if block.is_empty() {
+                Ok(())
+            } else {
+                pass(block, &mut closed)
+            }
+        });
+        if filled.is_err() {
+            let _ = sender.send(None);
+        }
+        drop(sender);
+        let sent = sending
+            .join()
+            .unwrap_or_else(|_| Err("the sending thread panicked".to_owned()));
+        match filled {
+            // The maker's own reason comes first; a store that stopped reading says why in its answer.
+            Err(reason) if !closed => Err(Failure::Stopped(reason.to_string())),
+            _ => sent.map_err(Failure::Transport),
+        }
+    })
+}
+
+/// The reading end of a made body.
+struct Pipe {
+    receiver: mpsc::Receiver<Option<Vec<u8>>>,
+    block: Vec<u8>,
+    at: usize,
+}
+
+impl Read for Pipe {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.block.len() {
+            match self.receiver.recv() {
+                Ok(Some(block)) => {
+                    self.block = block;
+                    self.at = 0;
+                }
+                Ok(None) => return Err(io::Error::other("the body's maker stopped")),
+                // The maker is done: the end of the body.
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.block.len() - self.at);
+        buf[..n].copy_from_slice(&self.block[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The answer and the `WWW-Authenticate` challenge of a response.
+fn answer_of(mut response: ureq::http::Response<ureq::Body>) -> Result<(Answer, Option<String>), String> {
+    let status = response.status().as_u16();
+    let challenge = response
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let server = response
+        .headers()
+        .get("server")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let mut text = String::new();
+    // Error pages and counts are short; a store that sends more is cut at 1 MiB.
+    response
+        .body_mut()
+        .as_reader()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .map_err(|e| e.to_string())?;
+    Ok((
+        Answer {
+            status,
+            body: text,
+            server,
+        },
+        (!challenge.is_empty()).then_some(challenge),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// A one-request server: reads the head and up to `Content-Length` bytes of body, answers 201 when it got them
+    /// all; gives back the announced length and the bytes it got.
+    fn serve_once() -> (String, std::thread::JoinHandle<(u64, Vec<u8>)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/store?graph=urn%3Ax", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0u64;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if line.trim().is_empty() {
+                    break;
+                }
+                if let Some((_, value)) = line
+                    .split_once(':')
+                    .filter(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+                {
+                    length = value.trim().parse().unwrap();
+                }
+            }
+            let mut body = Vec::new();
+            let _ = reader.by_ref().take(length).read_to_end(&mut body);
+            if body.len() as u64 == length {
+                let mut stream = stream;
+                let _ = stream.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            }
+            (length, body)
+        });
+        (url, handle)
+    }
+
+    fn client() -> Client {
+        Client::new(
+            ClientOptions {
+                timeout: Duration::from_secs(20),
+                retries: 0,
+                backoff: Duration::from_millis(10),
             },
-            (!challenge.is_empty()).then_some(challenge),
-        ))
+            None,
+        )
+    }
+
+    fn lines(n: usize) -> Vec<u8> {
+        (0..n)
+            .flat_map(|i| format!("<urn:s{i}> <urn:p> \"{i}\" .\n").into_bytes())
+            .collect()
+    }
+
+    #[test]
+    fn a_made_body_arrives_whole_with_its_length() {
+        let (url, server) = serve_once();
+        let content = lines(100_000);
+        let mut fill = |write: &mut dyn FnMut(&[u8]) -> io::Result<()>| -> io::Result<()> {
+            content.chunks(1000).try_for_each(&mut *write)
+        };
+        let answer = client()
+            .send(
+                "PUT",
+                &url,
+                &[("Content-Type", "application/n-triples")],
+                Body::Made {
+                    length: content.len() as u64,
+                    fill: &mut fill,
+                },
+                Repeat::Allowed,
+            )
+            .unwrap();
+        let (length, body) = server.join().unwrap();
+        assert_eq!(answer.status, 201);
+        assert_eq!(length, content.len() as u64);
+        assert!(body == content, "the body arrived altered");
+    }
+
+    #[test]
+    fn a_made_body_stopped_midway_leaves_the_store_short_and_is_not_sent_again() {
+        let (url, server) = serve_once();
+        let content = lines(100_000);
+        let mut calls = 0;
+        let mut fill = |write: &mut dyn FnMut(&[u8]) -> io::Result<()>| -> io::Result<()> {
+            calls += 1;
+            write(&content[..content.len() / 2])?;
+            Err(io::Error::other("the graph changed"))
+        };
+        let sent = client().send(
+            "PUT",
+            &url,
+            &[],
+            Body::Made {
+                length: content.len() as u64,
+                fill: &mut fill,
+            },
+            Repeat::Allowed,
+        );
+        let (length, body) = server.join().unwrap();
+        assert!(
+            matches!(&sent, Err(HttpError::Stopped { message, .. }) if message.contains("the graph changed")),
+            "{sent:?}"
+        );
+        assert_eq!(calls, 1);
+        assert_eq!(length, content.len() as u64);
+        assert!(body.len() < content.len(), "the store got the whole body");
     }
 }

@@ -3,12 +3,14 @@
 //!
 //! Per graph: the graph's N-Triples are hashed (SHA-256 of the deterministic serialization) and compared with the
 //! hash powkg recorded in the store's record graph (`{base}graph/push`) at the last push: an unchanged graph is not
-//! sent. A changed one is uploaded with the Graph Store Protocol (`POST` of N-Triples, in chunks of bounded size, a
-//! 413 answered by halving the chunk) into a staging graph beside it, the staging graph's size is checked against
-//! what was sent, and then one SPARQL 1.1 Update request replaces the target with the staging graph (`MOVE`) and
-//! records the new hash (the Oxigraph server writes the staging graph with its bulk loader, `no_transaction`).
-//! A reader of the store sees the old graph or the new one; a push killed at any point leaves
-//! the target as it was, and the next push drops the staging graph it left.
+//! sent. A changed one takes one of two routes, each of which a reader sees whole or not at all, and which a push
+//! killed at any point leaves as it was:
+//! - the Oxigraph server (told by its `Server` header) carries out each Graph Store Protocol request in one
+//!   transaction: the graph goes in one streamed request (`PUT`, or `POST` into an absent graph), then its record;
+//! - any other store: the graph is uploaded (`POST` of N-Triples, in chunks of bounded size, a 413 answered by
+//!   halving the chunk) into a staging graph beside it, the staging graph's size is checked against what was sent,
+//!   and one SPARQL 1.1 Update request replaces the target with it (`MOVE`) and records the new hash. The next
+//!   push drops a staging graph that a killed push left.
 
 mod auth;
 mod http;
@@ -20,7 +22,7 @@ use oxigraph::model::NamedNode;
 use sha2::{Digest, Sha256};
 
 pub use auth::Credentials;
-pub use http::{Answer, Client, ClientOptions, HttpError, Repeat};
+pub use http::{Answer, Body, Client, ClientOptions, HttpError, Repeat};
 
 /// The store's endpoints.
 #[derive(Debug, Clone)]
@@ -128,6 +130,25 @@ impl Action {
     }
 }
 
+/// How a graph was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Into a staging graph in chunks, then one update replaced the target with it.
+    Staging,
+    /// In one request that the store carries out as one transaction (the Oxigraph server).
+    Whole,
+}
+
+impl Route {
+    /// The word for reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Staging => "staging",
+            Self::Whole => "one-request",
+        }
+    }
+}
+
 /// One graph's line of the push report.
 #[derive(Debug, Clone)]
 pub struct GraphReport {
@@ -145,11 +166,13 @@ pub struct GraphReport {
     pub bytes_sent: u64,
     /// Requests that carried data.
     pub chunks: u64,
+    /// How it was sent (`None` when it was not).
+    pub route: Option<Route>,
     /// Seconds the graph took.
     pub seconds: f64,
-    /// Of which uploading into the staging graph.
+    /// Of which sending the data (into the staging graph, or the one request).
     pub upload_seconds: f64,
-    /// Of which the store's replacement of the target by the staging graph.
+    /// Of which the store's replacement of the target by the staging graph (0 for one request).
     pub replace_seconds: f64,
     /// SHA-256 of the graph's N-Triples.
     pub hash: String,
@@ -230,6 +253,7 @@ impl Pusher {
             bytes,
             bytes_sent: 0,
             chunks: 0,
+            route: None,
             seconds: 0.0,
             upload_seconds: 0.0,
             replace_seconds: 0.0,
@@ -262,6 +286,41 @@ impl Pusher {
             report.seconds = started.elapsed().as_secs_f64();
             return Ok(report);
         }
+        let sending = Instant::now();
+        let whole = if self.oxigraph {
+            self.send_whole(graph, present > 0, &hash, bytes, produce, progress)?
+        } else {
+            None
+        };
+        if let Some((found, requests)) = whole {
+            report.upload_seconds = sending.elapsed().as_secs_f64();
+            if found != triples {
+                report.reason = format!(
+                    "{}; the store holds {found} distinct triples of the {triples} sent (the register repeats some)",
+                    report.reason
+                );
+            }
+            report.bytes_sent = bytes;
+            report.chunks = requests;
+            report.route = Some(Route::Whole);
+        } else {
+            self.send_staged(graph, &hash, triples, produce, progress, &mut report)?;
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// Into a staging graph beside the target, in chunks, then one update that replaces the target with it and
+    /// writes the record; fills in the report's route, bytes, requests and times.
+    fn send_staged(
+        &mut self,
+        graph: &NamedNode,
+        hash: &str,
+        triples: u64,
+        produce: &mut Produce<'_>,
+        progress: &mut dyn FnMut(u64),
+        report: &mut GraphReport,
+    ) -> Result<(), PushError> {
         let staging = staging(graph);
         self.update(
             &format!("DROP SILENT GRAPH {staging}"),
@@ -283,11 +342,6 @@ impl Pusher {
                 found,
             });
         }
-        let RecordTerms {
-            graph: record,
-            content_hash,
-            triples: size,
-        } = &self.record;
         let replace = if triples == 0 {
             format!("DROP SILENT GRAPH {graph}")
         } else {
@@ -295,12 +349,7 @@ impl Pusher {
         };
         let replacing = Instant::now();
         let replaced = self.update_once(
-            &format!(
-                "{replace} ;\n\
-                 DELETE WHERE {{ GRAPH {record} {{ {graph} {content_hash} ?hash }} }} ;\n\
-                 DELETE WHERE {{ GRAPH {record} {{ {graph} {size} ?size }} }} ;\n\
-                 INSERT DATA {{ GRAPH {record} {{ {graph} {content_hash} \"{hash}\" ; {size} {triples} }} }}"
-            ),
+            &format!("{replace} ;\n{}", self.recording(graph, hash, triples)),
             "replacing the graph with its staging copy",
         );
         if let Err(failure) = replaced {
@@ -316,8 +365,112 @@ impl Pusher {
         report.replace_seconds = replacing.elapsed().as_secs_f64();
         report.bytes_sent = sent_bytes;
         report.chunks = chunks;
-        report.seconds = started.elapsed().as_secs_f64();
-        Ok(report)
+        report.route = Some(Route::Staging);
+        Ok(())
+    }
+
+    /// On the Oxigraph server: the graph in one Graph Store Protocol request, which the server carries out in one
+    /// transaction (`PUT` over an existing graph, `POST` into an absent one, about twice as fast), then its record.
+    /// A reader sees the old graph or the new one, and nothing else: no staging graph shows in the union default
+    /// graph. The last piece of the body is sent only once the whole graph is known to hash as it did before: a
+    /// graph that changed meanwhile, or a push killed midway, leaves the store with less than the announced
+    /// length, and it discards the request. The request is sent again (made again) after a 5xx or a dropped
+    /// connection: either way it gives the same graph. The store's size of the graph and the number of requests;
+    /// `None` if the store answered 413 (then the graph takes the staging path, in chunks).
+    fn send_whole(
+        &mut self,
+        graph: &NamedNode,
+        exists: bool,
+        hash: &str,
+        bytes: u64,
+        produce: &mut Produce<'_>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Option<(u64, u64)>, PushError> {
+        let mut stopped: Option<PushError> = None;
+        let mut attempts = 0u64;
+        let mut fill = |write: &mut dyn FnMut(&[u8]) -> io::Result<()>| -> io::Result<()> {
+            attempts += 1;
+            let mut hasher = Sha256::new();
+            let mut held: Vec<u8> = Vec::new();
+            let mut sent = 0u64;
+            // Set when the store stopped reading: then its answer says why, not the producer.
+            let mut refused = false;
+            let mut longer = false;
+            let produced = produce(&mut |piece: &[u8]| {
+                hasher.update(piece);
+                if !held.is_empty() {
+                    if sent + (held.len() + piece.len()) as u64 > bytes {
+                        longer = true;
+                        return Err(io::Error::other("the graph changed"));
+                    }
+                    write(&held).inspect_err(|_| refused = true)?;
+                    sent += held.len() as u64;
+                    progress(sent);
+                }
+                held.clear();
+                held.extend_from_slice(piece);
+                Ok(())
+            });
+            match produced {
+                Err(message) if !refused && !longer => {
+                    stopped = Some(PushError::Produce(message.clone()));
+                    return Err(io::Error::other(message));
+                }
+                Err(message) if refused => return Err(io::Error::other(message)),
+                _ => {}
+            }
+            if longer || format!("sha256:{}", crate::hash::hex(&hasher.finalize())) != hash {
+                stopped = Some(PushError::Changed(graph.to_string()));
+                return Err(io::Error::other("the graph changed"));
+            }
+            write(&held)?;
+            progress(sent + held.len() as u64);
+            Ok(())
+        };
+        let url = gsp_url(&self.store.gsp, graph);
+        let sent = self.client.send(
+            if exists { "PUT" } else { "POST" },
+            &url,
+            &[("Content-Type", "application/n-triples")],
+            Body::Made {
+                length: bytes,
+                fill: &mut fill,
+            },
+            Repeat::Allowed,
+        );
+        let answer = match (sent, stopped) {
+            // A write refused because the store stopped reading is the store's to explain, in its answer.
+            (Ok(answer), _) => answer,
+            (Err(_), Some(reason)) => return Err(reason),
+            (Err(e), None) => return Err(e.into()),
+        };
+        if answer.status == 413 {
+            return Ok(None);
+        }
+        if !answer.ok() {
+            return Err(store_error(
+                &url,
+                &answer,
+                "a Graph Store Protocol request of the whole graph's N-Triples",
+            ));
+        }
+        let found = self.count(graph)?;
+        self.update(&self.recording(graph, hash, found), "recording the pushed graph's hash")?;
+        Ok(Some((found, attempts)))
+    }
+
+    /// The update that records `graph`'s hash and size in the record graph, in place of the earlier record.
+    fn recording(&self, graph: &NamedNode, hash: &str, triples: u64) -> String {
+        let RecordTerms {
+            graph: record,
+            content_hash,
+            triples: size,
+        } = &self.record;
+        format!(
+            "DELETE WHERE {{ GRAPH {record} {{ {graph} {content_hash} ?hash }} }} ;\n\
+             DELETE WHERE {{ GRAPH {record} {{ {graph} {size} ?size }} }} ;\n\
+             INSERT DATA {{ GRAPH {record} {{ {graph} {content_hash} \"{hash}\" ; {size} {triples} }} }}"
+        )
     }
 
     /// Sends the graph's N-Triples into `staging`, chunk by chunk; their hash, bytes and number of requests.
@@ -389,7 +542,7 @@ impl Pusher {
             "POST",
             url,
             &[("Content-Type", "application/n-triples")],
-            lines,
+            Body::Bytes(lines),
             Repeat::Allowed,
         )?;
         self.oxigraph |= answer.server.starts_with("Oxigraph/");
@@ -436,7 +589,7 @@ impl Pusher {
                 ("Content-Type", "application/x-www-form-urlencoded"),
                 ("Accept", "application/sparql-results+json"),
             ],
-            body.as_bytes(),
+            Body::Bytes(body.as_bytes()),
             repeat,
         )?;
         self.oxigraph |= answer.server.starts_with("Oxigraph/");
