@@ -8,7 +8,8 @@ Prints, per store: triples, seconds and triples per second for powkg's push and 
 powkg's peak resident memory (from /usr/bin/time -v when it is installed) and the store's during the push (sampled
 every half second), then the command that reproduces the figures.
 
-    python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--stores oxigraph,virtuoso] [--oxigraph PATH]
+    python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--stores oxigraph,virtuoso]
+        [--oxigraph PATH] [--chunk-size SIZE]
 
 Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/push_e2e.py does.
 """
@@ -82,6 +83,7 @@ def main():
     parser.add_argument("--oxigraph", default=None, help="the oxigraph CLI [default: on PATH or beside this Python]")
     parser.add_argument("--stores", default="oxigraph,virtuoso",
                         help="the stores to push to, comma-separated [default: oxigraph,virtuoso]")
+    parser.add_argument("--chunk-size", default=None, help="powkg push --chunk-size [default: powkg's]")
     args = parser.parse_args()
     powkg = os.path.abspath(args.powkg)
     if args.oxigraph:
@@ -115,7 +117,8 @@ def main():
             try:
                 with PeakRss(store.process.pid) as server:
                     push_s, rss, out = timed(
-                        [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json"],
+                        [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json",
+                         *(["--chunk-size", args.chunk_size] if args.chunk_size else [])],
                         env=store.env,
                     )
                 graph_report = json.loads(out)["graphs"][0]
@@ -151,7 +154,8 @@ def main():
             f"{server_mib:>11,.0f} MiB"
         )
     print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows} --stores {args.stores}"
-          + (f" --oxigraph {args.oxigraph}" if args.oxigraph else ""))
+          + (f" --oxigraph {args.oxigraph}" if args.oxigraph else "")
+          + (f" --chunk-size {args.chunk_size}" if args.chunk_size else ""))
 
 
 if __name__ == "__main__":

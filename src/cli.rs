@@ -217,11 +217,13 @@ pub struct PushArgs {
     /// Say what would be sent, per graph, and why; change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// N-Triples per Graph Store Protocol request, in bytes or with a unit (a 413 halves it)
+    /// N-Triples per Graph Store Protocol request into a staging graph, in bytes or with a unit (a 413 halves it);
+    /// the Oxigraph server takes each graph in one request
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
     pub chunk_size: usize,
     /// Seconds for connecting and for each request; a graph's replacement, in which the store copies the whole
-    /// graph, may take ten times as long
+    /// graph, and the answer to a whole graph sent in one request may take ten times as long (each write of that
+    /// request must go through within it)
     #[arg(long, value_name = "SECONDS", default_value = "120", value_parser = parse_seconds)]
     pub timeout: Duration,
     /// Attempts after the first when the store answers 5xx or drops the connection (with doubling pauses)
