@@ -128,7 +128,7 @@ namespace!(
         CONFLICTS_WITH = "conflictsWith", TRANSLATED_TITLE = "translatedTitle", RETRIEVED = "retrieved",
         CITING_SOURCE = "citingSource", CITED_WORK = "citedWork", FOOTNOTE = "footnote",
         SEED_FILE = "seedFile", REGISTER = "Register", SOURCE_DOCUMENT = "sourceDocument", SYNTHETIC = "synthetic",
-        CONTENT_HASH = "contentHash",
+        CONTENT_HASH = "contentHash", SUBJECT_BUCKETS = "subjectBuckets",
     ]
 );
 

@@ -108,6 +108,7 @@ fn pusher(args: &PushArgs, minter: &powkg::iri::Minter) -> Pusher {
         graph: minter.push_record(),
         content_hash: minter.term(pk::CONTENT_HASH),
         triples: void::TRIPLES.into_owned(),
+        buckets: minter.term(pk::SUBJECT_BUCKETS),
     };
     Pusher::new(
         client,
@@ -159,6 +160,7 @@ fn line(name: &str, r: &GraphReport) -> String {
             match r.route {
                 Some(Route::Whole) => " (one transaction)",
                 Some(Route::Staging) => " (staging graph, then MOVE)",
+                Some(Route::Buckets) => " (the changed subject buckets, one transaction)",
                 None => "",
             }
         )

@@ -13,13 +13,16 @@
 //!   push drops a staging graph that a killed push left.
 
 mod auth;
+mod buckets;
 mod http;
 
 use std::io;
 use std::time::Instant;
 
 use oxigraph::model::NamedNode;
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
+
+use buckets::{BUCKETS, Buckets};
 
 pub use auth::Credentials;
 pub use http::{Answer, Body, Client, ClientOptions, HttpError, Repeat};
@@ -137,6 +140,8 @@ pub enum Route {
     Staging,
     /// In one request that the store carries out as one transaction (the Oxigraph server).
     Whole,
+    /// Only the subject buckets that changed, in one update.
+    Buckets,
 }
 
 impl Route {
@@ -145,6 +150,7 @@ impl Route {
         match self {
             Self::Staging => "staging",
             Self::Whole => "one-request",
+            Self::Buckets => "changed-buckets",
         }
     }
 }
@@ -200,6 +206,8 @@ pub struct RecordTerms {
     pub content_hash: NamedNode,
     /// `void:triples`.
     pub triples: NamedNode,
+    /// `pk:subjectBuckets`.
+    pub buckets: NamedNode,
 }
 
 /// Pushes graphs to one store.
@@ -242,7 +250,12 @@ impl Pusher {
         progress: &mut dyn FnMut(u64),
     ) -> Result<GraphReport, PushError> {
         let started = Instant::now();
-        let (hash, bytes, triples) = digest(produce)?;
+        let Digest {
+            hash,
+            bytes,
+            triples,
+            buckets,
+        } = digest(produce)?;
         let recorded = self.record_of(graph)?;
         let present = self.count(graph)?;
         let mut report = GraphReport {
@@ -286,41 +299,138 @@ impl Pusher {
             report.seconds = started.elapsed().as_secs_f64();
             return Ok(report);
         }
-        let sending = Instant::now();
-        let whole = if self.oxigraph {
-            self.send_whole(graph, present > 0, &hash, bytes, produce, progress)?
-        } else {
-            None
+        let job = Job {
+            graph: graph.clone(),
+            digest: Digest {
+                hash,
+                bytes,
+                triples,
+                buckets,
+            },
+            present,
+            recorded,
         };
-        if let Some((found, requests)) = whole {
-            report.upload_seconds = sending.elapsed().as_secs_f64();
-            if found != triples {
-                report.reason = format!(
-                    "{}; the store holds {found} distinct triples of the {triples} sent (the register repeats some)",
-                    report.reason
-                );
-            }
-            report.bytes_sent = bytes;
-            report.chunks = requests;
-            report.route = Some(Route::Whole);
-        } else {
-            self.send_staged(graph, &hash, triples, produce, progress, &mut report)?;
+        let done = self.send_buckets(&job, produce, progress, &mut report)?
+            || (self.oxigraph && self.send_whole(&job, produce, progress, &mut report)?);
+        if !done {
+            self.send_staged(&job, produce, progress, &mut report)?;
         }
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
+    }
+
+    /// A large graph that the store holds as recorded, of which few subject buckets changed: one update deletes
+    /// every triple whose subject falls in those buckets (the store finds them with `SHA256`) and inserts their
+    /// new lines, and writes the record. The store carries it out in one transaction, so a reader sees the old
+    /// graph or the new one. Fills in the report; `false` when the graph does not qualify (then it is sent whole).
+    fn send_buckets(
+        &mut self,
+        job: &Job,
+        produce: &mut Produce<'_>,
+        progress: &mut dyn FnMut(u64),
+        report: &mut GraphReport,
+    ) -> Result<bool, PushError> {
+        let Job {
+            graph,
+            digest,
+            present,
+            recorded,
+        } = job;
+        let (Some(now), Some(recorded)) = (&digest.buckets, recorded) else {
+            return Ok(false);
+        };
+        if digest.triples < SPLIT_FROM || recorded.triples != *present || *present == 0 {
+            return Ok(false);
+        }
+        let Some(earlier) = self.buckets_of(graph)? else {
+            return Ok(false);
+        };
+        let changed = now.changed(&earlier);
+        let bytes: u64 = changed.iter().map(|b| now.bytes[*b]).sum();
+        if changed.is_empty() || changed.len() > MOST_BUCKETS || bytes > MOST_BUCKET_BYTES || !self.agrees(now) {
+            return Ok(false);
+        }
+        let sending = Instant::now();
+        let (kept, ends) = changed_lines(produce, &changed, &digest.hash, graph)?;
+        let mut update = bucket_update(graph, &changed, &kept, &ends);
+        update.push_str(&self.recording(graph, &digest.hash, digest.triples, Some(now)));
+        let replaced = self.update_once(&update, "replacing the changed subject buckets");
+        if let Err(failure) = replaced {
+            // Not repeated blindly: the record, written in the same transaction, says whether it was carried out.
+            let done = self
+                .record_of(graph)?
+                .is_some_and(|r| r.hash == digest.hash && r.triples == digest.triples);
+            if !done {
+                return Err(failure);
+            }
+        }
+        progress(update.len() as u64);
+        let found = self.count(graph)?;
+        if found != digest.triples {
+            // The store placed some triple elsewhere than powkg did: the graph is sent whole to set it right.
+            report.reason = format!(
+                "{}; after replacing {} subject buckets the store held {found} triples, not {}: sent whole",
+                report.reason,
+                changed.len(),
+                digest.triples
+            );
+            return Ok(false);
+        }
+        report.reason = format!(
+            "{}; {} of {BUCKETS} subject buckets changed ({} triples sent)",
+            report.reason,
+            changed.len(),
+            ends.len()
+        );
+        report.upload_seconds = sending.elapsed().as_secs_f64();
+        report.bytes_sent = update.len() as u64;
+        report.chunks = 1;
+        report.route = Some(Route::Buckets);
+        Ok(true)
+    }
+
+    /// The subject buckets recorded for `graph` at the last push.
+    fn buckets_of(&mut self, graph: &NamedNode) -> Result<Option<buckets::Record>, PushError> {
+        let RecordTerms {
+            graph: record, buckets, ..
+        } = self.record.clone();
+        let row = self.select_row(
+            &format!("SELECT ?b WHERE {{ GRAPH {record} {{ {graph} {buckets} ?b }} }} LIMIT 1"),
+            "reading the subject buckets of the last push",
+            &["b"],
+        )?;
+        Ok(row
+            .into_iter()
+            .next()
+            .flatten()
+            .and_then(|b| buckets::Record::parse(&b)))
+    }
+
+    /// Whether the store names a subject's bucket as powkg does (its `SHA256` and `SUBSTR`).
+    fn agrees(&mut self, now: &buckets::Record) -> bool {
+        let Some((iri, bucket)) = &now.probe else {
+            return false;
+        };
+        let probe = NamedNode::new_unchecked(iri.clone());
+        let row = self.select_row(
+            &format!("SELECT (SUBSTR(SHA256(STR({probe})), 1, 3) AS ?b) WHERE {{}}"),
+            "checking how the store hashes a subject",
+            &["b"],
+        );
+        row.is_ok_and(|r| r.first().cloned().flatten() == Some(buckets::name(*bucket)))
     }
 
     /// Into a staging graph beside the target, in chunks, then one update that replaces the target with it and
     /// writes the record; fills in the report's route, bytes, requests and times.
     fn send_staged(
         &mut self,
-        graph: &NamedNode,
-        hash: &str,
-        triples: u64,
+        job: &Job,
         produce: &mut Produce<'_>,
         progress: &mut dyn FnMut(u64),
         report: &mut GraphReport,
     ) -> Result<(), PushError> {
+        let Job { graph, digest, .. } = job;
+        let (hash, triples) = (digest.hash.as_str(), digest.triples);
         let staging = staging(graph);
         self.update(
             &format!("DROP SILENT GRAPH {staging}"),
@@ -349,7 +459,10 @@ impl Pusher {
         };
         let replacing = Instant::now();
         let replaced = self.update_once(
-            &format!("{replace} ;\n{}", self.recording(graph, hash, triples)),
+            &format!(
+                "{replace} ;\n{}",
+                self.recording(graph, hash, triples, digest.buckets.as_ref())
+            ),
             "replacing the graph with its staging copy",
         );
         if let Err(failure) = replaced {
@@ -375,17 +488,18 @@ impl Pusher {
     /// graph. The last piece of the body is sent only once the whole graph is known to hash as it did before: a
     /// graph that changed meanwhile, or a push killed midway, leaves the store with less than the announced
     /// length, and it discards the request. The request is sent again (made again) after a 5xx or a dropped
-    /// connection: either way it gives the same graph. The store's size of the graph and the number of requests;
-    /// `None` if the store answered 413 (then the graph takes the staging path, in chunks).
+    /// connection: either way it gives the same graph. Fills in the report; `false` if the store answered 413
+    /// (then the graph takes the staging path, in chunks).
     fn send_whole(
         &mut self,
-        graph: &NamedNode,
-        exists: bool,
-        hash: &str,
-        bytes: u64,
+        job: &Job,
         produce: &mut Produce<'_>,
         progress: &mut dyn FnMut(u64),
-    ) -> Result<Option<(u64, u64)>, PushError> {
+        report: &mut GraphReport,
+    ) -> Result<bool, PushError> {
+        let sending = Instant::now();
+        let Job { graph, digest, .. } = job;
+        let (hash, bytes, triples) = (digest.hash.as_str(), digest.bytes, digest.triples);
         let mut stopped: Option<PushError> = None;
         let mut attempts = 0u64;
         let mut fill = |write: &mut dyn FnMut(&[u8]) -> io::Result<()>| -> io::Result<()> {
@@ -429,7 +543,7 @@ impl Pusher {
         };
         let url = gsp_url(&self.store.gsp, graph);
         let sent = self.client.send(
-            if exists { "PUT" } else { "POST" },
+            if job.present > 0 { "PUT" } else { "POST" },
             &url,
             &[("Content-Type", "application/n-triples")],
             Body::Made {
@@ -445,7 +559,7 @@ impl Pusher {
             (Err(e), None) => return Err(e.into()),
         };
         if answer.status == 413 {
-            return Ok(None);
+            return Ok(false);
         }
         if !answer.ok() {
             return Err(store_error(
@@ -455,21 +569,41 @@ impl Pusher {
             ));
         }
         let found = self.count(graph)?;
-        self.update(&self.recording(graph, hash, found), "recording the pushed graph's hash")?;
-        Ok(Some((found, attempts)))
+        self.update(
+            &self.recording(graph, hash, found, digest.buckets.as_ref()),
+            "recording the pushed graph's hash",
+        )?;
+        report.upload_seconds = sending.elapsed().as_secs_f64();
+        if found != triples {
+            report.reason = format!(
+                "{}; the store holds {found} distinct triples of the {triples} sent (the register repeats some)",
+                report.reason
+            );
+        }
+        report.bytes_sent = bytes;
+        report.chunks = attempts;
+        report.route = Some(Route::Whole);
+        Ok(true)
     }
 
-    /// The update that records `graph`'s hash and size in the record graph, in place of the earlier record.
-    fn recording(&self, graph: &NamedNode, hash: &str, triples: u64) -> String {
+    /// The update that records `graph`'s hash, size and subject buckets (for a graph large enough to be split) in
+    /// the record graph, in place of the earlier record.
+    fn recording(&self, graph: &NamedNode, hash: &str, triples: u64, split: Option<&buckets::Record>) -> String {
         let RecordTerms {
             graph: record,
             content_hash,
             triples: size,
+            buckets,
         } = &self.record;
+        let kept = split
+            .filter(|_| triples >= SPLIT_FROM)
+            .map(|b| format!(" ; {buckets} \"{}\"", b.literal()))
+            .unwrap_or_default();
         format!(
             "DELETE WHERE {{ GRAPH {record} {{ {graph} {content_hash} ?hash }} }} ;\n\
              DELETE WHERE {{ GRAPH {record} {{ {graph} {size} ?size }} }} ;\n\
-             INSERT DATA {{ GRAPH {record} {{ {graph} {content_hash} \"{hash}\" ; {size} {triples} }} }}"
+             DELETE WHERE {{ GRAPH {record} {{ {graph} {buckets} ?buckets }} }} ;\n\
+             INSERT DATA {{ GRAPH {record} {{ {graph} {content_hash} \"{hash}\" ; {size} {triples}{kept} }} }}"
         )
     }
 
@@ -636,6 +770,7 @@ impl Pusher {
             graph: record,
             content_hash,
             triples,
+            ..
         } = self.record.clone();
         let row = self.select_row(
             &format!(
@@ -653,21 +788,113 @@ impl Pusher {
     }
 }
 
-/// The SHA-256, bytes and triples of a graph's N-Triples, read once without keeping them.
-fn digest(produce: &mut Produce<'_>) -> Result<(String, u64, u64), PushError> {
+/// One graph being pushed: what was read of it and of the store.
+struct Job {
+    graph: NamedNode,
+    digest: Digest,
+    /// Its triples in the store now.
+    present: u64,
+    /// What the record graph says of it.
+    recorded: Option<Record>,
+}
+
+/// Graphs from this size on are recorded with their subject buckets, and may be sent in part.
+pub const SPLIT_FROM: u64 = 20_000;
+
+/// A push sends the changed buckets alone when they are at most this many of the [`BUCKETS`]…
+const MOST_BUCKETS: usize = BUCKETS / 8;
+
+/// …and at most these many bytes of N-Triples (held in memory and sent in one update).
+const MOST_BUCKET_BYTES: u64 = 64 << 20;
+
+/// Triples per `INSERT DATA` operation of that update (Virtuoso's SPARQL compiler runs out of memory on one
+/// operation of 30,000 triples).
+const INSERT_LINES: usize = 1000;
+
+/// What one reading of a graph's N-Triples gives.
+struct Digest {
+    /// `sha256:…`
+    hash: String,
+    bytes: u64,
+    triples: u64,
+    /// Its subject buckets, when it can be split.
+    buckets: Option<buckets::Record>,
+}
+
+/// The SHA-256, bytes, triples and subject buckets of a graph's N-Triples, read once without keeping them.
+fn digest(produce: &mut Produce<'_>) -> Result<Digest, PushError> {
     let mut hasher = Sha256::new();
     let mut bytes = 0u64;
+    let mut buckets = Buckets::default();
     let triples = produce(&mut |piece: &[u8]| {
         hasher.update(piece);
+        buckets.feed(piece);
         bytes += piece.len() as u64;
         Ok(())
     })
     .map_err(PushError::Produce)?;
-    Ok((
-        format!("sha256:{}", crate::hash::hex(&hasher.finalize())),
+    Ok(Digest {
+        hash: format!("sha256:{}", crate::hash::hex(&hasher.finalize())),
         bytes,
         triples,
-    ))
+        buckets: buckets.finish(),
+    })
+}
+
+/// The lines of the graph whose subject falls in one of `changed` buckets, read once more (one after another in
+/// the bytes, with the end of each); the graph must hash as it did.
+fn changed_lines(
+    produce: &mut Produce<'_>,
+    changed: &[usize],
+    hash: &str,
+    graph: &NamedNode,
+) -> Result<(Vec<u8>, Vec<usize>), PushError> {
+    let mut wanted = vec![false; BUCKETS];
+    for b in changed {
+        wanted[*b] = true;
+    }
+    let mut hasher = Sha256::new();
+    let mut placer = Buckets::default();
+    let mut kept: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    produce(&mut |piece: &[u8]| {
+        hasher.update(piece);
+        for line in piece.split_inclusive(|b| *b == b'\n') {
+            if placer.place(line).is_some_and(|b| wanted[b]) {
+                kept.extend_from_slice(line);
+                ends.push(kept.len());
+            }
+        }
+        Ok(())
+    })
+    .map_err(PushError::Produce)?;
+    if format!("sha256:{}", crate::hash::hex(&hasher.finalize())) != hash {
+        return Err(PushError::Changed(graph.to_string()));
+    }
+    Ok((kept, ends))
+}
+
+/// The update that replaces the `changed` buckets of `graph` with these lines: the store deletes every triple whose
+/// subject hashes into them, then inserts the lines, [`INSERT_LINES`] to an operation.
+fn bucket_update(graph: &NamedNode, changed: &[usize], kept: &[u8], ends: &[usize]) -> String {
+    use std::fmt::Write as _;
+    let names: Vec<String> = changed.iter().map(|b| format!("\"{}\"", buckets::name(*b))).collect();
+    let mut update = format!(
+        "DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} \
+         FILTER(SUBSTR(SHA256(STR(?s)), 1, 3) IN ({})) }} ;\n",
+        names.join(", ")
+    );
+    let mut start = 0;
+    for group in ends.chunks(INSERT_LINES) {
+        let end = group.last().copied().unwrap_or(start);
+        let _ = write!(
+            update,
+            "INSERT DATA {{ GRAPH {graph} {{\n{}}} }} ;\n",
+            String::from_utf8_lossy(&kept[start..end])
+        );
+        start = end;
+    }
+    update
 }
 
 /// The staging graph of `graph`: beside it, named so that no build mints it.
@@ -715,6 +942,32 @@ mod tests {
             None,
         );
         assert_eq!(virtuoso.query, "http://127.0.0.1:8890/sparql-auth");
+    }
+
+    #[test]
+    fn a_bucket_update_deletes_the_buckets_and_inserts_their_lines_in_parsable_groups() {
+        let graph = NamedNode::new_unchecked("https://example.org/powkg/graph/register/r");
+        let mut kept = Vec::new();
+        let mut ends = Vec::new();
+        for i in 0..2500 {
+            kept.extend_from_slice(format!("<urn:s{i}> <urn:p> \"{i}\\\"\"@en .\n").as_bytes());
+            ends.push(kept.len());
+        }
+        let update = bucket_update(&graph, &[0x0a1, 0xfff], &kept, &ends);
+        assert!(update.contains(r#"FILTER(SUBSTR(SHA256(STR(?s)), 1, 3) IN ("0a1", "fff"))"#));
+        assert_eq!(update.matches("INSERT DATA").count(), 3);
+        let parsed = spargebra::SparqlParser::new()
+            .parse_update(&update)
+            .expect("the update parses");
+        let inserted: usize = parsed
+            .operations
+            .iter()
+            .map(|op| match op {
+                spargebra::GraphUpdateOperation::InsertData { data } => data.len(),
+                _ => 0,
+            })
+            .sum();
+        assert_eq!(inserted, 2500);
     }
 
     #[test]
