@@ -3,11 +3,14 @@
 //!
 //! Per graph: the graph's N-Triples are hashed (SHA-256 of the deterministic serialization) and compared with the
 //! hash powkg recorded in the store's record graph (`{base}graph/push`) at the last push: an unchanged graph is not
-//! sent. A changed one takes one of two routes, each of which a reader sees whole or not at all, and which a push
+//! sent. A changed one takes one of three routes, each of which a reader sees whole or not at all, and which a push
 //! killed at any point leaves as it was:
-//! - the Oxigraph server (told by its `Server` header) carries out each Graph Store Protocol request in one
-//!   transaction: the graph goes in one streamed request (`PUT`, or `POST` into an absent graph), then its record;
-//! - any other store: the graph is uploaded (`POST` of N-Triples, in chunks of bounded size, a 413 answered by
+//! - a large graph of which few subject buckets changed (see [`buckets`]): one update replaces those buckets and
+//!   writes the record;
+//! - else, on the Oxigraph server (told by its `Server` header), which carries out each Graph Store Protocol
+//!   request in one transaction: the graph goes in one streamed request (`PUT`, or `POST` into an absent graph),
+//!   then its record;
+//! - else, on any other store: the graph is uploaded (`POST` of N-Triples, in chunks of bounded size, a 413 answered by
 //!   halving the chunk) into a staging graph beside it, the staging graph's size is checked against what was sent,
 //!   and one SPARQL 1.1 Update request replaces the target with it (`MOVE`) and records the new hash. The next
 //!   push drops a staging graph that a killed push left.
@@ -354,16 +357,13 @@ impl Pusher {
         let (kept, ends) = changed_lines(produce, &changed, &digest.hash, graph)?;
         let mut update = bucket_update(graph, &changed, &kept, &ends);
         update.push_str(&self.recording(graph, &digest.hash, digest.triples, Some(now)));
-        let replaced = self.update_once(&update, "replacing the changed subject buckets");
-        if let Err(failure) = replaced {
-            // Not repeated blindly: the record, written in the same transaction, says whether it was carried out.
-            let done = self
-                .record_of(graph)?
-                .is_some_and(|r| r.hash == digest.hash && r.triples == digest.triples);
-            if !done {
-                return Err(failure);
-            }
-        }
+        self.replace_once(
+            &update,
+            "replacing the changed subject buckets",
+            graph,
+            &digest.hash,
+            digest.triples,
+        )?;
         progress(update.len() as u64);
         let found = self.count(graph)?;
         if found != digest.triples {
@@ -458,23 +458,17 @@ impl Pusher {
             format!("MOVE SILENT GRAPH {staging} TO GRAPH {graph}")
         };
         let replacing = Instant::now();
-        let replaced = self.update_once(
-            &format!(
-                "{replace} ;\n{}",
-                self.recording(graph, hash, triples, digest.buckets.as_ref())
-            ),
-            "replacing the graph with its staging copy",
+        let update = format!(
+            "{replace} ;\n{}",
+            self.recording(graph, hash, triples, digest.buckets.as_ref())
         );
-        if let Err(failure) = replaced {
-            // The replacement is not repeated (a second MOVE would move the now empty staging graph): the record,
-            // written in the same transaction, says whether the store carried it out before the answer was lost.
-            let done = self
-                .record_of(graph)?
-                .is_some_and(|r| r.hash == hash && r.triples == triples);
-            if !done {
-                return Err(failure);
-            }
-        }
+        self.replace_once(
+            &update,
+            "replacing the graph with its staging copy",
+            graph,
+            hash,
+            triples,
+        )?;
         report.replace_seconds = replacing.elapsed().as_secs_f64();
         report.bytes_sent = sent_bytes;
         report.chunks = chunks;
@@ -691,6 +685,28 @@ impl Pusher {
             return Err(store_error(url, &answer, "a Graph Store Protocol POST of N-Triples"));
         }
         Ok(1)
+    }
+
+    /// Sends an update that replaces `graph` and writes its record in one transaction, once. It is not repeated (a
+    /// second `MOVE` would move the now empty staging graph): when the answer is lost, the record says whether the
+    /// store carried it out.
+    fn replace_once(
+        &mut self,
+        update: &str,
+        what: &str,
+        graph: &NamedNode,
+        hash: &str,
+        triples: u64,
+    ) -> Result<(), PushError> {
+        match self.update_once(update, what) {
+            Ok(()) => Ok(()),
+            Err(failure) => {
+                let done = self
+                    .record_of(graph)?
+                    .is_some_and(|r| r.hash == hash && r.triples == triples);
+                if done { Ok(()) } else { Err(failure) }
+            }
+        }
     }
 
     /// Sends a SPARQL 1.1 Update request.
