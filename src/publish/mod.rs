@@ -253,12 +253,8 @@ impl Pusher {
         progress: &mut dyn FnMut(u64),
     ) -> Result<GraphReport, PushError> {
         let started = Instant::now();
-        let Digest {
-            hash,
-            bytes,
-            triples,
-            buckets,
-        } = digest(produce)?;
+        let digest = digest(produce)?;
+        let (hash, triples) = (digest.hash.as_str(), digest.triples);
         let recorded = self.record_of(graph)?;
         let present = self.count(graph)?;
         let mut report = GraphReport {
@@ -266,14 +262,14 @@ impl Pusher {
             action: Action::Unchanged,
             reason: String::new(),
             triples,
-            bytes,
+            bytes: digest.bytes,
             bytes_sent: 0,
             chunks: 0,
             route: None,
             seconds: 0.0,
             upload_seconds: 0.0,
             replace_seconds: 0.0,
-            hash: hash.clone(),
+            hash: hash.to_owned(),
         };
         report.reason = match &recorded {
             Some(r) if r.hash == hash && r.triples == present => {
@@ -304,12 +300,7 @@ impl Pusher {
         }
         let job = Job {
             graph: graph.clone(),
-            digest: Digest {
-                hash,
-                bytes,
-                triples,
-                buckets,
-            },
+            digest,
             present,
             recorded,
         };
@@ -527,7 +518,7 @@ impl Pusher {
                 Err(message) if refused => return Err(io::Error::other(message)),
                 _ => {}
             }
-            if longer || format!("sha256:{}", crate::hash::hex(&hasher.finalize())) != hash {
+            if longer || content_hash(hasher) != hash {
                 stopped = Some(PushError::Changed(graph.to_string()));
                 return Err(io::Error::other("the graph changed"));
             }
@@ -660,7 +651,7 @@ impl Pusher {
         }
         produced.map_err(PushError::Produce)?;
         flush(self, &mut buffer)?;
-        Ok((format!("sha256:{}", crate::hash::hex(&hasher.finalize())), sent, chunks))
+        Ok((content_hash(hasher), sent, chunks))
     }
 
     /// POSTs whole lines of N-Triples to a Graph Store Protocol URL; a 413 splits them in two halves at a line's
@@ -827,6 +818,11 @@ const MOST_BUCKET_BYTES: u64 = 64 << 20;
 /// operation of 30,000 triples).
 const INSERT_LINES: usize = 1000;
 
+/// A finished hash as the record names it (`sha256:…`, `pk:contentHash`).
+fn content_hash(hasher: Sha256) -> String {
+    format!("sha256:{}", crate::hash::hex(&hasher.finalize()))
+}
+
 /// What one reading of a graph's N-Triples gives.
 struct Digest {
     /// `sha256:…`
@@ -850,7 +846,7 @@ fn digest(produce: &mut Produce<'_>) -> Result<Digest, PushError> {
     })
     .map_err(PushError::Produce)?;
     Ok(Digest {
-        hash: format!("sha256:{}", crate::hash::hex(&hasher.finalize())),
+        hash: content_hash(hasher),
         bytes,
         triples,
         buckets: buckets.finish(),
@@ -884,7 +880,7 @@ fn changed_lines(
         Ok(())
     })
     .map_err(PushError::Produce)?;
-    if format!("sha256:{}", crate::hash::hex(&hasher.finalize())) != hash {
+    if content_hash(hasher) != hash {
         return Err(PushError::Changed(graph.to_string()));
     }
     Ok((kept, ends))
