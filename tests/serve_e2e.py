@@ -30,7 +30,8 @@ Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl a
       12 clients sending a request head one byte per second: a normal client is still answered within the
       header timeout and every slow client is dropped; and queries that must not harm it: SERVICE to a loopback
       listener (400, and the listener sees no connection), brackets nested 900 and 10,000 deep and a 20,000-term
-      chain (400), ORDER BY ?o ?s over the curated graph (200: it panicked
+      chain (400), 100,000 and 20,000 ORDER BY keys (400: they overflowed the stack and outlived the deadline),
+      ORDER BY ?o ?s over the curated graph (200: it panicked
       Oxigraph's sort) and a doubling CONCAT chain
       (503 at the memory limit); after each, the server still answers.
 
@@ -961,6 +962,21 @@ def check_query_abuse(checks, server, tmp):
             lambda r: (None if "deeper than" in r.text() else excerpt(r.text()), "refused with the bound"),
         )
     still_answers("deep nesting")
+
+    # 100,000 ORDER BY keys (a 300 KB POST) overflowed the query thread's stack: SIGABRT, the server gone; 20,000
+    # were answered 503 but kept a core busy for 90 s more
+    for keys in (100_000, 20_000):
+        body_path = os.path.join(tmp, "order-keys.rq")
+        with open(body_path, "w") as f:
+            f.write("SELECT * WHERE { ?s ?p ?o } ORDER BY" + " ?o" * keys)
+        reply = curl(tmp, f"{server.root}/sparql", "-H", "Content-Type: application/sparql-query",
+                     "--data-binary", f"@{body_path}", *accept)
+        expect_reply(
+            checks, f"{keys:,} ORDER BY keys", reply, 400, None,
+            lambda r: (None if "more than 32 ORDER BY keys" in r.text() else excerpt(r.text()),
+                       "refused with the bound"),
+        )
+    still_answers("100,000 ORDER BY keys")
 
     # ORDER BY over literals of every kind panicked Oxigraph's sort
     curated = "SELECT * WHERE { GRAPH <https://example.org/powkg/graph/data> { ?s ?p ?o } } ORDER BY ?o ?s"

@@ -276,7 +276,9 @@ fn serialize(service: &Service, results: QueryResults<'static>, wanted: Wanted<'
     match results::write(results, writing, &prefixes, Some(limit), &mut out) {
         Ok(_) => Reply::new(StatusCode::OK, &writing.content_type(), out).with(header::VARY, "Accept"),
         Err(WriteError::Evaluation(e)) => failed(&e),
-        // Past the size limit, or a bug.
+        // A limit met, as the deadline and the memory budget are: not a fault of the server.
+        Err(e @ WriteError::TooLarge(_)) => Reply::text(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        // A bug.
         Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }

@@ -6,13 +6,18 @@
 //!    recurses further);
 //! 2. it is parsed with the graph's prologue (base IRI and predeclared prefixes), on a query thread with a stack of
 //!    known size (`worker.rs`);
-//! 3. its algebra is checked and rewritten (`rewrite.rs`): at most [`MAX_DEPTH`] deep and of bounded size
+//! 3. its algebra is checked and rewritten: each of its lists (`ORDER BY` keys, `VALUES` rows, arguments, …) of
+//!    bounded length before anything else walks it (`bounds.rs`); then (`rewrite.rs`) at most [`MAX_DEPTH`] deep and
+//!    of bounded size
 //!    (the optimiser cannot be cancelled, so its work is bounded up front); `SERVICE` only to
 //!    endpoints the user allowed (powkg makes no other request); a total order for `ORDER BY`; checkpoints in
 //!    joins that read no quads; memory guards before the string functions that build large values;
 //! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget (`budget.rs`),
-//!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught.
+//!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught. Every
+//!    stage checks: the evaluator at each quad it reads, the rewrite's checkpoints in joins that read none and in
+//!    each comparison of a sort, and the results before each row a caller takes.
 
+mod bounds;
 mod budget;
 mod functions;
 mod labels;
@@ -26,9 +31,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term, Variable};
-use oxigraph::sparql::{QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolutionIter, QueryTripleIter, SparqlEvaluator,
+};
 use spargebra::SparqlParser;
 
+pub use bounds::List;
 pub use budget::Accounting;
 pub use rewrite::{MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
 pub use worker::{Limits, Slots, Stopped};
@@ -49,6 +57,45 @@ pub enum SparqlError {
     /// The evaluator failed.
     #[error("query evaluation failed: {0}")]
     Evaluation(#[from] QueryEvaluationError),
+}
+
+/// `results` checking before each row whether the query was cancelled or went over its budget: rows that come from
+/// a sort or a group need no more reading of the store, where the evaluator checks, and a caller writing many of
+/// them would otherwise go on past the deadline. A stopped query gives one `Cancelled` error, then nothing.
+fn stoppable<'a>(results: QueryResults<'a>, token: &CancellationToken) -> QueryResults<'a> {
+    let token = token.clone();
+    let mut stopped = false;
+    let mut check = move || {
+        if stopped {
+            return None;
+        }
+        stopped = token.is_cancelled() || budget::exceeded();
+        Some(stopped)
+    };
+    match results {
+        QueryResults::Solutions(mut rows) => {
+            let variables: Arc<[Variable]> = rows.variables().into();
+            let rows = std::iter::from_fn(move || {
+                if check()? {
+                    Some(Err(QueryEvaluationError::Cancelled))
+                } else {
+                    rows.next()
+                }
+            });
+            QuerySolutionIter::new(variables, rows).into()
+        }
+        QueryResults::Graph(mut triples) => {
+            let triples = std::iter::from_fn(move || {
+                if check()? {
+                    Some(Err(QueryEvaluationError::Cancelled))
+                } else {
+                    triples.next()
+                }
+            });
+            QueryTripleIter::new(triples).into()
+        }
+        boolean @ QueryResults::Boolean(_) => boolean,
+    }
 }
 
 /// A query as a caller hands it over.
@@ -89,6 +136,10 @@ pub struct Engine {
 
 /// Most queries [`Engine`] keeps prepared; past it, it starts again from none.
 const PREPARED_KEPT: usize = 256;
+
+/// Longest query text [`Engine`] keeps prepared: the few queries a server answers again and again are short, and
+/// 256 texts of a request's full size would hold 256 MiB.
+const PREPARED_TEXT_BYTES: usize = 16 * 1024;
 
 impl Default for Engine {
     /// The prologue of the graph under the default base IRI; no limits.
@@ -245,7 +296,7 @@ impl Engine {
                     .set_available_named_graphs(request.named_graphs.clone());
             }
             let results = store.execute_on_dataset(prepared)?;
-            Ok(consume(results))
+            Ok(consume(stoppable(results, token)))
         });
         ran.map_err(SparqlError::Stopped)?
     }
@@ -263,6 +314,9 @@ impl Engine {
             return Ok(query);
         }
         let query = self.prepare(path, text, language, Some(&self.services))?;
+        if text.len() > PREPARED_TEXT_BYTES {
+            return Ok(query);
+        }
         let mut kept = self.prepared.lock().unwrap_or_else(PoisonError::into_inner);
         if kept.len() >= PREPARED_KEPT {
             // Dropped here, on the query thread: a kept algebra may be deep.
@@ -283,6 +337,9 @@ impl Engine {
         if let Some(problem) = syntax::too_deep(path, text) {
             return Err(problem);
         }
+        if let Some((list, at)) = syntax::too_long(text) {
+            return Err(Diagnostic::at(path, text, at, Self::too_long(list)));
+        }
         let mut parser = SparqlParser::new()
             .with_base_iri(self.base.as_str())
             .map_err(|e| Diagnostic::file(path, format!("invalid base IRI: {e}")))?;
@@ -296,6 +353,8 @@ impl Engine {
             syntax::unknown_prefix(path, text, declared)
                 .unwrap_or_else(|| syntax::syntax_diagnostic(path, text, &e.to_string()))
         })?;
+        // Before anything else walks the algebra: the later stages turn some lists into chains.
+        bounds::check(&query).map_err(|refusal| self.refused(path, text, &refusal))?;
         labels::rewrite(&mut query, &syntax::variables(text), language);
         // Only for a query about to run (a check leaves the service, which `rewrite` lets through when it checks
         // no endpoint).
@@ -337,6 +396,7 @@ impl Engine {
                      powkg refuses such queries, whose planning alone takes seconds"
                 ),
             ),
+            Refusal::TooLong(list) => Diagnostic::file(path, Self::too_long(*list)),
             Refusal::Service(name) => {
                 let why = "powkg sends no request to an endpoint its user did not allow \
                            (--allow-service URL allows one)";
@@ -362,6 +422,16 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// Why a query with a list past its bound is refused.
+    fn too_long(list: List) -> String {
+        format!(
+            "the query has more than {} {}: powkg refuses such queries, which no real query needs and whose \
+             parsing, planning or evaluation could not be stopped",
+            list.limit(),
+            list.name()
+        )
     }
 
     /// Whether `written` (an IRI reference or a prefixed name in the query) names `iri`.

@@ -37,6 +37,8 @@ pub enum Refusal {
     TooManyPatterns,
     /// More joins than [`MAX_JOINS`].
     TooManyJoins,
+    /// A list longer than its bound (see [`super::bounds`]).
+    TooLong(super::bounds::List),
     /// A `SERVICE` whose endpoint is not allowed (`None`: a variable).
     Service(Option<NamedNode>),
 }
@@ -230,7 +232,10 @@ impl Rewriter<'_> {
         let GraphPattern::OrderBy { inner, expression } = p else {
             return;
         };
-        let mut keys = Vec::with_capacity(expression.len() * 2);
+        // A first key that gives no value but lets the query be stopped: the evaluator compares rows with no check
+        // of its own, and a sort of many rows could otherwise outlive the deadline by seconds.
+        let mut keys = Vec::with_capacity(expression.len() * 2 + 1);
+        keys.push(OrderExpression::Asc(custom("checkpoint", Vec::new())));
         for order in expression.drain(..) {
             let (descending, e) = match order {
                 OrderExpression::Asc(e) => (false, e),

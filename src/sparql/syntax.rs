@@ -1,6 +1,7 @@
 //! What is found in a query's text before its algebra: brackets, their nesting and the positions of keywords,
 //! and the parser's errors turned into located diagnostics a user can act on.
 
+use super::bounds::List;
 use crate::diagnostic::{Diagnostic, Position};
 
 /// The deepest nesting of brackets (`(`, `{`, `[`) a query may have. The parser recurses once per level, so a
@@ -104,6 +105,44 @@ pub fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
             format!("brackets nest deeper than {MAX_NESTING} levels here: powkg refuses such queries"),
         )
     })
+}
+
+/// The first place where the text holds more entries of a list than [`List::limit`] allows, among the lists that
+/// the parser itself takes time quadratic in: distinct variables (1 MiB of them took the parser 55 s) and
+/// `DESCRIBE` targets (each becomes a variable of the parser's own). These are checked on the text, before parsing;
+/// every other list is checked on the algebra ([`super::bounds`]).
+pub fn too_long(text: &str) -> Option<(List, usize)> {
+    let mut variables = std::collections::HashSet::new();
+    let mut describing: Option<usize> = None;
+    let mut found = None;
+    scan(text, |at, lexeme| {
+        match lexeme {
+            Lexeme::Open(b'{') => describing = None,
+            Lexeme::Open(_) | Lexeme::Close(_) => {}
+            Lexeme::Word(len) => {
+                let word = &text[at..at + len];
+                if let Some(name) = word.strip_prefix(['?', '$']) {
+                    if variables.insert(name) && variables.len() > List::Variables.limit() {
+                        found = Some((List::Variables, at));
+                        return false;
+                    }
+                }
+                if word.eq_ignore_ascii_case("DESCRIBE") {
+                    describing = Some(0);
+                } else if word.eq_ignore_ascii_case("WHERE") || word.eq_ignore_ascii_case("FROM") {
+                    describing = None;
+                } else if let Some(targets) = describing.as_mut() {
+                    *targets += 1;
+                    if *targets > List::DescribeTargets.limit() {
+                        found = Some((List::DescribeTargets, at));
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    });
+    found
 }
 
 /// The names of the variables the text uses (`?x` and `$x` alike, without the sign).
@@ -306,6 +345,21 @@ mod tests {
             "{".repeat(100)
         );
         assert!(too_deep("query", &quoted).is_none());
+    }
+
+    #[test]
+    fn lists_the_parser_is_slow_on_are_found_on_the_text() {
+        let variables = |n: usize| {
+            let patterns: String = (0..n).map(|i| format!("?s <p> ?o{i} . ")).collect();
+            format!("SELECT * WHERE {{ {patterns} }} # ?not ?counted")
+        };
+        assert_eq!(too_long(&variables(999)), None);
+        let past = variables(1000);
+        let at = past.find("?o999").unwrap();
+        assert_eq!(too_long(&past), Some((List::Variables, at)));
+        let targets = |n: usize| format!("DESCRIBE {} WHERE {{ ?a ?b ?c }}", "<x> ".repeat(n));
+        assert_eq!(too_long(&targets(256)), None);
+        assert_eq!(too_long(&targets(257)), Some((List::DescribeTargets, 9 + 256 * 4)));
     }
 
     #[test]
