@@ -235,3 +235,39 @@ fn bare(text: &str) -> String {
         .unwrap_or(text)
         .to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use oxigraph::io::{RdfFormat, RdfParser};
+
+    use super::*;
+
+    fn triples(turtle: &str) -> Vec<Triple> {
+        RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(turtle.as_bytes())
+            .map(|q| Triple::from(q.unwrap()))
+            .collect()
+    }
+
+    const PREFIXES: &str = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> . \
+                            @prefix owl: <http://www.w3.org/2002/07/owl#> .\n";
+
+    #[test]
+    fn shapes_that_check_nothing_are_told_from_shapes_that_check_something() {
+        let check = |body: &str| checks_nothing(&triples(&format!("{PREFIXES}{body}")));
+        assert!(check("").unwrap().starts_with("no SHACL shape in the shapes"));
+        assert!(
+            check("ex:a ex:b ex:c .")
+                .unwrap()
+                .starts_with("no SHACL shape in the shapes")
+        );
+        let untargeted = "ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .";
+        assert!(check(untargeted).unwrap().starts_with("no SHACL shape has a target"));
+        assert_eq!(check(&format!("{untargeted} ex:S sh:targetClass ex:C .")), None);
+        assert_eq!(
+            check("ex:S a sh:PropertyShape ; sh:path ex:p ; sh:targetNode ex:n ."),
+            None
+        );
+        assert_eq!(check("ex:C a sh:NodeShape, owl:Class ; sh:closed true ."), None);
+    }
+}
