@@ -127,6 +127,20 @@ pub fn forbidden_character_message(c: char) -> String {
     )
 }
 
+/// The longest curated text powkg takes (a label, a description, a quotation, any string of the curated TOML or the
+/// ontology), in bytes: 64 KiB, far more than any such text needs, and a bound on what one text costs every later
+/// stage (the SHACL check, the pages, the search index), which would otherwise fail far from the text's position.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// The message for a curated text of `bytes` bytes, over [`MAX_TEXT_BYTES`].
+pub fn too_long_message(bytes: usize) -> String {
+    format!(
+        "a text of {bytes} bytes, longer than the {} KiB powkg takes for one curated text: shorten it (a long \
+         document belongs in the source it comes from, cited by its URL)",
+        MAX_TEXT_BYTES / 1024
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ pub mod site;
 pub mod sparql;
 pub mod store;
 pub mod turtle;
+pub mod turtle_check;
 #[cfg(feature = "shacl")]
 pub mod validate;
 pub mod vocab;

@@ -142,10 +142,19 @@ fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
             forbidden_character_message(c),
         ));
     }
+    crate::turtle_check::check(file)?;
     let mut triples = Vec::new();
     for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
         match quad {
             Ok(q) => {
+                // The lexical check refuses every way of writing a triple term; should one pass it, it is refused
+                // here all the same, without a position.
+                if q.object.is_triple() {
+                    return Err(Diagnostic::file(
+                        &file.path,
+                        "holds an RDF 1.2 triple term, which powkg does not take: state it with plain triples",
+                    ));
+                }
                 if let Term::Literal(l) = &q.object
                     && let Some((_, c)) = forbidden_character(l.value())
                 {

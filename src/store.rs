@@ -83,6 +83,8 @@ pub struct GraphStore {
     snapshot: Option<tempfile::TempDir>,
     /// The directory of an on-disk store (its snapshot's, for a snapshot).
     directory: Option<PathBuf>,
+    /// The directory as its user named it (the store's, for a snapshot), for messages.
+    named: Option<PathBuf>,
 }
 
 impl GraphStore {
@@ -94,6 +96,7 @@ impl GraphStore {
             store,
             snapshot: None,
             directory: None,
+            named: None,
         })
     }
 
@@ -108,6 +111,7 @@ impl GraphStore {
                 store: Store::open_read_only(path)?,
                 snapshot: None,
                 directory: Some(path.to_owned()),
+                named: Some(path.to_owned()),
             })
         }
         #[cfg(not(feature = "rocksdb"))]
@@ -143,46 +147,49 @@ impl GraphStore {
             };
             let (parent, name) = parent_and_name(path, "store");
             remove_dead_snapshots(&parent, &name);
-            let snapshot = tempfile::Builder::new()
-                .prefix(&format!(".{name}.serving-{}-", std::process::id()))
-                .tempdir_in(&parent)
-                .map_err(io("cannot create a snapshot directory beside the store"))?;
-            for entry in std::fs::read_dir(path).map_err(io("cannot list the store"))? {
-                let entry = entry.map_err(io("cannot list the store"))?;
-                let from = entry.path();
-                let to = snapshot.path().join(entry.file_name());
-                let immutable = from.extension().is_some_and(|e| e == "sst" || e == "blob");
-                if entry.file_type().map_err(io("cannot list the store"))?.is_file() {
-                    if immutable {
-                        std::fs::hard_link(&from, &to).map_err(io("cannot link a table file into the snapshot"))?;
-                    } else {
-                        std::fs::copy(&from, &to).map_err(io("cannot copy a file into the snapshot"))?;
-                    }
+            // A build that swaps a new store in while this one is copied deletes the old store's files under the
+            // copy: then the copy fails, and is made again from the new store.
+            let mut attempt = 0;
+            let snapshot = loop {
+                let snapshot = tempfile::Builder::new()
+                    .prefix(&format!(".{name}.serving-{}-", std::process::id()))
+                    .tempdir_in(&parent)
+                    .map_err(io("cannot create a snapshot directory beside the store"))?;
+                match copy_snapshot(path, snapshot.path()) {
+                    Ok(()) => break snapshot,
+                    Err((_, e)) if attempt < 3 && e.kind() == std::io::ErrorKind::NotFound => attempt += 1,
+                    Err((message, e)) => return Err(io(message)(e)),
                 }
-            }
-            // The search index's files are never rewritten either (a build writes a new store and index beside
-            // them): linked, but for its small manifests, which are copied.
-            let index = path.join(crate::search::INDEX_DIR);
-            if index.is_dir() {
-                let to_index = snapshot.path().join(crate::search::INDEX_DIR);
-                std::fs::create_dir(&to_index).map_err(io("cannot create the snapshot's search index"))?;
-                for entry in std::fs::read_dir(&index).map_err(io("cannot list the search index"))? {
-                    let entry = entry.map_err(io("cannot list the search index"))?;
-                    let from = entry.path();
-                    let to = to_index.join(entry.file_name());
-                    if from.extension().is_some_and(|e| e == "json") {
-                        std::fs::copy(&from, &to).map_err(io("cannot copy a file into the snapshot"))?;
-                    } else if entry.file_type().map_err(io("cannot list the search index"))?.is_file() {
-                        std::fs::hard_link(&from, &to).map_err(io("cannot link an index file into the snapshot"))?;
-                    }
-                }
-            }
+            };
             let directory = Some(snapshot.path().to_owned());
             Ok(Self {
                 store: Store::open_read_only(snapshot.path())?,
                 snapshot: Some(snapshot),
                 directory,
+                named: Some(path.to_owned()),
             })
+        }
+    }
+
+    /// Opens the on-disk store at `path` for a command that reads it once (`query`, `search`, `export`, `report`,
+    /// `validate`): a private snapshot, as [`GraphStore::open_snapshot`] makes, so that a build swapping in a new
+    /// store meanwhile cannot pull files from under the reader. Where no snapshot can be made beside the store, the
+    /// store itself is read: a directory this user cannot write (in which no build of this user can run either), or
+    /// a store that is a mount point of its own (whose files cannot be linked beside it, and which no build can
+    /// swap).
+    pub fn open_for_reading(path: &Path) -> Result<Self, StoreError> {
+        match Self::open_snapshot(path) {
+            Err(StoreError::Io { source, .. })
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::PermissionDenied
+                        | std::io::ErrorKind::ReadOnlyFilesystem
+                        | std::io::ErrorKind::CrossesDevices
+                ) =>
+            {
+                Self::open(path)
+            }
+            other => other,
         }
     }
 
@@ -198,6 +205,12 @@ impl GraphStore {
     /// [`GraphStore::open_snapshot`]); `None` for an in-memory store.
     pub fn directory(&self) -> Option<&Path> {
         self.directory.as_deref()
+    }
+
+    /// The directory of an on-disk store as its user named it (the store's own, for a snapshot of it); `None` for
+    /// an in-memory store.
+    pub fn named_path(&self) -> Option<&Path> {
+        self.named.as_deref()
     }
 
     /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically; with its
@@ -313,6 +326,7 @@ impl GraphStore {
                 store: Store::open_read_only(path).map_err(StoreError::from)?,
                 snapshot: None,
                 directory: Some(path.to_owned()),
+                named: Some(path.to_owned()),
             };
             Ok((store, output))
         }
@@ -460,6 +474,68 @@ impl GraphStore {
             .quads_for_pattern(None, None, Some(object.into()), None)
             .collect::<Result<_, _>>()?)
     }
+}
+
+/// Copies the store at `path` into the empty directory `to` for a private snapshot: table files hard-linked, the
+/// rest copied; of the search index, the files hard-linked and the manifests copied. On the failure, the step that
+/// failed.
+///
+/// Every file is read through one handle of the store's directory, opened first, never by the store's path again:
+/// a build that swaps another store in at the path meanwhile would otherwise give the copy some files of each
+/// store, which RocksDB then reads as a corrupted manifest (or, worse, as one graph).
+#[cfg(feature = "rocksdb")]
+fn copy_snapshot(path: &Path, to: &Path) -> Result<(), (&'static str, std::io::Error)> {
+    let listing = "cannot list the store";
+    let handle = std::fs::File::open(path).map_err(|e| (listing, e))?;
+    let store = directory_through(&handle, path);
+    for entry in std::fs::read_dir(&store).map_err(|e| (listing, e))? {
+        let entry = entry.map_err(|e| (listing, e))?;
+        let from = entry.path();
+        let into = to.join(entry.file_name());
+        let immutable = from.extension().is_some_and(|e| e == "sst" || e == "blob");
+        if entry.file_type().map_err(|e| (listing, e))?.is_file() {
+            if immutable {
+                std::fs::hard_link(&from, &into).map_err(|e| ("cannot link a table file into the snapshot", e))?;
+            } else {
+                std::fs::copy(&from, &into).map_err(|e| ("cannot copy a file into the snapshot", e))?;
+            }
+        }
+    }
+    // The search index's files are never rewritten either (a build writes a new store and index beside them):
+    // linked, but for its small manifests, which are copied.
+    let index = store.join(crate::search::INDEX_DIR);
+    if index.is_dir() {
+        let listing = "cannot list the search index";
+        let to_index = to.join(crate::search::INDEX_DIR);
+        std::fs::create_dir(&to_index).map_err(|e| ("cannot create the snapshot's search index", e))?;
+        for entry in std::fs::read_dir(&index).map_err(|e| (listing, e))? {
+            let entry = entry.map_err(|e| (listing, e))?;
+            let from = entry.path();
+            let into = to_index.join(entry.file_name());
+            if from.extension().is_some_and(|e| e == "json") {
+                std::fs::copy(&from, &into).map_err(|e| ("cannot copy a file into the snapshot", e))?;
+            } else if entry.file_type().map_err(|e| (listing, e))?.is_file() {
+                std::fs::hard_link(&from, &into).map_err(|e| ("cannot link an index file into the snapshot", e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A path that names the directory `handle` has open, whatever is renamed to its path since: on Linux the handle's
+/// entry in `/proc/self/fd`; elsewhere (or without `/proc`) the path itself.
+#[cfg(feature = "rocksdb")]
+fn directory_through(handle: &std::fs::File, path: &Path) -> PathBuf {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let through = PathBuf::from(format!("/proc/self/fd/{}", handle.as_raw_fd()));
+        if through.is_dir() {
+            return through;
+        }
+    }
+    let _ = handle;
+    path.to_owned()
 }
 
 /// Removes the snapshots of readers that no longer run (their process id starts the rest of the name).

@@ -3,7 +3,7 @@
 //! message, so that the command can say where in the curated files the offending fact was written; the standard
 //! SHACL validation report is available as Turtle.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 use oxigraph::model::{NamedOrBlankNode, Quad, Term, Triple};
@@ -20,6 +20,7 @@ use crate::export::{self, ExportFormat};
 use crate::input::InputSet;
 use crate::iri::Minter;
 use crate::ontology::parse_turtle_files;
+use crate::vocab::{owl, rdf, rdfs};
 
 /// Why validation could not run (as opposed to finding violations).
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +88,19 @@ pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Va
     if !syntax.is_empty() {
         return Err(ValidateError::Shapes(syntax));
     }
+    // Shapes that name no shape, or none with a target, check nothing, and the graph would pass as conforming.
+    if let Some(problem) = checks_nothing(&shape_triples) {
+        let path = shapes
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ValidateError::Shapes(Diagnostics(vec![Diagnostic::file(
+            if path.is_empty() { "shapes" } else { &path },
+            problem,
+        )])));
+    }
     // powkg's own terms in the shapes move under the build's base IRI, as the graph has them.
     let shape_messages: HashMap<String, String> = shape_messages(&shape_triples)
         .into_iter()
@@ -141,6 +155,52 @@ pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Va
     Ok(Validation { violations, report })
 }
 
+/// Why shapes written as `triples` would check nothing: no shape at all, or no shape with a target (a shape
+/// without one is checked only where another shape refers to it). `None` when some shape has a target.
+fn checks_nothing(triples: &[Triple]) -> Option<&'static str> {
+    const SH: &str = "http://www.w3.org/ns/shacl#";
+    let is = |iri: &str, local: &str| iri.strip_prefix(SH) == Some(local);
+    let mut shapes = 0usize;
+    let mut classes = HashSet::new();
+    let mut class_shapes = HashSet::new();
+    for t in triples {
+        let p = t.predicate.as_str();
+        if ["targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"]
+            .iter()
+            .any(|local| is(p, local))
+        {
+            return None;
+        }
+        if p == rdf::TYPE.as_str()
+            && let Term::NamedNode(class) = &t.object
+        {
+            if is(class.as_str(), "NodeShape") || is(class.as_str(), "PropertyShape") {
+                shapes += 1;
+                if is(class.as_str(), "NodeShape") {
+                    class_shapes.insert(t.subject.clone());
+                }
+            }
+            if class.as_str() == owl::CLASS.as_str() || class.as_str().strip_prefix(rdfs::NS) == Some("Class") {
+                classes.insert(t.subject.clone());
+            }
+        }
+        if ["property", "path", "node"].iter().any(|local| is(p, local)) {
+            shapes += 1;
+        }
+    }
+    // A node shape that is also a class targets its instances (SHACL's implicit class target).
+    if class_shapes.iter().any(|s| classes.contains(s)) {
+        return None;
+    }
+    Some(if shapes == 0 {
+        "no SHACL shape in the shapes: nothing would be checked, and any graph would conform; give shapes \
+         (sh:NodeShape or sh:PropertyShape)"
+    } else {
+        "no SHACL shape has a target (sh:targetClass, sh:targetNode, sh:targetSubjectsOf, sh:targetObjectsOf, or a \
+         node shape that is also a class): nothing would be checked, and any graph would conform"
+    })
+}
+
 /// Each shape's English `sh:message` (or its only one), by shape IRI.
 fn shape_messages(triples: &[Triple]) -> HashMap<String, String> {
     let mut messages: HashMap<String, (bool, String)> = HashMap::new();
@@ -174,4 +234,40 @@ fn bare(text: &str) -> String {
         .and_then(|t| t.strip_suffix('>'))
         .unwrap_or(text)
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use oxigraph::io::{RdfFormat, RdfParser};
+
+    use super::*;
+
+    fn triples(turtle: &str) -> Vec<Triple> {
+        RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(turtle.as_bytes())
+            .map(|q| Triple::from(q.unwrap()))
+            .collect()
+    }
+
+    const PREFIXES: &str = "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> . \
+                            @prefix owl: <http://www.w3.org/2002/07/owl#> .\n";
+
+    #[test]
+    fn shapes_that_check_nothing_are_told_from_shapes_that_check_something() {
+        let check = |body: &str| checks_nothing(&triples(&format!("{PREFIXES}{body}")));
+        assert!(check("").unwrap().starts_with("no SHACL shape in the shapes"));
+        assert!(
+            check("ex:a ex:b ex:c .")
+                .unwrap()
+                .starts_with("no SHACL shape in the shapes")
+        );
+        let untargeted = "ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] .";
+        assert!(check(untargeted).unwrap().starts_with("no SHACL shape has a target"));
+        assert_eq!(check(&format!("{untargeted} ex:S sh:targetClass ex:C .")), None);
+        assert_eq!(
+            check("ex:S a sh:PropertyShape ; sh:path ex:p ; sh:targetNode ex:n ."),
+            None
+        );
+        assert_eq!(check("ex:C a sh:NodeShape, owl:Class ; sh:closed true ."), None);
+    }
 }

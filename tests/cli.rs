@@ -382,7 +382,7 @@ fn sixty_thousand_errors_in_one_large_file_are_all_reported() {
 }
 
 #[test]
-fn an_ontology_list_nested_a_thousand_deep_is_refused_with_the_limit() {
+fn an_ontology_list_nested_a_thousand_deep_is_refused_where_it_passes_the_bound() {
     let dir = tempdir();
     let ontology = dir.path().join("onto");
     std::fs::create_dir(&ontology).unwrap();
@@ -394,12 +394,21 @@ fn an_ontology_list_nested_a_thousand_deep_is_refused_with_the_limit() {
     );
     std::fs::write(ontology.join("nested.ttl"), nested).unwrap();
     let run = powkg(dir.path(), &["build", "--ontology", "onto"]).expect_code(2);
+    // Refused where the 65th bracket opens, when the file is read (the canonical hash's own limit had no position).
     assert_eq!(
         run.stderr,
-        "onto: 997 blank nodes cannot be told apart by their own triples (shapes such as lists nested in lists, or \
-         copies of one shape); telling them apart for the canonical hash (RDFC-1.0) would take an estimated 9.9e8 \
-         steps, over powkg's limit of 1e7: give them triples that tell them apart, or IRIs\n"
+        "onto/nested.ttl:1:116: lists and bracketed blank nodes nest more than 64 deep here: powkg reads at most 64 \
+         levels (deeply nested blank nodes cannot be told apart for the canonical hash); give the inner nodes IRIs\n"
     );
+
+    // Nested sixty-four deep, the bound, the same ontology builds and hashes.
+    let nested = format!(
+        "<https://example.org/deep> <https://example.org/p> {}{} .\n",
+        "(".repeat(64),
+        ")".repeat(64)
+    );
+    std::fs::write(ontology.join("nested.ttl"), nested).unwrap();
+    powkg(dir.path(), &["build", "--ontology", "onto", "--no-validate"]).expect_code(0);
 
     // Nested twenty deep, the same ontology builds.
     let nested = format!(
@@ -409,4 +418,42 @@ fn an_ontology_list_nested_a_thousand_deep_is_refused_with_the_limit() {
     );
     std::fs::write(ontology.join("nested.ttl"), nested).unwrap();
     powkg(dir.path(), &["build", "--ontology", "onto", "--no-validate"]).expect_code(0);
+}
+
+#[test]
+fn a_curated_text_over_the_size_bound_is_refused_where_it_is_written() {
+    let dir = tempdir();
+    let data = copy_bundled_data(dir.path());
+    // 64 KiB is the bound: a label of 64 KiB is taken, one of 70,000 bytes is refused at its position.
+    let entity = |id: &str, label: &str| {
+        format!("\n[[entity]]\nid = \"{id}\"\ntype = \"Camp\"\nlabel = {{ en = \"{label}\" }}\n")
+    };
+    std::fs::write(data.join("zz-long.toml"), entity("long", &"a".repeat(65_536))).unwrap();
+    powkg(dir.path(), &["build", "--data", "data", "--no-validate"]).expect_code(0);
+    std::fs::write(data.join("zz-long.toml"), entity("long", &"a".repeat(70_000))).unwrap();
+    let run = powkg(dir.path(), &["build", "--data", "data"]).expect_code(2);
+    assert_eq!(
+        run.stderr,
+        "data/zz-long.toml:5:16: a text of 70000 bytes, longer than the 64 KiB powkg takes for one curated text: \
+         shorten it (a long document belongs in the source it comes from, cited by its URL)\n"
+    );
+
+    // The same in the ontology's Turtle.
+    let onto = dir.path().join("onto");
+    std::fs::create_dir(&onto).unwrap();
+    std::fs::copy(root().join("ontology/powkg.ttl"), onto.join("powkg.ttl")).unwrap();
+    std::fs::write(
+        onto.join("long.ttl"),
+        format!(
+            "<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#comment>\n  \"{}\" .\n",
+            "b".repeat(70_000)
+        ),
+    )
+    .unwrap();
+    let run = powkg(dir.path(), &["build", "--ontology", "onto"]).expect_code(2);
+    assert_eq!(
+        run.stderr,
+        "onto/long.ttl:2:3: a text of 70002 bytes, longer than the 64 KiB powkg takes for one curated text: shorten \
+         it (a long document belongs in the source it comes from, cited by its URL)\n"
+    );
 }

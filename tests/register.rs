@@ -686,3 +686,45 @@ fn rows_that_would_write_invalid_rdf_are_rejected_and_the_valid_rows_parse() {
         Err(e) => eprintln!("rapper not run ({e}): install raptor2-utils to check with it too"),
     }
 }
+
+#[test]
+fn a_field_over_the_size_bound_is_refused_where_it_starts_before_it_is_read_whole() {
+    // The bound (`powkg::register::limit::MAX_FIELD_BYTES`), written out so that this test also runs on a powkg
+    // without it.
+    const MAX_FIELD_BYTES: usize = 1024 * 1024;
+    let dir = tempdir();
+    // Two rows: one at the bound (read), then one whose `given` field passes it by a byte; and one whose quote never
+    // closes, so that the rest of the file would be its one field.
+    let at_bound = "x".repeat(MAX_FIELD_BYTES);
+    let over = "y".repeat(MAX_FIELD_BYTES + 1);
+    let csv = format!("{HEADER}R-1,{at_bound},Pop,1920,karlag,,d 1\nR-2,Ana,{over},1921,karlag,,d 2\n");
+    write_register(dir.path(), "test", &csv, DESCRIPTION);
+    let run = powkg(dir.path(), &["build", "--register", "test.csv", "--out", "out.nt"]).expect_code(2);
+    assert_eq!(
+        run.stderr,
+        "test.csv:3:9: column family: a field of more than 1 MiB: powkg reads at most 1 MiB (1048576 bytes) per \
+         field, so that a register streams in bounded memory (is a closing quote missing?); nothing was written\n",
+        "{run}"
+    );
+    assert!(!dir.path().join("out.nt").exists(), "{run}");
+
+    let unclosed = format!(
+        "{HEADER}R-1,Ion,Pop,1920,karlag,,\"d 1\n{}",
+        "R-2,Ana,,,,,\n".repeat(MAX_FIELD_BYTES / 12)
+    );
+    write_register(dir.path(), "test", &unclosed, DESCRIPTION);
+    let run = powkg(dir.path(), &["build", "--register", "test.csv", "--out", "out.nt"]).expect_code(2);
+    assert!(
+        run.stderr
+            .starts_with("test.csv:2:26: column document: a field of more than 1 MiB"),
+        "{run}"
+    );
+
+    // The header row is bounded too.
+    write_register(dir.path(), "test", &format!("{over}\n"), DESCRIPTION);
+    let run = powkg(dir.path(), &["build", "--register", "test.csv", "--out", "out.nt"]).expect_code(2);
+    assert!(
+        run.stderr.starts_with("test.csv:1:1: a field of more than 1 MiB"),
+        "{run}"
+    );
+}

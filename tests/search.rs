@@ -437,3 +437,115 @@ fn a_snapshot_of_the_store_searches_its_own_index_while_the_store_is_rebuilt() {
         .unwrap();
     assert_eq!(rows, 1);
 }
+
+#[cfg(feature = "rocksdb")]
+#[test]
+fn a_damaged_index_is_refused_naming_its_directory_never_a_panic_or_results_as_if_whole() {
+    let dir = tempdir();
+    powkg(dir.path(), &["build", "--store", "kgstore", "--no-validate"]).expect_code(0);
+    let whole = powkg(
+        dir.path(),
+        &["search", "Lascar", "--store", "kgstore", "--format", "tsv"],
+    )
+    .expect_code(0);
+    let index = dir.path().join("kgstore/search");
+    let mut files: Vec<_> = std::fs::read_dir(&index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with(".tantivy-"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 3, "{files:?}");
+    let mut failures = String::new();
+    let mut tries = 0;
+    for file in &files {
+        let original = std::fs::read(file).unwrap();
+        let len = original.len();
+        let mut offsets = vec![
+            0,
+            len / 5,
+            len / 3,
+            len / 2,
+            2 * len / 3,
+            len.saturating_sub(20),
+            len - 1,
+        ];
+        offsets.dedup();
+        for offset in offsets {
+            let mut damaged = original.clone();
+            damaged[offset] ^= 0x5a;
+            std::fs::write(file, &damaged).unwrap();
+            let run = powkg(
+                dir.path(),
+                &["search", "Lascar", "--store", "kgstore", "--format", "tsv"],
+            );
+            tries += 1;
+            let refused = run.code == 2
+                && run.stderr.starts_with("kgstore/search: the search index is damaged (")
+                && run
+                    .stderr
+                    .ends_with("rebuild the store with `powkg build --store kgstore` to search it\n");
+            // A manifest (JSON) may still read as the same index after a byte changed; a data file may not.
+            let manifest = file.extension().is_some_and(|e| e == "json");
+            let same = run.code == 0 && run.stdout == whole.stdout;
+            if !(refused || (manifest && same)) {
+                let _ = writeln!(failures, "{} byte {offset}:\n{run}\n", file.display());
+            }
+        }
+        std::fs::write(file, &original).unwrap();
+    }
+    assert!(failures.is_empty(), "of {tries} damaged indexes:\n{failures}");
+    powkg(dir.path(), &["search", "Lascar", "--store", "kgstore"]).expect_code(0);
+}
+
+/// Flips a byte of the data of the index file ending in `extension`, and rewrites the checksum in the file's footer
+/// (`{"version":…,"crc":N}`, its length and tantivy's magic number, little-endian) to match: damage that the
+/// checksums cannot see.
+#[cfg(feature = "rocksdb")]
+fn damage_behind_the_checksum(index: &std::path::Path, extension: &str, offset: usize) {
+    let file = std::fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(extension))
+        .unwrap_or_else(|| panic!("a {extension} file in {}", index.display()));
+    let bytes = std::fs::read(&file).unwrap();
+    let tail = bytes.len() - 8;
+    let footer_len = u32::from_le_bytes(bytes[tail..tail + 4].try_into().unwrap()) as usize;
+    let footer = std::str::from_utf8(&bytes[tail - footer_len..tail]).unwrap();
+    let mut data = bytes[..tail - footer_len].to_vec();
+    data[offset] ^= 0x5a;
+    let mut crc = flate2::Crc::new();
+    crc.update(&data);
+    let at = footer.find("\"crc\":").unwrap() + 6;
+    let end = at + footer[at..].find(|c: char| !c.is_ascii_digit()).unwrap();
+    let footer = format!("{}{}{}", &footer[..at], crc.sum(), &footer[end..]);
+    data.extend_from_slice(footer.as_bytes());
+    data.extend_from_slice(&u32::try_from(footer.len()).unwrap().to_le_bytes());
+    data.extend_from_slice(&bytes[tail + 4..]);
+    std::fs::write(&file, data).unwrap();
+}
+
+#[cfg(feature = "rocksdb")]
+#[test]
+fn a_reader_failing_on_damage_the_checksums_miss_is_caught_and_reported_not_a_crash() {
+    let dir = tempdir();
+    powkg(dir.path(), &["build", "--store", "kgstore", "--no-validate"]).expect_code(0);
+    // A byte near the start of the fast fields, which makes tantivy's reader panic ("mid > len").
+    damage_behind_the_checksum(&dir.path().join("kgstore/search"), ".fast", 5);
+    let run = Command::new(binary())
+        .args(["search", "Lascar", "--store", "kgstore"])
+        .current_dir(dir.path())
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(run.stdout.is_empty(), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "kgstore/search: the search index is damaged (reading it failed: mid > len); rebuild the store with \
+             `powkg build --store kgstore` to search it\n"
+        ),
+        "{stderr}"
+    );
+}

@@ -352,3 +352,62 @@ fn an_old_store_its_owner_made_read_only_is_removed_when_replaced() {
     );
     count_entities(dir.path());
 }
+
+#[test]
+fn queries_and_searches_during_rebuilds_read_one_whole_store() {
+    let dir = tempdir();
+    powkg(dir.path(), &["build", "--store", "kgstore", "--no-validate"]).expect_code(0);
+    let expected = count_entities(dir.path());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = {
+        let (stop, cwd) = (stop.clone(), dir.path().to_owned());
+        std::thread::spawn(move || {
+            let mut builds = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                powkg(&cwd, &["build", "--store", "kgstore", "--no-validate"]).expect_code(0);
+                builds += 1;
+            }
+            builds
+        })
+    };
+    let mut failures = Vec::new();
+    let mut runs = 0;
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_secs(20) {
+        let query = powkg(
+            dir.path(),
+            &[
+                "query",
+                "--store",
+                "kgstore",
+                "--format",
+                "csv",
+                "SELECT (COUNT(*) AS ?n) WHERE { ?e a <http://wikiba.se/ontology#Item> }",
+            ],
+        );
+        if query.code != 0 || query.stdout != expected {
+            failures.push(query.to_string());
+        }
+        let search = powkg(dir.path(), &["search", "Lascar", "--store", "kgstore"]);
+        if search.code != 0 {
+            failures.push(search.to_string());
+        }
+        runs += 2;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let builds = builder.join().expect("the builds ran");
+    assert!(builds >= 2, "only {builds} builds ran beside the readers");
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} reads failed during {builds} builds:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // No reader's snapshot is left beside the store.
+    let left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".serving-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -73,9 +73,10 @@ fn sources(graph: &GraphArgs) -> Sources {
     }
 }
 
-/// The store to read: the on-disk one named by `--store`, or a fresh in-memory build.
+/// The store to read: a private snapshot of the on-disk one named by `--store` (a build may replace it meanwhile),
+/// or a fresh in-memory build.
 fn open(read: &ReadArgs) -> Result<(GraphStore, Minter), Error> {
-    open_with(read, GraphStore::open)
+    open_with(read, GraphStore::open_for_reading)
 }
 
 /// [`open`], with the way an on-disk store is opened.

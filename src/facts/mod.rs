@@ -16,7 +16,7 @@ pub use records::{
 };
 
 use crate::diagnostic::{Diagnostic, Diagnostics, LineIndex, Position};
-use crate::input::{InputSet, forbidden_character, forbidden_character_message};
+use crate::input::{InputSet, MAX_TEXT_BYTES, forbidden_character, forbidden_character_message, too_long_message};
 
 /// A record with the file it came from (index into the input set) and the span of its table.
 #[derive(Debug)]
@@ -134,12 +134,14 @@ impl<'a> Facts<'a> {
         }
     }
 
-    /// Reports every string of `value` holding a character that XML 1.0 cannot carry (each becomes a literal, or is
-    /// refused for another reason anyway).
+    /// Reports every string of `value` longer than [`MAX_TEXT_BYTES`] or holding a character that XML 1.0 cannot
+    /// carry (each becomes a literal, or is refused for another reason anyway).
     fn check_strings(&self, file: usize, value: &Spanned<DeValue<'_>>, problems: &mut Diagnostics) {
         match value.get_ref() {
             DeValue::String(text) => {
-                if let Some((_, c)) = forbidden_character(text) {
+                if text.len() > MAX_TEXT_BYTES {
+                    problems.push(self.diagnostic(file, value.span().start, too_long_message(text.len())));
+                } else if let Some((_, c)) = forbidden_character(text) {
                     problems.push(self.diagnostic(file, value.span().start, forbidden_character_message(c)));
                 }
             }
@@ -181,9 +183,36 @@ impl<'a> Facts<'a> {
         let message = error.message().trim_end().to_owned();
         match error.span() {
             Some(span) => self.diagnostic(file, span.start, message),
-            None => Diagnostic::file(&self.inputs.files[file].path, message),
+            None => match deep_key(&self.inputs.files[file].text) {
+                Some(offset) if message.contains("recursion") => self.diagnostic(
+                    file,
+                    offset,
+                    format!("{message}: this key has more dotted parts than the TOML reader takes (at most 79)"),
+                ),
+                _ => Diagnostic::file(&self.inputs.files[file].path, message),
+            },
         }
     }
+}
+
+/// The offset of the first key of `text` that the TOML reader refuses as nested too deep, which it reports with no
+/// position: a dotted key (`a.b.c… = 1`, `[a.b.c…]`) of more parts than it takes. Keys do not span lines, so each
+/// line that has dots enough is read again on its own.
+fn deep_key(text: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if line.bytes().filter(|&b| b == b'.').count() >= 79 {
+            let (_, errors) = DeTable::parse_recoverable(line);
+            if errors
+                .iter()
+                .any(|e| e.span().is_none() && e.message().contains("recursion"))
+            {
+                return Some(start + (line.len() - line.trim_start().len()));
+            }
+        }
+        start += line.len();
+    }
+    None
 }
 
 #[cfg(test)]

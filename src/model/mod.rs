@@ -208,6 +208,7 @@ impl Model {
                     (id, s.value.languages.first().map(|l| l.get_ref().as_str()))
                 })
                 .collect(),
+            created: None,
         };
         let entity_ids = b.index("entity", facts.entities.iter().map(|r| (r.file, &r.value.id)));
         let source_ids = b.index("source", facts.sources.iter().map(|r| (r.file, &r.value.id)));
@@ -267,6 +268,8 @@ struct Builder<'f, 'a> {
     hint_budget: usize,
     /// The first language of each source (of the first source of that id), the language of quotations from it.
     first_languages: HashMap<&'f str, Option<&'f str>>,
+    /// The curated set's date and where it is written: no cited work is published or read after it.
+    created: Option<(Date, &'f str, String)>,
 }
 
 /// How many id comparisons "did you mean" hints may cost in all. Each unknown id is compared with every known id of
@@ -365,6 +368,24 @@ impl Builder<'_, '_> {
         }
     }
 
+    /// A date of a cited work (`published`, `retrieved`): a date that begins after the curated set's own date is
+    /// a mistake (a typed 9999, or a year off by a millennium), since the set was made from the work.
+    fn work_date(&mut self, text: &Spanned<String>, what: &str) -> Option<Date> {
+        let date = self.date(text)?;
+        if let Some((created, written, at)) = &self.created
+            && date.begins_after(*created)
+        {
+            let message = format!(
+                "{what} date \"{}\" is after the curated set's own date \"{written}\" (created, at {at}): a work \
+                 is {what} before the set that cites it is made",
+                text.get_ref()
+            );
+            self.error(&text.span(), message);
+            return None;
+        }
+        Some(date)
+    }
+
     fn iri(&mut self, text: &Spanned<String>, what: &str) -> String {
         if iri_string::types::IriStr::new(text.get_ref()).is_err() {
             self.error(
@@ -450,6 +471,11 @@ impl Builder<'_, '_> {
         self.file = first.file;
         let r = &first.value;
         let created = self.date(&r.created);
+        if let Some(date) = created {
+            let p = self.facts.position(first.file, r.created.span().start);
+            let at = format!("{}:{}:{}", self.facts.inputs.files[first.file].path, p.line, p.column);
+            self.created = Some((date, r.created.get_ref().as_str(), at));
+        }
         let sources = r
             .sources
             .iter()
@@ -522,8 +548,8 @@ impl Builder<'_, '_> {
             authors: r.authors.iter().map(|a| a.get_ref().clone()).collect(),
             publisher: r.publisher.as_ref().map(|p| self.known(&ids.entities, p, "entity")),
             place: r.place.as_ref().map(|p| p.get_ref().clone()),
-            published: r.published.as_ref().and_then(|d| self.date(d)),
-            retrieved: r.retrieved.as_ref().and_then(|d| self.date(d)),
+            published: r.published.as_ref().and_then(|d| self.work_date(d, "published")),
+            retrieved: r.retrieved.as_ref().and_then(|d| self.work_date(d, "retrieved")),
             isbn10: r.isbn10.as_ref().map(|i| i.get_ref().clone()),
             pages: r.pages.as_ref().map(|p| p.get_ref().clone()),
             languages: r.languages.iter().map(|l| self.lang_tag(l)).collect(),

@@ -83,6 +83,13 @@ impl Date {
         }
     }
 
+    /// Whether the whole period lies after `other`'s: its first day is later than any day `other` may stand for.
+    pub fn begins_after(self, other: Self) -> bool {
+        // Day 31 stands for the end of any month: the dates were checked, so no day of that month is later.
+        (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+            > (other.year, other.month.unwrap_or(12), other.day.unwrap_or(31))
+    }
+
     /// The start of the period as an `xsd:dateTime` lexical form (Wikibase `timeValue` convention).
     pub fn start_date_time(self) -> String {
         format!(
@@ -245,6 +252,20 @@ impl Rank {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_begins_after_another_only_when_its_first_day_is_later_than_all_of_the_other() {
+        let d = |t: &str| Date::parse(t).unwrap();
+        assert!(d("9999").begins_after(d("2026-11-24")));
+        assert!(d("2026-11-25").begins_after(d("2026-11-24")));
+        assert!(d("2026-12").begins_after(d("2026-11-24")));
+        assert!(!d("2026").begins_after(d("2026-11-24")));
+        assert!(!d("2026-11").begins_after(d("2026-11-24")));
+        assert!(!d("2026-11-24").begins_after(d("2026-11-24")));
+        assert!(!d("2026-12-31").begins_after(d("2026")));
+        assert!(d("2027-01").begins_after(d("2026")));
+        assert!(!d("2026-11-30").begins_after(d("2026-11")));
+    }
 
     #[test]
     fn dates_keep_their_written_precision() {

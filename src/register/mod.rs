@@ -12,6 +12,7 @@
 
 mod description;
 pub mod generate;
+pub mod limit;
 mod stream;
 
 use std::collections::HashSet;

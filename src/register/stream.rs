@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use oxigraph::model::{GraphName, NamedNode, Quad};
 
+use super::limit::{Bounded, TooLarge};
 use super::{MappedRow, Object, Register};
 
 /// Where mapped rows go.
@@ -59,6 +60,16 @@ pub enum RegisterError {
         /// What failed.
         message: String,
     },
+    /// A field or row passed a bound of [`super::limit`]; nothing was written.
+    #[error("{}:{}:{}: {}{}; nothing was written", .path.display(), .bound.line, .bound.column, .column.as_ref().map(|c| format!("column {c}: ")).unwrap_or_default(), .bound.message())]
+    TooLarge {
+        /// The register file.
+        path: PathBuf,
+        /// The header of the field's column, where it has one.
+        column: Option<String>,
+        /// Where, and which bound.
+        bound: super::limit::TooLarge,
+    },
     /// Writing failed.
     #[error("cannot write: {0}")]
     Io(#[from] io::Error),
@@ -84,16 +95,23 @@ pub struct StreamOptions<'a> {
 }
 
 /// Opens a register file as CSV: its header and a reader positioned at the first row.
-pub fn open_csv(path: &Path) -> Result<(Vec<String>, csv::Reader<std::fs::File>), super::RegisterError> {
+pub fn open_csv(path: &Path) -> Result<(Vec<String>, csv::Reader<Bounded<std::fs::File>>), super::RegisterError> {
     let read_error = |message: String| RegisterError::Read {
         path: path.to_owned(),
         message,
     };
     let file = std::fs::File::open(path).map_err(|e| read_error(format!("cannot open: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(Bounded::new(file));
     let header = reader
         .headers()
-        .map_err(|e| read_error(format!("cannot read the header row: {e}")))?
+        .map_err(|e| match TooLarge::of(&e) {
+            Some(bound) => RegisterError::TooLarge {
+                path: path.to_owned(),
+                column: None,
+                bound: bound.clone(),
+            },
+            None => read_error(format!("cannot read the header row: {e}")),
+        })?
         .iter()
         .map(str::to_owned)
         .collect();
@@ -129,9 +147,16 @@ pub fn stream<R: io::Read>(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                return Err(RegisterError::Read {
-                    path: register.csv.clone(),
-                    message: e.to_string(),
+                return Err(match TooLarge::of(&e) {
+                    Some(bound) => RegisterError::TooLarge {
+                        path: register.csv.clone(),
+                        column: register.column_names().nth(bound.field).map(str::to_owned),
+                        bound: bound.clone(),
+                    },
+                    None => RegisterError::Read {
+                        path: register.csv.clone(),
+                        message: e.to_string(),
+                    },
                 });
             }
         }

@@ -10,10 +10,29 @@ use serde_json::{Value, json};
 
 use super::{Renderer, paths};
 
-/// `value` as a data block; `</` is written `<\/` so that no string can end the element.
+/// `value` as a data block, written by [`script_json`].
 pub(super) fn block(value: &Value) -> Markup {
-    let text = value.to_string().replace("</", "<\\/");
-    html! { script type="application/ld+json" { (PreEscaped(text)) } }
+    html! { script type="application/ld+json" { (PreEscaped(script_json(value))) } }
+}
+
+/// `value` as JSON that can sit inside a `<script>` element: every `<`, `>` and `&` is written as its JSON escape
+/// (`\u003c`, `\u003e`, `\u0026`). HTML ends a script element at `</script`, and after `<!--` it enters a state in
+/// which `<script` makes the next `</script>` stay inside the element, so a text holding `<!--<script>` would
+/// swallow the rest of the page into the element. Outside strings JSON has none of these characters, and inside
+/// them the escape reads back as the same character, so the value is unchanged for any JSON reader. Every JSON
+/// written into a `<script>` element goes through this function.
+pub(super) fn script_json(value: &Value) -> String {
+    let text = value.to_string();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn texts(literals: &[Literal]) -> Vec<Value> {
@@ -94,4 +113,21 @@ pub(super) fn thing(
         value["isPartOf"] = json!({ "@id": r.dataset.dataset.as_str() });
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_text_can_end_or_reopen_the_data_block_and_the_json_reads_back_the_same() {
+        let value = json!({ "name": "a <!--<script> b </script> c -->& <\\/script>", "n": 1 });
+        let markup = block(&value).into_string();
+        let body = markup
+            .strip_prefix(r#"<script type="application/ld+json">"#)
+            .and_then(|m| m.strip_suffix("</script>"))
+            .unwrap_or_else(|| panic!("one script element: {markup}"));
+        assert!(!body.contains(['<', '>', '&']), "{body}");
+        assert_eq!(serde_json::from_str::<Value>(body).unwrap(), value);
+    }
 }

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use oxigraph::model::Quad;
+use tantivy::directory::Directory as _;
 use tantivy::schema::{IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
@@ -92,6 +93,8 @@ pub struct SearchIndex {
     pub(super) fields: Fields,
     /// Where it is, for an on-disk index.
     pub(super) path: Option<PathBuf>,
+    /// The store it belongs to, as its user named it (not the private snapshot it may be read from), for messages.
+    pub(super) store: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -112,19 +115,62 @@ impl SearchIndex {
 
     /// The index of the on-disk store in `store_dir`.
     pub fn open(store_dir: &Path) -> Result<Self, SearchError> {
+        Self::open_named(store_dir, store_dir)
+    }
+
+    /// The index of the on-disk store in `store_dir`, which its user named `store` (`store_dir` may be a private
+    /// snapshot of it). Every file of the index is checked against its checksum first, and any failure to read it,
+    /// a panic of tantivy's reader included, is reported as a damaged index naming its directory: a damaged index
+    /// must neither stop the process nor give results as if whole.
+    pub fn open_named(store_dir: &Path, store: &Path) -> Result<Self, SearchError> {
         let dir = store_dir.join(INDEX_DIR);
         if !dir.join("meta.json").is_file() {
-            return Err(SearchError::NoIndex(store_dir.to_owned()));
+            return Err(SearchError::NoIndex(store.to_owned()));
         }
-        let index = Index::open_in_dir(&dir).map_err(SearchError::index(Some(&dir)))?;
-        Self::ready(&index, Some(dir))
+        let damaged = |detail: String| SearchError::Damaged {
+            index: store.join(INDEX_DIR),
+            store: store.to_owned(),
+            detail,
+        };
+        let opened = std::panic::catch_unwind(|| -> Result<Self, String> {
+            let index = Index::open_in_dir(&dir).map_err(|e| e.to_string())?;
+            // Every file of every segment the index lists, whether or not its own list of managed files (which
+            // tantivy's `validate_checksum` goes by, and which may be damaged too) names it.
+            let files = index.load_metas().map_err(|e| e.to_string())?.list_segment_files();
+            let mut bad = Vec::new();
+            for file in files {
+                let directory = index.directory();
+                if directory.exists(&file).map_err(|e| e.to_string())?
+                    && !directory.validate_checksum(&file).map_err(|e| e.to_string())?
+                {
+                    bad.push(file.display().to_string());
+                }
+            }
+            if !bad.is_empty() {
+                bad.sort();
+                return Err(format!("checksum mismatch in {}", bad.join(", ")));
+            }
+            let mut ready = Self::ready(&index, Some(dir.clone())).map_err(|e| e.to_string())?;
+            // Every segment the index lists must open: a missing file is found now, not by the first query.
+            let searcher = ready.reader.searcher();
+            for segment in searcher.segment_readers() {
+                segment.get_store_reader(0).map_err(|e| e.to_string())?;
+            }
+            ready.store = Some(store.to_owned());
+            Ok(ready)
+        });
+        match opened {
+            Ok(Ok(index)) => Ok(index),
+            Ok(Err(detail)) => Err(damaged(detail)),
+            Err(panic) => Err(damaged(format!("reading it failed: {}", panic_message(&*panic)))),
+        }
     }
 
     /// The index of `store`: the one kept in its directory for an on-disk store, a fresh one in memory for an
     /// in-memory store. The server and `powkg query` hand it to [`crate::sparql::Engine::with_search`].
     pub fn of_store(store: &GraphStore, minter: &Minter) -> Result<Self, SearchError> {
         if let Some(dir) = store.directory() {
-            Self::open(dir)
+            Self::open_named(dir, store.named_path().unwrap_or(dir))
         } else {
             let quads = store.quads().map_err(|e| SearchError::Store(Box::new(e)))?;
             Self::in_memory(&quads, minter)
@@ -139,7 +185,27 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(SearchError::index(path.as_deref()))?;
-        Ok(Self { reader, fields, path })
+        Ok(Self {
+            reader,
+            fields,
+            path,
+            store: None,
+        })
+    }
+
+    /// The error for a failure of the reader while answering: a damaged index, for an on-disk one.
+    pub(super) fn failed(&self, detail: String) -> SearchError {
+        match (&self.path, &self.store) {
+            (Some(_), Some(store)) => SearchError::Damaged {
+                index: store.join(INDEX_DIR),
+                store: store.clone(),
+                detail,
+            },
+            (path, _) => SearchError::Index {
+                path: path.clone(),
+                source: tantivy::TantivyError::InternalError(detail),
+            },
+        }
     }
 
     /// How many things the index holds.
@@ -151,6 +217,15 @@ impl SearchIndex {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The text of a caught panic's payload.
+pub(super) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
 }
 
 /// Builds an index from quads: a whole graph at once ([`IndexBuilder::add_graph`]), then streamed batches of

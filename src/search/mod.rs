@@ -38,6 +38,20 @@ pub enum SearchError {
     /// The in-memory store could not be read to index it.
     #[error(transparent)]
     Store(Box<crate::store::StoreError>),
+    /// The on-disk index is damaged: a file fails its checksum, cannot be read, or made the reader fail.
+    #[error(
+        "{}: the search index is damaged ({detail}); rebuild the store with `powkg build --store {}` to search it",
+        .index.display(),
+        .store.display()
+    )]
+    Damaged {
+        /// The index's directory, as the user named the store.
+        index: PathBuf,
+        /// The store.
+        store: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
     /// The index failed.
     #[error("search index{}: {source}", .path.as_ref().map(|p| format!(" {}", p.display())).unwrap_or_default())]
     Index {

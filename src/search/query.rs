@@ -174,18 +174,28 @@ impl SearchIndex {
     pub fn search(&self, request: &Request<'_>) -> Result<Vec<Hit>, SearchError> {
         let parsed = UserQuery::parse(request.query)?;
         let query = self.query(&parsed, request.class);
-        let searcher = self.reader.searcher();
         let limit = request.limit.clamp(1, MAX_LIMIT);
-        let top = searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())
-            .map_err(SearchError::index(self.path.as_deref()))?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let doc: TantivyDocument = searcher
-                .doc(address)
-                .map_err(SearchError::index(self.path.as_deref()))?;
-            hits.push(self.hit(&doc, score, &parsed, request.language));
-        }
+        // A damaged index that passed the checks of its opening may still make tantivy's reader panic: the last
+        // resort is to catch that and say the index is damaged, rather than stop the process.
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let searcher = self.reader.searcher();
+            let top = searcher
+                .search(&query, &TopDocs::with_limit(limit).order_by_score())
+                .map_err(|e| e.to_string())?;
+            let mut hits = Vec::with_capacity(top.len());
+            for (score, address) in top {
+                let doc: TantivyDocument = searcher.doc(address).map_err(|e| e.to_string())?;
+                hits.push(self.hit(&doc, score, &parsed, request.language));
+            }
+            Ok::<_, String>(hits)
+        }));
+        let mut hits = match found {
+            Ok(Ok(hits)) => hits,
+            Ok(Err(detail)) => return Err(self.failed(detail)),
+            Err(panic) => {
+                return Err(self.failed(format!("reading it failed: {}", super::index::panic_message(&*panic))));
+            }
+        };
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.iri.cmp(&b.iri)));
         for (i, hit) in hits.iter_mut().enumerate() {
             hit.rank = i + 1;
