@@ -437,9 +437,21 @@ pub struct ServeArgs {
     /// Largest query result sent, in bytes (500 beyond: the query should use LIMIT)
     #[arg(long, value_name = "BYTES", default_value = "16777216")]
     pub max_result_bytes: usize,
-    /// Most connections served at once
+    /// Most connections served at once; a newcomer that finds them all open has the connection idle the longest
+    /// closed for it, or waits (503 after the header timeout) while all are busy
     #[arg(long, value_name = "N", default_value = "128", value_parser = clap::value_parser!(u16).range(1..))]
     pub max_connections: u16,
+    /// Most connections from one client address (IPv6: one /64) at once; past it, that client's idle kept-alive
+    /// connections are closed first, and it gets 503 when all of them are busy (behind a reverse proxy, every
+    /// client has the proxy's address: raise it to --max-connections)
+    #[arg(long, value_name = "N", default_value = "32", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_connections_per_client: u16,
+    /// Requests answered on one kept-alive connection; the last answer says `Connection: close`
+    #[arg(long, value_name = "N", default_value = "1000", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_requests_per_connection: u64,
+    /// Seconds a connection may stay open; then it takes no new request (the one in progress is answered) and closes
+    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = parse_seconds)]
+    pub max_connection_seconds: Duration,
     /// Access-Control-Allow-Origin sent to browser clients; `none` sends no CORS headers
     #[arg(long, value_name = "ORIGIN", default_value = "*")]
     pub cors_origin: String,
