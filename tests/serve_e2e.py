@@ -1293,6 +1293,26 @@ def check_connection_limits(checks, server):
     checks.expect(answered is not None, "the client is answered again once its connections are closed",
                   "the client at its limit is still refused after closing its connections")
 
+    # PER_CLIENT connections from 127.0.0.5 holding part of a request's head: a newcomer from that address has one of
+    # them closed for it, and is answered well before the header timeout would have closed them
+    partial = []
+    try:
+        for _ in range(PER_CLIENT):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5, source_address=("127.0.0.5", 0))
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+            partial.append(s)
+        time.sleep(0.2)
+        status, took, error = fresh_request(server.port, "127.0.0.5")
+    finally:
+        for s in partial:
+            s.close()
+    checks.expect(
+        status == 200 and took < HEADER_TIMEOUT / 2,
+        f"a client whose {PER_CLIENT} connections hold part of a head: a newcomer from it is answered in {took:.2f} s",
+        f"a client whose {PER_CLIENT} connections hold part of a head: a newcomer got {status or error} after "
+        f"{took:.2f} s (wanted 200 within {HEADER_TIMEOUT / 2} s)",
+    )
+
     # the request cap: REQUESTS_PER_CONNECTION answers on one connection, the last saying Connection: close
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
         answers = []

@@ -192,6 +192,15 @@ impl Ticket {
         Arc::clone(&self.close)
     }
 
+    /// Whether a request is in progress (its answer not yet sent).
+    pub fn is_busy(&self) -> bool {
+        self.admission
+            .state()
+            .connections
+            .get(&self.id)
+            .is_some_and(|c| c.busy > 0)
+    }
+
     /// Marks a request in progress until the value is dropped.
     pub fn busy(&self) -> Busy {
         if let Some(c) = self.admission.state().connections.get_mut(&self.id) {

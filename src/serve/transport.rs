@@ -170,8 +170,8 @@ async fn accept(listener: TcpListener, server: Arc<Server>, admission: Arc<Admis
 }
 
 /// Serves one admitted connection until it ends: its client closes it, it answered its last request, it reached
-/// its age, or it is closed to make room (which hyper does at once if it is idle, else after the answer in
-/// progress).
+/// its age, or it is closed to make room (at once if it is idle, after a short grace if it holds part of a
+/// request's head, else after the answer in progress).
 async fn serve(io: TokioIo<SendTimeout>, server: Arc<Server>, ticket: Ticket) {
     let ticket = Arc::new(ticket);
     let answered = Arc::new(AtomicU64::new(0));
@@ -207,19 +207,41 @@ async fn serve(io: TokioIo<SendTimeout>, server: Arc<Server>, ticket: Ticket) {
     let mut told = std::pin::pin!(close.notified());
     let mut aged = std::pin::pin!(tokio::time::sleep(limits.max_connection_age));
     let mut shut = false;
-    let _ = std::future::poll_fn(|cx| {
-        if let Poll::Ready(done) = connection.as_mut().poll(cx) {
-            return Poll::Ready(done);
+    let mut grace: Option<Pin<Box<Sleep>>> = None;
+    std::future::poll_fn(|cx| {
+        loop {
+            if connection.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(());
+            }
+            if !shut {
+                let evicted = told.as_mut().poll(cx).is_ready();
+                if evicted || aged.as_mut().poll(cx).is_ready() {
+                    shut = true;
+                    connection.as_mut().graceful_shutdown();
+                    if evicted {
+                        grace = Some(Box::pin(tokio::time::sleep(EVICTION_GRACE)));
+                    }
+                    continue;
+                }
+            }
+            // hyper closes an idle connection at once, but one holding part of a request's head only at the header
+            // timeout: a connection closed to make room that handles no request is dropped after a short grace.
+            if let Some(sleep) = grace.as_mut()
+                && sleep.as_mut().poll(cx).is_ready()
+            {
+                grace = None;
+                if !ticket.is_busy() {
+                    return Poll::Ready(());
+                }
+            }
+            return Poll::Pending;
         }
-        if !shut && (told.as_mut().poll(cx).is_ready() || aged.as_mut().poll(cx).is_ready()) {
-            shut = true;
-            connection.as_mut().graceful_shutdown();
-            return connection.as_mut().poll(cx);
-        }
-        Poll::Pending
     })
     .await;
 }
+
+/// How long a connection closed to make room has to end by itself before it is dropped (when it handles no request).
+const EVICTION_GRACE: Duration = Duration::from_millis(100);
 
 /// Answers the first request of a refused connection with 503 and closes it.
 async fn refuse(io: TokioIo<SendTimeout>, server: Arc<Server>, refusal: Refusal) {
