@@ -95,12 +95,12 @@ pub enum HttpError {
     },
     /// A readable secret would cross the network unencrypted.
     #[error(
-        "{url} asks for {what} over plain HTTP, where anyone on the way can read it; nothing was sent: use an https:// URL, or --allow-insecure-auth to send it anyway"
+        "{url}: {what} would go over plain HTTP to another machine, where anyone on the way can read it; nothing was sent: use an https:// URL, or --allow-insecure-auth to send it anyway"
     )]
     Insecure {
         /// The URL.
         url: String,
-        /// `Basic credentials` or `a bearer token`.
+        /// `the Basic credentials it asks for` or `the bearer token`.
         what: &'static str,
     },
 }
@@ -204,7 +204,7 @@ impl Client {
         if matches!(credentials, Some(Credentials::Bearer(_))) && !keeps_secrets {
             return Err(HttpError::Insecure {
                 url: shown,
-                what: "a bearer token",
+                what: "the bearer token",
             });
         }
         let repeatable = repeat == Repeat::Allowed;
@@ -253,7 +253,7 @@ impl Client {
                         if matches!(c, PasswordClient::Basic(_)) && !keeps_secrets {
                             return Err(HttpError::Insecure {
                                 url: shown,
-                                what: "Basic credentials",
+                                what: "the Basic credentials it asks for",
                             });
                         }
                         self.challenges.insert(o.clone(), c);
