@@ -203,13 +203,13 @@ pub struct PushArgs {
     pub graph: GraphArgs,
     /// The store's SPARQL 1.1 Graph Store Protocol endpoint (Oxigraph server: …/store; Virtuoso:
     /// …/sparql-graph-crud-auth)
-    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    #[arg(long, value_name = "URL", value_parser = EndpointParser)]
     pub store_url: oxigraph::model::NamedNode,
     /// The store's SPARQL 1.1 Update endpoint (Oxigraph server: …/update; Virtuoso: …/sparql-auth)
-    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    #[arg(long, value_name = "URL", value_parser = EndpointParser)]
     pub update_url: oxigraph::model::NamedNode,
     /// The store's SPARQL 1.1 Query endpoint [default: …/query beside …/update, else the update URL]
-    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    #[arg(long, value_name = "URL", value_parser = EndpointParser)]
     pub query_url: Option<oxigraph::model::NamedNode>,
     /// Push only this graph (repeatable): ontology, data, metadata, a register's id, or a graph IRI
     #[arg(long = "graph", value_name = "NAME")]
@@ -226,9 +226,14 @@ pub struct PushArgs {
     /// request must go through within it)
     #[arg(long, value_name = "SECONDS", default_value = "120", value_parser = parse_seconds)]
     pub timeout: Duration,
-    /// Attempts after the first when the store answers 5xx or drops the connection (with doubling pauses)
+    /// Attempts after the first when the store answers 5xx or drops the connection (pauses from 0.5 s, doubling,
+    /// each at most 30 s)
     #[arg(long, value_name = "N", default_value = "4")]
     pub retries: u32,
+    /// Send Basic credentials or a bearer token over plain http:// to a host other than this machine (where anyone
+    /// on the way can read them); without it powkg refuses, and sends them only over https:// or to loopback
+    #[arg(long)]
+    pub allow_insecure_auth: bool,
     /// Push report format
     #[arg(long, value_enum, default_value = "text")]
     pub report: ReportFormat,
@@ -359,10 +364,38 @@ pub struct SparqlArgs {
     pub max_query_memory: usize,
 }
 
+/// An endpoint URL; a bad one is named without the user and password it may carry (clap's own message, which
+/// repeats the value, is not used).
+#[derive(Clone)]
+struct EndpointParser;
+
+impl clap::builder::TypedValueParser for EndpointParser {
+    type Value = oxigraph::model::NamedNode;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let text = value.to_string_lossy();
+        parse_endpoint(&text).map_err(|message| {
+            let option = arg.map_or_else(|| "an endpoint".to_owned(), |a| format!("--{}", a.get_id()));
+            let option = option.replace('_', "-");
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{option}: {message}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+}
+
 fn parse_endpoint(text: &str) -> Result<oxigraph::model::NamedNode, String> {
-    let iri = oxigraph::model::NamedNode::new(text).map_err(|e| format!("\"{text}\" is not an IRI: {e}"))?;
+    let shown = powkg::publish::display::url(text);
+    let iri = oxigraph::model::NamedNode::new(text).map_err(|e| format!("\"{shown}\" is not an IRI: {e}"))?;
     if !(iri.as_str().starts_with("http://") || iri.as_str().starts_with("https://")) {
-        return Err(format!("expected an http:// or https:// endpoint URL, got \"{text}\""));
+        return Err(format!("expected an http:// or https:// endpoint URL, got \"{shown}\""));
     }
     Ok(iri)
 }
@@ -437,9 +470,21 @@ pub struct ServeArgs {
     /// Largest query result sent, in bytes (500 beyond: the query should use LIMIT)
     #[arg(long, value_name = "BYTES", default_value = "16777216")]
     pub max_result_bytes: usize,
-    /// Most connections served at once
+    /// Most connections served at once; a newcomer that finds them all open has the connection idle the longest
+    /// closed for it, or waits (503 after the header timeout) while all are busy
     #[arg(long, value_name = "N", default_value = "128", value_parser = clap::value_parser!(u16).range(1..))]
     pub max_connections: u16,
+    /// Most connections from one client address (IPv6: one /64) at once; past it, that client's idle kept-alive
+    /// connections are closed first, and it gets 503 when all of them are busy (behind a reverse proxy, every
+    /// client has the proxy's address: raise it to --max-connections)
+    #[arg(long, value_name = "N", default_value = "32", value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_connections_per_client: u16,
+    /// Requests answered on one kept-alive connection; the last answer says `Connection: close`
+    #[arg(long, value_name = "N", default_value = "1000", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_requests_per_connection: u64,
+    /// Seconds a connection may stay open; then it takes no new request (the one in progress is answered) and closes
+    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = parse_seconds)]
+    pub max_connection_seconds: Duration,
     /// Access-Control-Allow-Origin sent to browser clients; `none` sends no CORS headers
     #[arg(long, value_name = "ORIGIN", default_value = "*")]
     pub cors_origin: String,

@@ -21,9 +21,14 @@ For each store:
   (i) change one row of the register of (f): only its subject's bucket is sent (one update), and the store's graph then
       holds the same triples as `powkg build` (rdflib);
 Then, against a stub store in this script that asks for Basic credentials: none given, given by environment and by
-netrc; a 413 is answered by halving the chunk, and every line arrives once.
+netrc; a 413 is answered by halving the chunk, and every line arrives once. And against stub stores on two loopback
+origins (two ports): the store's credentials answer its challenge and never reach the update origin; a password in
+a URL shows in no message or report; a store's error page with terminal escapes is quoted without them and short; a
+query answered 200 with a body that is not results is named as such, not as an unreachable store; and Basic
+credentials asked for over plain HTTP by a stub on this machine's non-loopback address are refused (nothing sent)
+unless --allow-insecure-auth (skipped when the machine has no such address).
 
-Usage: push_e2e.py POWKG_BINARY
+Usage: push_e2e.py POWKG_BINARY   (POWKG_PUSH_E2E_STUB_ONLY=1: the stub checks alone, in a few seconds)
 Needs `oxigraph` (on PATH or beside this Python) and `virtuoso-t`/`isql-vt`; a store that is missing is reported
 as a failure, not skipped. Exits 1 if any check failed.
 """
@@ -538,6 +543,7 @@ class Stub(http.server.BaseHTTPRequestHandler):
     CREDENTIALS = "Basic " + __import__("base64").b64encode(b"stub-user:stub-pw").decode()
     graphs = {}
     posts = []
+    authorizations = []  # (port, Authorization header) of every request that carried one
     unauthorized = 0
     moves = 0
     move_delay = 0.0
@@ -555,17 +561,30 @@ class Stub(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped waiting (the late replacement): nothing to answer
 
+    def authorized(self):
+        """Whether the request carries the credentials; every Authorization header is noted with the port it came to."""
+        given = self.headers.get("Authorization")
+        if given is not None:
+            Stub.authorizations.append((self.server.server_address[1], given))
+        return given == self.CREDENTIALS
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         body = self.rfile.read(length)
-        if self.headers.get("Authorization") != self.CREDENTIALS:
+        url = urllib.parse.urlparse(self.path)
+        if url.path == "/hostile":
+            # An error page with terminal escapes (clear the screen, set the title) and no end.
+            page = b"\x1b[2J\x1b]0;pwned\x07\x1b[31mbad request\x1b[0m\r\n" + b"x" * 5000
+            return self.answer(400, page)
+        if url.path == "/garbage/query":
+            return self.answer(200, b"\xff\xfe\x00\x1b[2J not json", "application/sparql-results+json")
+        if not self.authorized():
             Stub.unauthorized += 1
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="stub"')
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        url = urllib.parse.urlparse(self.path)
         if url.path == "/store":
             if length > self.LIMIT:
                 return self.answer(413, b"too large")
@@ -596,6 +615,130 @@ class Stub(http.server.BaseHTTPRequestHandler):
                 body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": []}})
             return self.answer(200, body.encode(), "application/sparql-results+json")
         return self.answer(404)
+
+
+class OpenStub(Stub):
+    """The same store on another origin, asking for no credentials (and noting any it is sent)."""
+
+    def authorized(self):
+        Stub.authorized(self)
+        return True
+
+
+def serve_stub(handler, host="127.0.0.1"):
+    server = http.server.ThreadingHTTPServer((host, 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://{host}:{server.server_address[1]}"
+
+
+def non_loopback_address():
+    """An address of this machine that is not loopback (the source of its route to a documentation address), or
+    None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # UDP: nothing is sent
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def check_origins(checks, powkg):
+    """Credentials go only to the origin that asked, never readable over plain HTTP to another machine, and never
+    into a message or report; a store's words are shown without control characters; a 200 answer that is not
+    query results is named as such."""
+    credentials = {"POWKG_PUSH_USER": "stub-user", "POWKG_PUSH_PASSWORD": "stub-pw"}
+    store, store_root = serve_stub(Stub)
+    other, other_root = serve_stub(OpenStub)
+    other_port = other.server_address[1]
+    try:
+        # The store's origin challenges and gets the credentials; the update and query origin (another port) never
+        Stub.authorizations.clear()
+        done = run(
+            powkg,
+            ["push", "--store-url", store_root + "/store", "--update-url", other_root + "/update", "--graph", "metadata"],
+            env=credentials,
+        )
+        to_store = [a for port, a in Stub.authorizations if port != other_port]
+        to_other = [a for port, a in Stub.authorizations if port == other_port]
+        checks.expect(
+            done.returncode == 0 and to_store and not to_other,
+            f"two origins: the store's answered its challenge ({len(to_store)} requests with credentials), the "
+            f"update origin got none",
+            f"two origins: exit {done.returncode}, {len(to_store)} credentials to the store, {len(to_other)} to the "
+            f"update origin {other_root}: {excerpt(done.stderr)}",
+        )
+
+        # A password in a URL is answered to its origin's challenge and shown nowhere
+        with_password = store_root.replace("http://", "http://stub-user:stub-pw@")
+        failed = run(powkg, ["push", "--store-url", with_password + "/nothing", "--update-url", other_root + "/update",
+                             "--graph", "metadata"])
+        report = run(powkg, ["push", "--store-url", with_password + "/store", "--update-url", other_root + "/update",
+                             "--graph", "metadata", "--dry-run", "--report", "json"])
+        bad = run(powkg, ["push", "--store-url", "http://stub-user:stub-pw@127.0.0.1:9/store", "--update-url",
+                          "http://stub-user:stub-pw@127.0.0.1:9/update", "--retries", "0"])
+        malformed = run(powkg, ["push", "--store-url", "http://stub-user:stub-pw@127.0.0.1:9/a b", "--update-url",
+                                other_root + "/update"])
+        outputs = [failed.stdout, failed.stderr, report.stdout, report.stderr, bad.stderr, malformed.stderr]
+        checks.expect(
+            failed.returncode == 2 and "answered 404" in failed.stderr and report.returncode == 0
+            and json.loads(report.stdout)["store"] == store_root + "/store" and bad.returncode == 2
+            and malformed.returncode == 2 and not any("stub-pw" in o for o in outputs),
+            "a password in a URL: the store's 404, the JSON report, an unreachable store and a malformed URL show "
+            "the URL without it",
+            f"a password in a URL: exits {failed.returncode}, {report.returncode}, {bad.returncode}, "
+            f"{malformed.returncode}: {[excerpt(o, 200) for o in outputs if 'stub-pw' in o or not o]}",
+        )
+
+        # A store's error page with terminal escapes and no end: quoted without them, and short
+        hostile = run(powkg, ["push", "--store-url", other_root + "/hostile", "--update-url", other_root + "/update",
+                              "--graph", "metadata"])
+        controls = [c for c in hostile.stderr if ord(c) < 32 and c != "\n"]
+        checks.expect(
+            hostile.returncode == 2 and "answered 400" in hostile.stderr and not controls
+            and len(hostile.stderr) < 1000,
+            f"a store's error page with terminal escapes: quoted without them, {len(hostile.stderr)} characters",
+            f"a store's error page with terminal escapes: exit {hostile.returncode}, control characters "
+            f"{controls[:5]!r}, {len(hostile.stderr)} characters: {excerpt(repr(hostile.stderr))}",
+        )
+
+        # A 200 answer that is not query results is the store's, not an unreachable store
+        garbage = run(powkg, ["push", "--store-url", other_root + "/store", "--update-url", other_root + "/update",
+                              "--query-url", other_root + "/garbage/query", "--graph", "metadata", "--retries", "0"])
+        checks.expect(
+            garbage.returncode == 2 and f"{other_root}/garbage/query: the store answered 200 with a body that is "
+            "not SPARQL query results in JSON" in garbage.stderr and "cannot reach" not in garbage.stderr,
+            f"a query answered 200 with a body that is not results: {garbage.stderr.strip()[:160]}",
+            f"a query answered 200 with garbage: exit {garbage.returncode}: {excerpt(garbage.stderr)}",
+        )
+    finally:
+        store.shutdown()
+        other.shutdown()
+
+    # Basic over plain HTTP to a host that is not this machine: refused unless allowed
+    address = non_loopback_address()
+    if address is None:
+        checks.skip("Basic over plain HTTP to a non-loopback host: this machine has no non-loopback address")
+        return
+    remote, remote_root = serve_stub(Stub, address)
+    remote_port = remote.server_address[1]
+    try:
+        Stub.authorizations.clear()
+        args = ["push", "--store-url", remote_root + "/store", "--update-url", remote_root + "/update",
+                "--graph", "metadata"]
+        refused = run(powkg, args, env=credentials)
+        leaked = [a for port, a in Stub.authorizations if port == remote_port]
+        allowed = run(powkg, args + ["--allow-insecure-auth"], env=credentials)
+        checks.expect(
+            refused.returncode == 2 and "--allow-insecure-auth" in refused.stderr and not leaked
+            and allowed.returncode == 0,
+            f"Basic over plain HTTP to {address}: refused, nothing sent; sent with --allow-insecure-auth",
+            f"Basic over plain HTTP to {address}: exit {refused.returncode} ({excerpt(refused.stderr)}), "
+            f"{len(leaked)} credentials sent; with --allow-insecure-auth exit {allowed.returncode} "
+            f"{excerpt(allowed.stderr)}",
+        )
+    finally:
+        remote.shutdown()
 
 
 def check_halving(checks, powkg):
@@ -676,6 +819,10 @@ def main():
             f"an unreachable store: exit {done.returncode}: {excerpt(done.stderr)}",
         )
         check_halving(checks, powkg)
+        check_origins(checks, powkg)
+        if os.environ.get("POWKG_PUSH_E2E_STUB_ONLY"):  # the stub checks alone, without the stores (quick)
+            print(f"{checks.passed} passed, {checks.failed} failed, {checks.skipped} skipped")
+            sys.exit(1 if checks.failed else 0)
         for kind in (Oxigraph, Virtuoso):
             try:
                 store = kind(tmp)

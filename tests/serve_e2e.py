@@ -19,6 +19,8 @@ Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl a
       preflight, HEAD, PUT (405) and a body over the limit (413);
   (c) a bounded load test with wrk: 32 connections for 5 s on one bundled query, then 5 s alternating a second
       query with an entity page; no socket errors and no 4xx/5xx, with requests/s, p50 and p99 printed;
+  (c2) 130 keep-alive connections from 127.0.0.1, each sending a small GET every 5 s (more than --max-connections,
+      128): fresh requests from 127.0.0.2 and from 127.0.0.1 are each answered within 3 s;
   (d) SIGTERM stops the server with exit code 0 within a few seconds;
   (e) abuse, on a second server with small limits (--max-connections 8, --header-timeout 2, --request-timeout 1,
       --send-timeout 2, --max-query-memory 64M) over an on-disk store of the bundled graph and a 20,000-row synthetic register: the pages
@@ -28,7 +30,10 @@ Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl a
       the request's deadline (503), a request body that never arrives (408), an idle kept-alive connection (closed
       after the header timeout), a client that stops reading the dump (disconnected after the send timeout), and
       12 clients sending a request head one byte per second: a normal client is still answered within the
-      header timeout and every slow client is dropped; and queries that must not harm it: SERVICE to a loopback
+      header timeout and every slow client is dropped; a client whose 4 connections (--max-connections-per-client 4)
+      are all busy gets 503 while another address is answered; the 5th answer on a connection
+      (--max-requests-per-connection 5) says `Connection: close` and the connection ends; a connection in use is
+      closed at --max-connection-seconds 3; and queries that must not harm it: SERVICE to a loopback
       listener (400, and the listener sees no connection), brackets nested 900 and 10,000 deep and a 20,000-term
       chain (400), 100,000 and 20,000 ORDER BY keys (400: they overflowed the stack and outlived the deadline),
       ORDER BY ?o ?s over the curated graph (200: it panicked
@@ -37,7 +42,7 @@ Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl a
 
 Prints one line per check ("ok", "FAIL", "skip") and ends with "N passed, M failed" (", K skipped" when a known
 limitation was met: it is reported as such and turns into "ok" once it is gone); exits 1 if any check failed.
-Takes about 35 s.
+Takes about 60 s.
 """
 
 import collections
@@ -836,6 +841,121 @@ def run_wrk(checks, label, args):
     )
 
 
+FLOOD_CLIENTS = 130  # keep-alive connections from one address, more than the default --max-connections (128)
+FLOOD_PERIOD = 5.0  # seconds between the small GETs each of them sends (below the default --header-timeout, 10 s)
+FRESH_REQUESTS = 4  # fresh requests from each of two addresses while the flood runs
+FRESH_TIMEOUT = 5.0  # seconds a fresh request waits for its answer
+FRESH_LIMIT = 3.0  # seconds within which each must be answered
+SMALL_GET = b"GET /assets/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+
+
+def fresh_request(port, source, timeout=FRESH_TIMEOUT):
+    """One GET on a new connection from SOURCE (a loopback address); returns (status or 0, seconds, error)."""
+    started = time.monotonic()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0)) as s:
+            s.sendall(b"GET /assets/style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            received = b""
+            while b"\r\n" not in received:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                received += chunk
+        return status_of(received), time.monotonic() - started, None
+    except OSError as e:
+        return 0, time.monotonic() - started, f"{type(e).__name__}: {e}"
+
+
+def check_keepalive_flood(checks, server):
+    """FLOOD_CLIENTS keep-alive connections from 127.0.0.1, each sending a small GET every FLOOD_PERIOD s (and
+    reconnecting when the server closes it), for a bounded time: fresh requests from another address (127.0.0.2)
+    and from the flooding one are answered within FRESH_LIMIT s. Before the per-client limit and the closing of idle
+    connections, the flood held every connection and no fresh request was answered."""
+    stats = {"answers": 0, "closed": 0, "refused": 0, "reconnected": 0}
+    began = time.monotonic()
+    # Each flooding client: its connection (None once the server closed it: it reconnects at its next GET, as an
+    # HTTP client does) and when it sends next.
+    clients = [[None, began + i * FLOOD_PERIOD / FLOOD_CLIENTS] for i in range(FLOOD_CLIENTS)]
+
+    def connect():
+        try:
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=1, source_address=("127.0.0.1", 0))
+            s.setblocking(False)
+            return s
+        except OSError:
+            return None
+
+    for client in clients:
+        client[0] = connect()
+    fresh = []
+
+    def fresh_clients():
+        time.sleep(1.0)  # the flood is under way
+        for i in range(FRESH_REQUESTS * 2):
+            source = "127.0.0.2" if i % 2 == 0 else "127.0.0.1"
+            status, took, error = fresh_request(server.port, source)
+            fresh.append((source, status, took, error))
+            time.sleep(1.0)
+
+    def closed(client):
+        stats["closed"] += 1
+        client[0].close()
+        client[0] = None
+
+    thread = threading.Thread(target=fresh_clients)
+    thread.start()
+    deadline = began + 90  # bounded whatever happens: the fresh clients finish well before
+    try:
+        while thread.is_alive() and time.monotonic() < deadline:
+            now = time.monotonic()
+            for client in clients:
+                if now < client[1]:
+                    continue
+                client[1] += FLOOD_PERIOD
+                if client[0] is None:
+                    client[0] = connect()
+                    stats["reconnected"] += 1
+                    if client[0] is None:
+                        continue
+                try:
+                    client[0].send(SMALL_GET)
+                except OSError:
+                    closed(client)
+            live = {client[0]: client for client in clients if client[0] is not None}
+            readable, _, _ = select.select(list(live), [], [], 0.05) if live else ([], [], [])
+            for s in readable:
+                try:
+                    data = s.recv(65536)
+                except OSError:
+                    data = b""
+                if data:
+                    stats["answers"] += data.count(b"HTTP/1.1 200")
+                    stats["refused"] += data.count(b"HTTP/1.1 503")
+                else:
+                    closed(live[s])
+    finally:
+        for client in clients:
+            if client[0] is not None:
+                client[0].close()
+        thread.join(timeout=60)
+    label = (
+        f"{FLOOD_CLIENTS} keep-alive connections from 127.0.0.1 sending a GET every {FLOOD_PERIOD:.0f} s "
+        f"({stats['answers']} answered, {stats['closed']} closed by the server, {stats['refused']} refused 503, "
+        f"{stats['reconnected']} reconnections)"
+    )
+    for source in ("127.0.0.2", "127.0.0.1"):
+        mine = [(status, took, error) for src, status, took, error in fresh if src == source]
+        answered = [took for status, took, _ in mine if status == 200 and took <= FRESH_LIMIT]
+        detail = ", ".join(f"{status or error} in {took:.2f} s" for status, took, error in mine)
+        checks.expect(
+            len(mine) == FRESH_REQUESTS and len(answered) == FRESH_REQUESTS,
+            f"{label}: {len(answered)} of {FRESH_REQUESTS} fresh requests from {source} answered, the slowest in "
+            f"{max(answered, default=0):.2f} s",
+            f"{label}: fresh requests from {source}: {detail} (wanted {FRESH_REQUESTS} answered 200 within "
+            f"{FRESH_LIMIT:.0f} s)",
+        )
+
+
 def check_load(checks, server, tmp, queries):
     texts = dict(queries)
     accept_json = "application/sparql-results+json"
@@ -878,10 +998,16 @@ SLOW_CLIENTS = ABUSE_MAX_CONNECTIONS + 4  # slow-header clients: more than the c
 PANIC_PATH = "/e2e-panic"  # POWKG_TEST_PANIC_PATH: the handler panics on this path (a test hook of the server)
 JAVASCRIPT_QUERY = 'SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }'
 
+PER_CLIENT = 4  # its --max-connections-per-client
+REQUESTS_PER_CONNECTION = 5  # its --max-requests-per-connection
+CONNECTION_SECONDS = 3  # its --max-connection-seconds
+
 ABUSE_OPTIONS = (
     "--max-connections", str(ABUSE_MAX_CONNECTIONS), "--header-timeout", str(HEADER_TIMEOUT),
     "--request-timeout", str(REQUEST_TIMEOUT), "--query-timeout", str(ABUSE_QUERY_TIMEOUT),
     "--send-timeout", str(SEND_TIMEOUT), "--max-query-memory", "64M",
+    "--max-connections-per-client", str(PER_CLIENT), "--max-requests-per-connection", str(REQUESTS_PER_CONNECTION),
+    "--max-connection-seconds", str(CONNECTION_SECONDS),
 )
 ABUSE_MEMORY = "64 MiB"  # its --max-query-memory, as the server words it
 
@@ -1100,6 +1226,147 @@ def check_slow_headers(checks, server):
     )
 
 
+def read_response(s, wait=10):
+    """Reads one response with a Content-Length from socket S; returns (status, headers as a lower-case dict, whether
+    the server closed the connection before it was whole)."""
+    s.settimeout(wait)
+    received = b""
+    try:
+        while b"\r\n\r\n" not in received:
+            chunk = s.recv(65536)
+            if not chunk:
+                return status_of(received), {}, True
+            received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
+        headers = {}
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            headers[name.strip().lower().decode()] = value.strip().decode()
+        length = int(headers.get("content-length", "0"))
+        while len(body) < length:
+            chunk = s.recv(65536)
+            if not chunk:
+                return status_of(head), headers, True
+            body += chunk
+        return status_of(head), headers, False
+    except OSError:
+        return status_of(received), {}, True
+
+
+def closed_by_server(s, wait):
+    """Whether the server closes S (EOF or reset) within WAIT seconds, and after how long."""
+    started = time.monotonic()
+    s.settimeout(0.2)
+    while time.monotonic() - started < wait:
+        try:
+            if not s.recv(4096):
+                return True, time.monotonic() - started
+        except socket.timeout:
+            continue
+        except OSError:
+            return True, time.monotonic() - started
+    return False, wait
+
+
+def check_connection_limits(checks, server):
+    """--max-connections-per-client: a client whose connections are all busy is refused with 503 (another address is
+    not); --max-requests-per-connection: the last answer says `Connection: close` and the connection ends;
+    --max-connection-seconds: a connection in use is closed at its age."""
+    # PER_CLIENT connections from 127.0.0.3, each busy sending a dump its client does not read
+    busy = []
+    try:
+        for _ in range(PER_CLIENT):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.bind(("127.0.0.3", 0))
+            s.connect(("127.0.0.1", server.port))
+            s.sendall(b"GET /dump HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/n-triples\r\n\r\n")
+            busy.append(s)
+        time.sleep(0.5)
+        status, took, error = fresh_request(server.port, "127.0.0.3")
+        checks.expect(
+            status == 503 and took < 2,
+            f"a client past --max-connections-per-client {PER_CLIENT}, all of them busy: 503 in {took:.2f} s",
+            f"a client past --max-connections-per-client {PER_CLIENT}: {status or error} after {took:.2f} s "
+            f"(wanted 503)",
+        )
+        status, took, error = fresh_request(server.port, "127.0.0.4")
+        checks.expect(
+            status == 200 and took < 2,
+            f"meanwhile another address is answered ({took:.2f} s)",
+            f"another address while 127.0.0.3 is at its limit: {status or error} after {took:.2f} s",
+        )
+    finally:
+        for s in busy:
+            s.close()
+    answered = None
+    for _ in range(20):  # the server sees the dumps' clients gone at its next write
+        status, took, _ = fresh_request(server.port, "127.0.0.3")
+        if status == 200:
+            answered = took
+            break
+        time.sleep(0.25)
+    checks.expect(answered is not None, "the client is answered again once its connections are closed",
+                  "the client at its limit is still refused after closing its connections")
+
+    # PER_CLIENT connections from 127.0.0.5 holding part of a request's head: a newcomer from that address has one of
+    # them closed for it, and is answered well before the header timeout would have closed them
+    partial = []
+    try:
+        for _ in range(PER_CLIENT):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5, source_address=("127.0.0.5", 0))
+            s.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: a")
+            partial.append(s)
+        time.sleep(0.2)
+        status, took, error = fresh_request(server.port, "127.0.0.5")
+    finally:
+        for s in partial:
+            s.close()
+    checks.expect(
+        status == 200 and took < HEADER_TIMEOUT / 2,
+        f"a client whose {PER_CLIENT} connections hold part of a head: a newcomer from it is answered in {took:.2f} s",
+        f"a client whose {PER_CLIENT} connections hold part of a head: a newcomer got {status or error} after "
+        f"{took:.2f} s (wanted 200 within {HEADER_TIMEOUT / 2} s)",
+    )
+
+    # the request cap: REQUESTS_PER_CONNECTION answers on one connection, the last saying Connection: close
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        answers = []
+        for _ in range(REQUESTS_PER_CONNECTION):
+            s.sendall(SMALL_GET)
+            answers.append(read_response(s))
+        closed, took = closed_by_server(s, HEADER_TIMEOUT + 3)
+    last = answers[-1][1].get("connection", "")
+    checks.expect(
+        all(a[0] == 200 and not a[2] for a in answers) and last.lower() == "close"
+        and all("close" not in a[1].get("connection", "") for a in answers[:-1]) and closed and took < 1,
+        f"--max-requests-per-connection {REQUESTS_PER_CONNECTION}: {len(answers)} answers, the last with "
+        f"`Connection: close`, then closed ({took:.2f} s after)",
+        f"--max-requests-per-connection {REQUESTS_PER_CONNECTION}: answers {[(a[0], a[1].get('connection')) for a in answers]}"
+        f", closed {closed} after {took:.2f} s",
+    )
+
+    # the age limit: a connection sending a request every 0.8 s (under the header timeout, fewer than the cap) is
+    # closed at its age, before the header timeout could close it
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        started = time.monotonic()
+        statuses = []
+        closed = False
+        while not closed and len(statuses) < REQUESTS_PER_CONNECTION - 1:
+            s.sendall(SMALL_GET)
+            statuses.append(read_response(s)[0])
+            closed, _ = closed_by_server(s, 0.8)
+        if not closed:
+            closed, _ = closed_by_server(s, HEADER_TIMEOUT + 1)
+        age = time.monotonic() - started
+    checks.expect(
+        all(status == 200 for status in statuses) and closed and CONNECTION_SECONDS - 0.5 <= age < CONNECTION_SECONDS + 0.9,
+        f"--max-connection-seconds {CONNECTION_SECONDS}: a connection in use ({len(statuses)} requests) is closed after "
+        f"{age:.1f} s",
+        f"--max-connection-seconds {CONNECTION_SECONDS}: answers {statuses}, closed {closed} after {age:.1f} s",
+    )
+
+
 def check_abuse(checks, server, tmp):
     # a CONNECT request is answered 405, and the server goes on
     received, _, _ = raw_exchange(
@@ -1178,6 +1445,7 @@ def check_abuse(checks, server, tmp):
     )
 
     check_query_abuse(checks, server, tmp)
+    check_connection_limits(checks, server)
 
     # a client that stops reading a dump is disconnected after the send timeout, and the server goes on
     check_stalled_dump(checks, server, tmp)
@@ -1344,6 +1612,7 @@ def main(argv):
                 check_sparqlstore(checks, powkg, server, queries)
                 check_curl(checks, powkg, server, tmp, queries)
                 check_load(checks, server, tmp, queries)
+                check_keepalive_flood(checks, server)
         except Exception as e:  # the script's own failure is a failed check; the server is stopped all the same
             checks.fail(f"unexpected {type(e).__name__}: {excerpt(str(e))}")
         finally:

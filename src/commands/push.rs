@@ -10,7 +10,9 @@ use powkg::Error;
 use powkg::export;
 use powkg::iri::GraphKind;
 use powkg::pipeline;
-use powkg::publish::{Client, ClientOptions, Credentials, GraphReport, PushOptions, Pusher, RecordTerms, Route, Store};
+use powkg::publish::{
+    Client, ClientOptions, GraphReport, Keyring, PushOptions, Pusher, RecordTerms, Route, Store, display,
+};
 use powkg::vocab::{pk, void};
 use serde_json::json;
 
@@ -88,21 +90,24 @@ fn chosen_graphs(
     Ok(graphs)
 }
 
-/// The pusher for the store the arguments name, with the credentials the environment or a netrc file gives.
+/// The pusher for the store the arguments name, with the credentials of each of its origins (see [`Keyring`]).
 fn pusher(args: &PushArgs, minter: &powkg::iri::Minter) -> Pusher {
     let store = Store::new(
         args.store_url.as_str(),
         args.update_url.as_str(),
         args.query_url.as_ref().map(NamedNode::as_str),
     );
-    let credentials = Credentials::find(args.store_url.as_str(), &|k| std::env::var(k).ok());
+    let keyring = Keyring::for_endpoints(&store.gsp, &[store.update.as_str(), store.query.as_str()], &|k| {
+        std::env::var(k).ok()
+    });
     let client = Client::new(
         ClientOptions {
             timeout: args.timeout,
             retries: args.retries,
             backoff: Duration::from_millis(500),
+            allow_insecure_auth: args.allow_insecure_auth,
         },
-        credentials,
+        keyring,
     );
     let record = RecordTerms {
         graph: minter.push_record(),
@@ -143,7 +148,7 @@ fn json_report(args: &PushArgs, reports: &[(String, GraphReport)]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(
-        &json!({ "store": args.store_url.as_str(), "dry_run": args.dry_run, "graphs": graphs }),
+        &json!({ "store": display::url(args.store_url.as_str()), "dry_run": args.dry_run, "graphs": graphs }),
     )
     .unwrap_or_default()
 }

@@ -24,6 +24,9 @@ pub fn run(args: &ServeArgs) -> Result<Status, Error> {
             max_result_bytes: args.max_result_bytes,
             max_query_memory: args.sparql.max_query_memory,
             max_concurrent_queries: usize::from(args.max_concurrent_queries),
+            max_connections_per_client: usize::from(args.max_connections_per_client),
+            max_requests_per_connection: args.max_requests_per_connection,
+            max_connection_age: args.max_connection_seconds,
             ..Limits::default()
         },
         cors_origin: (args.cors_origin != "none").then(|| args.cors_origin.clone()),

@@ -1,14 +1,19 @@
 //! The one HTTP client of powkg: requests to the store a user named, with its credentials, timeouts, retries with
-//! backoff on server errors and dropped connections, and the `Authorization` each scheme needs (Basic and Digest
-//! answered from the server's challenge, as Virtuoso requires; a bearer token sent with every request).
+//! backoff (capped) on server errors and dropped connections, and the `Authorization` each scheme needs (Basic and
+//! Digest answered from the server's challenge, as Virtuoso requires; a bearer token sent with every request). Each
+//! origin's credentials go to that origin alone, and a readable secret (Basic, a bearer token) goes over plain HTTP
+//! only to this machine, unless the user allows it.
 
+use std::collections::HashMap;
 use std::io::{self, Read};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use http_auth::{PasswordClient, PasswordParams};
 
-use super::auth::Credentials;
+use super::auth::{Credentials, Keyring};
+use super::display;
+use super::origin::{self, Origin};
 
 /// What the store answered.
 #[derive(Debug)]
@@ -19,7 +24,12 @@ pub struct Answer {
     pub body: String,
     /// The `Server` header (`Oxigraph/0.5.13`), empty without one.
     pub server: String,
+    /// Whether the body was longer than powkg reads ([`MOST_BODY_BYTES`]) and was cut.
+    pub truncated: bool,
 }
+
+/// Most bytes of an answer's body read: error pages and counts are short.
+pub const MOST_BODY_BYTES: u64 = 1 << 20;
 
 impl Answer {
     /// Whether the status is 2xx.
@@ -27,9 +37,9 @@ impl Answer {
         (200..300).contains(&self.status)
     }
 
-    /// The first line of the body, for messages.
-    pub fn first_line(&self) -> &str {
-        self.body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+    /// The body as a message quotes it (see [`display::remote`]).
+    pub fn quoted(&self) -> String {
+        display::remote(&self.body)
     }
 }
 
@@ -72,7 +82,7 @@ pub enum HttpError {
     },
     /// The store refused the credentials (or asked for some none were given).
     #[error(
-        "{url} answered {status}: {}; set POWKG_PUSH_USER and POWKG_PUSH_PASSWORD (or POWKG_PUSH_TOKEN), or give the host a netrc entry",
+        "{url} answered {status}: {}; set POWKG_PUSH_USER and POWKG_PUSH_PASSWORD (or POWKG_PUSH_TOKEN), which go to the origin of --store-url only, or give the host a netrc entry",
         if *.given { "it refused the credentials" } else { "it needs credentials" }
     )]
     Unauthorized {
@@ -83,6 +93,16 @@ pub enum HttpError {
         /// Whether credentials were sent.
         given: bool,
     },
+    /// A readable secret would cross the network unencrypted.
+    #[error(
+        "{url}: {what} would go over plain HTTP to another machine, where anyone on the way can read it; nothing was sent: use an https:// URL, or --allow-insecure-auth to send it anyway"
+    )]
+    Insecure {
+        /// The URL.
+        url: String,
+        /// `the Basic credentials it asks for` or `the bearer token`.
+        what: &'static str,
+    },
 }
 
 /// How requests are made.
@@ -92,8 +112,20 @@ pub struct ClientOptions {
     pub timeout: Duration,
     /// Attempts after the first on 5xx answers and dropped connections.
     pub retries: u32,
-    /// The first pause between attempts; it doubles each time.
+    /// The first pause between attempts; it doubles each time, up to [`MOST_PAUSE`].
     pub backoff: Duration,
+    /// Send Basic credentials or a bearer token over plain HTTP to a host other than this machine.
+    pub allow_insecure_auth: bool,
+}
+
+/// The longest pause between two attempts.
+pub const MOST_PAUSE: Duration = Duration::from_secs(30);
+
+/// The pause before attempt `attempt` + 1 (the first retry is attempt 1): `first`, doubled each time, at most
+/// [`MOST_PAUSE`].
+pub fn pause(first: Duration, attempt: u32) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(31);
+    first.saturating_mul(1 << doublings).min(MOST_PAUSE)
 }
 
 /// Whether a request may be sent again after a server error or a dropped connection.
@@ -115,15 +147,16 @@ pub struct Client {
     patient: ureq::Agent,
     /// For made bodies (a whole graph).
     streaming: ureq::Agent,
-    credentials: Option<Credentials>,
-    /// The answer to the server's password challenge, once it has made one (Digest counts its requests).
-    challenge: Option<PasswordClient>,
+    /// The credentials of each origin.
+    keyring: Keyring,
+    /// The answer to each origin's password challenge, once it has made one (Digest counts its requests).
+    challenges: HashMap<Origin, PasswordClient>,
     options: ClientOptions,
 }
 
 impl Client {
-    /// A client with these credentials (if any).
-    pub fn new(options: ClientOptions, credentials: Option<Credentials>) -> Self {
+    /// A client with these credentials, each for its origin.
+    pub fn new(options: ClientOptions, keyring: Keyring) -> Self {
         let base = || {
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
@@ -143,8 +176,8 @@ impl Client {
                 .timeout_recv_response(Some(patience))
                 .build()
                 .into(),
-            credentials,
-            challenge: None,
+            keyring,
+            challenges: HashMap::new(),
             options,
         }
     }
@@ -161,9 +194,21 @@ impl Client {
         mut body: Body<'_>,
         repeat: Repeat,
     ) -> Result<Answer, HttpError> {
+        // The user and password a URL carries are answered to its origin's challenge (see the keyring), never sent
+        // unasked, and never shown.
+        let target = origin::without_userinfo(url);
+        let shown = display::url(url);
+        let origin = Origin::of(url);
+        let credentials = origin.as_ref().and_then(|o| self.keyring.get(o)).cloned();
+        let keeps_secrets = self.options.allow_insecure_auth || origin.as_ref().is_some_and(Origin::keeps_secrets);
+        if matches!(credentials, Some(Credentials::Bearer(_))) && !keeps_secrets {
+            return Err(HttpError::Insecure {
+                url: shown,
+                what: "the bearer token",
+            });
+        }
         let repeatable = repeat == Repeat::Allowed;
         let retries = if repeatable { self.options.retries } else { 0 };
-        let mut pause = self.options.backoff;
         let mut attempt = 0;
         let mut challenged = false;
         loop {
@@ -171,12 +216,19 @@ impl Client {
                 Body::Bytes(bytes) => Some(*bytes),
                 Body::Made { .. } => None,
             };
-            let authorization = self.authorization(method, url, signed);
-            let result = match self.once(method, url, headers, &mut body, authorization.as_deref(), repeatable) {
+            let authorization = self.authorization(origin.as_ref(), credentials.as_ref(), method, &target, signed);
+            let result = match self.once(
+                method,
+                &target,
+                headers,
+                &mut body,
+                authorization.as_deref(),
+                repeatable,
+            ) {
                 Err(Failure::Stopped(message)) => {
                     return Err(HttpError::Stopped {
-                        url: url.to_owned(),
-                        message,
+                        url: shown,
+                        message: display::remote(&message),
                     });
                 }
                 Err(Failure::Transport(message)) => Err(message),
@@ -187,46 +239,67 @@ impl Client {
                 Err(_) => true,
             };
             match result {
-                Ok((answer, challenge)) if answer.status == 401 && !challenged && self.credentials.is_some() => {
+                Ok((answer, challenge))
+                    if answer.status == 401
+                        && !challenged
+                        && matches!(credentials, Some(Credentials::Password { .. })) =>
+                {
                     // The first 401 carries the challenge to answer; a second means the credentials are wrong.
                     challenged = true;
-                    if let Some(c) = challenge.and_then(|c| PasswordClient::try_from(c.as_str()).ok()) {
-                        self.challenge = Some(c);
+                    if let (Some(o), Some(c)) = (
+                        &origin,
+                        challenge.and_then(|c| PasswordClient::try_from(c.as_str()).ok()),
+                    ) {
+                        if matches!(c, PasswordClient::Basic(_)) && !keeps_secrets {
+                            return Err(HttpError::Insecure {
+                                url: shown,
+                                what: "the Basic credentials it asks for",
+                            });
+                        }
+                        self.challenges.insert(o.clone(), c);
                         continue;
                     }
                     return Err(HttpError::Unauthorized {
-                        url: url.to_owned(),
+                        url: shown,
                         status: 401,
                         given: true,
                     });
                 }
                 Ok((answer, _)) if answer.status == 401 || answer.status == 403 => {
                     return Err(HttpError::Unauthorized {
-                        url: url.to_owned(),
+                        url: shown,
                         status: answer.status,
-                        given: self.credentials.is_some(),
+                        given: authorization.is_some(),
                     });
                 }
                 Ok((answer, _)) if !retry || attempt >= retries => return Ok(answer),
                 Err(message) if attempt >= retries => {
                     return Err(HttpError::Unreachable {
-                        url: url.to_owned(),
-                        message,
+                        url: shown,
+                        message: display::remote(&message),
                     });
                 }
                 _ => {}
             }
             attempt += 1;
-            std::thread::sleep(pause);
-            pause = pause.saturating_mul(2);
+            std::thread::sleep(pause(self.options.backoff, attempt));
         }
     }
 
-    /// The `Authorization` header for this request, if the credentials give one yet.
-    fn authorization(&mut self, method: &str, url: &str, body: Option<&[u8]>) -> Option<String> {
-        match (&self.credentials, &mut self.challenge) {
-            (Some(Credentials::Bearer(token)), _) => Some(format!("Bearer {token}")),
-            (Some(Credentials::Password { user, password }), Some(challenge)) => {
+    /// The `Authorization` header for a request to `origin`, if its credentials give one yet: a bearer token always,
+    /// a password once the origin has challenged.
+    fn authorization(
+        &mut self,
+        origin: Option<&Origin>,
+        credentials: Option<&Credentials>,
+        method: &str,
+        url: &str,
+        body: Option<&[u8]>,
+    ) -> Option<String> {
+        match credentials? {
+            Credentials::Bearer(token) => Some(format!("Bearer {token}")),
+            Credentials::Password { user, password } => {
+                let challenge = self.challenges.get_mut(origin?)?;
                 // Digest signs the request target as sent: the path and query of the URL.
                 let target = url
                     .split_once("://")
@@ -242,7 +315,6 @@ impl Client {
                     })
                     .ok()
             }
-            _ => None,
         }
     }
 
@@ -394,19 +466,23 @@ fn answer_of(mut response: ureq::http::Response<ureq::Body>) -> Result<(Answer, 
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    let mut text = String::new();
-    // Error pages and counts are short; a store that sends more is cut at 1 MiB.
+    let mut bytes = Vec::new();
+    // Error pages and counts are short; a store that sends more is cut (and the answer says so). A body that is not
+    // UTF-8 is the store's answer all the same: its reader says what it expected.
     response
         .body_mut()
         .as_reader()
-        .take(1 << 20)
-        .read_to_string(&mut text)
+        .take(MOST_BODY_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
+    let truncated = bytes.len() as u64 > MOST_BODY_BYTES;
+    bytes.truncate(usize::try_from(MOST_BODY_BYTES).unwrap_or(usize::MAX));
     Ok((
         Answer {
             status,
-            body: text,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
             server,
+            truncated,
         },
         (!challenge.is_empty()).then_some(challenge),
     ))
@@ -457,8 +533,9 @@ mod tests {
                 timeout: Duration::from_secs(20),
                 retries: 0,
                 backoff: Duration::from_millis(10),
+                allow_insecure_auth: false,
             },
-            None,
+            Keyring::default(),
         )
     }
 
@@ -521,5 +598,187 @@ mod tests {
         assert_eq!(calls, 1);
         assert_eq!(length, content.len() as u64);
         assert!(body.len() < content.len(), "the store got the whole body");
+    }
+
+    /// A server that answers each request (its head, as text) with what `answer` makes of it, for `n` requests
+    /// (one connection each); gives back the heads it got.
+    fn scripted(
+        n: usize,
+        answer: impl Fn(&str) -> Vec<u8> + Send + 'static,
+    ) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let root = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let handle = std::thread::spawn(move || {
+            let mut heads = Vec::new();
+            for _ in 0..n {
+                let Ok((stream, _)) = listener.accept() else { break };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut head = String::new();
+                let mut length = 0usize;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((_, v)) = line
+                        .split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    {
+                        length = v.trim().parse().unwrap();
+                    }
+                    head.push_str(&line);
+                }
+                let _ = reader.by_ref().take(length as u64).read_to_end(&mut Vec::new());
+                let mut stream = stream;
+                let _ = stream.write_all(&answer(&head));
+                heads.push(head);
+            }
+            heads
+        });
+        (root, handle)
+    }
+
+    fn with_keyring(keyring: Keyring) -> Client {
+        Client::new(
+            ClientOptions {
+                timeout: Duration::from_secs(20),
+                retries: 0,
+                backoff: Duration::from_millis(10),
+                allow_insecure_auth: false,
+            },
+            keyring,
+        )
+    }
+
+    const BASIC_CHALLENGE: &str = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    const OK: &str = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+    fn authorized(head: &str) -> bool {
+        head.to_ascii_lowercase().contains("\nauthorization:")
+            || head.to_ascii_lowercase().starts_with("authorization:")
+    }
+
+    #[test]
+    fn credentials_answer_only_their_own_origins_challenge() {
+        // The store's origin challenges, then takes the answer; another origin (another port) must get nothing.
+        let (store, store_heads) = scripted(3, |head| {
+            if authorized(head) {
+                OK.into()
+            } else {
+                BASIC_CHALLENGE.into()
+            }
+        });
+        let (other, other_heads) = scripted(1, |_| OK.into());
+        let password = Credentials::Password {
+            user: "u".into(),
+            password: "secret".into(),
+        };
+        let mut client = with_keyring(Keyring::single(Origin::of(&store).unwrap(), password));
+        let answer = client.send(
+            "POST",
+            &format!("{store}/store"),
+            &[],
+            Body::Bytes(b"x"),
+            Repeat::Allowed,
+        );
+        assert_eq!(answer.unwrap().status, 200);
+        let answer = client.send(
+            "POST",
+            &format!("{other}/update"),
+            &[],
+            Body::Bytes(b"x"),
+            Repeat::Allowed,
+        );
+        assert_eq!(answer.unwrap().status, 200);
+        let answer = client.send(
+            "POST",
+            &format!("{store}/store"),
+            &[],
+            Body::Bytes(b"x"),
+            Repeat::Allowed,
+        );
+        assert_eq!(answer.unwrap().status, 200);
+        let other_heads = other_heads.join().unwrap();
+        assert!(
+            !authorized(&other_heads[0]),
+            "the other origin got credentials: {other_heads:?}"
+        );
+        let store_heads = store_heads.join().unwrap();
+        assert!(
+            !authorized(&store_heads[0]),
+            "credentials were sent before the challenge"
+        );
+        assert!(store_heads[1].contains("Basic dTpzZWNyZXQ="), "{store_heads:?}");
+        assert!(
+            store_heads[2].contains("Basic dTpzZWNyZXQ="),
+            "the challenge was not kept for its origin"
+        );
+    }
+
+    #[test]
+    fn a_password_in_the_url_is_answered_to_a_challenge_and_never_shown() {
+        let (root, heads) = scripted(3, |head| {
+            if authorized(head) {
+                OK.into()
+            } else {
+                BASIC_CHALLENGE.into()
+            }
+        });
+        let url = root.replace("http://", "http://u:secret@") + "/store";
+        let keyring = Keyring::for_endpoints(&url, &[], &|_| None);
+        let answer = with_keyring(keyring).send("POST", &url, &[], Body::Bytes(b"x"), Repeat::Allowed);
+        assert_eq!(answer.unwrap().status, 200);
+        // No credentials: the error names the URL without them.
+        let refused = with_keyring(Keyring::default()).send("POST", &url, &[], Body::Bytes(b"x"), Repeat::Allowed);
+        let message = refused.unwrap_err().to_string();
+        assert!(
+            message.contains("it needs credentials") && !message.contains("secret"),
+            "{message}"
+        );
+        assert!(message.contains(&format!("{root}/store")), "{message}");
+        let heads = heads.join().unwrap();
+        assert!(!authorized(&heads[0]), "sent unasked: {heads:?}");
+        assert!(heads[1].contains("Basic dTpzZWNyZXQ="), "{heads:?}");
+        assert!(!heads[2].contains("Basic"), "{heads:?}");
+        // Nor when the store cannot be reached.
+        let unreachable = with_keyring(Keyring::default())
+            .send(
+                "GET",
+                "http://u:secret@127.0.0.1:9/x",
+                &[],
+                Body::Bytes(b""),
+                Repeat::Allowed,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(unreachable.starts_with("cannot reach http://127.0.0.1:9/x:") && !unreachable.contains("secret"));
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_is_an_answer_not_a_lost_connection() {
+        let (root, _) = scripted(1, |_| {
+            b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\n\xff\x1bab".to_vec()
+        });
+        let answer = client()
+            .send(
+                "POST",
+                &format!("{root}/query"),
+                &[],
+                Body::Bytes(b"q"),
+                Repeat::Allowed,
+            )
+            .unwrap();
+        assert_eq!((answer.status, answer.quoted().as_str()), (200, "\u{fffd}ab"));
+    }
+
+    #[test]
+    fn pauses_double_up_to_thirty_seconds() {
+        let first = Duration::from_millis(500);
+        let pauses: Vec<Duration> = (1..=8).map(|a| pause(first, a)).collect();
+        let expected = [500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000].map(Duration::from_millis);
+        assert_eq!(pauses, expected);
+        // Without the cap, the 20th retry waited 3 days.
+        assert_eq!(pause(first, 20), MOST_PAUSE);
+        assert_eq!(pause(first, u32::MAX), MOST_PAUSE);
     }
 }

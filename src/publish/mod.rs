@@ -17,7 +17,9 @@
 
 mod auth;
 mod buckets;
+pub mod display;
 mod http;
+mod origin;
 
 use std::io;
 use std::time::Instant;
@@ -27,8 +29,9 @@ use sha2::{Digest as _, Sha256};
 
 use buckets::{BUCKETS, Buckets};
 
-pub use auth::Credentials;
-pub use http::{Answer, Body, Client, ClientOptions, HttpError, Repeat};
+pub use auth::{Credentials, Keyring};
+pub use http::{Answer, Body, Client, ClientOptions, HttpError, MOST_PAUSE, Repeat};
+pub use origin::Origin;
 
 /// The store's endpoints.
 #[derive(Debug, Clone)]
@@ -90,14 +93,18 @@ pub enum PushError {
         /// Triples found.
         found: u64,
     },
-    /// The store's answer could not be read.
-    #[error("{url}: cannot read the answer to {what}: {detail}")]
+    /// The store answered, but not with what was asked for.
+    #[error("{url}: the store answered {status} with a body that is not {expected} ({what}): {detail}")]
     Answer {
-        /// The endpoint.
+        /// The endpoint, as shown.
         url: String,
+        /// The status.
+        status: u16,
+        /// What the body should have been.
+        expected: &'static str,
         /// What was asked.
         what: String,
-        /// Why.
+        /// Why, quoting the body.
         detail: String,
     },
     /// The graph's content changed between its two readings.
@@ -743,12 +750,27 @@ impl Pusher {
     /// Runs a SELECT and gives the values of `variables` in its first row.
     fn select_row(&mut self, query: &str, what: &str, variables: &[&str]) -> Result<Vec<Option<String>>, PushError> {
         let answer = self.protocol("query", query, &format!("a SPARQL query ({what})"), Repeat::Allowed)?;
-        let json: serde_json::Value = serde_json::from_str(&answer.body).map_err(|e| PushError::Answer {
-            url: self.store.query.clone(),
+        let not_results = |detail: String| PushError::Answer {
+            url: display::url(&self.store.query),
+            status: answer.status,
+            expected: "SPARQL query results in JSON",
             what: what.to_owned(),
-            detail: e.to_string(),
-        })?;
-        let row = &json["results"]["bindings"][0];
+            detail: if answer.truncated {
+                format!("{detail} (its first {} bytes read)", http::MOST_BODY_BYTES)
+            } else {
+                detail
+            },
+        };
+        let json: serde_json::Value = serde_json::from_str(&answer.body)
+            .map_err(|e| not_results(format!("{e}: \"{}\"", display::remote(&excerpt(&answer.body)))))?;
+        // Without `results.bindings` nothing says the store found no row: it did not answer the query.
+        let Some(bindings) = json["results"]["bindings"].as_array() else {
+            return Err(not_results(format!(
+                "no results.bindings: \"{}\"",
+                display::remote(&excerpt(&answer.body))
+            )));
+        };
+        let row = bindings.first().unwrap_or(&serde_json::Value::Null);
         Ok(variables
             .iter()
             .map(|v| row[*v]["value"].as_str().map(str::to_owned))
@@ -765,9 +787,11 @@ impl Pusher {
         )?;
         let text = row.into_iter().next().flatten().unwrap_or_else(|| "0".to_owned());
         text.parse().map_err(|_| PushError::Answer {
-            url: self.store.query.clone(),
+            url: display::url(&self.store.query),
+            status: 200,
+            expected: "a count",
             what,
-            detail: format!("\"{text}\" is not a count"),
+            detail: format!("\"{}\" is not a number of triples", display::remote(&text)),
         })
     }
 
@@ -789,7 +813,11 @@ impl Pusher {
         let mut values = row.into_iter();
         let (hash, size) = (values.next().flatten(), values.next().flatten());
         Ok(match (hash, size.and_then(|s| s.parse().ok())) {
-            (Some(hash), Some(triples)) => Some(Record { hash, triples }),
+            // The store's words: shown in the report when they differ from the graph's hash.
+            (Some(hash), Some(triples)) => Some(Record {
+                hash: display::remote(&hash),
+                triples,
+            }),
             _ => None,
         })
     }
@@ -909,6 +937,11 @@ fn bucket_update(graph: &NamedNode, changed: &[usize], kept: &[u8], ends: &[usiz
     update
 }
 
+/// The first 200 characters of a body, for a message (which [`display::remote`] then makes safe).
+fn excerpt(body: &str) -> String {
+    body.chars().take(200).collect()
+}
+
 /// The staging graph of `graph`: beside it, named so that no build mints it.
 pub fn staging(graph: &NamedNode) -> NamedNode {
     NamedNode::new_unchecked(format!("{}.powkg-staging", graph.as_str()))
@@ -933,10 +966,10 @@ fn store_error(url: &str, answer: &Answer, what: &str) -> PushError {
         _ => "",
     };
     PushError::Store {
-        url: url.split('?').next().unwrap_or(url).to_owned(),
+        url: display::url(url.split('?').next().unwrap_or(url)),
         status: answer.status,
         what: format!("{what}{meaning}"),
-        detail: answer.first_line().chars().take(300).collect(),
+        detail: answer.quoted(),
     }
 }
 
@@ -993,5 +1026,85 @@ mod tests {
             staging(&g).as_str(),
             "https://example.org/powkg/graph/data.powkg-staging"
         );
+    }
+
+    /// A store that answers every request (up to 8) with 200 and `body`; its root URL.
+    fn answering(body: &'static [u8]) -> String {
+        use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let root = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        std::thread::spawn(move || {
+            for _ in 0..8 {
+                let Ok((stream, _)) = listener.accept() else { return };
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut length = 0u64;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((_, v)) = line
+                        .split_once(':')
+                        .filter(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    {
+                        length = v.trim().parse().unwrap();
+                    }
+                }
+                let _ = reader.by_ref().take(length).read_to_end(&mut Vec::new());
+                let mut stream = stream;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(body);
+            }
+        });
+        root
+    }
+
+    #[test]
+    fn a_200_answer_that_is_not_query_results_is_named_as_such() {
+        let graph = NamedNode::new_unchecked("https://example.org/powkg/graph/data");
+        let term = |t: &str| NamedNode::new_unchecked(format!("https://example.org/powkg/{t}"));
+        for body in [
+            &b"\xff\xfe\x00garbage"[..],
+            b"{}",
+            b"<html>\x1b[2J\x1b]0;pwned\x07 oops</html>",
+        ] {
+            let root = answering(body);
+            let query = root.replace("http://", "http://u:secret@") + "/query";
+            let client = Client::new(
+                ClientOptions {
+                    timeout: std::time::Duration::from_secs(20),
+                    retries: 0,
+                    backoff: std::time::Duration::from_millis(10),
+                    allow_insecure_auth: false,
+                },
+                Keyring::default(),
+            );
+            let store = Store::new(&format!("{root}/store"), &format!("{root}/update"), Some(&query));
+            let record = RecordTerms {
+                graph: term("graph/push"),
+                content_hash: term("contentHash"),
+                triples: term("triples"),
+                buckets: term("subjectBuckets"),
+            };
+            let options = PushOptions {
+                chunk_bytes: 1 << 20,
+                dry_run: false,
+            };
+            let error = Pusher::new(client, store, record, options)
+                .count(&graph)
+                .unwrap_err()
+                .to_string();
+            let expected =
+                format!("{root}/query: the store answered 200 with a body that is not SPARQL query results in JSON");
+            assert!(error.starts_with(&expected), "{error}");
+            assert!(
+                !error.contains("secret") && !error.chars().any(char::is_control),
+                "{error:?}"
+            );
+        }
     }
 }

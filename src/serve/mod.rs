@@ -2,8 +2,8 @@
 //!
 //! [`Service::handle`] turns one request into one response and touches no socket, so routing, negotiation, errors
 //! and limits are tested in process; [`run`] puts it behind hyper's HTTP/1.1 server (see `transport`: a connection
-//! limit, a deadline for each request's head, body and handling, a bound on stalled writes) and waits for SIGINT
-//! or SIGTERM. Routes:
+//! limit overall and per client, a deadline for each request's head, body and handling, a bound on stalled writes
+//! and on each connection's requests and age) and waits for SIGINT or SIGTERM. Routes:
 //!
 //! | path | what |
 //! |---|---|
@@ -24,6 +24,7 @@
 //! bounded work (lists end with "N more" and a query for the rest), and every SPARQL query a page runs goes through
 //! the endpoint's own evaluation, under its limits.
 
+mod admission;
 mod body;
 mod dump;
 mod exchange;
@@ -79,6 +80,13 @@ pub struct Limits {
     pub max_query_memory: usize,
     /// Most queries evaluated at once; others wait for a slot until their deadline (503 then).
     pub max_concurrent_queries: usize,
+    /// Most connections from one client address (an IPv6 client: its /64) at once; past it, its idle connections are
+    /// closed for the newcomer, and the newcomer is refused (503) when none is idle.
+    pub max_connections_per_client: usize,
+    /// Requests answered on one connection; the last answer says `Connection: close`.
+    pub max_requests_per_connection: u64,
+    /// Time a connection may stay open: past it, it takes no new request (the one in progress is answered).
+    pub max_connection_age: Duration,
 }
 
 impl Default for Limits {
@@ -93,6 +101,9 @@ impl Default for Limits {
             max_page_rows: 1000,
             max_query_memory: 1024 * 1024 * 1024,
             max_concurrent_queries: 8,
+            max_connections_per_client: 32,
+            max_requests_per_connection: 1000,
+            max_connection_age: Duration::from_secs(300),
         }
     }
 }

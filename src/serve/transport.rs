@@ -1,8 +1,11 @@
 //! The HTTP/1.1 transport of `powkg serve`: hyper's server on a tokio runtime, in front of the synchronous
 //! [`Service::handle`].
 //!
-//! No client can hold the server: at most `max_connections` connections are served at once (the others wait in
-//! the listen queue); a request's head must arrive within the header timeout, which also closes idle kept-alive
+//! No client can hold the server: at most `max_connections` connections are served at once, and at most the per-client
+//! limit from one address; a newcomer that finds no room has the connection idle the longest closed for it, and is
+//! refused (503) only when every connection of its address is busy (see `admission`). A connection answers at most
+//! the per-connection number of requests (the last says `Connection: close`) and takes no new request past its
+//! age limit. A request's head must arrive within the header timeout, which also closes idle kept-alive
 //! connections; its body is read within the size limit and the request's deadline; a connection whose client
 //! stops reading an answer is dropped after the send timeout. Each request is handled on a blocking thread (the
 //! store is read synchronously) of a pool bounded by the connection limit, under the request's deadline (503
@@ -15,6 +18,7 @@ use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
@@ -29,6 +33,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::{Instant, Sleep};
 
+use super::admission::{self, Admission, Busy, Refusal, Ticket};
 use super::body::{self, Body, CHANNEL_CHUNKS, Chunk, Payload};
 use super::{Limits, Service};
 use crate::error::Error;
@@ -80,13 +85,20 @@ pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Re
         limits: service.config().limits.clone(),
         panic_path: panic_path(),
     });
-    let permits = Arc::new(Semaphore::new(max_connections));
+    let admission = Admission::new(max_connections, server.limits.max_connections_per_client);
+    // Newcomers waiting for room (or being refused) are bounded too: past them, the listen queue holds the rest.
+    let pending = Arc::new(Semaphore::new(max_connections));
     for listener in listeners {
         let listener = {
             let _entered = runtime.enter();
             TcpListener::from_std(listener).map_err(|e| io_error("cannot listen", e))?
         };
-        runtime.spawn(accept(listener, Arc::clone(&server), Arc::clone(&permits)));
+        runtime.spawn(accept(
+            listener,
+            Arc::clone(&server),
+            Arc::clone(&admission),
+            Arc::clone(&pending),
+        ));
     }
     for addr in &bound {
         let root = format!("http://{addr}");
@@ -118,13 +130,14 @@ struct Server {
     panic_path: Option<String>,
 }
 
-/// Accepts connections while fewer than the limit are open; the others wait in the listen queue.
-async fn accept(listener: TcpListener, server: Arc<Server>, permits: Arc<Semaphore>) {
+/// Accepts connections, each admitted (see [`Admission`]) or refused on a task of its own; at most as many as the
+/// connection limit wait for admission at once, the others wait in the listen queue.
+async fn accept(listener: TcpListener, server: Arc<Server>, admission: Arc<Admission>, pending: Arc<Semaphore>) {
     loop {
-        let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
+        let Ok(permit) = Arc::clone(&pending).acquire_owned().await else {
             return; // the semaphore is never closed
         };
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
                 // Out of file descriptors and the like: wait a little rather than spin.
@@ -135,22 +148,126 @@ async fn accept(listener: TcpListener, server: Arc<Server>, permits: Arc<Semapho
         };
         let _ = stream.set_nodelay(true);
         let server = Arc::clone(&server);
+        let admission = Arc::clone(&admission);
         tokio::spawn(async move {
             let io = TokioIo::new(SendTimeout::new(stream, server.limits.send_timeout));
-            let header_timeout = server.limits.header_timeout;
-            let handler = hyper::service::service_fn(move |request| {
-                let server = Arc::clone(&server);
-                async move { Ok::<_, Infallible>(server.respond(request).await) }
-            });
-            // Errors are the clients' (a head too slow, a malformed request, a reset): the connection just ends.
-            let _ = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(io, handler)
-                .await;
-            drop(permit);
+            // A newcomer waits for room at most as long as a client has to send its request's head.
+            match admission
+                .admit(admission::client_key(peer.ip()), server.limits.header_timeout)
+                .await
+            {
+                Ok(ticket) => {
+                    drop(permit);
+                    serve(io, server, ticket).await;
+                }
+                Err(refusal) => {
+                    refuse(io, server, refusal).await;
+                    drop(permit);
+                }
+            }
         });
     }
+}
+
+/// Serves one admitted connection until it ends: its client closes it, it answered its last request, it reached
+/// its age, or it is closed to make room (at once if it is idle, after a short grace if it holds part of a
+/// request's head, else after the answer in progress).
+async fn serve(io: TokioIo<SendTimeout>, server: Arc<Server>, ticket: Ticket) {
+    let ticket = Arc::new(ticket);
+    let answered = Arc::new(AtomicU64::new(0));
+    let limits = server.limits.clone();
+    let handler = {
+        let ticket = Arc::clone(&ticket);
+        hyper::service::service_fn(move |request| {
+            let server = Arc::clone(&server);
+            let busy = ticket.busy();
+            let last = answered.fetch_add(1, Ordering::Relaxed) + 1 >= server.limits.max_requests_per_connection;
+            async move {
+                let mut response = server.respond(request).await;
+                if last {
+                    // hyper closes the connection after an answer that says so.
+                    response
+                        .headers_mut()
+                        .insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+                }
+                Ok::<_, Infallible>(response.map(|body| Tracked {
+                    body,
+                    _busy: Some(busy),
+                }))
+            }
+        })
+    };
+    // Errors are the clients' (a head too slow, a malformed request, a reset): the connection just ends.
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .serve_connection(io, handler);
+    let mut connection = std::pin::pin!(connection);
+    let close = ticket.close_signal();
+    let mut told = std::pin::pin!(close.notified());
+    let mut aged = std::pin::pin!(tokio::time::sleep(limits.max_connection_age));
+    let mut shut = false;
+    let mut grace: Option<Pin<Box<Sleep>>> = None;
+    std::future::poll_fn(|cx| {
+        loop {
+            if connection.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(());
+            }
+            if !shut {
+                let evicted = told.as_mut().poll(cx).is_ready();
+                if evicted || aged.as_mut().poll(cx).is_ready() {
+                    shut = true;
+                    connection.as_mut().graceful_shutdown();
+                    if evicted {
+                        grace = Some(Box::pin(tokio::time::sleep(EVICTION_GRACE)));
+                    }
+                    continue;
+                }
+            }
+            // hyper closes an idle connection at once, but one holding part of a request's head only at the header
+            // timeout: a connection closed to make room that handles no request is dropped after a short grace.
+            if let Some(sleep) = grace.as_mut()
+                && sleep.as_mut().poll(cx).is_ready()
+            {
+                grace = None;
+                if !ticket.is_busy() {
+                    return Poll::Ready(());
+                }
+            }
+            return Poll::Pending;
+        }
+    })
+    .await;
+}
+
+/// How long a connection closed to make room has to end by itself before it is dropped (when it handles no request).
+const EVICTION_GRACE: Duration = Duration::from_millis(100);
+
+/// Answers the first request of a refused connection with 503 and closes it.
+async fn refuse(io: TokioIo<SendTimeout>, server: Arc<Server>, refusal: Refusal) {
+    let message = match refusal {
+        Refusal::Client(limit) => format!(
+            "too many connections from your address: at most {limit} at once, and all of yours are busy; retry \
+             once one has been answered"
+        ),
+        Refusal::Busy => "the server is busy: every connection is answering a request; retry in a moment".to_owned(),
+    };
+    let header_timeout = server.limits.header_timeout;
+    let handler = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+        let head = request.method() == Method::HEAD;
+        let mut response = server.error(StatusCode::SERVICE_UNAVAILABLE, &message, head, true);
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
+        let response = response.map(|body| Tracked { body, _busy: None });
+        std::future::ready(Ok::<_, Infallible>(response))
+    });
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(false)
+        .serve_connection(io, handler)
+        .await;
 }
 
 impl Server {
@@ -258,6 +375,29 @@ impl Server {
             }
         };
         Response::from_parts(parts, outgoing)
+    }
+}
+
+/// An answer's body with the mark of its request in progress: the connection is idle again once it is sent.
+struct Tracked {
+    body: Outgoing,
+    _busy: Option<Busy>,
+}
+
+impl HttpBody for Tracked {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, io::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
     }
 }
 
