@@ -375,12 +375,18 @@ impl SiteWriter<'_> {
     /// Every thing minted under the base: its page and its documents, in batches rendered on every core.
     fn things(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
         let renderer = self.renderer;
+        let (named, default) = renderer.store().graph_names()?;
+        let graphs: Vec<GraphName> = default
+            .then_some(GraphName::DefaultGraph)
+            .into_iter()
+            .chain(named.into_iter().map(GraphName::NamedNode))
+            .collect();
         let mut batch: Vec<(NamedNode, Option<GraphName>)> = Vec::with_capacity(BATCH);
         let mut done = 0;
         let mut flush = |writer: &mut Self, batch: &mut Vec<(NamedNode, Option<GraphName>)>| -> Result<(), Written> {
             let written: Vec<Result<(usize, u64), Written>> = batch
                 .par_iter()
-                .map(|(iri, graph)| write_thing(&writer.root, renderer, iri, graph.as_ref()))
+                .map(|(iri, graph)| write_thing(&writer.root, renderer, &graphs, iri, graph.as_ref()))
                 .collect();
             for ((iri, _), result) in batch.iter().zip(written) {
                 let (files, bytes) = result?;
@@ -448,22 +454,32 @@ fn things(
 /// a subject, the least (by name, the default graph first) does; a predicate no graph describes is written by the
 /// predicates' pass. So each thing is written exactly once, decided by the store and not by which files exist, and a
 /// file already at a thing's path can only be another thing's (on a file system that does not tell case or Unicode
-/// normalization apart), which [`write_file`] refuses.
-fn writes_here(renderer: &Renderer, iri: &NamedNode, graph: Option<&GraphName>) -> Result<bool, Written> {
-    fn key(graph: &GraphName) -> (u8, &str) {
-        match graph {
-            GraphName::DefaultGraph => (0, ""),
-            GraphName::NamedNode(n) => (1, n.as_str()),
-            GraphName::BlankNode(b) => (2, b.as_str()),
+/// normalization apart), which [`write_file`] refuses. `graphs` are the store's graphs, sorted so; one seek in each
+/// graph before `graph` (a record of a register: the three curated graphs and the default one).
+fn writes_here(
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<bool, Written> {
+    for earlier in graphs {
+        if graph.is_some_and(|g| graph_order(earlier) >= graph_order(g)) {
+            break;
+        }
+        if renderer.store().is_subject_in(iri.as_ref(), earlier.as_ref())? {
+            return Ok(false);
         }
     }
-    let about = renderer.store().about(iri.as_ref())?;
-    let least = about.iter().map(|q| key(&q.graph_name)).min();
-    Ok(match (graph, least) {
-        (None, least) => least.is_none(),
-        (Some(graph), Some(least)) => key(graph) == least,
-        (Some(_), None) => false,
-    })
+    Ok(true)
+}
+
+/// The order of graphs for [`writes_here`]: the default graph, then named graphs by name.
+fn graph_order(graph: &GraphName) -> (u8, &str) {
+    match graph {
+        GraphName::DefaultGraph => (0, ""),
+        GraphName::NamedNode(n) => (1, n.as_str()),
+        GraphName::BlankNode(b) => (2, b.as_str()),
+    }
 }
 
 /// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); returns the
@@ -472,6 +488,7 @@ fn writes_here(renderer: &Renderer, iri: &NamedNode, graph: Option<&GraphName>) 
 fn write_thing(
     root: &Path,
     renderer: &Renderer,
+    graphs: &[GraphName],
     iri: &NamedNode,
     graph: Option<&GraphName>,
 ) -> Result<(usize, u64), Written> {
@@ -496,7 +513,7 @@ fn write_thing(
     for document in DOCUMENTS {
         target::inside(root, &format!("{path}.{}", document.extension())).map_err(of_thing)?;
     }
-    if !writes_here(renderer, iri, graph)? {
+    if !writes_here(renderer, graphs, iri, graph)? {
         return Ok((0, 0));
     }
     let quads = renderer.describe(iri)?;
