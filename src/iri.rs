@@ -99,6 +99,21 @@ impl Minter {
         if parsed.query_str().is_some() {
             return Err(error("a base IRI cannot have a query part"));
         }
+        if let Some(port) = parsed.authority_components().and_then(|a| a.port())
+            && !port.is_empty()
+            && !port.parse::<u16>().is_ok_and(|p| p > 0)
+        {
+            return Err(error(&format!("port {port} is not a port number (1 to 65535)")));
+        }
+        let path = parsed.path_str();
+        if path
+            .split('/')
+            .any(|s| matches!(s.replace("%2E", ".").replace("%2e", ".").as_str(), "." | ".."))
+        {
+            return Err(error(
+                "its path has a \".\" or \"..\" segment, which IRI resolution removes: write the path it stands for",
+            ));
+        }
         let mut base = base.to_owned();
         if !base.ends_with('/') {
             base.push('/');
@@ -239,6 +254,72 @@ impl Minter {
     }
 }
 
+/// The longest path segment a record's IRI may have, in bytes: its last segment names the thing's files on a static
+/// site (`{segment}.jsonld`, at most 7 bytes more), and file systems take names of at most 255 bytes.
+pub const MAX_SEGMENT: usize = 240;
+
+/// The bidirectional formatting characters, which RFC 3987 (section 4.1) forbids in IRIs: LRM, RLM, ALM, the
+/// embeddings and overrides, and the isolates. Shown in an IRI, they reorder what a reader sees.
+const BIDI_FORMATTING: [char; 12] = [
+    '\u{200E}', '\u{200F}', '\u{061C}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}',
+    '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Why `iri`, made from a record's values by a register's item template, cannot name a thing; `None` if it can.
+/// Besides being a valid IRI, it must have no `.` or `..` path segment (also written `%2E`), which resolution
+/// removes, so that it would name another thing and a static site would write its files elsewhere; no empty
+/// segment, which no file can be named after; no segment longer than [`MAX_SEGMENT`] bytes; no bidirectional
+/// formatting character (RFC 3987); and it must be in Unicode normalization form C, as RFC 3987 asks of IRIs made
+/// from text, so that two records never differ only in how their accents are encoded (file systems that normalize
+/// names would give them one file). Checked on every row, so ASCII IRIs skip the Unicode checks.
+pub fn record_iri_problem(iri: &str) -> Option<String> {
+    let Ok(parsed) = iri_string::types::IriStr::new(iri) else {
+        return Some("is not a valid IRI (rejected by RDF parsers)".to_owned());
+    };
+    if !iri.is_ascii() {
+        if let Some(c) = iri.chars().find(|c| BIDI_FORMATTING.contains(c)) {
+            return Some(format!(
+                "holds U+{:04X}, a bidirectional formatting character (RFC 3987 forbids them in IRIs)",
+                u32::from(c)
+            ));
+        }
+        if !unicode_normalization::is_nfc(iri) {
+            return Some(
+                "is not in Unicode normalization form C (NFC): write its accented letters composed, so that it \
+                 cannot name the same file as another record's"
+                    .to_owned(),
+            );
+        }
+    }
+    let path = parsed.path_str();
+    // The path of an absolute IRI with an authority starts with `/`; the first piece is the empty one before it.
+    let segments = path.strip_prefix('/').unwrap_or(path);
+    if segments.is_empty() {
+        return None;
+    }
+    for segment in segments.split('/') {
+        let decoded = segment.replace("%2E", ".").replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return Some(format!(
+                "has the path segment \"{segment}\", removed by IRI resolution (so it would name another thing)"
+            ));
+        }
+        if segment.is_empty() {
+            return Some(
+                "has an empty path segment (\"//\" or a trailing \"/\"): no file can be named after it".to_owned(),
+            );
+        }
+        if segment.len() > MAX_SEGMENT {
+            return Some(format!(
+                "has a path segment of {} bytes, longer than the {MAX_SEGMENT} bytes a static site's file names \
+                 may take from it",
+                segment.len()
+            ));
+        }
+    }
+    None
+}
+
 /// First 128 bits of SHA-256, hex: stable across builds, and collisions are out of reach for any register size.
 fn content_hash(content: &str) -> String {
     crate::hash::hex(&Sha256::digest(content.as_bytes())[..16])
@@ -331,5 +412,42 @@ mod tests {
         assert!(Minter::new("https://example.org/?q=1").is_err());
         assert!(Minter::new("https://exa mple.org/").is_err());
         assert!(Minter::new("urn:x").is_err());
+        assert!(Minter::new("https://example.org:99999/powkg/").is_err());
+        assert!(Minter::new("https://example.org:0/powkg/").is_err());
+        assert!(Minter::new("https://example.org/a/../powkg/").is_err());
+        assert!(Minter::new("https://example.org/a/%2e/").is_err());
+        assert!(Minter::new("https://example.org:8080/powkg/").is_ok());
+        assert!(Minter::new("https://example.org:/powkg/").is_ok());
+    }
+
+    #[test]
+    fn record_iris_that_would_name_another_thing_or_no_file_are_refused() {
+        let fine = "https://example.org/powkg/prisoner/reg/Popescu%20I";
+        assert_eq!(record_iri_problem(fine), None);
+        assert_eq!(
+            record_iri_problem("https://example.org/powkg/prisoner/reg/Ștefan"),
+            None
+        );
+        for (iri, expected) in [
+            ("https://example.org/powkg/prisoner/reg/..", "\"..\""),
+            ("https://example.org/powkg/prisoner/../../PWNED", "\"..\""),
+            ("https://example.org/powkg/prisoner/./x", "\".\""),
+            ("https://example.org/powkg/prisoner/%2E%2e/x", "\"%2E%2e\""),
+            ("https://example.org/powkg/prisoner//x", "empty path segment"),
+            ("https://example.org/powkg/prisoner/x/", "empty path segment"),
+            ("https://example.org/powkg/prisoner/a\u{202E}b", "U+202E"),
+            (
+                "https://example.org/powkg/prisoner/S\u{0326}tefan",
+                "normalization form C",
+            ),
+            ("https://example.org/powkg/a#b#c", "not a valid IRI"),
+        ] {
+            let problem = record_iri_problem(iri).unwrap_or_default();
+            assert!(problem.contains(expected), "{iri}: {problem}");
+        }
+        let long = format!("https://example.org/powkg/prisoner/{}", "a".repeat(MAX_SEGMENT + 1));
+        assert!(record_iri_problem(&long).unwrap_or_default().contains("241 bytes"));
+        let longest = format!("https://example.org/powkg/prisoner/{}", "a".repeat(MAX_SEGMENT));
+        assert_eq!(record_iri_problem(&longest), None);
     }
 }

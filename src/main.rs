@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 fn main() -> ExitCode {
+    survive_file_size_limit();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -23,5 +24,18 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Past a file size limit (`ulimit -f`), the system sends SIGXFSZ, whose default action ends the process at once and
+/// silently, leaving a half-written temporary file. Caught (by a handler that only sets a flag no one reads), the
+/// signal does nothing and the write fails with EFBIG instead: an output error naming the file, exit 2, and the
+/// temporary file removed like after any failed write.
+fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        static SEEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        // Registration fails only for signals that cannot be caught, which SIGXFSZ is not.
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, &SEEN);
     }
 }

@@ -394,6 +394,16 @@ impl GraphStore {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Whether `subject` has a quad in `graph`: one seek, no quad read back.
+    pub fn is_subject_in(&self, subject: NamedNodeRef<'_>, graph: GraphNameRef<'_>) -> Result<bool, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(Some(subject.into()), None, None, Some(graph))
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
     /// The objects of `subject`'s `predicate`, in any graph.
     pub fn objects(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
         self.store

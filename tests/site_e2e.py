@@ -14,6 +14,13 @@ Checks:
   3b. A bundled query's downloads are the same bytes from the site's files (through nginx), from the endpoint and
      from `powkg query` (one results writer).
   5. The sitemap index lists sitemap files of at most 50,000 addresses, all under the base IRI's origin.
+  6. `--out` is replaced only when it is nothing, an empty folder or an earlier site (marked by `.powkg-site`): a
+     folder of the user's files, the `--data` folder, the store (`--store st --out st`), an ancestor of the working
+     directory and a regular file are refused with exit 2 and kept byte for byte.
+  7. No file outside the site: a register whose record ids hold `..` segments is refused at its row, and a thing
+     whose IRI has them (from an ontology file) stops the site, naming it; nothing is written outside `--out`.
+  8. A base IRI holding `;`, `'` and `$` gives an `nginx.conf` that `nginx -t` accepts and that answers at that base;
+     a base IRI with port 99999 is refused; past `ulimit -f`, `site` and `build` exit 2 naming the file.
 """
 
 import hashlib
@@ -105,6 +112,176 @@ class Links(html.parser.HTMLParser):
                 self.links.append(value)
 
 
+def nginx_conf(conf_dir, site, port):
+    """The configuration of an nginx serving `site` on 127.0.0.1:`port` with the site's own `nginx.conf`."""
+    os.makedirs(conf_dir, exist_ok=True)
+    with open(os.path.join(site, "nginx.conf"), encoding="utf-8") as f:
+        snippet = f.read()
+    snippet = snippet.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};")
+    snippet = snippet.replace("root /srv/powkg-site;", f"root {site};")
+    path = os.path.join(conf_dir, "nginx.conf")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(
+            "daemon off;\nworker_processes 1;\npid " + os.path.join(conf_dir, "nginx.pid") + ";\n"
+            "error_log " + os.path.join(conf_dir, "error.log") + ";\nevents { worker_connections 64; }\n"
+            "http {\n access_log off;\n client_body_temp_path " + conf_dir + ";\n proxy_temp_path " + conf_dir + ";\n"
+            " fastcgi_temp_path " + conf_dir + ";\n uwsgi_temp_path " + conf_dir + ";\n scgi_temp_path " + conf_dir + ";\n"
+            + snippet + "}\n"
+        )
+    return path
+
+
+def powkg(args, cwd=None):
+    return subprocess.run([POWKG] + args, capture_output=True, cwd=cwd)
+
+
+def refused(run, path, why):
+    """Whether `run` exited 2 naming `path` and saying `why`."""
+    return run.returncode == 2 and path.encode() in run.stderr and why.encode() in run.stderr
+
+
+def where_a_site_goes(work):
+    """6. What `--out` may replace."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # A folder of the user's files: every byte kept.
+    mine = os.path.join(work, "mine")
+    os.makedirs(os.path.join(mine, "sub"))
+    notes = bytes(range(256)) * 4
+    for name in ("notes.bin", "sub/more.txt"):
+        with open(os.path.join(mine, name), "wb") as f:
+            f.write(notes)
+    before = tree_digest(mine)
+    run = powkg(["site", "--out", mine])
+    check(refused(run, mine, "no .powkg-site"), f"a folder of the user's files is refused: {run.returncode} {run.stderr!r}")
+    check(tree_digest(mine) == before and sorted(os.listdir(mine)) == ["notes.bin", "sub"],
+          "the user's folder is kept byte for byte")
+    # The --data folder it reads, and a folder inside it.
+    data = os.path.join(work, "data")
+    shutil.copytree(os.path.join(repo, "data"), data)
+    before = tree_digest(data)
+    run = powkg(["site", "--data", data, "--out", data])
+    check(refused(run, data, "--data input"), f"--out the --data folder is refused: {run.returncode} {run.stderr!r}")
+    inner = os.path.join(data, "public")
+    run = powkg(["site", "--data", data, "--out", inner])
+    check(refused(run, inner, "inside the --data input"), f"--out inside --data is refused: {run.stderr!r}")
+    check(tree_digest(data) == before, "the --data folder is kept byte for byte")
+    # The store it reads.
+    st = os.path.join(work, "st")
+    powkg(["build", "--store", st]).check_returncode()
+    before = tree_digest(st)
+    run = powkg(["site", "--store", st, "--out", st])
+    check(refused(run, st, "--store input"), f"--store st --out st is refused: {run.returncode} {run.stderr!r}")
+    check(tree_digest(st) == before and powkg(["query", "camps", "--store", st]).returncode == 0,
+          "the store is kept byte for byte and still opens")
+    # The working directory and its ancestors.
+    deep = os.path.join(work, "a", "b")
+    os.makedirs(deep)
+    with open(os.path.join(work, "a", "keep.txt"), "w", encoding="utf-8") as f:
+        f.write("kept")
+    for out in (os.path.join(work, "a"), "..", "."):
+        os.makedirs(deep, exist_ok=True)  # a run that replaced its ancestor took it
+        run = powkg(["site", "--out", out], cwd=deep)
+        check(refused(run, out, "working directory"), f"--out {out} from a/b is refused: {run.stderr!r}")
+    check(os.path.isfile(os.path.join(work, "a", "keep.txt")) and os.path.isdir(deep),
+          "the working directory's ancestor is kept")
+    # A regular file.
+    plain = os.path.join(work, "file.txt")
+    with open(plain, "wb") as f:
+        f.write(notes)
+    run = powkg(["site", "--out", plain])
+    check(refused(run, plain, "not a folder"), f"a regular file at --out is refused: {run.stderr!r}")
+    check(os.path.isfile(plain) and open(plain, "rb").read() == notes, "the regular file is kept byte for byte")
+    # An empty folder is filled, and an earlier site replaced whole.
+    empty = os.path.join(work, "empty")
+    os.makedirs(empty)
+    run = powkg(["site", "--out", empty])
+    check(run.returncode == 0 and os.path.isfile(os.path.join(empty, ".powkg-site")),
+          f"an empty folder takes a site, marked .powkg-site: {run.stderr!r}")
+    with open(os.path.join(empty, "stale.html"), "w", encoding="utf-8") as f:
+        f.write("stale")
+    run = powkg(["site", "--out", empty])
+    check(run.returncode == 0 and not os.path.exists(os.path.join(empty, "stale.html"))
+          and os.path.isfile(os.path.join(empty, "index.html")), f"an earlier site is replaced whole: {run.stderr!r}")
+    leftovers = [n for n in os.listdir(work) if ".site-" in n]
+    check(not leftovers, f"refused runs leave no staging folder: {leftovers}")
+
+
+def nothing_outside(work):
+    """7. Dot segments in things' IRIs never put a file outside the site."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    box = os.path.join(work, "box", "in")
+    os.makedirs(box)
+    reg = os.path.join(box, "reg.csv")
+    with open(reg, "w", encoding="utf-8") as f:
+        f.write("record_id,given_name,family_name\nSYN-1,Ion,Pop\n../../../../../../PWNED,Ion,Pop\n")
+    with open(os.path.join(box, "reg.toml"), "w", encoding="utf-8") as f:
+        f.write('[register]\nid = "reg"\ntitle = "t"\ntitle_language = "en"\nsynthetic = true\n'
+                'item = "{+base}prisoner/{register}/{+record_id}"\nclass = "Person"\n'
+                'label = ["given_name", "family_name"]\nlabel_language = "ro"\n'
+                '[[column]]\nname = "record_id"\n[[column]]\nname = "given_name"\n[[column]]\nname = "family_name"\n')
+    st = os.path.join(box, "st")
+    run = powkg(["build", "--store", st, "--register", reg])
+    check(run.returncode == 2 and f"{reg}:3: column record_id".encode() in run.stderr
+          and b'path segment ".."' in run.stderr,
+          f"a record id with .. segments is refused at its row: {run.returncode} {run.stderr!r}")
+    if run.returncode == 0:
+        # Before record ids were checked: the site of that store.
+        powkg(["site", "--store", st, "--out", os.path.join(box, "public")])
+    # A thing with dot segments that no register check saw: an ontology file names it.
+    ontology = os.path.join(box, "ontology")
+    shutil.copytree(os.path.join(repo, "ontology"), ontology)
+    with open(os.path.join(ontology, "zz-dots.ttl"), "w", encoding="utf-8") as f:
+        f.write("<https://example.org/powkg/x/../../../../../PWNED> "
+                "<http://www.w3.org/2000/01/rdf-schema#label> \"dots\"@en .\n")
+    out = os.path.join(box, "public")
+    run = powkg(["site", "--ontology", ontology, "--out", out])
+    check(run.returncode == 2 and b"PWNED" in run.stderr and b"segment" in run.stderr and not os.path.exists(out),
+          f"a thing whose IRI has .. segments stops the site, naming it: {run.returncode} {run.stderr[-400:]!r}")
+    written = [os.path.join(d, n) for d, _, names in os.walk(work) for n in names if n.startswith("PWNED")]
+    check(not written, f"nothing is written outside --out: {written}")
+
+
+def odd_bases_and_limits(work):
+    """8. Base IRIs nginx's syntax reads, an impossible port, a file size limit."""
+    base_path = "/po;w'k$g/"
+    site = os.path.join(work, "odd")
+    run = powkg(["site", "--base-iri", "https://example.org" + base_path, "--out", site])
+    check(run.returncode == 0, f"a site under a base holding ; ' $: {run.stderr!r}")
+    if run.returncode == 0:
+        os.chmod(site, 0o755)
+        port = free_port()
+        conf = nginx_conf(os.path.join(work, "odd-nginx"), site, port)
+        test = subprocess.run(["nginx", "-t", "-p", os.path.dirname(conf), "-c", conf], capture_output=True)
+        check(test.returncode == 0, f"nginx -t accepts its nginx.conf: {test.stderr.decode()[-300:]}")
+        if test.returncode == 0:
+            nginx = subprocess.Popen(["nginx", "-p", os.path.dirname(conf), "-c", conf],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                wait_port(port, nginx)
+                thing = base_path + "entity/karlag"
+                status, _, location, _ = fetch(f"http://127.0.0.1:{port}{thing}", "text/turtle")
+                check(status == 303 and location == thing + ".ttl",
+                      f"nginx answers at that base: {status} {location}")
+                status, ctype, _, _ = fetch(f"http://127.0.0.1:{port}{thing}.ttl", "*/*")
+                check(status == 200 and ctype == "text/turtle", f"{thing}.ttl: {status} {ctype}")
+            finally:
+                nginx.terminate()
+                nginx.wait()
+    out = os.path.join(work, "port")
+    run = powkg(["site", "--base-iri", "https://example.org:99999/powkg/", "--out", out])
+    check(run.returncode == 2 and b"port 99999" in run.stderr and not os.path.exists(out),
+          f"a base IRI with port 99999 is refused: {run.returncode} {run.stderr!r}")
+    # Past the file size limit, the write fails with EFBIG instead of SIGXFSZ killing the process.
+    limited = os.path.join(work, "limited")
+    os.makedirs(limited)
+    for args, named in ((["site", "--out", "public"], "public/"), (["build", "--out", "x.ttl"], "x.ttl")):
+        run = subprocess.run(["bash", "-c", 'ulimit -f 1; exec "$0" "$@"', POWKG] + args, capture_output=True,
+                             cwd=limited)
+        check(run.returncode == 2 and named.encode() in run.stderr and b"File too large" in run.stderr,
+              f"powkg {' '.join(args)} under ulimit -f 1: exit {run.returncode}, {run.stderr!r}")
+    check(os.listdir(limited) == [], f"nothing is left after the limit: {os.listdir(limited)}")
+
+
 def main():
     work = tempfile.mkdtemp(prefix="powkg-site-e2e-")
     os.chmod(work, 0o755)  # nginx's workers read the site as another user
@@ -120,6 +297,11 @@ def main():
                      "powkg/entity/karlag.html", "powkg/entity/karlag.ttl", "powkg/entity/karlag.jsonld",
                      "powkg/entity/karlag.nt", "query/index.html"]:
             check(os.path.isfile(os.path.join(site, name)), f"the site has {name}")
+
+        # 6-8. Where a site may write, and what its configuration holds.
+        where_a_site_goes(work)
+        nothing_outside(work)
+        odd_bases_and_limits(work)
 
         # Compact JSON-LD documents mean the same as the N-Triples ones (rdflib reads both); pages embed schema.org.
         import json
@@ -232,22 +414,9 @@ def main():
         # 3. nginx with the site's own configuration against powkg serve.
         port = free_port()
         conf_dir = os.path.join(work, "nginx")
-        os.makedirs(conf_dir)
-        with open(os.path.join(site, "nginx.conf"), encoding="utf-8") as f:
-            snippet = f.read()
-        snippet = snippet.replace("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{port};")
-        snippet = snippet.replace("root /srv/powkg-site;", f"root {site};")
-        with open(os.path.join(conf_dir, "nginx.conf"), "w", encoding="utf-8") as f:
-            f.write(
-                "daemon off;\nworker_processes 1;\npid " + os.path.join(conf_dir, "nginx.pid") + ";\n"
-                "error_log " + os.path.join(conf_dir, "error.log") + ";\nevents { worker_connections 64; }\n"
-                "http {\n access_log off;\n client_body_temp_path " + conf_dir + ";\n proxy_temp_path " + conf_dir + ";\n"
-                " fastcgi_temp_path " + conf_dir + ";\n uwsgi_temp_path " + conf_dir + ";\n scgi_temp_path " + conf_dir + ";\n"
-                + snippet + "}\n"
-            )
-        subprocess.run(["nginx", "-t", "-p", conf_dir, "-c", os.path.join(conf_dir, "nginx.conf")],
-                       check=True, capture_output=True)
-        nginx = subprocess.Popen(["nginx", "-p", conf_dir, "-c", os.path.join(conf_dir, "nginx.conf")],
+        conf = nginx_conf(conf_dir, site, port)
+        subprocess.run(["nginx", "-t", "-p", conf_dir, "-c", conf], check=True, capture_output=True)
+        nginx = subprocess.Popen(["nginx", "-p", conf_dir, "-c", conf],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(port, nginx)
         serve_port = free_port()

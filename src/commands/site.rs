@@ -7,12 +7,23 @@ use indicatif::{ProgressBar, ProgressStyle};
 use powkg::Error;
 use powkg::query::catalog;
 use powkg::render::{Links, Options, Renderer};
+use powkg::site::Target;
 use powkg::store::GraphStore;
 
 use super::{Status, open_with};
 use crate::cli::SiteArgs;
 
 pub fn run(args: &SiteArgs) -> Result<Status, Error> {
+    // Before anything is read: a refused `--out` should not wait for a store to open.
+    let inputs: Vec<(&str, &std::path::Path)> = [
+        ("--data", args.read.graph.data.as_deref()),
+        ("--ontology", args.read.graph.ontology.as_deref()),
+        ("--store", args.read.store.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(option, path)| path.map(|p| (option, p)))
+    .collect();
+    let target = Target::check(&args.out, &inputs)?;
     // A private snapshot of an on-disk store: `powkg build --store` may replace the store while this writes.
     let (store, minter) = open_with(&args.read, GraphStore::open_snapshot)?;
     let options = Options {
@@ -34,7 +45,7 @@ pub fn run(args: &SiteArgs) -> Result<Status, Error> {
         ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    let report = powkg::site::write(&renderer, &args.out, &|done| bar.set_position(done as u64));
+    let report = powkg::site::write(&renderer, &target, &|done| bar.set_position(done as u64));
     bar.finish_and_clear();
     renderer.store().discard_snapshot();
     let report = report?;

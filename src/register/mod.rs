@@ -21,14 +21,13 @@ use std::path::{Path, PathBuf};
 use iri_string::spec::IriSpec;
 use iri_string::template::UriTemplateString;
 use iri_string::template::context::{Context, Visitor};
-use iri_string::types::IriStr;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 
 pub use stream::{CountSink, LineSink, Outcome, QuadSink, RegisterError, Sink, StreamOptions, open_csv, stream};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::input::{forbidden_character, forbidden_character_message};
-use crate::iri::Minter;
+use crate::iri::{Minter, record_iri_problem};
 use crate::model::Date;
 use crate::model::Model;
 use crate::ontology::{Schema, ValueKind};
@@ -410,8 +409,8 @@ impl Register {
             }
         }
         self.expand(fields, &mut row.subject)?;
-        if IriStr::new(&row.subject).is_err() {
-            return Err(self.bad_subject(fields, &row.subject));
+        if let Some(problem) = record_iri_problem(&row.subject) {
+            return Err(self.bad_subject(fields, &row.subject, &problem));
         }
         row.pairs
             .push((rdf::TYPE.as_str(), Object::Iri(wikibase::ITEM.as_str().into())));
@@ -452,11 +451,13 @@ impl Register {
         Ok(())
     }
 
-    /// The error for a row whose item IRI, `subject`, is not a valid IRI: blamed on the first column of the template
-    /// that makes an invalid IRI by itself (the others replaced by a plain value), if one does.
-    fn bad_subject(&self, fields: &[&[u8]], subject: &str) -> RowError {
+    /// The error for a row whose item IRI, `subject`, cannot name a thing (`problem`, from
+    /// [`record_iri_problem`]): blamed on the first column of the template that makes such an IRI by itself (the
+    /// others replaced by a plain value), if one does.
+    fn bad_subject(&self, fields: &[&[u8]], subject: &str, problem: &str) -> RowError {
         let message = format!(
-            "the item template makes \"{subject}\" of this row, which is not a valid IRI (rejected by RDF parsers)"
+            "the item template makes \"{}\" of this row, which {problem}",
+            subject.escape_debug()
         );
         let mut trial = String::new();
         let culprit = self.template_columns.iter().find(|&&i| {
@@ -469,7 +470,7 @@ impl Register {
                     }
                 })
                 .collect();
-            self.expand(&alone, &mut trial).is_ok() && IriStr::new(&trial).is_err()
+            self.expand(&alone, &mut trial).is_ok() && record_iri_problem(&trial).is_some()
         });
         RowError {
             column: culprit.map(|&i| self.columns[i].name.clone()),

@@ -77,7 +77,7 @@ pub fn nginx(base_path: &str) -> String {
          \x20   absolute_redirect off;\n\
          \x20   location = {void} {{\n\
          \x20       add_header Vary Accept always;\n\
-         \x20       if ($powkg_void = html) {{ return 303 {base_path}dataset.html; }}\n\
+         \x20       if ($powkg_void = html) {{ return 303 {dataset}; }}\n\
          \x20       rewrite ^ {void}.$powkg_void last;\n\
          \x20   }}\n\
          \x20   location = {dump} {{\n\
@@ -86,7 +86,7 @@ pub fn nginx(base_path: &str) -> String {
          \x20   }}\n\
          \x20   location = {query} {{ rewrite ^ {query}/index.html last; }}\n\
          \x20   location = {search} {{ rewrite ^ {search}.html last; }}\n\
-         \x20   location ^~ {base_path} {{\n\
+         \x20   location ^~ {base} {{\n\
          \x20       location ~ \\.[a-z]+$ {{ try_files $uri =404; }}\n\
          \x20       if (-f $request_filename.$powkg_document) {{\n\
          \x20           add_header Vary Accept always;\n\
@@ -98,11 +98,59 @@ pub fn nginx(base_path: &str) -> String {
         documents_map = nginx_map("powkg_document", "html", &documents),
         void_map = nginx_map("powkg_void", "ttl", &void_order(&void)),
         dump_map = nginx_map("powkg_dump", "ttl", &dump),
+        dataset = nginx_string(&nginx_url(&format!("{base_path}dataset.html"))),
+        base = nginx_string(base_path),
         void = paths::VOID,
         dump = paths::DUMP,
         query = paths::QUERY,
         search = paths::SEARCH,
     )
+}
+
+/// `text` as one token of nginx's configuration: in double quotes, with `"` and `\` escaped, so that what nginx's
+/// syntax gives a meaning (`;`, `{`, `}`, `#`, quotes) stays part of the path, whatever the base IRI holds.
+fn nginx_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// A path for nginx's `return`, which reads `$` as the start of a variable: every character but the unreserved ones,
+/// `/`, `%` and the sub-delimiters other than `$` percent-encoded (a client reads the same address).
+fn nginx_url(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/%!&'()*+,;=:@".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// `text` matched literally in an Apache regular expression.
+fn regex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ".^$*+?()[]{}|\\".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` in the substitution of an Apache `RewriteRule`, where `$` and `%` start back-references.
+fn rewrite_literal(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('$', "\\$").replace('%', "\\%")
 }
 
 /// `/void`'s order: the RDF formats first (Turtle is its default), HTML after Turtle, as the server offers them.
@@ -128,21 +176,22 @@ pub fn htaccess(base_path: &str) -> String {
     let _ = writeln!(out, "RewriteRule ^query$ {}/index.html [L]", paths::QUERY);
     let _ = writeln!(out, "RewriteRule ^search$ {}.html [L]", paths::SEARCH);
     let base = base_path.trim_start_matches('/');
+    let (base, base_target) = (regex_literal(base), rewrite_literal(base));
     for (media_type, extension) in document_types() {
         let _ = writeln!(
             out,
             "RewriteCond %{{HTTP_ACCEPT}} \"(^|,)\\s*{}\\s*(;|,|$)\" [NC]\nRewriteCond %{{REQUEST_FILENAME}} !-f\n\
-             RewriteCond %{{REQUEST_FILENAME}}.{extension} -f\nRewriteRule ^{base}(.+)$ /{base}$1.{extension} [R=303,L]",
+             RewriteCond %{{REQUEST_FILENAME}}.{extension} -f\nRewriteRule ^{base}(.+)$ /{base_target}$1.{extension} [R=303,L]",
             media_type.replace('+', "\\+").replace('.', "\\.")
         );
     }
     let _ = writeln!(
         out,
-        "RewriteCond %{{REQUEST_FILENAME}} !-f\nRewriteCond %{{REQUEST_FILENAME}}.html -f\nRewriteRule ^{base}(.+)$ /{base}$1.html [R=303,L]"
+        "RewriteCond %{{REQUEST_FILENAME}} !-f\nRewriteCond %{{REQUEST_FILENAME}}.html -f\nRewriteRule ^{base}(.+)$ /{base_target}$1.html [R=303,L]"
     );
     for (media_type, extension) in void_order(&document_types()) {
         let target = if extension == "html" {
-            format!("{base_path}dataset.html [R=303,L]")
+            format!("{}dataset.html [R=303,L]", rewrite_literal(base_path))
         } else {
             format!("{}.{extension} [L]", paths::VOID)
         };

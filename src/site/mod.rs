@@ -11,23 +11,27 @@
 //!   for Apache and `nginx.conf` for nginx ([`config`]).
 //!
 //! The site is written into a staging directory beside the target and swapped in whole, so a killed run leaves the
-//! previous site as it was. Its files depend only on the store: two runs over the same store are byte-identical.
+//! previous site as it was. The target must be one a site may replace ([`target::Target`]: nothing, an empty folder
+//! or an earlier site, never an input), and every file is written at a path proven inside the staging directory
+//! ([`target::inside`]). Its files depend only on the store: two runs over the same store are byte-identical.
 //! Things are rendered in batches on every core, and nothing that grows with the graph is held: the things are
 //! streamed from the store, the sitemap written as it goes.
 
 pub mod config;
+pub mod target;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use oxigraph::model::{NamedNode, NamedOrBlankNode};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use rayon::prelude::*;
 
 use crate::error::Error;
 use crate::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::query::Form;
 use crate::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
+pub use target::{SiteError, Target};
 
 /// Most addresses in one sitemap file (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
@@ -48,8 +52,9 @@ pub struct Report {
     pub sitemaps: usize,
 }
 
-/// Writes the site of `renderer`'s store to `out`, calling `progress` with the number of things written so far.
-pub fn write(renderer: &Renderer, out: &Path, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, Error> {
+/// Writes the site of `renderer`'s store to `target`, calling `progress` with the number of things written so far.
+pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, Error> {
+    let out = target.path();
     let io_error = |e: io::Error| Error::Output {
         path: out.to_owned(),
         source: e,
@@ -71,6 +76,11 @@ pub fn write(renderer: &Renderer, out: &Path, progress: &(dyn Fn(usize) + Sync))
     };
     writer.write_all(progress).map_err(|e| match e {
         Written::Io(e) => io_error(e),
+        Written::File(path, source) => Error::Output {
+            path: out.join(path.trim_start_matches('/')),
+            source,
+        },
+        Written::Refused(e) => e.into(),
         Written::Page(failure) => Error::Usage(format!("cannot render the site: {}", failure.message())),
     })?;
     let report = writer.report;
@@ -87,7 +97,17 @@ pub fn write(renderer: &Renderer, out: &Path, progress: &(dyn Fn(usize) + Sync))
 /// Why writing stopped.
 enum Written {
     Io(io::Error),
+    /// Writing the file at this site path failed (a full disk, a file size limit).
+    File(String, io::Error),
+    /// A path that would lead out of the site, or where no file can be.
+    Refused(SiteError),
     Page(render::Failure),
+}
+
+impl From<SiteError> for Written {
+    fn from(e: SiteError) -> Self {
+        Self::Refused(e)
+    }
 }
 
 impl From<io::Error> for Written {
@@ -131,7 +151,7 @@ impl SiteWriter<'_> {
     }
 
     /// Writes `bytes` at the site path `path` (which starts with `/`).
-    fn file(&mut self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), Written> {
         let (files, size) = write_file(&self.root, path, bytes)?;
         self.report.files += files;
         self.report.bytes += size;
@@ -139,7 +159,7 @@ impl SiteWriter<'_> {
     }
 
     /// Adds the page at site path `path` to the sitemap.
-    fn listed(&mut self, path: &str) -> io::Result<()> {
+    fn listed(&mut self, path: &str) -> Result<(), Written> {
         self.sitemap.urls.push(format!("{}{path}", self.origin));
         if self.sitemap.urls.len() == SITEMAP_URLS {
             self.flush_sitemap()?;
@@ -147,7 +167,7 @@ impl SiteWriter<'_> {
         Ok(())
     }
 
-    fn flush_sitemap(&mut self) -> io::Result<()> {
+    fn flush_sitemap(&mut self) -> Result<(), Written> {
         if self.sitemap.urls.is_empty() {
             return Ok(());
         }
@@ -167,6 +187,7 @@ impl SiteWriter<'_> {
 
     fn write_all(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
         let renderer = self.renderer;
+        self.file(&format!("/{}", target::MARKER), target::MARKER_TEXT.as_bytes())?;
         self.file(paths::STYLE, render::STYLE.as_bytes())?;
         self.file(paths::QUERY_JS, render::QUERY_JS.as_bytes())?;
         let context = crate::jsonld::context_document(&renderer.minter().prefixes());
@@ -230,25 +251,29 @@ impl SiteWriter<'_> {
         let root = &self.root;
         let mut created: Vec<(PathBuf, &'static str)> = Vec::new();
         // A file that cannot be made stops the site (as any other); the query's own failure only its downloads.
-        let mut unmade: Option<io::Error> = None;
+        let mut unmade: Option<Written> = None;
         let ran = self.renderer.write_example(def, |form| {
             let mut files = Vec::new();
             for download in render::downloads(form == Form::Graph) {
-                let target = root.join(paths::example_results(&def.name, download.extension()).trim_start_matches('/'));
-                match fs::File::create(&target) {
-                    Ok(file) => files.push((download.writing, BufWriter::new(file))),
+                let path = paths::example_results(&def.name, download.extension());
+                let made = target::inside(root, &path)
+                    .map_err(Written::Refused)
+                    .and_then(|target| create_new(&target).map(|f| (target, f)).map_err(file_error(&path)));
+                match made {
+                    Ok((target, file)) => {
+                        files.push((download.writing, BufWriter::new(file)));
+                        created.push((target, download.extension()));
+                    }
                     Err(e) => {
-                        let message = e.to_string();
                         unmade = Some(e);
-                        return Err(io::Error::other(message));
+                        return Err(io::Error::other("a file of the site cannot be made"));
                     }
                 }
-                created.push((target, download.extension()));
             }
             Ok(files)
         });
         if let Some(e) = unmade {
-            return Err(e.into());
+            return Err(e);
         }
         let Ok(files) = ran else {
             for (target, _) in &created {
@@ -326,14 +351,18 @@ impl SiteWriter<'_> {
         let prefixes = renderer.minter().prefixes();
         // Each dump reads the whole store and writes on one core: they are written side by side, one per core.
         let root = &self.root;
-        let written: Vec<io::Result<u64>> = crate::export::DUMP_FORMATS
+        let written: Vec<Result<u64, Written>> = crate::export::DUMP_FORMATS
             .par_iter()
             .map(|format| {
-                let path = root.join(format!("dump.{}", format.extension()));
-                let mut out = BufWriter::new(fs::File::create(&path)?);
-                crate::export::write_store(renderer.store(), *format, &prefixes, &mut out)?;
-                out.flush()?;
-                Ok(fs::metadata(&path)?.len())
+                let site_path = format!("{}.{}", paths::DUMP, format.extension());
+                let path = target::inside(root, &site_path)?;
+                let write = || -> io::Result<u64> {
+                    let mut out = BufWriter::new(create_new(&path)?);
+                    crate::export::write_store(renderer.store(), *format, &prefixes, &mut out)?;
+                    out.flush()?;
+                    Ok(fs::metadata(&path)?.len())
+                };
+                write().map_err(file_error(&site_path))
             })
             .collect();
         for bytes in written {
@@ -346,14 +375,20 @@ impl SiteWriter<'_> {
     /// Every thing minted under the base: its page and its documents, in batches rendered on every core.
     fn things(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
         let renderer = self.renderer;
-        let mut batch: Vec<NamedNode> = Vec::with_capacity(BATCH);
+        let (named, default) = renderer.store().graph_names()?;
+        let graphs: Vec<GraphName> = default
+            .then_some(GraphName::DefaultGraph)
+            .into_iter()
+            .chain(named.into_iter().map(GraphName::NamedNode))
+            .collect();
+        let mut batch: Vec<(NamedNode, Option<GraphName>)> = Vec::with_capacity(BATCH);
         let mut done = 0;
-        let mut flush = |writer: &mut Self, batch: &mut Vec<NamedNode>| -> Result<(), Written> {
+        let mut flush = |writer: &mut Self, batch: &mut Vec<(NamedNode, Option<GraphName>)>| -> Result<(), Written> {
             let written: Vec<Result<(usize, u64), Written>> = batch
                 .par_iter()
-                .map(|iri| write_thing(&writer.root, renderer, iri))
+                .map(|(iri, graph)| write_thing(&writer.root, renderer, &graphs, iri, graph.as_ref()))
                 .collect();
-            for (iri, result) in batch.iter().zip(written) {
+            for ((iri, _), result) in batch.iter().zip(written) {
                 let (files, bytes) = result?;
                 if files > 0 {
                     writer.report.things += 1;
@@ -369,8 +404,8 @@ impl SiteWriter<'_> {
             batch.clear();
             Ok(())
         };
-        for iri in things(renderer) {
-            batch.push(iri?);
+        for thing in things(renderer) {
+            batch.push(thing?);
             if batch.len() == BATCH {
                 flush(self, &mut batch)?;
             }
@@ -379,10 +414,13 @@ impl SiteWriter<'_> {
     }
 }
 
-/// The things minted under the base that have documents, each once, streamed from the store: the subjects of each
-/// graph (the store yields a graph's quads by subject), then the property families' predicates, which the graph
-/// names without describing.
-fn things(renderer: &Renderer) -> impl Iterator<Item = Result<NamedNode, crate::store::StoreError>> + '_ {
+/// The things minted under the base that have documents, streamed from the store: the subjects of each graph (the
+/// store yields a graph's quads by subject), each with its graph, then the property families' predicates, which the
+/// graph names without describing (with no graph). A thing that is a subject in several graphs comes once for each;
+/// [`writes_here`] says which of them writes it.
+fn things(
+    renderer: &Renderer,
+) -> impl Iterator<Item = Result<(NamedNode, Option<GraphName>), crate::store::StoreError>> + '_ {
     let mut predicates: Vec<NamedNode> = renderer
         .dataset()
         .roles
@@ -391,30 +429,91 @@ fn things(renderer: &Renderer) -> impl Iterator<Item = Result<NamedNode, crate::
         .cloned()
         .collect();
     predicates.sort();
-    let mut last: Option<NamedNode> = None;
+    // The last subject yielded, with its graph: a thing whose quads end one graph and start the next comes for both.
+    let mut last: Option<(NamedNode, GraphName)> = None;
     renderer
         .store()
         .iter()
         .filter_map(move |quad| match quad {
             Ok(q) => match q.subject {
-                NamedOrBlankNode::NamedNode(s) if last.as_ref() != Some(&s) && renderer.page_path(&s).is_some() => {
-                    last = Some(s.clone());
-                    Some(Ok(s))
+                NamedOrBlankNode::NamedNode(s)
+                    if last.as_ref().is_none_or(|(l, g)| *l != s || *g != q.graph_name)
+                        && renderer.page_path(&s).is_some() =>
+                {
+                    last = Some((s.clone(), q.graph_name.clone()));
+                    Some(Ok((s, Some(q.graph_name))))
                 }
                 _ => None,
             },
             Err(e) => Some(Err(e)),
         })
-        .chain(predicates.into_iter().map(Ok))
+        .chain(predicates.into_iter().map(|p| Ok((p, None))))
 }
 
-/// Writes the documents of `iri` unless an earlier graph's pass wrote them; returns the files and bytes written.
-fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usize, u64), Written> {
+/// Whether the pass over `graph` (`None`: the predicates' pass) writes `iri`'s documents: of the graphs where it is
+/// a subject, the least (by name, the default graph first) does; a predicate no graph describes is written by the
+/// predicates' pass. So each thing is written exactly once, decided by the store and not by which files exist, and a
+/// file already at a thing's path can only be another thing's (on a file system that does not tell case or Unicode
+/// normalization apart), which [`write_file`] refuses. `graphs` are the store's graphs, sorted so; one seek in each
+/// graph before `graph` (a record of a register: the three curated graphs and the default one).
+fn writes_here(
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<bool, Written> {
+    for earlier in graphs {
+        if graph.is_some_and(|g| graph_order(earlier) >= graph_order(g)) {
+            break;
+        }
+        if renderer.store().is_subject_in(iri.as_ref(), earlier.as_ref())? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The order of graphs for [`writes_here`]: the default graph, then named graphs by name.
+fn graph_order(graph: &GraphName) -> (u8, &str) {
+    match graph {
+        GraphName::DefaultGraph => (0, ""),
+        GraphName::NamedNode(n) => (1, n.as_str()),
+        GraphName::BlankNode(b) => (2, b.as_str()),
+    }
+}
+
+/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); returns the
+/// files and bytes written. A thing whose path would lead out of the site, or name no file, stops the site, naming
+/// the thing, whichever pass meets it first.
+fn write_thing(
+    root: &Path,
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<(usize, u64), Written> {
     let Some(path) = renderer.page_path(iri) else {
         return Ok((0, 0));
     };
     let path = path.as_str();
-    if root.join(format!("{}.html", path.trim_start_matches('/'))).exists() {
+    let of_thing = |e: SiteError| match e {
+        SiteError::Path { path, why, .. } => Written::Refused(SiteError::Path {
+            path,
+            thing: Some(iri.as_str().to_owned()),
+            why,
+        }),
+        other @ SiteError::Target { .. } => Written::Refused(other),
+    };
+    let written_of_thing = |e: Written| match e {
+        Written::Refused(e) => of_thing(e),
+        other => other,
+    };
+    // The thing's own path first: `{path}.html` would turn a last segment `..` into the harmless `...html`.
+    target::inside(root, path).map_err(of_thing)?;
+    for document in DOCUMENTS {
+        target::inside(root, &format!("{path}.{}", document.extension())).map_err(of_thing)?;
+    }
+    if !writes_here(renderer, graphs, iri, graph)? {
         return Ok((0, 0));
     }
     let quads = renderer.describe(iri)?;
@@ -429,7 +528,8 @@ fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usi
             Document::Html => render::resource(&view, iri, &quads)?.into_string().into_bytes(),
             Document::Rdf(format) => renderer.serialize(&quads, *format)?,
         };
-        let (n, size) = write_file(root, &format!("{path}.{}", document.extension()), &content)?;
+        let (n, size) =
+            write_file(root, &format!("{path}.{}", document.extension()), &content).map_err(written_of_thing)?;
         files += n;
         bytes += size;
     }
@@ -449,7 +549,8 @@ fn write_thing(root: &Path, renderer: &Renderer, iri: &NamedNode) -> Result<(usi
                 next = links.next().transpose()?;
             }
             let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
-            let (n, size) = write_file(root, &paths::mentions(path, page), html.as_bytes())?;
+            let (n, size) =
+                write_file(root, &paths::mentions(path, page), html.as_bytes()).map_err(written_of_thing)?;
             files += n;
             bytes += size;
             page += 1;
@@ -470,15 +571,42 @@ fn example_form<'a>(example: Option<&'a crate::query::QueryDef>, written: &'a [&
     }
 }
 
-/// Writes `bytes` at the site path `path` under `root`, making its directories.
-fn write_file(root: &Path, path: &str, bytes: &[u8]) -> io::Result<(usize, u64)> {
-    let target = root.join(path.trim_start_matches('/'));
-    if let Some(dir) = target.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let mut file = fs::File::create(&target)?;
-    file.write_all(bytes)?;
+/// Writes `bytes` at the site path `path` under `root`, making its directories. Each file of a site is written
+/// once: a file already there is another's whose name the file system does not tell apart from this one's (case,
+/// Unicode normalization), and is refused rather than overwritten.
+fn write_file(root: &Path, path: &str, bytes: &[u8]) -> Result<(usize, u64), Written> {
+    let target = target::inside(root, path)?;
+    let write = || -> io::Result<()> {
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        create_new(&target)?.write_all(bytes)
+    };
+    write().map_err(file_error(path))?;
     Ok((1, bytes.len() as u64))
+}
+
+/// Creates the file at `target`, which must not exist yet (see [`write_file`]).
+fn create_new(target: &Path) -> io::Result<fs::File> {
+    fs::OpenOptions::new().write(true).create_new(true).open(target)
+}
+
+/// An error writing the site's file at `path`, which names it; a file already there is a name clash.
+fn file_error(path: &str) -> impl FnOnce(io::Error) -> Written + '_ {
+    move |e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            Written::Refused(SiteError::Path {
+                path: path.to_owned(),
+                thing: None,
+                why: "another file of the site is already there: this file system does not tell their names apart \
+                      (their IRIs differ only in case or Unicode normalization); write the site on one that does, \
+                      or give the records IRIs that differ otherwise"
+                    .to_owned(),
+            })
+        } else {
+            Written::File(path.to_owned(), e)
+        }
+    }
 }
 
 /// `text` with XML's five special characters escaped.
@@ -488,4 +616,118 @@ fn xml_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&apos;")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use oxigraph::model::{Literal, Quad};
+
+    use super::*;
+    use crate::iri::{DEFAULT_BASE_IRI, Minter};
+    use crate::render::{Links, Options};
+    use crate::store::GraphStore;
+
+    /// A renderer of the bundled graph with `extra` quads.
+    fn renderer(extra: impl Fn(&Minter) -> Vec<Quad>) -> Renderer {
+        let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
+        let mut quads = crate::pipeline::build(&crate::pipeline::Sources::default(), &minter)
+            .unwrap()
+            .quads;
+        quads.extend(extra(&minter));
+        let store = GraphStore::in_memory(&quads).unwrap();
+        let engine = crate::sparql::Engine::new(&minter);
+        let options = Options {
+            links: Links::Static,
+            page_rows: 1000,
+            summary_wait: None,
+        };
+        Renderer::new(Arc::new(store), minter, engine, Vec::new(), options).unwrap()
+    }
+
+    fn label(iri: &str, text: &str, graph: NamedNode) -> Quad {
+        Quad::new(
+            NamedNode::new(iri).unwrap(),
+            crate::vocab::rdfs::LABEL,
+            Literal::new_simple_literal(text),
+            graph,
+        )
+    }
+
+    #[test]
+    fn a_thing_whose_path_leads_out_stops_the_site_and_nothing_is_written_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("a/b/public");
+        let renderer = renderer(|m| {
+            vec![label(
+                &format!("{}x/../../../../PWNED", m.base()),
+                "dots",
+                m.graph(crate::iri::GraphKind::Data),
+            )]
+        });
+        let target = Target::check(&out, &[]).unwrap();
+        let error = write(&renderer, &target, &|_| ()).unwrap_err().to_string();
+        assert!(
+            error.contains("/powkg/x/../../../../PWNED") && error.contains("\"..\" segment"),
+            "{error}"
+        );
+        let written: Vec<_> = walk(dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains("PWNED"))
+            .collect();
+        assert!(written.is_empty(), "{written:?}");
+        assert!(!out.exists(), "a refused site leaves nothing at --out");
+    }
+
+    #[test]
+    fn a_thing_in_several_graphs_is_written_once_and_the_site_is_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let renderer = renderer(|m| {
+            let other = NamedNode::new(format!("{}graph/other", m.base())).unwrap();
+            let thing = m.entity("in-two-graphs");
+            vec![
+                label(thing.as_str(), "label-in-the-other-graph", other),
+                label(
+                    thing.as_str(),
+                    "label-in-the-data-graph",
+                    m.graph(crate::iri::GraphKind::Data),
+                ),
+            ]
+        });
+        let target = Target::check(&out, &[]).unwrap();
+        // Written twice, the second write of its files would be refused as a name clash.
+        write(&renderer, &target, &|_| ()).unwrap();
+        let page = fs::read_to_string(out.join("powkg/entity/in-two-graphs.html")).unwrap();
+        assert!(page.contains("label-in-the-other-graph") && page.contains("label-in-the-data-graph"));
+        assert_eq!(
+            fs::read_to_string(out.join(target::MARKER)).unwrap(),
+            target::MARKER_TEXT
+        );
+    }
+
+    #[test]
+    fn a_file_already_at_a_path_is_a_name_clash_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_file(dir.path(), "/powkg/entity/Ab.html", b"first").is_ok());
+        // What a file system that does not tell case apart does with `ab.html` after `Ab.html`.
+        let Err(Written::Refused(error)) = write_file(dir.path(), "/powkg/entity/Ab.html", b"second") else {
+            panic!("a second file at one path is refused");
+        };
+        assert!(error.to_string().contains("differ only in case"), "{error}");
+        assert_eq!(fs::read(dir.path().join("powkg/entity/Ab.html")).unwrap(), b"first");
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            }
+            out.push(path);
+        }
+        out
+    }
 }
