@@ -157,7 +157,7 @@ impl GraphStore {
                     .map_err(io("cannot create a snapshot directory beside the store"))?;
                 match copy_snapshot(path, snapshot.path()) {
                     Ok(()) => break snapshot,
-                    Err((_, e)) if attempt < 3 && e.kind() == std::io::ErrorKind::NotFound => attempt += 1,
+                    Err((_, e)) if attempt < 10 && e.kind() == std::io::ErrorKind::NotFound => attempt += 1,
                     Err((message, e)) => return Err(io(message)(e)),
                 }
             };
@@ -529,7 +529,33 @@ fn copy_snapshot(path: &Path, to: &Path) -> Result<(), (&'static str, std::io::E
             }
         }
     }
+    // A build that swapped its store in meanwhile deletes the old one's files, the index's among them, under the
+    // copy: a copy of a directory no longer at `path` may lack some of them, and is made again.
+    if !is_at(&handle, path) {
+        return Err((
+            "the store was replaced while it was copied",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
     Ok(())
+}
+
+/// Whether `file` is the file or directory at `path`.
+#[cfg(feature = "rocksdb")]
+fn is_at(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
 }
 
 /// A path that names the directory `handle` has open, whatever is renamed to its path since: on Linux the handle's
@@ -598,26 +624,9 @@ impl BuildLock {
                 Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
             }
             // A build that ended in between removed the file this one locked: lock the new one instead.
-            if Self::is_at(&file, &path) {
+            if is_at(&file, &path) {
                 return Ok(Self { file, path });
             }
-        }
-    }
-
-    /// Whether `file` is the file at `path`.
-    fn is_at(file: &std::fs::File, path: &Path) -> bool {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            match (file.metadata(), std::fs::metadata(path)) {
-                (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-                _ => false,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = (file, path);
-            true
         }
     }
 }

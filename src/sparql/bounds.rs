@@ -85,8 +85,7 @@ impl List {
             | Self::NegatedIris
             | Self::DatasetGraphs => 64,
             Self::Projection | Self::UnionBranches | Self::TemplateTriples | Self::DescribeTargets => 256,
-            Self::Variables => 1_000,
-            Self::InMembers => 1_000,
+            Self::InMembers | Self::Variables => 1_000,
             Self::ValuesRows => 10_000,
             Self::TripleTermNesting => 16,
         }

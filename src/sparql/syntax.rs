@@ -121,11 +121,12 @@ pub fn too_long(text: &str) -> Option<(List, usize)> {
             Lexeme::Open(_) | Lexeme::Close(_) => {}
             Lexeme::Word(len) => {
                 let word = &text[at..at + len];
-                if let Some(name) = word.strip_prefix(['?', '$']) {
-                    if variables.insert(name) && variables.len() > List::Variables.limit() {
-                        found = Some((List::Variables, at));
-                        return false;
-                    }
+                if let Some(name) = word.strip_prefix(['?', '$'])
+                    && variables.insert(name)
+                    && variables.len() > List::Variables.limit()
+                {
+                    found = Some((List::Variables, at));
+                    return false;
                 }
                 if word.eq_ignore_ascii_case("DESCRIBE") {
                     describing = Some(0);
@@ -350,7 +351,7 @@ mod tests {
     #[test]
     fn lists_the_parser_is_slow_on_are_found_on_the_text() {
         let variables = |n: usize| {
-            let patterns: String = (0..n).map(|i| format!("?s <p> ?o{i} . ")).collect();
+            let patterns = (0..n).map(|i| format!("?s <p> ?o{i} .")).collect::<Vec<_>>().join(" ");
             format!("SELECT * WHERE {{ {patterns} }} # ?not ?counted")
         };
         assert_eq!(too_long(&variables(999)), None);
