@@ -254,6 +254,20 @@ impl Minter {
     }
 }
 
+/// `iri` as `prefix:local`, with the longest of `prefixes`' namespaces it starts with, where the rest can stand as
+/// a local name: not empty (the namespace itself stays in full) and not starting with `//` (which would read as an
+/// IRI of its own); `None` where no namespace fits. Every place that shortens IRIs for people (tables, pages, search
+/// hits, validation and coverage reports, JSON-LD) uses this, and chooses its own fallback: the IRI in angle
+/// brackets where terms are shown in SPARQL's syntax, bare where a reader expects an address.
+pub fn shorten(iri: &str, prefixes: &[(String, String)]) -> Option<String> {
+    let (prefix, namespace) = prefixes
+        .iter()
+        .filter(|(_, ns)| iri.starts_with(ns.as_str()))
+        .max_by_key(|(_, ns)| ns.len())?;
+    let local = &iri[namespace.len()..];
+    (!local.is_empty() && !local.starts_with("//")).then(|| format!("{prefix}:{local}"))
+}
+
 /// The longest path segment a record's IRI may have, in bytes: its last segment names the thing's files on a static
 /// site (`{segment}.jsonld`, at most 7 bytes more), and file systems take names of at most 255 bytes.
 pub const MAX_SEGMENT: usize = 240;
@@ -328,6 +342,17 @@ fn content_hash(content: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_iri_is_shortened_with_the_longest_namespace_and_only_to_a_local_name() {
+        let prefixes = [("a", "http://x/"), ("b", "http://x/y/")].map(|(p, ns)| (p.to_owned(), ns.to_owned()));
+        assert_eq!(shorten("http://x/y/z", &prefixes).as_deref(), Some("b:z"));
+        assert_eq!(shorten("http://x/z", &prefixes).as_deref(), Some("a:z"));
+        // The namespace itself, a rest that reads as an IRI of its own, and an IRI under no namespace stay whole.
+        assert_eq!(shorten("http://x/y/", &prefixes), None);
+        assert_eq!(shorten("http://x///z", &prefixes), None);
+        assert_eq!(shorten("https://other/z", &prefixes), None);
+    }
 
     #[test]
     fn mints_under_the_base() {

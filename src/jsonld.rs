@@ -31,18 +31,9 @@ pub fn context_document(prefixes: &[(String, String)]) -> Vec<u8> {
     bytes
 }
 
-/// `iri` as `prefix:local` with the longest namespace that fits, else in full. A local part that would read as an
-/// IRI of its own (`//…`) or is empty keeps the IRI in full.
+/// `iri` as `prefix:local` where a namespace fits (see [`crate::iri::shorten`]), else in full.
 fn compact(iri: &str, prefixes: &[(String, String)]) -> String {
-    prefixes
-        .iter()
-        .filter(|(_, ns)| iri.starts_with(ns.as_str()))
-        .max_by_key(|(_, ns)| ns.len())
-        .and_then(|(prefix, ns)| {
-            let local = &iri[ns.len()..];
-            (!local.is_empty() && !local.starts_with("//")).then(|| format!("{prefix}:{local}"))
-        })
-        .unwrap_or_else(|| iri.to_owned())
+    crate::iri::shorten(iri, prefixes).unwrap_or_else(|| iri.to_owned())
 }
 
 fn node_id(node: &NamedOrBlankNode, prefixes: &[(String, String)]) -> String {

@@ -18,13 +18,7 @@ pub fn run(args: &ReportArgs) -> Result<Status, Error> {
         ReportFormat::Json => format!("{:#}\n", serde_json::json!(coverage)),
         ReportFormat::Text => {
             let prefixes = minter.prefixes();
-            let short = |iri: &str| {
-                prefixes
-                    .iter()
-                    .filter(|(_, ns)| iri.starts_with(ns.as_str()))
-                    .max_by_key(|(_, ns)| ns.len())
-                    .map_or_else(|| format!("<{iri}>"), |(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
-            };
+            let short = |iri: &str| powkg::iri::shorten(iri, &prefixes).unwrap_or_else(|| format!("<{iri}>"));
             let share = |n: usize| {
                 if coverage.entities == 0 {
                     "-".to_owned()

@@ -36,11 +36,7 @@ pub fn run(args: &SearchArgs) -> Result<Status, Error> {
 
 /// `iri` as a prefixed name where one of `prefixes` fits.
 fn short(iri: &str, prefixes: &[(String, String)]) -> String {
-    prefixes
-        .iter()
-        .filter(|(_, ns)| iri.starts_with(ns.as_str()) && iri.len() > ns.len())
-        .max_by_key(|(_, ns)| ns.len())
-        .map_or_else(|| format!("<{iri}>"), |(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
+    powkg::iri::shorten(iri, prefixes).unwrap_or_else(|| format!("<{iri}>"))
 }
 
 fn write(

@@ -138,18 +138,12 @@ pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String>
 
 /// Grouped by shape, then by node; each node with where it was written when known.
 pub(super) fn summary(validation: &Validation, origins: &HashMap<String, String>, minter: &Minter) -> String {
-    let prefixes = minter.prefixes();
-    let short = |iri: &str| {
-        prefixes
-            .iter()
-            .chain(std::iter::once(&(
-                "pksh".to_owned(),
-                minter.relocate("https://example.org/powkg/shapes#").into_owned(),
-            )))
-            .filter(|(_, ns)| iri.starts_with(ns.as_str()))
-            .max_by_key(|(_, ns)| ns.len())
-            .map_or_else(|| iri.to_owned(), |(p, ns)| format!("{p}:{}", &iri[ns.len()..]))
-    };
+    let mut prefixes = minter.prefixes();
+    prefixes.push((
+        "pksh".to_owned(),
+        minter.relocate("https://example.org/powkg/shapes#").into_owned(),
+    ));
+    let short = |iri: &str| powkg::iri::shorten(iri, &prefixes).unwrap_or_else(|| iri.to_owned());
     let mut s = String::new();
     if validation.violations.is_empty() {
         let _ = writeln!(s, "conforms: no SHACL violation");

@@ -58,14 +58,7 @@ pub fn write(
 #[allow(clippy::match_wildcard_for_single_variants)]
 fn show(term: &Term, prefixes: &[(String, String)]) -> String {
     match term {
-        Term::NamedNode(n) => prefixes
-            .iter()
-            .filter(|(_, ns)| n.as_str().starts_with(ns.as_str()))
-            .max_by_key(|(_, ns)| ns.len())
-            .map_or_else(
-                || format!("<{}>", n.as_str()),
-                |(p, ns)| format!("{p}:{}", &n.as_str()[ns.len()..]),
-            ),
+        Term::NamedNode(n) => crate::iri::shorten(n.as_str(), prefixes).unwrap_or_else(|| format!("<{}>", n.as_str())),
         Term::BlankNode(b) => format!("_:{}", b.as_str()),
         Term::Literal(l) => match l.language() {
             Some(lang) => format!("{}@{lang}", l.value()),

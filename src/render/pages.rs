@@ -82,16 +82,7 @@ impl<'a> View<'a> {
 
     /// `prefix:local` for a known namespace, else the IRI.
     fn short(&self, iri: &NamedNode) -> String {
-        self.r
-            .minter
-            .prefixes()
-            .iter()
-            .filter(|(_, ns)| iri.as_str().starts_with(ns.as_str()))
-            .max_by_key(|(_, ns)| ns.len())
-            .map_or_else(
-                || iri.as_str().to_owned(),
-                |(prefix, ns)| format!("{prefix}:{}", &iri.as_str()[ns.len()..]),
-            )
+        crate::iri::shorten(iri.as_str(), &self.r.minter.prefixes()).unwrap_or_else(|| iri.as_str().to_owned())
     }
 
     /// Where a link to `iri` goes: its page here when the graph describes it, else the IRI itself when it is an
