@@ -7,11 +7,11 @@
 //! 2. it is parsed with the graph's prologue (base IRI and predeclared prefixes), on a query thread with a stack of
 //!    known size (`worker.rs`);
 //! 3. its algebra is checked and rewritten: each of its lists (`ORDER BY` keys, `VALUES` rows, arguments, …) of
-//!    bounded length before anything else walks it (`bounds.rs`); then (`rewrite.rs`) at most [`MAX_DEPTH`] deep and
-//!    of bounded size
-//!    (the optimiser cannot be cancelled, so its work is bounded up front); `SERVICE` only to
-//!    endpoints the user allowed (powkg makes no other request); a total order for `ORDER BY`; checkpoints in
-//!    joins that read no quads; memory guards before the string functions that build large values;
+//!    bounded length before anything else walks it (`bounds.rs`; the few the parser is slow on, on the text before
+//!    parsing); then (`rewrite.rs`) at most [`MAX_DEPTH`] deep and of bounded size (the optimiser cannot be
+//!    cancelled, so its work is bounded up front); `SERVICE` only to endpoints the user allowed (powkg makes no
+//!    other request); a total order for `ORDER BY`; checkpoints in joins that read no quads and in sorts; memory
+//!    guards before the string functions that build large values;
 //! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget (`budget.rs`),
 //!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught. Every
 //!    stage checks: the evaluator at each quad it reads, the rewrite's checkpoints in joins that read none and in
@@ -61,41 +61,35 @@ pub enum SparqlError {
 
 /// `results` checking before each row whether the query was cancelled or went over its budget: rows that come from
 /// a sort or a group need no more reading of the store, where the evaluator checks, and a caller writing many of
-/// them would otherwise go on past the deadline. A stopped query gives one `Cancelled` error, then nothing.
+/// them would otherwise go on past the deadline.
 fn stoppable<'a>(results: QueryResults<'a>, token: &CancellationToken) -> QueryResults<'a> {
-    let token = token.clone();
+    match results {
+        QueryResults::Solutions(rows) => {
+            let variables: Arc<[Variable]> = rows.variables().into();
+            QuerySolutionIter::new(variables, until_stopped(rows, token.clone())).into()
+        }
+        QueryResults::Graph(triples) => QueryTripleIter::new(until_stopped(triples, token.clone())).into(),
+        boolean @ QueryResults::Boolean(_) => boolean,
+    }
+}
+
+/// The items of `inner` until the query is stopped, then one `Cancelled` error and nothing more.
+fn until_stopped<T>(
+    mut inner: impl Iterator<Item = Result<T, QueryEvaluationError>>,
+    token: CancellationToken,
+) -> impl Iterator<Item = Result<T, QueryEvaluationError>> {
     let mut stopped = false;
-    let mut check = move || {
+    std::iter::from_fn(move || {
         if stopped {
             return None;
         }
         stopped = token.is_cancelled() || budget::exceeded();
-        Some(stopped)
-    };
-    match results {
-        QueryResults::Solutions(mut rows) => {
-            let variables: Arc<[Variable]> = rows.variables().into();
-            let rows = std::iter::from_fn(move || {
-                if check()? {
-                    Some(Err(QueryEvaluationError::Cancelled))
-                } else {
-                    rows.next()
-                }
-            });
-            QuerySolutionIter::new(variables, rows).into()
+        if stopped {
+            Some(Err(QueryEvaluationError::Cancelled))
+        } else {
+            inner.next()
         }
-        QueryResults::Graph(mut triples) => {
-            let triples = std::iter::from_fn(move || {
-                if check()? {
-                    Some(Err(QueryEvaluationError::Cancelled))
-                } else {
-                    triples.next()
-                }
-            });
-            QueryTripleIter::new(triples).into()
-        }
-        boolean @ QueryResults::Boolean(_) => boolean,
-    }
+    })
 }
 
 /// A query as a caller hands it over.
