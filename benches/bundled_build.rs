@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use powkg::export::{self, ExportFormat};
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::build::pipeline::{self, Sources};
+use powkg::query::sparql::Engine;
 use powkg::query::{self, catalog};
-use powkg::sparql::Engine;
+use powkg::rdf::format::{self, ExportFormat};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::store::GraphStore;
 
 /// Wall time of each stage of one end-to-end run.
@@ -54,7 +54,7 @@ fn once(prefixes: &[(String, String)], per_query: &mut Vec<(String, Duration)>) 
     }
     lap(&mut stages.queries);
     let mut turtle = Vec::new();
-    export::write(
+    format::write(
         &store.quads().expect("quads"),
         ExportFormat::Turtle,
         prefixes,

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use powkg::export::ExportFormat;
-use powkg::iri::DEFAULT_BASE_IRI;
+use powkg::rdf::format::ExportFormat;
+use powkg::rdf::iri::DEFAULT_BASE_IRI;
 
 const EXIT_CODES: &str = "\
 Exit codes:

@@ -3,9 +3,9 @@
 use std::io;
 use std::path::PathBuf;
 
-use crate::diagnostic::Diagnostics;
-use crate::iri::BaseIriError;
+use crate::files::diagnostic::Diagnostics;
 use crate::query::QueryError;
+use crate::rdf::iri::BaseIriError;
 use crate::store::StoreError;
 
 /// Anything that stops a command.
@@ -22,7 +22,7 @@ pub enum Error {
     Store(#[from] StoreError),
     /// A register could not be streamed.
     #[error(transparent)]
-    Register(#[from] crate::register::RegisterError),
+    Register(#[from] crate::build::register::RegisterError),
     /// A query failed.
     #[error(transparent)]
     Query(#[from] QueryError),
@@ -32,7 +32,7 @@ pub enum Error {
     /// Validation could not run.
     #[cfg(feature = "shacl")]
     #[error(transparent)]
-    Validate(#[from] crate::validate::ValidateError),
+    Validate(#[from] crate::build::validate::ValidateError),
     /// No bundled query of that name.
     #[error("no bundled query named \"{name}\" (run `powkg queries` to list them: {available})")]
     UnknownQuery {
@@ -46,7 +46,7 @@ pub enum Error {
     Push(#[from] crate::publish::PushError),
     /// A site refused its `--out`, or one of its files' paths.
     #[error(transparent)]
-    Site(#[from] crate::site::SiteError),
+    Site(#[from] crate::web::site::SiteError),
     /// A command-line combination that cannot work.
     #[error("{0}")]
     Usage(String),

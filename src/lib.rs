@@ -1,43 +1,30 @@
 //! powkg turns curated, sourced facts into a Wikibase-shaped RDF knowledge graph, loads it into an embedded
-//! Oxigraph store, runs bundled SPARQL queries and writes deterministic RDF.
+//! Oxigraph store, runs SPARQL queries and writes deterministic RDF.
 //!
-//! The pipeline reads top to bottom: [`input`] -> [`facts`] -> [`model`] (checked against the [`ontology`]) ->
-//! [`mapping`] (IRIs from [`iri`], terms from [`vocab`]) (with [`register`] rows streamed beside it) -> [`store`] -> [`query`] / [`export`] /
-//! [`sharded_dump`] / [`search`] / [`coverage`] / [`publish`]; the pages ([`render`]) behind [`serve`] and [`site`].
+//! The modules are layers, each importing only those listed before it (`docs/architecture.md` draws them, and
+//! `tests/layers.rs` checks the `use` lines):
+//!
+//! 1. [`files`]: user files read within limits, located messages, outputs written beside and renamed into place;
+//! 2. [`rdf`]: terms and the IRI minter, prefixes, the RDF format table and writers, the graph hash;
+//! 3. [`build`]: curated facts, the ontology, the checked model, the mapping to quads, registers, validation;
+//! 4. [`store`]: the Oxigraph store (in memory or on disk), its companion indexes, exports and dumps;
+//! 5. [`search`]: the full-text index of a store;
+//! 6. [`query`]: the SPARQL engine, the query catalog, results and coverage;
+//! 7. [`web`] (pages, the server, the static site) and [`publish`] (pushing to other stores).
 
-pub mod coverage;
-pub mod diagnostic;
+pub mod build;
 pub mod error;
-pub mod export;
-pub mod facts;
-pub mod hash;
-pub mod input;
-pub mod iri;
-pub mod jsonld;
-pub mod mapping;
-pub mod model;
-pub mod ontology;
-pub mod output;
-pub mod pipeline;
+pub mod files;
 pub mod publish;
 pub mod query;
-pub mod register;
-pub mod render;
+pub mod rdf;
 pub mod search;
-pub mod serve;
-pub mod sharded_dump;
-pub mod site;
-pub mod sparql;
 pub mod store;
-pub mod turtle;
-pub mod turtle_check;
-#[cfg(feature = "shacl")]
-pub mod validate;
-pub mod vocab;
+pub mod web;
 
 pub use error::Error;
 
 /// Every allocation goes to mimalloc (bulk loads free batches of quads on other threads than made them, which
 /// glibc's malloc serialises); those of query threads are also counted against their memory budget.
 #[global_allocator]
-static ALLOCATOR: sparql::Accounting<mimalloc::MiMalloc> = sparql::Accounting(mimalloc::MiMalloc);
+static ALLOCATOR: query::sparql::Accounting<mimalloc::MiMalloc> = query::sparql::Accounting(mimalloc::MiMalloc);

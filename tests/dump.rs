@@ -9,7 +9,7 @@ use std::process::Command;
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, Quad};
-use powkg::sharded_dump::{ManifestEntry, read_manifest};
+use powkg::store::dump::{ManifestEntry, read_manifest};
 use sha2::{Digest, Sha256};
 
 use crate::util::{powkg, tempdir};

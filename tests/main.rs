@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod dump;
+mod layers;
 mod properties;
 mod queries;
 mod register;

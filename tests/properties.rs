@@ -3,14 +3,14 @@
 
 use oxigraph::io::RdfParser;
 use oxigraph::model::{GraphName, Quad};
-use powkg::export::{self, ExportFormat};
-use powkg::facts::Facts;
-use powkg::hash::canonical_hash;
-use powkg::input::{InputFile, InputSet, bundled};
-use powkg::iri::Minter;
-use powkg::mapping;
-use powkg::model::Model;
-use powkg::ontology::Ontology;
+use powkg::build::facts::Facts;
+use powkg::build::mapping;
+use powkg::build::model::Model;
+use powkg::build::ontology::Ontology;
+use powkg::files::input::{InputFile, InputSet, bundled};
+use powkg::rdf::format::{self, ExportFormat};
+use powkg::rdf::hash::canonical_hash;
+use powkg::rdf::iri::Minter;
 use proptest::prelude::*;
 
 fn slug() -> impl Strategy<Value = String> {
@@ -80,14 +80,14 @@ proptest! {
         let model = Model::build(&facts, &ontology.schema).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let minter = Minter::new("https://example.org/powkg/").unwrap();
         let quads = mapping::map(&model, &ontology, &minter);
-        let union: Vec<Quad> = export::union_triples(&quads)
+        let union: Vec<Quad> = format::union_triples(&quads)
             .into_iter()
             .map(|t| t.in_graph(GraphName::DefaultGraph))
             .collect();
         for format in ExportFormat::ALL {
             let name = format.name();
             let mut out = Vec::new();
-            export::write(&quads, format, &minter.prefixes(), &mut out).unwrap();
+            format::write(&quads, format, &minter.prefixes(), &mut out).unwrap();
             let parsed = parse(&out, format);
             let expected = if format.keeps_graphs() { &quads } else { &union };
             prop_assert_eq!(canonical_hash(&parsed), canonical_hash(expected), "{} differs:\n{}", name, String::from_utf8_lossy(&out));

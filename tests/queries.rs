@@ -4,10 +4,10 @@
 
 use std::fs;
 
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::build::pipeline::{self, Sources};
+use powkg::query::sparql::Engine;
 use powkg::query::{self, Outcome, catalog};
-use powkg::sparql::Engine;
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::store::GraphStore;
 
 use crate::util::{blessing, root};

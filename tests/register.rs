@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, Quad};
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Built, Sources};
-use powkg::register::{MappedRow, Register, RowError, open_csv};
+use powkg::build::pipeline::{self, Built, Sources};
+use powkg::build::register::{MappedRow, Register, RowError, open_csv};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 
 #[cfg(feature = "rocksdb")]
 use crate::util::query_store;
@@ -689,7 +689,7 @@ fn rows_that_would_write_invalid_rdf_are_rejected_and_the_valid_rows_parse() {
 
 #[test]
 fn a_field_over_the_size_bound_is_refused_where_it_starts_before_it_is_read_whole() {
-    // The bound (`powkg::register::limit::MAX_FIELD_BYTES`), written out so that this test also runs on a powkg
+    // The bound (`powkg::build::register::limit::MAX_FIELD_BYTES`), written out so that this test also runs on a powkg
     // without it.
     const MAX_FIELD_BYTES: usize = 1024 * 1024;
     let dir = tempdir();

@@ -5,10 +5,10 @@ use std::fs;
 
 use oxigraph::io::RdfParser;
 use oxigraph::model::{GraphName, Quad};
-use powkg::export::{self, ExportFormat};
-use powkg::hash::canonical_hash;
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::build::pipeline::{self, Sources};
+use powkg::rdf::format::{self, ExportFormat};
+use powkg::rdf::hash::canonical_hash;
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 
 use crate::util::{powkg, tempdir};
 
@@ -28,7 +28,7 @@ fn parse(path: &std::path::Path, format: ExportFormat) -> Vec<Quad> {
 #[test]
 fn every_format_parses_back_to_the_same_graph() {
     let quads = bundled_quads();
-    let union: Vec<Quad> = export::union_triples(&quads)
+    let union: Vec<Quad> = format::union_triples(&quads)
         .into_iter()
         .map(|t| t.in_graph(GraphName::DefaultGraph))
         .collect();
@@ -99,7 +99,7 @@ fn turtle_declares_only_prefixes_it_uses_and_groups_subjects() {
 fn bundled_turtle_matches_the_golden_file() {
     let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
     let mut out = Vec::new();
-    export::write(&bundled_quads(), ExportFormat::Turtle, &minter.prefixes(), &mut out).unwrap();
+    format::write(&bundled_quads(), ExportFormat::Turtle, &minter.prefixes(), &mut out).unwrap();
     let golden = crate::util::root().join("tests/golden/powkg.ttl");
     if crate::util::blessing() {
         fs::create_dir_all(golden.parent().unwrap()).unwrap();

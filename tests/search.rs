@@ -395,7 +395,7 @@ fn streaming_a_register_into_a_file_builds_no_index() {
 #[cfg(feature = "rocksdb")]
 #[test]
 fn a_snapshot_of_the_store_searches_its_own_index_while_the_store_is_rebuilt() {
-    use powkg::iri::{DEFAULT_BASE_IRI, Minter};
+    use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
     use powkg::search::{Request, SearchIndex};
     use powkg::store::GraphStore;
 
@@ -407,7 +407,7 @@ fn a_snapshot_of_the_store_searches_its_own_index_while_the_store_is_rebuilt() {
     let store = GraphStore::open_snapshot(&dir.path().join("kgstore")).unwrap();
     let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
     let index = SearchIndex::of_store(&store, &minter).unwrap();
-    let engine = powkg::sparql::Engine::new(&minter).with_search(SearchIndex::of_store(&store, &minter));
+    let engine = powkg::query::sparql::Engine::new(&minter).with_search(SearchIndex::of_store(&store, &minter));
     let find = |query| {
         index
             .search(&Request {
@@ -424,10 +424,10 @@ fn a_snapshot_of_the_store_searches_its_own_index_while_the_store_is_rebuilt() {
     powkg(dir.path(), &["build", "--register", csv, "--store", "kgstore"]).expect_code(0);
     assert_eq!(find("Zamfirescu"), 1);
     assert_eq!(find("Vulpescu"), 0);
-    let request = powkg::sparql::Request {
+    let request = powkg::query::sparql::Request {
         path: "test",
         text: r#"SELECT ?item WHERE { SERVICE pks:search { bd:serviceParam pks:query "zamfirescu" . ?item pks:score ?s } }"#,
-        ..powkg::sparql::Request::default()
+        ..powkg::query::sparql::Request::default()
     };
     let rows = engine
         .run(&request, &store, |results| match results {

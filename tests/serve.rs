@@ -9,12 +9,12 @@ use std::time::Duration;
 use http::{Method, Request, Response, StatusCode};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
-use powkg::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::build::pipeline::{self, Sources};
+use powkg::query::sparql::Engine;
 use powkg::query::{self, catalog};
-use powkg::serve::{Body, CONTENT_SECURITY_POLICY, Config, Limits, Service};
-use powkg::sparql::Engine;
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
 use powkg::store::GraphStore;
+use powkg::web::serve::{Body, CONTENT_SECURITY_POLICY, Config, Limits, Service};
 
 fn service_with(config: Config) -> Service {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("the default base IRI");
@@ -1200,11 +1200,11 @@ fn documents_revalidate_name_their_alternates_and_pages_list_classes_and_terms()
     get("/describe/0000000000000000.html", "text/html").expect(StatusCode::NOT_FOUND);
     // The class index of camps: page 1 lists Karlag, page 2 does not exist.
     let camp_class = NamedNode::new("https://example.org/powkg/ontology#Camp").expect("iri");
-    let index = get(&powkg::render::paths::class(&camp_class, 1), "text/html")
+    let index = get(&powkg::web::render::paths::class(&camp_class, 1), "text/html")
         .expect(StatusCode::OK)
         .body;
     assert!(index.contains("/powkg/entity/karlag.html"), "{index}");
-    get(&powkg::render::paths::class(&camp_class, 2), "text/html").expect(StatusCode::NOT_FOUND);
+    get(&powkg::web::render::paths::class(&camp_class, 2), "text/html").expect(StatusCode::NOT_FOUND);
     // What points at a thing, page by page: Karlag is pointed at by the Spassky camp's statement of its parent.
     let links = get("/mentions/powkg/entity/karlag/1.html", "text/html")
         .expect(StatusCode::OK)

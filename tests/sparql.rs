@@ -11,9 +11,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use oxigraph::sparql::QueryResults;
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Sources};
-use powkg::sparql::{Engine, Limits, List, Request, SparqlError, Stopped};
+use powkg::build::pipeline::{self, Sources};
+use powkg::query::sparql::{Engine, Limits, List, Request, SparqlError, Stopped};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::store::GraphStore;
 
 use crate::util::{powkg, root};

@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use oxigraph::model::{NamedOrBlankNode, Term};
-use powkg::input::{InputSet, bundled};
-use powkg::ontology::Ontology;
-use powkg::vocab::{owl, pk, pkpr, pr, rdf, wikibase};
+use powkg::build::ontology::Ontology;
+use powkg::files::input::{InputSet, bundled};
+use powkg::rdf::vocab::{owl, pk, pkpr, pr, rdf, wikibase};
 
 fn ontology() -> Ontology {
     Ontology::load(&InputSet::bundled(bundled::ONTOLOGY)).expect("the bundled ontology loads")
@@ -79,7 +79,7 @@ fn reference_predicates_belong_to_declared_properties() {
 #[test]
 fn every_ontology_class_and_property_has_english_and_italian_labels() {
     let o = ontology();
-    let label = powkg::vocab::rdfs::LABEL;
+    let label = powkg::rdf::vocab::rdfs::LABEL;
     let mut missing = Vec::new();
     for t in o.triples.iter().filter(|t| {
         t.predicate == rdf::TYPE && (t.object == Term::from(owl::CLASS) || t.object == Term::from(wikibase::PROPERTY))

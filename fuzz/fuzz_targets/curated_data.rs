@@ -5,12 +5,12 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use powkg::facts::Facts;
-use powkg::input::{InputFile, InputSet, bundled};
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::mapping;
-use powkg::model::Model;
-use powkg::ontology::Ontology;
+use powkg::build::facts::Facts;
+use powkg::files::input::{InputFile, InputSet, bundled};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
+use powkg::build::mapping;
+use powkg::build::model::Model;
+use powkg::build::ontology::Ontology;
 
 static ONTOLOGY: LazyLock<Ontology> =
     LazyLock::new(|| Ontology::load(&InputSet::bundled(bundled::ONTOLOGY)).expect("bundled ontology"));

@@ -4,8 +4,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
+use powkg::build::pipeline::{self, Sources};
 use powkg::query::{self, QueryDef, catalog};
 use powkg::store::GraphStore;
 
@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     let (store, minter, queries) = &*FIXTURE;
     let def = &queries[usize::from(selector) % queries.len()];
     let name = def.params[0].name.clone();
-    let engine = powkg::sparql::Engine::new(minter);
+    let engine = powkg::query::sparql::Engine::new(minter);
     let _ = query::run(def, &[(name, value.to_owned())], store, &engine, minter, |results| {
         query::write_results(
             results,

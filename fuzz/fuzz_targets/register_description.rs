@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Built, Sources};
-use powkg::register::{MappedRow, Register};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
+use powkg::build::pipeline::{self, Built, Sources};
+use powkg::build::register::{MappedRow, Register};
 
 static CURATED: LazyLock<(Built, Minter)> = LazyLock::new(|| {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("default base IRI");

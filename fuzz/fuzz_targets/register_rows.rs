@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Built, Sources};
-use powkg::register::{CountSink, Register, StreamOptions, stream};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
+use powkg::build::pipeline::{self, Built, Sources};
+use powkg::build::register::{CountSink, Register, StreamOptions, stream};
 
 const HEADER: &str = "record_id,given_name,family_name,birth_year,birth_place,rank,unit,capture_date,capture_place,camp,fate,death_date,source_document\n";
 const DESCRIPTION: &str = include_str!("../../data/registers/example.toml");

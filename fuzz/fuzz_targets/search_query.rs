@@ -5,8 +5,8 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use powkg::iri::{DEFAULT_BASE_IRI, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
+use powkg::build::pipeline::{self, Sources};
 use powkg::search::{Request, SearchIndex};
 
 static INDEX: LazyLock<SearchIndex> = LazyLock::new(|| {

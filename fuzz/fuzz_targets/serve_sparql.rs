@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use http::{Method, Request, StatusCode};
 use libfuzzer_sys::fuzz_target;
-use powkg::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
-use powkg::pipeline::{self, Sources};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
+use powkg::build::pipeline::{self, Sources};
 use powkg::query::catalog;
-use powkg::serve::{Body, CONTENT_SECURITY_POLICY, Config, Limits, Service};
+use powkg::web::serve::{Body, CONTENT_SECURITY_POLICY, Config, Limits, Service};
 use powkg::store::GraphStore;
 
 /// The service over the bundled graph, and the IRIs of its named graphs.

@@ -5,11 +5,11 @@
 use std::io::IsTerminal;
 
 use powkg::Error;
-use powkg::export::{self, ExportFormat};
-use powkg::output::write_atomically;
-use powkg::pipeline;
-use powkg::sharded_dump::{ShardOptions, ShardedDump, Split};
+use powkg::build::pipeline;
+use powkg::files::output::write_atomically;
+use powkg::rdf::format::{self, ExportFormat};
 use powkg::store::GraphStore;
+use powkg::store::dump::{ShardOptions, ShardedDump, Split};
 
 use super::{Status, minter, open, output_error, output_format, registers, sources};
 use crate::cli::ExportArgs;
@@ -30,7 +30,7 @@ pub fn run(args: &ExportArgs) -> Result<Status, Error> {
         let (store, minter) = open(&args.read)?;
         let quads = store.quads()?;
         let prefixes = minter.prefixes();
-        write_atomically(&args.out, |w| export::write(&quads, format, &prefixes, w))
+        write_atomically(&args.out, |w| format::write(&quads, format, &prefixes, w))
             .map_err(output_error(&args.out))?;
         return Ok(Status::Success);
     };

@@ -1,8 +1,8 @@
 //! `powkg generate-register`: a synthetic register and its mapping description, both written atomically.
 
 use powkg::Error;
-use powkg::output::write_atomically;
-use powkg::register::{description_path, generate};
+use powkg::build::register::{description_path, generate};
+use powkg::files::output::write_atomically;
 
 use super::{Status, output_error};
 use crate::cli::GenerateRegisterArgs;

@@ -17,10 +17,10 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 use powkg::Error;
-use powkg::export::ExportFormat;
-use powkg::iri::Minter;
-use powkg::pipeline::{self, Sources};
-use powkg::sparql::{Engine, Limits};
+use powkg::build::pipeline::{self, Sources};
+use powkg::query::sparql::{Engine, Limits};
+use powkg::rdf::format::ExportFormat;
+use powkg::rdf::iri::Minter;
 use powkg::store::GraphStore;
 
 use crate::cli::{Command, GraphArgs, RdfFormatArg, ReadArgs, SparqlArgs};

@@ -7,13 +7,13 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::model::{GraphName, NamedNode};
 use powkg::Error;
-use powkg::export;
-use powkg::iri::GraphKind;
-use powkg::pipeline;
+use powkg::build::pipeline;
 use powkg::publish::{
     Client, ClientOptions, GraphReport, Keyring, PushOptions, Pusher, RecordTerms, Route, Store, display,
 };
-use powkg::vocab::{pk, void};
+use powkg::rdf::format;
+use powkg::rdf::iri::GraphKind;
+use powkg::rdf::vocab::{pk, void};
 use serde_json::json;
 
 use super::build::gate;
@@ -44,7 +44,7 @@ pub fn run(args: &PushArgs) -> Result<Status, Error> {
             let graph = GraphName::NamedNode(iri.clone());
             let mut produce = |out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
                 let quads = built.quads.iter().filter(|q| q.graph_name == graph).map(Ok);
-                export::line_chunks(quads, " .\n", &mut |chunk| out(&chunk)).map_err(|e| e.to_string())
+                format::line_chunks(quads, " .\n", &mut |chunk| out(&chunk)).map_err(|e| e.to_string())
             };
             pusher.push(iri, &mut produce, &mut progress)
         };
@@ -64,8 +64,8 @@ pub fn run(args: &PushArgs) -> Result<Status, Error> {
 /// Every graph of the build by name (ontology, data, metadata, each register's id), or those `--graph` names.
 fn chosen_graphs(
     args: &PushArgs,
-    minter: &powkg::iri::Minter,
-    registers: &[powkg::register::Register],
+    minter: &powkg::rdf::iri::Minter,
+    registers: &[powkg::build::register::Register],
 ) -> Result<Vec<(String, NamedNode)>, Error> {
     let mut graphs: Vec<(String, NamedNode)> = GraphKind::ALL
         .iter()
@@ -91,7 +91,7 @@ fn chosen_graphs(
 }
 
 /// The pusher for the store the arguments name, with the credentials of each of its origins (see [`Keyring`]).
-fn pusher(args: &PushArgs, minter: &powkg::iri::Minter) -> Pusher {
+fn pusher(args: &PushArgs, minter: &powkg::rdf::iri::Minter) -> Pusher {
     let store = Store::new(
         args.store_url.as_str(),
         args.update_url.as_str(),

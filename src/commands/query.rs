@@ -3,8 +3,8 @@
 use std::io::{IsTerminal, Write};
 
 use powkg::Error;
-use powkg::input::read_text;
-use powkg::output::write_atomically;
+use powkg::files::input::read_text;
+use powkg::files::output::write_atomically;
 use powkg::query::{self, Outcome, QueryDef, catalog};
 
 use super::{Status, open, output_error};
@@ -51,7 +51,7 @@ pub fn run(args: &QueryArgs) -> Result<Status, Error> {
 /// The query named, read from `--file`, or given inline.
 fn resolve(args: &QueryArgs) -> Result<QueryDef, Error> {
     if let Some(path) = &args.file {
-        let file = read_text(path).map_err(|d| Error::Input(powkg::diagnostic::Diagnostics(vec![d])))?;
+        let file = read_text(path).map_err(|d| Error::Input(powkg::files::diagnostic::Diagnostics(vec![d])))?;
         return Ok(QueryDef::parse(&file.path, &file.text)?);
     }
     let text = args.query.as_deref().unwrap_or_default();

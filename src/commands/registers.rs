@@ -10,15 +10,15 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::model::Quad;
 use powkg::Error;
-use powkg::export::ExportFormat;
-use powkg::iri::Minter;
-use powkg::output::{AtomicFile, write_on_thread};
-use powkg::pipeline::Built;
-use powkg::register::{
+use powkg::build::pipeline::Built;
+use powkg::build::register::{
     CountSink, LineSink, Outcome, QuadSink, Register, RegisterError, Sink, StreamOptions, open_csv, stream,
 };
-use powkg::sharded_dump::ShardedDump;
+use powkg::files::output::{AtomicFile, write_on_thread};
+use powkg::rdf::format::ExportFormat;
+use powkg::rdf::iri::Minter;
 use powkg::store::GraphStore;
+use powkg::store::dump::ShardedDump;
 use serde_json::json;
 
 use crate::cli::RegisterArgs;

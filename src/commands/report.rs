@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use powkg::Error;
-use powkg::coverage::Coverage;
+use powkg::query::coverage::Coverage;
 
 use super::{Status, open, output_error};
 use crate::cli::{ReportArgs, ReportFormat, ReportKind};
@@ -18,7 +18,7 @@ pub fn run(args: &ReportArgs) -> Result<Status, Error> {
         ReportFormat::Json => format!("{:#}\n", serde_json::json!(coverage)),
         ReportFormat::Text => {
             let prefixes = minter.prefixes();
-            let short = |iri: &str| powkg::iri::shorten(iri, &prefixes).unwrap_or_else(|| format!("<{iri}>"));
+            let short = |iri: &str| powkg::rdf::iri::shorten(iri, &prefixes).unwrap_or_else(|| format!("<{iri}>"));
             let share = |n: usize| {
                 if coverage.entities == 0 {
                     "-".to_owned()

@@ -36,7 +36,7 @@ pub fn run(args: &SearchArgs) -> Result<Status, Error> {
 
 /// `iri` as a prefixed name where one of `prefixes` fits.
 fn short(iri: &str, prefixes: &[(String, String)]) -> String {
-    powkg::iri::shorten(iri, prefixes).unwrap_or_else(|| format!("<{iri}>"))
+    powkg::rdf::iri::shorten(iri, prefixes).unwrap_or_else(|| format!("<{iri}>"))
 }
 
 fn write(

@@ -2,7 +2,7 @@
 
 use powkg::Error;
 use powkg::query::catalog;
-use powkg::serve::{self, Config, Limits, Service};
+use powkg::web::serve::{self, Config, Limits, Service};
 
 use powkg::store::GraphStore;
 

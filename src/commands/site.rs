@@ -1,4 +1,4 @@
-//! `powkg site`: open or build the graph, then write it as a static site (see [`powkg::site`]).
+//! `powkg site`: open or build the graph, then write it as a static site (see [`powkg::web::site`]).
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -6,9 +6,9 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use powkg::Error;
 use powkg::query::catalog;
-use powkg::render::{Links, Options, Renderer};
-use powkg::site::Target;
 use powkg::store::GraphStore;
+use powkg::web::render::{Links, Options, Renderer};
+use powkg::web::site::Target;
 
 use super::{Status, open_with};
 use crate::cli::SiteArgs;
@@ -45,7 +45,7 @@ pub fn run(args: &SiteArgs) -> Result<Status, Error> {
         ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    let report = powkg::site::write(&renderer, &target, &|done| bar.set_position(done as u64));
+    let report = powkg::web::site::write(&renderer, &target, &|done| bar.set_position(done as u64));
     bar.finish_and_clear();
     renderer.store().discard_snapshot();
     let report = report?;

@@ -10,14 +10,14 @@ use std::path::Path;
 use oxigraph::io::RdfParser;
 use oxigraph::model::{NamedOrBlankNode, Quad, Term};
 use powkg::Error;
-use powkg::diagnostic::{Diagnostic, Diagnostics};
-use powkg::export::ExportFormat;
-use powkg::input::{InputSet, read_text};
-use powkg::iri::{IriKind, Minter};
-use powkg::output::write_atomically;
-use powkg::pipeline::{self, Built, Sources};
+use powkg::build::pipeline::{self, Built, Sources};
+use powkg::build::validate::{self, Validation};
+use powkg::files::diagnostic::{Diagnostic, Diagnostics};
+use powkg::files::input::{InputSet, read_text};
+use powkg::files::output::write_atomically;
+use powkg::rdf::format::ExportFormat;
+use powkg::rdf::iri::{IriKind, Minter};
 use powkg::store::GraphStore;
-use powkg::validate::{self, Validation};
 use serde_json::json;
 
 use super::{Status, minter, output_error, sources};
@@ -98,8 +98,9 @@ fn read_rdf(path: &Path) -> Result<Vec<Quad>, Error> {
 /// reference and citation nodes through the statement or source that links to them.
 pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String> {
     let mut origins = HashMap::new();
-    let at =
-        |o: &powkg::model::Origin, what: &str| format!("{}:{}:{}, {what}", o.path, o.position.line, o.position.column);
+    let at = |o: &powkg::build::model::Origin, what: &str| {
+        format!("{}:{}:{}, {what}", o.path, o.position.line, o.position.column)
+    };
     for e in &built.model.entities {
         origins.insert(
             minter.entity(&e.id).into_string(),
@@ -143,7 +144,7 @@ pub(super) fn summary(validation: &Validation, origins: &HashMap<String, String>
         "pksh".to_owned(),
         minter.relocate("https://example.org/powkg/shapes#").into_owned(),
     ));
-    let short = |iri: &str| powkg::iri::shorten(iri, &prefixes).unwrap_or_else(|| iri.to_owned());
+    let short = |iri: &str| powkg::rdf::iri::shorten(iri, &prefixes).unwrap_or_else(|| iri.to_owned());
     let mut s = String::new();
     if validation.violations.is_empty() {
         let _ = writeln!(s, "conforms: no SHACL violation");

@@ -86,7 +86,7 @@ impl Buckets {
             hashes: self
                 .hashers
                 .into_iter()
-                .map(|h| crate::hash::hex(&h.finalize()[..HASH_DIGITS / 2]))
+                .map(|h| crate::rdf::hash::hex(&h.finalize()[..HASH_DIGITS / 2]))
                 .collect(),
             bytes: self.bytes,
             probe: self.probe,

@@ -848,7 +848,7 @@ const INSERT_LINES: usize = 1000;
 
 /// A finished hash as the record names it (`sha256:…`, `pk:contentHash`).
 fn content_hash(hasher: Sha256) -> String {
-    format!("sha256:{}", crate::hash::hex(&hasher.finalize()))
+    format!("sha256:{}", crate::rdf::hash::hex(&hasher.finalize()))
 }
 
 /// What one reading of a graph's N-Triples gives.

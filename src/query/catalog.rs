@@ -1,9 +1,9 @@
 //! Query files: a header of `# key: value` comment lines (title, description, parameters), then SPARQL. Bundled
 //! queries are compiled into the binary; user queries are read from a file or given inline.
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::input::{InputSet, bundled};
-use crate::sparql::Engine;
+use crate::files::diagnostic::{Diagnostic, Diagnostics};
+use crate::files::input::{InputSet, bundled};
+use crate::query::sparql::Engine;
 
 /// What a parameter's value names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

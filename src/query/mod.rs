@@ -2,7 +2,9 @@
 //! query text), results in the W3C formats, a readable table, or any RDF format for graph results.
 
 pub mod catalog;
+pub mod coverage;
 pub mod results;
+pub mod sparql;
 mod table;
 
 use std::io::{self, Write};
@@ -11,13 +13,13 @@ use oxigraph::model::{Literal, NamedNode, Term};
 use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{QueryEvaluationError, QueryResults, Variable};
 
-use crate::sparql::{Engine, Request, SparqlError};
+use crate::query::sparql::{Engine, Request, SparqlError};
 
 pub use catalog::{ParamDef, ParamKind, QueryDef};
 pub use results::{Form, Writing};
 
-use crate::export::ExportFormat;
-use crate::iri::Minter;
+use crate::rdf::format::ExportFormat;
+use crate::rdf::iri::Minter;
 use crate::store::GraphStore;
 
 /// Why a query could not be run.

@@ -10,7 +10,7 @@ use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults};
 
 use super::{Outcome, RESULTS_FORMATS, table};
-use crate::export::{self, ExportFormat};
+use crate::rdf::format::{self, ExportFormat};
 
 /// The form of a query's results, known once it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,7 +256,7 @@ fn graph(
     let mut n = 0;
     for (writing, out) in outs.iter_mut() {
         if let Writing::Graph(format) = writing {
-            n = export::write(&quads, *format, prefixes, out).map_err(io_error)?;
+            n = format::write(&quads, *format, prefixes, out).map_err(io_error)?;
         }
     }
     Ok(Outcome::Triples(n))

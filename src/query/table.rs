@@ -58,7 +58,9 @@ pub fn write(
 #[allow(clippy::match_wildcard_for_single_variants)]
 fn show(term: &Term, prefixes: &[(String, String)]) -> String {
     match term {
-        Term::NamedNode(n) => crate::iri::shorten(n.as_str(), prefixes).unwrap_or_else(|| format!("<{}>", n.as_str())),
+        Term::NamedNode(n) => {
+            crate::rdf::iri::shorten(n.as_str(), prefixes).unwrap_or_else(|| format!("<{}>", n.as_str()))
+        }
         Term::BlankNode(b) => format!("_:{}", b.as_str()),
         Term::Literal(l) => match l.language() {
             Some(lang) => format!("{}@{lang}", l.value()),

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use oxigraph::model::{NamedNode, NamedOrBlankNode, Quad, Term};
 
-use crate::iri::Minter;
-use crate::vocab::{dcterms, pk, pkpr, prov, rdf, rdfs, schema, skos, wikibase};
+use crate::rdf::iri::Minter;
+use crate::rdf::vocab::{dcterms, pk, pkpr, prov, rdf, rdfs, schema, skos, wikibase};
 
 /// The fields of a thing's texts, from the weightiest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -366,7 +366,7 @@ mod tests {
 
     #[test]
     fn records_split_across_batches_make_the_same_things() {
-        let minter = Minter::new(crate::iri::DEFAULT_BASE_IRI).unwrap();
+        let minter = Minter::new(crate::rdf::iri::DEFAULT_BASE_IRI).unwrap();
         let searchable = Searchable::from([(
             "https://example.org/powkg/graph/register/r".to_owned(),
             HashSet::from(["https://example.org/powkg/prop/direct/heldAt".to_owned()]),

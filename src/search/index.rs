@@ -11,7 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 use super::SearchError;
 use super::document::{Extractor, Field, Grouper, Thing};
 use super::fold::{FoldTokenizer, TOKENIZER};
-use crate::iri::Minter;
+use crate::rdf::iri::Minter;
 use crate::store::GraphStore;
 
 /// The subdirectory of an on-disk store's directory that holds its search index (RocksDB ignores it).
@@ -167,7 +167,7 @@ impl SearchIndex {
     }
 
     /// The index of `store`: the one kept in its directory for an on-disk store, a fresh one in memory for an
-    /// in-memory store. The server and `powkg query` hand it to [`crate::sparql::Engine::with_search`].
+    /// in-memory store. The server and `powkg query` hand it to [`crate::query::sparql::Engine::with_search`].
     pub fn of_store(store: &GraphStore, minter: &Minter) -> Result<Self, SearchError> {
         if let Some(dir) = store.directory() {
             Self::open_named(dir, store.named_path().unwrap_or(dir))

@@ -14,7 +14,7 @@ mod query;
 
 use std::path::PathBuf;
 
-use crate::iri::Minter;
+use crate::rdf::iri::Minter;
 
 pub use document::{Extractor, Field, Searchable, Thing};
 pub use fold::{FoldTokenizer, fold, words};
@@ -84,7 +84,7 @@ pub fn class_iri(written: &str, minter: &Minter) -> Result<String, String> {
     }
     if let Some((prefix, local)) = written.split_once(':') {
         let known = minter.prefixes().into_iter().chain(
-            crate::vocab::QUERY_PREFIXES
+            crate::rdf::vocab::QUERY_PREFIXES
                 .iter()
                 .map(|(p, n)| ((*p).to_owned(), (*n).to_owned())),
         );
@@ -103,5 +103,5 @@ pub fn class_iri(written: &str, minter: &Minter) -> Result<String, String> {
             "\"{written}\": expected a class's local name (MilitaryUnit), a prefixed name or an IRI"
         ));
     }
-    Ok(format!("{}{written}", minter.relocate(crate::vocab::pk::NS)))
+    Ok(format!("{}{written}", minter.relocate(crate::rdf::vocab::pk::NS)))
 }

@@ -422,8 +422,8 @@ mod tests {
     /// The bundled graph's index, and the IRIs `query` finds in it (with `class`, a full IRI).
     fn bundled() -> &'static SearchIndex {
         static INDEX: std::sync::LazyLock<SearchIndex> = std::sync::LazyLock::new(|| {
-            let minter = crate::iri::Minter::new(crate::iri::DEFAULT_BASE_IRI).unwrap();
-            let built = crate::pipeline::build(&crate::pipeline::Sources::default(), &minter).unwrap();
+            let minter = crate::rdf::iri::Minter::new(crate::rdf::iri::DEFAULT_BASE_IRI).unwrap();
+            let built = crate::build::pipeline::build(&crate::build::pipeline::Sources::default(), &minter).unwrap();
             SearchIndex::in_memory(&built.quads, &minter).unwrap()
         });
         &INDEX

@@ -5,15 +5,15 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use powkg::Error;
-use powkg::diagnostic::{Diagnostic, Diagnostics};
-use powkg::export;
-use powkg::hash::canonical_hash;
-use powkg::output::write_atomically;
-use powkg::pipeline;
+use powkg::build::pipeline;
+use powkg::files::diagnostic::{Diagnostic, Diagnostics};
+use powkg::files::output::write_atomically;
+use powkg::rdf::format;
+use powkg::rdf::hash::canonical_hash;
 use powkg::store::GraphStore;
 use serde_json::json;
 
-use powkg::export::ExportFormat;
+use powkg::rdf::format::ExportFormat;
 
 use super::{Status, minter, output_error, output_format, registers, sources};
 
@@ -137,7 +137,7 @@ struct Outputs<'a> {
     /// The `--out` file, its format and how many statements it holds.
     written: Option<(&'a std::path::PathBuf, ExportFormat, u64)>,
     /// What each register's stream did.
-    streamed: Vec<powkg::register::Outcome>,
+    streamed: Vec<powkg::build::register::Outcome>,
 }
 
 /// Builds the store (on disk with `--store`, else in memory) and writes `--out`, registers streamed into both; with
@@ -145,8 +145,8 @@ struct Outputs<'a> {
 fn write_outputs<'a>(
     args: &BuildArgs,
     built: &pipeline::Built,
-    minter: &powkg::iri::Minter,
-    registers: &[powkg::register::Register],
+    minter: &powkg::rdf::iri::Minter,
+    registers: &[powkg::build::register::Register],
     out: Option<(&'a std::path::PathBuf, ExportFormat)>,
 ) -> Result<Outputs<'a>, Error> {
     let mut streamed = Vec::new();
@@ -166,7 +166,7 @@ fn write_outputs<'a>(
         let prefixes = minter.prefixes();
         let mut outcomes = Vec::new();
         let n = write_atomically(path, |w| {
-            let curated = export::write(&built.quads, format, &prefixes, w)?;
+            let curated = format::write(&built.quads, format, &prefixes, w)?;
             outcomes = registers::into_lines(&args.registers, registers, format, w)?;
             Ok(curated)
         })
@@ -189,8 +189,8 @@ fn write_outputs<'a>(
 /// How the store's search index is made (the registers' searchable columns), or `None` with --no-search-index.
 fn search_rules(
     args: &BuildArgs,
-    minter: &powkg::iri::Minter,
-    registers: &[powkg::register::Register],
+    minter: &powkg::rdf::iri::Minter,
+    registers: &[powkg::build::register::Register],
 ) -> Option<powkg::search::Extractor> {
     let searchable = registers
         .iter()
@@ -209,13 +209,13 @@ pub(super) fn gate(
     graph: &GraphArgs,
     args: &ValidationArgs,
     built: &pipeline::Built,
-    minter: &powkg::iri::Minter,
+    minter: &powkg::rdf::iri::Minter,
 ) -> Result<Option<String>, Error> {
     if args.no_validate {
         return Ok(Some("skipped (--no-validate)".to_owned()));
     }
     let shapes = super::validate::shapes(&sources(graph), args.shapes.as_deref())?;
-    let validation = powkg::validate::validate(&built.quads, &shapes, minter)?;
+    let validation = powkg::build::validate::validate(&built.quads, &shapes, minter)?;
     let names: Vec<&str> = shapes.files.iter().map(|f| f.path.as_str()).collect();
     if validation.conforms() {
         return Ok(Some(format!("conforms to the SHACL shapes of {}", names.join(", "))));
@@ -235,7 +235,7 @@ pub(super) fn gate(
     _: &GraphArgs,
     _: &ValidationArgs,
     _: &pipeline::Built,
-    _: &powkg::iri::Minter,
+    _: &powkg::rdf::iri::Minter,
 ) -> Result<Option<String>, Error> {
     Ok(Some("not available (built without the `shacl` feature)".to_owned()))
 }

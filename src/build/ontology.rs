@@ -1,0 +1,321 @@
+//! The ontology: Turtle files read into triples, and the schema the model checks claims against (which classes
+//! exist; which properties exist, with their value type and their Wikibase predicate families).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+
+use crate::files::diagnostic::{Diagnostic, Diagnostics};
+use crate::files::input::{InputFile, InputSet, forbidden_character, forbidden_character_message};
+use crate::rdf::vocab::{owl, pk, rdf, rdfs, wd, wikibase};
+
+/// The kind of value a property takes (its `wikibase:propertyType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ValueKind {
+    /// An entity (`wikibase:WikibaseItem`).
+    Item,
+    /// A date with precision (`wikibase:Time`).
+    Time,
+    /// A figure with bounds (`wikibase:Quantity`).
+    Quantity,
+    /// A plain string (`wikibase:String`, `wikibase:ExternalId`).
+    String,
+    /// A language-tagged text (`wikibase:Monolingualtext`).
+    Text,
+    /// A web address (`wikibase:Url`).
+    Url,
+}
+
+impl ValueKind {
+    fn from_type(iri: NamedNodeRef<'_>) -> Option<Self> {
+        Some(match iri {
+            wikibase::WIKIBASE_ITEM => Self::Item,
+            wikibase::TIME => Self::Time,
+            wikibase::QUANTITY => Self::Quantity,
+            wikibase::STRING | wikibase::EXTERNAL_ID => Self::String,
+            wikibase::MONOLINGUALTEXT => Self::Text,
+            wikibase::URL => Self::Url,
+            _ => return None,
+        })
+    }
+
+    /// The claim field that holds a value of this kind.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Item => "item",
+            Self::Time => "time",
+            Self::Quantity => "quantity",
+            Self::String => "string",
+            Self::Text => "text",
+            Self::Url => "url",
+        }
+    }
+
+    /// Whether values of this kind get a value node (`psv:`/`pqv:`), as in Wikidata.
+    pub fn has_value_node(self) -> bool {
+        matches!(self, Self::Time | Self::Quantity)
+    }
+}
+
+/// A property as the ontology declares it, with the predicates of its Wikibase families.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropertyDef {
+    /// The key claims use: `P585` for Wikidata properties, the local name for powkg's own.
+    pub key: String,
+    /// The property entity (`wd:P585`, `pk:numberRepatriated`).
+    pub iri: NamedNode,
+    /// Its value type.
+    pub kind: ValueKind,
+    /// `wdt:` truthy predicate.
+    pub direct: NamedNode,
+    /// `p:` entity-to-statement predicate.
+    pub claim: NamedNode,
+    /// `ps:` statement-to-value predicate.
+    pub statement: NamedNode,
+    /// `psv:` statement-to-value-node predicate.
+    pub statement_value: Option<NamedNode>,
+    /// `pq:` qualifier predicate.
+    pub qualifier: NamedNode,
+    /// `pqv:` qualifier value-node predicate.
+    pub qualifier_value: Option<NamedNode>,
+    /// `pr:` reference predicate.
+    pub reference: NamedNode,
+    /// `rdfs:label` per language, for the labels of statements.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// What the model needs to know of the ontology.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Properties by key.
+    pub properties: BTreeMap<String, PropertyDef>,
+    /// Local names of the classes an entity's `type` may name (direct subclasses of `pk:Entity`).
+    pub entity_classes: BTreeSet<String>,
+    /// Local names of the classes a source's `kind` may name (direct subclasses of `pk:Source`).
+    pub source_classes: BTreeSet<String>,
+}
+
+/// The ontology graph and its schema.
+#[derive(Debug, Clone, Default)]
+pub struct Ontology {
+    /// Every triple of the ontology files.
+    pub triples: Vec<Triple>,
+    /// Classes and properties.
+    pub schema: Schema,
+}
+
+impl Ontology {
+    /// Parses every Turtle file of the set; reports syntax errors with their positions and incomplete property
+    /// declarations.
+    pub fn load(inputs: &InputSet) -> Result<Self, Diagnostics> {
+        let (mut triples, mut problems) = parse_turtle_files(inputs);
+        let path = inputs.files.first().map_or("ontology", |f| f.path.as_str());
+        let schema = Schema::from_triples(&triples, path, &mut problems);
+        triples.sort_by_cached_key(ToString::to_string);
+        triples.dedup();
+        problems.into_result(Self { triples, schema })
+    }
+}
+
+/// Parses every Turtle file of a set: the triples of those that parse, and the syntax errors of the others.
+pub(crate) fn parse_turtle_files(inputs: &InputSet) -> (Vec<Triple>, Diagnostics) {
+    let mut triples = Vec::new();
+    let mut problems = Diagnostics::default();
+    for file in &inputs.files {
+        match parse_turtle(file) {
+            Ok(t) => triples.extend(t),
+            Err(d) => problems.push(d),
+        }
+    }
+    (triples, problems)
+}
+
+/// Parses one Turtle file, naming the file, line and column of a syntax error, and of a character that XML 1.0
+/// cannot carry (written as it is, or as a `\u` escape in a string).
+fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
+    if let Some((offset, c)) = forbidden_character(&file.text) {
+        return Err(Diagnostic::at(
+            &file.path,
+            &file.text,
+            offset,
+            forbidden_character_message(c),
+        ));
+    }
+    crate::rdf::turtle_check::check(file)?;
+    let mut triples = Vec::new();
+    for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
+        match quad {
+            Ok(q) => {
+                // The lexical check refuses every way of writing a triple term; should one pass it, it is refused
+                // here all the same, without a position.
+                if q.object.is_triple() {
+                    return Err(Diagnostic::file(
+                        &file.path,
+                        "holds an RDF 1.2 triple term, which powkg does not take: state it with plain triples",
+                    ));
+                }
+                if let Term::Literal(l) = &q.object
+                    && let Some((_, c)) = forbidden_character(l.value())
+                {
+                    let lower = format!("\\u{:04x}", u32::from(c));
+                    let upper = format!("\\u{:04X}", u32::from(c));
+                    let long = format!("\\U{:08X}", u32::from(c));
+                    let at = [
+                        lower,
+                        upper,
+                        long.clone(),
+                        long.to_lowercase().replacen("\\u", "\\U", 1),
+                    ]
+                    .iter()
+                    .filter_map(|escape| file.text.find(escape.as_str()))
+                    .min();
+                    let message = forbidden_character_message(c);
+                    return Err(match at {
+                        Some(at) => Diagnostic::at(&file.path, &file.text, at, message),
+                        None => Diagnostic::file(&file.path, message),
+                    });
+                }
+                triples.push(Triple::from(q));
+            }
+            Err(e) => {
+                let message = e.to_string();
+                let detail = message.split_once(": ").map_or(message.as_str(), |(_, m)| m);
+                let message = format!("Turtle syntax error: {detail}");
+                let offset = e.location().map_or(0, |l| usize::try_from(l.start.offset).unwrap_or(0));
+                return Err(Diagnostic::at(&file.path, &file.text, offset, message));
+            }
+        }
+    }
+    Ok(triples)
+}
+
+/// The predicate-object pairs of one subject.
+struct Description<'a>(Vec<(&'a NamedNode, &'a Term)>);
+
+impl Description<'_> {
+    fn object(&self, predicate: NamedNodeRef<'_>) -> Option<NamedNode> {
+        self.0.iter().find_map(|(p, o)| match o {
+            Term::NamedNode(n) if p.as_ref() == predicate => Some(n.clone()),
+            _ => None,
+        })
+    }
+
+    /// Its `rdfs:label`s by language.
+    fn labels(&self) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .filter_map(|(p, o)| match o {
+                Term::Literal(l) if p.as_ref() == rdfs::LABEL => Some((l.language()?.to_owned(), l.value().to_owned())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn has(&self, predicate: NamedNodeRef<'_>, object: NamedNodeRef<'_>) -> bool {
+        self.0
+            .iter()
+            .any(|(p, o)| p.as_ref() == predicate && matches!(o, Term::NamedNode(n) if n.as_ref() == object))
+    }
+}
+
+impl Schema {
+    fn from_triples(triples: &[Triple], path: &str, problems: &mut Diagnostics) -> Self {
+        let mut by_subject: BTreeMap<&NamedNode, Description<'_>> = BTreeMap::new();
+        for t in triples {
+            if let NamedOrBlankNode::NamedNode(s) = &t.subject {
+                by_subject
+                    .entry(s)
+                    .or_insert_with(|| Description(Vec::new()))
+                    .0
+                    .push((&t.predicate, &t.object));
+            }
+        }
+        let mut schema = Self::default();
+        for (subject, d) in &by_subject {
+            if d.has(rdf::TYPE, owl::CLASS)
+                && let Some(local) = subject.as_str().strip_prefix(pk::NS)
+            {
+                if d.has(rdfs::SUB_CLASS_OF, pk::ENTITY) {
+                    schema.entity_classes.insert(local.to_owned());
+                }
+                if d.has(rdfs::SUB_CLASS_OF, pk::SOURCE) {
+                    schema.source_classes.insert(local.to_owned());
+                }
+            }
+            if d.has(rdf::TYPE, wikibase::PROPERTY) {
+                match property(subject, d) {
+                    Ok(def) => {
+                        schema.properties.insert(def.key.clone(), def);
+                    }
+                    Err(message) => problems.push(Diagnostic::file(path, message)),
+                }
+            }
+        }
+        schema
+    }
+}
+
+/// A property declaration with its value type and predicate families.
+fn property(subject: &NamedNode, d: &Description<'_>) -> Result<PropertyDef, String> {
+    let key = subject
+        .as_str()
+        .strip_prefix(wd::NS)
+        .or_else(|| subject.as_str().strip_prefix(pk::NS))
+        .unwrap_or(subject.as_str())
+        .to_owned();
+    let mut missing = Vec::new();
+    let mut need = |p: NamedNodeRef<'static>, name: &str| {
+        let found = d.object(p);
+        if found.is_none() {
+            missing.push(name.to_owned());
+        }
+        found
+    };
+    let kind = need(wikibase::PROPERTY_TYPE, "wikibase:propertyType");
+    let direct = need(wikibase::DIRECT_CLAIM, "wikibase:directClaim");
+    let claim = need(wikibase::CLAIM, "wikibase:claim");
+    let statement = need(wikibase::STATEMENT_PROPERTY, "wikibase:statementProperty");
+    let qualifier = need(wikibase::QUALIFIER, "wikibase:qualifier");
+    let reference = need(wikibase::REFERENCE_PROP, "wikibase:reference");
+    let statement_value = d.object(wikibase::STATEMENT_VALUE);
+    let qualifier_value = d.object(wikibase::QUALIFIER_VALUE);
+    let kind = match kind {
+        Some(k) => Some(
+            ValueKind::from_type(k.as_ref())
+                .ok_or_else(|| format!("property <{subject}> has unsupported wikibase:propertyType <{k}>"))?,
+        ),
+        None => None,
+    };
+    if kind.is_some_and(ValueKind::has_value_node) {
+        if statement_value.is_none() {
+            missing.push("wikibase:statementValue".into());
+        }
+        if qualifier_value.is_none() {
+            missing.push("wikibase:qualifierValue".into());
+        }
+    }
+    match (kind, direct, claim, statement, qualifier, reference) {
+        (Some(kind), Some(direct), Some(claim), Some(statement), Some(qualifier), Some(reference))
+            if missing.is_empty() =>
+        {
+            Ok(PropertyDef {
+                key,
+                iri: subject.clone(),
+                kind,
+                direct,
+                claim,
+                statement,
+                statement_value,
+                qualifier,
+                qualifier_value,
+                reference,
+                labels: d.labels(),
+            })
+        }
+        _ => Err(format!(
+            "property <{subject}> is declared without {}",
+            missing.join(", ")
+        )),
+    }
+}

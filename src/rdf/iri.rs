@@ -1,0 +1,484 @@
+//! The one place IRIs are minted: data IRIs under the base IRI, from stable ids, or from content hashes for
+//! reference and value nodes (as Wikidata's `wdref:`/`wdv:`), so that no blank node is ever needed.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use oxigraph::model::{NamedNode, NamedNodeRef};
+use sha2::{Digest, Sha256};
+
+/// Why a base IRI was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid base IRI \"{iri}\": {reason}")]
+pub struct BaseIriError {
+    /// The IRI given.
+    pub iri: String,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// The named graphs of a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GraphKind {
+    /// The ontology files.
+    Ontology,
+    /// The curated facts.
+    Data,
+    /// The dataset description (VoID, DCAT).
+    Metadata,
+}
+
+impl GraphKind {
+    /// All graphs, in order.
+    pub const ALL: [Self; 3] = [Self::Ontology, Self::Data, Self::Metadata];
+
+    /// The graph's name under the base IRI.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Ontology => "ontology",
+            Self::Data => "data",
+            Self::Metadata => "metadata",
+        }
+    }
+}
+
+/// What an IRI under the base IRI names, read from its path (the one place that reads IRIs back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IriKind {
+    /// `{base}entity/…`
+    Entity,
+    /// `{base}statement/…`
+    Statement,
+    /// `{base}source/…`, with the citations beneath a source.
+    Source,
+    /// `{base}reference/…`
+    Reference,
+    /// `{base}value/…`
+    Value,
+    /// `{base}graph/…`
+    Graph,
+    /// `{base}dataset`
+    Dataset,
+    /// `{base}ontology`: the ontology, the document of its terms.
+    Ontology,
+    /// `{base}ontology#…`: a class, property or individual of the ontology.
+    Term,
+    /// `{base}prop/…`: a predicate of a property's family (`pkdt:`, `pkp:`, `pkps:`, …).
+    Predicate,
+    /// `{base}shapes…`: the SHACL shapes.
+    Shapes,
+}
+
+/// Mints every data IRI of a build under one base IRI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Minter {
+    base: String,
+}
+
+/// The default base IRI; publishers set their own with `--base-iri`.
+pub const DEFAULT_BASE_IRI: &str = "https://example.org/powkg/";
+
+/// Where powkg's own terms live under a base IRI: the ontology (`pk:`, and its own IRI), the property families
+/// (`pkdt:`, `pkp:`, `pkps:`, …), the SHACL shapes (`pksh:`) and the search service's terms (`pks:`). The code and the bundled files name them under
+/// [`DEFAULT_BASE_IRI`]; a build under another base moves them there (see [`Minter::relocate`]), so that a
+/// publisher's terms dereference on its own server.
+const VOCABULARY: [&str; 4] = ["ontology", "prop/", "shapes", "search#"];
+
+impl Minter {
+    /// Accepts an absolute IRI with no query or fragment; adds a trailing `/` when missing.
+    pub fn new(base: &str) -> Result<Self, BaseIriError> {
+        let error = |reason: &str| BaseIriError {
+            iri: base.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let parsed = iri_string::types::IriAbsoluteStr::new(base)
+            .map_err(|_| error("expected an absolute IRI such as https://example.org/powkg/"))?;
+        if parsed.authority_str().is_none_or(str::is_empty) {
+            return Err(error("expected an IRI with a host, such as https://example.org/powkg/"));
+        }
+        if parsed.query_str().is_some() {
+            return Err(error("a base IRI cannot have a query part"));
+        }
+        if let Some(port) = parsed.authority_components().and_then(|a| a.port())
+            && !port.is_empty()
+            && !port.parse::<u16>().is_ok_and(|p| p > 0)
+        {
+            return Err(error(&format!("port {port} is not a port number (1 to 65535)")));
+        }
+        let path = parsed.path_str();
+        if path
+            .split('/')
+            .any(|s| matches!(s.replace("%2E", ".").replace("%2e", ".").as_str(), "." | ".."))
+        {
+            return Err(error(
+                "its path has a \".\" or \"..\" segment, which IRI resolution removes: write the path it stands for",
+            ));
+        }
+        let mut base = base.to_owned();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        Ok(Self { base })
+    }
+
+    /// The base IRI, ending in `/`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn mint(&self, path: fmt::Arguments<'_>) -> NamedNode {
+        let iri = format!("{}{path}", self.base);
+        // Ids are checked slugs and hashes are hex, so this cannot fail; checking keeps that promise honest.
+        debug_assert!(
+            iri_string::types::IriStr::new(&iri).is_ok(),
+            "minted an invalid IRI: {iri}"
+        );
+        NamedNode::new_unchecked(iri)
+    }
+
+    /// `{base}entity/{id}`
+    pub fn entity(&self, id: &str) -> NamedNode {
+        self.mint(format_args!("entity/{id}"))
+    }
+
+    /// `{base}statement/{claim id}`
+    pub fn statement(&self, id: &str) -> NamedNode {
+        self.mint(format_args!("statement/{id}"))
+    }
+
+    /// `{base}source/{id}`
+    pub fn source(&self, id: &str) -> NamedNode {
+        self.mint(format_args!("source/{id}"))
+    }
+
+    /// `{base}source/{id}/citation/{citing source}/{footnote}`
+    pub fn citation(&self, id: &str, citing: &str, footnote: u32) -> NamedNode {
+        self.mint(format_args!("source/{id}/citation/{citing}/{footnote}"))
+    }
+
+    /// `{base}reference/{hash of content}`
+    pub fn reference(&self, content: &str) -> NamedNode {
+        self.mint(format_args!("reference/{}", content_hash(content)))
+    }
+
+    /// `{base}value/{hash of content}`
+    pub fn value(&self, content: &str) -> NamedNode {
+        self.mint(format_args!("value/{}", content_hash(content)))
+    }
+
+    /// `{base}graph/{name}`
+    pub fn graph(&self, kind: GraphKind) -> NamedNode {
+        self.mint(format_args!("graph/{}", kind.name()))
+    }
+
+    /// `{base}graph/register/{id}`: the named graph of a register's rows.
+    pub fn register_graph(&self, id: &str) -> NamedNode {
+        self.mint(format_args!("graph/register/{id}"))
+    }
+
+    /// Whether `iri` is under this base IRI (a thing this build mints or one of powkg's own terms).
+    pub fn is_own(&self, iri: &str) -> bool {
+        iri.starts_with(self.base.as_str())
+    }
+
+    /// `{base}graph/push`: where `powkg push` records, in the store it pushes to, what it pushed.
+    pub fn push_record(&self) -> NamedNode {
+        self.mint(format_args!("graph/push"))
+    }
+
+    /// `{base}dataset`
+    pub fn dataset(&self) -> NamedNode {
+        self.mint(format_args!("dataset"))
+    }
+
+    /// What `iri` names, when it is under this base IRI.
+    pub fn kind(&self, iri: &str) -> Option<IriKind> {
+        let rest = iri.strip_prefix(self.base.as_str())?;
+        let (first, tail) = rest.split_once(['/', '#']).unwrap_or((rest, ""));
+        Some(match first {
+            "entity" => IriKind::Entity,
+            "statement" => IriKind::Statement,
+            "source" => IriKind::Source,
+            "reference" => IriKind::Reference,
+            "value" => IriKind::Value,
+            "graph" => IriKind::Graph,
+            "dataset" if tail.is_empty() => IriKind::Dataset,
+            "ontology" if rest.len() == first.len() => IriKind::Ontology,
+            "ontology" if rest.as_bytes()[first.len()] == b'#' => IriKind::Term,
+            "prop" => IriKind::Predicate,
+            "shapes" => IriKind::Shapes,
+            _ => return None,
+        })
+    }
+
+    /// `iri` under this base IRI if it is one of powkg's own terms (see [`VOCABULARY`]); any other IRI as it is.
+    pub fn relocate<'a>(&self, iri: &'a str) -> Cow<'a, str> {
+        match iri.strip_prefix(DEFAULT_BASE_IRI) {
+            Some(rest) if self.base != DEFAULT_BASE_IRI && VOCABULARY.iter().any(|v| rest.starts_with(v)) => {
+                Cow::Owned(format!("{}{rest}", self.base))
+            }
+            _ => Cow::Borrowed(iri),
+        }
+    }
+
+    /// A vocabulary term of [`crate::rdf::vocab`] as this build writes it (see [`Minter::relocate`]).
+    pub fn term(&self, term: NamedNodeRef<'_>) -> NamedNode {
+        match self.relocate(term.as_str()) {
+            Cow::Borrowed(_) => term.into_owned(),
+            Cow::Owned(iri) => NamedNode::new_unchecked(iri),
+        }
+    }
+
+    /// Turtle or SPARQL text naming powkg's own terms (the ontology and shapes files) with those terms moved under
+    /// this base IRI: every occurrence of their namespaces, which appear nowhere but in IRIs.
+    pub fn relocate_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.base == DEFAULT_BASE_IRI || !text.contains(DEFAULT_BASE_IRI) {
+            return Cow::Borrowed(text);
+        }
+        let mut text = text.to_owned();
+        for v in VOCABULARY {
+            text = text.replace(&format!("{DEFAULT_BASE_IRI}{v}"), &format!("{}{v}", self.base));
+        }
+        Cow::Owned(text)
+    }
+
+    /// Every prefix a writer may declare: the vocabularies' and the data namespaces under this base IRI.
+    pub fn prefixes(&self) -> Vec<(String, String)> {
+        let vocabularies = crate::rdf::vocab::PREFIXES
+            .iter()
+            .map(|(p, ns)| ((*p).to_owned(), self.relocate(ns).into_owned()));
+        let data = ["entity", "statement", "source", "reference", "value", "graph"]
+            .iter()
+            .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)));
+        vocabularies.chain(data).collect()
+    }
+}
+
+/// `iri` as `prefix:local`, with the longest of `prefixes`' namespaces it starts with, where the rest can stand as
+/// a local name: not empty (the namespace itself stays in full) and not starting with `//` (which would read as an
+/// IRI of its own); `None` where no namespace fits. Every place that shortens IRIs for people (tables, pages, search
+/// hits, validation and coverage reports, JSON-LD) uses this, and chooses its own fallback: the IRI in angle
+/// brackets where terms are shown in SPARQL's syntax, bare where a reader expects an address.
+pub fn shorten(iri: &str, prefixes: &[(String, String)]) -> Option<String> {
+    let (prefix, namespace) = prefixes
+        .iter()
+        .filter(|(_, ns)| iri.starts_with(ns.as_str()))
+        .max_by_key(|(_, ns)| ns.len())?;
+    let local = &iri[namespace.len()..];
+    (!local.is_empty() && !local.starts_with("//")).then(|| format!("{prefix}:{local}"))
+}
+
+/// The longest path segment a record's IRI may have, in bytes: its last segment names the thing's files on a static
+/// site (`{segment}.jsonld`, at most 7 bytes more), and file systems take names of at most 255 bytes.
+pub const MAX_SEGMENT: usize = 240;
+
+/// The bidirectional formatting characters, which RFC 3987 (section 4.1) forbids in IRIs: LRM, RLM, ALM, the
+/// embeddings and overrides, and the isolates. Shown in an IRI, they reorder what a reader sees.
+const BIDI_FORMATTING: [char; 12] = [
+    '\u{200E}', '\u{200F}', '\u{061C}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}',
+    '\u{2067}', '\u{2068}', '\u{2069}',
+];
+
+/// Why `iri`, made from a record's values by a register's item template, cannot name a thing; `None` if it can.
+/// Besides being a valid IRI, it must have no `.` or `..` path segment (also written `%2E`), which resolution
+/// removes, so that it would name another thing and a static site would write its files elsewhere; no empty
+/// segment, which no file can be named after; no segment longer than [`MAX_SEGMENT`] bytes; no bidirectional
+/// formatting character (RFC 3987); and it must be in Unicode normalization form C, as RFC 3987 asks of IRIs made
+/// from text, so that two records never differ only in how their accents are encoded (file systems that normalize
+/// names would give them one file). Checked on every row, so ASCII IRIs skip the Unicode checks.
+pub fn record_iri_problem(iri: &str) -> Option<String> {
+    let Ok(parsed) = iri_string::types::IriStr::new(iri) else {
+        return Some("is not a valid IRI (rejected by RDF parsers)".to_owned());
+    };
+    if !iri.is_ascii() {
+        if let Some(c) = iri.chars().find(|c| BIDI_FORMATTING.contains(c)) {
+            return Some(format!(
+                "holds U+{:04X}, a bidirectional formatting character (RFC 3987 forbids them in IRIs)",
+                u32::from(c)
+            ));
+        }
+        if !unicode_normalization::is_nfc(iri) {
+            return Some(
+                "is not in Unicode normalization form C (NFC): write its accented letters composed, so that it \
+                 cannot name the same file as another record's"
+                    .to_owned(),
+            );
+        }
+    }
+    let path = parsed.path_str();
+    // The path of an absolute IRI with an authority starts with `/`; the first piece is the empty one before it.
+    let segments = path.strip_prefix('/').unwrap_or(path);
+    if segments.is_empty() {
+        return None;
+    }
+    for segment in segments.split('/') {
+        let decoded = segment.replace("%2E", ".").replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return Some(format!(
+                "has the path segment \"{segment}\", removed by IRI resolution (so it would name another thing)"
+            ));
+        }
+        if segment.is_empty() {
+            return Some(
+                "has an empty path segment (\"//\" or a trailing \"/\"): no file can be named after it".to_owned(),
+            );
+        }
+        if segment.len() > MAX_SEGMENT {
+            return Some(format!(
+                "has a path segment of {} bytes, longer than the {MAX_SEGMENT} bytes a static site's file names \
+                 may take from it",
+                segment.len()
+            ));
+        }
+    }
+    None
+}
+
+/// First 128 bits of SHA-256, hex: stable across builds, and collisions are out of reach for any register size.
+fn content_hash(content: &str) -> String {
+    crate::rdf::hash::hex(&Sha256::digest(content.as_bytes())[..16])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_iri_is_shortened_with_the_longest_namespace_and_only_to_a_local_name() {
+        let prefixes = [("a", "http://x/"), ("b", "http://x/y/")].map(|(p, ns)| (p.to_owned(), ns.to_owned()));
+        assert_eq!(shorten("http://x/y/z", &prefixes).as_deref(), Some("b:z"));
+        assert_eq!(shorten("http://x/z", &prefixes).as_deref(), Some("a:z"));
+        // The namespace itself, a rest that reads as an IRI of its own, and an IRI under no namespace stay whole.
+        assert_eq!(shorten("http://x/y/", &prefixes), None);
+        assert_eq!(shorten("http://x///z", &prefixes), None);
+        assert_eq!(shorten("https://other/z", &prefixes), None);
+    }
+
+    #[test]
+    fn mints_under_the_base() {
+        let m = Minter::new("https://example.net/pow").unwrap();
+        assert_eq!(m.entity("karlag").as_str(), "https://example.net/pow/entity/karlag");
+        assert_eq!(m.graph(GraphKind::Data).as_str(), "https://example.net/pow/graph/data");
+        assert_eq!(m.value("x"), m.value("x"));
+        assert_ne!(m.value("x"), m.value("y"));
+        assert_eq!(
+            m.reference("x").as_str().len(),
+            "https://example.net/pow/reference/".len() + 32
+        );
+    }
+
+    #[test]
+    fn powkg_terms_move_under_the_base_and_other_iris_stay() {
+        let m = Minter::new("https://data.example.net/pow/").unwrap();
+        assert_eq!(
+            m.term(crate::rdf::vocab::pk::CONFLICTS_WITH).as_str(),
+            "https://data.example.net/pow/ontology#conflictsWith"
+        );
+        assert_eq!(
+            m.relocate("https://example.org/powkg/prop/direct/heldAt"),
+            "https://data.example.net/pow/prop/direct/heldAt"
+        );
+        assert_eq!(
+            m.relocate(crate::rdf::vocab::ONTOLOGY_IRI),
+            "https://data.example.net/pow/ontology"
+        );
+        // Not a vocabulary namespace, or not powkg's: unchanged.
+        assert_eq!(
+            m.relocate("https://example.org/powkg/entity/karlag"),
+            "https://example.org/powkg/entity/karlag"
+        );
+        assert_eq!(
+            m.relocate("http://wikiba.se/ontology#rank"),
+            "http://wikiba.se/ontology#rank"
+        );
+        let prefixes = m.prefixes();
+        let pkps = prefixes.iter().find(|(p, _)| p == "pkps").unwrap();
+        assert_eq!(pkps.1, "https://data.example.net/pow/prop/statement/");
+        assert_eq!(
+            m.relocate_text("@prefix pk: <https://example.org/powkg/ontology#> ."),
+            "@prefix pk: <https://data.example.net/pow/ontology#> ."
+        );
+        // Under the default base nothing moves.
+        let default = Minter::new(DEFAULT_BASE_IRI).unwrap();
+        assert_eq!(
+            default.term(crate::rdf::vocab::pk::CONFLICTS_WITH),
+            crate::rdf::vocab::pk::CONFLICTS_WITH
+        );
+    }
+
+    #[test]
+    fn iri_kinds_are_read_back_from_their_paths() {
+        let m = Minter::new("https://example.net/pow/").unwrap();
+        assert_eq!(m.kind(m.entity("karlag").as_str()), Some(IriKind::Entity));
+        assert_eq!(m.kind(m.citation("x", "en-article", 3).as_str()), Some(IriKind::Source));
+        assert_eq!(m.kind(m.value("v").as_str()), Some(IriKind::Value));
+        assert_eq!(m.kind(m.dataset().as_str()), Some(IriKind::Dataset));
+        assert_eq!(
+            m.kind(m.term(crate::rdf::vocab::pk::ENTITY).as_str()),
+            Some(IriKind::Term)
+        );
+        assert_eq!(
+            m.kind(&m.relocate(crate::rdf::vocab::ONTOLOGY_IRI)),
+            Some(IriKind::Ontology)
+        );
+        assert_eq!(
+            m.kind("https://example.net/pow/prop/direct/heldAt"),
+            Some(IriKind::Predicate)
+        );
+        assert_eq!(m.kind("https://example.net/pow/ontologyx"), None);
+        assert_eq!(m.kind("https://example.net/pow/datasets"), None);
+        assert_eq!(m.kind("https://example.org/powkg/entity/karlag"), None);
+        assert_eq!(
+            m.register_graph("camps").as_str(),
+            "https://example.net/pow/graph/register/camps"
+        );
+        assert_eq!(m.kind(m.register_graph("camps").as_str()), Some(IriKind::Graph));
+        assert!(m.is_own("https://example.net/pow/anything") && !m.is_own("https://example.net/powx"));
+    }
+
+    #[test]
+    fn refuses_relative_or_odd_base_iris() {
+        assert!(Minter::new("example.org/powkg/").is_err());
+        assert!(Minter::new("/powkg/").is_err());
+        assert!(Minter::new("https://example.org/?q=1").is_err());
+        assert!(Minter::new("https://exa mple.org/").is_err());
+        assert!(Minter::new("urn:x").is_err());
+        assert!(Minter::new("https://example.org:99999/powkg/").is_err());
+        assert!(Minter::new("https://example.org:0/powkg/").is_err());
+        assert!(Minter::new("https://example.org/a/../powkg/").is_err());
+        assert!(Minter::new("https://example.org/a/%2e/").is_err());
+        assert!(Minter::new("https://example.org:8080/powkg/").is_ok());
+        assert!(Minter::new("https://example.org:/powkg/").is_ok());
+    }
+
+    #[test]
+    fn record_iris_that_would_name_another_thing_or_no_file_are_refused() {
+        let fine = "https://example.org/powkg/prisoner/reg/Popescu%20I";
+        assert_eq!(record_iri_problem(fine), None);
+        assert_eq!(
+            record_iri_problem("https://example.org/powkg/prisoner/reg/Ștefan"),
+            None
+        );
+        for (iri, expected) in [
+            ("https://example.org/powkg/prisoner/reg/..", "\"..\""),
+            ("https://example.org/powkg/prisoner/../../PWNED", "\"..\""),
+            ("https://example.org/powkg/prisoner/./x", "\".\""),
+            ("https://example.org/powkg/prisoner/%2E%2e/x", "\"%2E%2e\""),
+            ("https://example.org/powkg/prisoner//x", "empty path segment"),
+            ("https://example.org/powkg/prisoner/x/", "empty path segment"),
+            ("https://example.org/powkg/prisoner/a\u{202E}b", "U+202E"),
+            (
+                "https://example.org/powkg/prisoner/S\u{0326}tefan",
+                "normalization form C",
+            ),
+            ("https://example.org/powkg/a#b#c", "not a valid IRI"),
+        ] {
+            let problem = record_iri_problem(iri).unwrap_or_default();
+            assert!(problem.contains(expected), "{iri}: {problem}");
+        }
+        let long = format!("https://example.org/powkg/prisoner/{}", "a".repeat(MAX_SEGMENT + 1));
+        assert!(record_iri_problem(&long).unwrap_or_default().contains("241 bytes"));
+        let longest = format!("https://example.org/powkg/prisoner/{}", "a".repeat(MAX_SEGMENT));
+        assert_eq!(record_iri_problem(&longest), None);
+    }
+}

@@ -1,0 +1,652 @@
+//! The embedded Oxigraph store: in memory, or on disk (RocksDB, cargo feature `rocksdb`). The only module that
+//! touches Oxigraph's store. Loads are transactional in memory; an on-disk store is rebuilt in a fresh directory
+//! beside the old one and swapped in with one atomic rename, so a failed or killed build leaves the previous store
+//! intact and openable.
+
+pub mod dump;
+
+use std::path::{Path, PathBuf};
+
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term};
+use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
+use oxigraph::store::{StorageError, Store};
+
+#[cfg(feature = "rocksdb")]
+use crate::search::IndexBuilder;
+use crate::search::{Extractor, SearchError};
+
+#[cfg(feature = "rocksdb")]
+use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
+use crate::rdf::vocab::rdf;
+
+/// Why the store could not be built, opened or read.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Oxigraph's storage failed.
+    #[error("store error: {0}")]
+    Storage(#[from] StorageError),
+    /// A file-system step of an on-disk rebuild failed.
+    #[error("{path}: {message}: {source}")]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The step that failed.
+        message: &'static str,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Building the new store beside the old one failed (a full disk, for one).
+    #[error("{}: cannot build the new store beside it, so the previous one is left as it was: {source}", .path.display())]
+    Build {
+        /// The store.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: StorageError,
+    },
+    /// The directory exists and does not look like an Oxigraph store, so it is not replaced.
+    #[error("{0}: exists and is not an Oxigraph store; refusing to replace it (choose another --store directory)")]
+    NotAStore(PathBuf),
+    /// Another build holds the store's build lock.
+    #[error(
+        "{}: another powkg build is writing this store now (it holds the lock {}); wait for it to end, then build again",
+        store.display(),
+        lock.display()
+    )]
+    Busy {
+        /// The store.
+        store: PathBuf,
+        /// Its lock file.
+        lock: PathBuf,
+    },
+    /// No store at the path given for reading.
+    #[error("{0}: no Oxigraph store here (build one with `powkg build --store {0}`)")]
+    Missing(PathBuf),
+    /// Building the store's search index failed; the previous store and its index are left as they were.
+    #[error("{}: cannot build the search index of the new store, so the previous store is left as it was: {source}", .path.display())]
+    Search {
+        /// The store.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: SearchError,
+    },
+    /// This binary has no on-disk store.
+    #[error("--store needs the on-disk store, and this powkg was built without the `rocksdb` feature")]
+    NoDiskSupport,
+}
+
+/// A loaded graph store.
+pub struct GraphStore {
+    // Field order matters: the store is closed before its snapshot directory is removed.
+    store: Store,
+    /// The private snapshot a long-lived reader opened (see [`GraphStore::open_snapshot`]).
+    snapshot: Option<tempfile::TempDir>,
+    /// The directory of an on-disk store (its snapshot's, for a snapshot).
+    directory: Option<PathBuf>,
+    /// The directory as its user named it (the store's, for a snapshot), for messages.
+    named: Option<PathBuf>,
+}
+
+impl GraphStore {
+    /// A new in-memory store holding `quads`, loaded in one transaction.
+    pub fn in_memory(quads: &[Quad]) -> Result<Self, StoreError> {
+        let store = Store::new()?;
+        store.extend(quads.iter().cloned())?;
+        Ok(Self {
+            store,
+            snapshot: None,
+            directory: None,
+            named: None,
+        })
+    }
+
+    /// Opens an existing on-disk store for reading.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        if !looks_like_store(path) {
+            return Err(StoreError::Missing(path.to_owned()));
+        }
+        #[cfg(feature = "rocksdb")]
+        {
+            Ok(Self {
+                store: Store::open_read_only(path)?,
+                snapshot: None,
+                directory: Some(path.to_owned()),
+                named: Some(path.to_owned()),
+            })
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        {
+            Err(StoreError::NoDiskSupport)
+        }
+    }
+
+    /// Opens a private snapshot of the on-disk store at `path`, for a reader that lives long (`powkg serve`).
+    ///
+    /// RocksDB never rewrites a table file, and a build never writes into the store directory: it builds beside
+    /// it, swaps the directories and deletes the old one. A reader opened on the directory itself would lose the
+    /// table files it had not opened yet. So the snapshot hard-links the table files (no data is copied) and copies
+    /// the small rest into a fresh directory beside the store; the reader keeps the graph as it was when it
+    /// started, whatever builds happen meanwhile. The snapshot is removed when the store is dropped; snapshots of
+    /// processes that no longer run are removed by the next open.
+    pub fn open_snapshot(path: &Path) -> Result<Self, StoreError> {
+        if !looks_like_store(path) {
+            return Err(StoreError::Missing(path.to_owned()));
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        {
+            Err(StoreError::NoDiskSupport)
+        }
+        #[cfg(feature = "rocksdb")]
+        {
+            let io = |message| {
+                move |source| StoreError::Io {
+                    path: path.to_owned(),
+                    message,
+                    source,
+                }
+            };
+            let (parent, name) = parent_and_name(path, "store");
+            remove_dead_snapshots(&parent, &name);
+            // A build that swaps a new store in while this one is copied deletes the old store's files under the
+            // copy: then the copy fails, and is made again from the new store.
+            let mut attempt = 0;
+            let snapshot = loop {
+                let snapshot = tempfile::Builder::new()
+                    .prefix(&format!(".{name}.serving-{}-", std::process::id()))
+                    .tempdir_in(&parent)
+                    .map_err(io("cannot create a snapshot directory beside the store"))?;
+                match copy_snapshot(path, snapshot.path()) {
+                    Ok(()) => break snapshot,
+                    Err((_, e)) if attempt < 10 && e.kind() == std::io::ErrorKind::NotFound => attempt += 1,
+                    Err((message, e)) => return Err(io(message)(e)),
+                }
+            };
+            let directory = Some(snapshot.path().to_owned());
+            Ok(Self {
+                store: Store::open_read_only(snapshot.path())?,
+                snapshot: Some(snapshot),
+                directory,
+                named: Some(path.to_owned()),
+            })
+        }
+    }
+
+    /// Opens the on-disk store at `path` for a command that reads it once (`query`, `search`, `export`, `report`,
+    /// `validate`): a private snapshot, as [`GraphStore::open_snapshot`] makes, so that a build swapping in a new
+    /// store meanwhile cannot pull files from under the reader. Where no snapshot can be made beside the store, the
+    /// store itself is read: a directory this user cannot write (in which no build of this user can run either), or
+    /// a store that is a mount point of its own (whose files cannot be linked beside it, and which no build can
+    /// swap).
+    pub fn open_for_reading(path: &Path) -> Result<Self, StoreError> {
+        match Self::open_snapshot(path) {
+            Err(StoreError::Io { source, .. })
+                if matches!(
+                    source.kind(),
+                    std::io::ErrorKind::PermissionDenied
+                        | std::io::ErrorKind::ReadOnlyFilesystem
+                        | std::io::ErrorKind::CrossesDevices
+                ) =>
+            {
+                Self::open(path)
+            }
+            other => other,
+        }
+    }
+
+    /// Removes the private snapshot's directory now, for a reader about to exit while other threads still hold
+    /// the store (open files stay readable until the process ends).
+    pub fn discard_snapshot(&self) {
+        if let Some(dir) = &self.snapshot {
+            let _ = std::fs::remove_dir_all(dir.path());
+        }
+    }
+
+    /// The directory of an on-disk store (of its private snapshot, for one opened with
+    /// [`GraphStore::open_snapshot`]); `None` for an in-memory store.
+    pub fn directory(&self) -> Option<&Path> {
+        self.directory.as_deref()
+    }
+
+    /// The directory of an on-disk store as its user named it (the store's own, for a snapshot of it); `None` for
+    /// an in-memory store.
+    pub fn named_path(&self) -> Option<&Path> {
+        self.named.as_deref()
+    }
+
+    /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically; with its
+    /// search index when `search` gives the rules.
+    pub fn rebuild_on_disk(path: &Path, quads: &[Quad], search: Option<Extractor>) -> Result<Self, StoreError> {
+        Self::rebuild_on_disk_with(path, quads, search, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
+    }
+
+    /// [`rebuild_on_disk`](Self::rebuild_on_disk), then more quads from `produce`, which runs on its own thread and
+    /// hands batches to the bulk loader as it makes them (so that mapping and loading use two cores). When
+    /// `produce` fails, nothing is committed and the previous store stays in place.
+    ///
+    /// With `search`, the store's search index is built in the same staging directory (the subdirectory
+    /// [`crate::search::INDEX_DIR`], which RocksDB ignores) and moved into place by the same rename: the curated
+    /// quads first, then each batch on the producer's thread before it goes to the loader (tantivy's writer
+    /// indexes on a thread of its own).
+    pub fn rebuild_on_disk_with<T: Send, E: From<StoreError> + Send>(
+        path: &Path,
+        quads: &[Quad],
+        search: Option<Extractor>,
+        produce: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> std::io::Result<()>) -> Result<T, E> + Send,
+    ) -> Result<(Self, T), E> {
+        if path.exists() && !looks_like_store(path) && !is_empty_dir(path) {
+            return Err(StoreError::NotAStore(path.to_owned()).into());
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        {
+            let _ = (quads, search, produce);
+            Err(StoreError::NoDiskSupport.into())
+        }
+        #[cfg(feature = "rocksdb")]
+        {
+            let (parent, name) = parent_and_name(path, "store");
+            let io = |message| {
+                move |source| StoreError::Io {
+                    path: path.to_owned(),
+                    message,
+                    source,
+                }
+            };
+            std::fs::create_dir_all(&parent).map_err(io("cannot create the parent directory"))?;
+            // Held until this build has swapped its store in (or failed): a second build is refused at once.
+            let _lock = BuildLock::take(&parent, &name, path)?;
+            remove_stale_staging(&parent, &name);
+            let staging = tempfile::Builder::new()
+                .prefix(&format!(".{name}.building-"))
+                .tempdir_in(&parent)
+                .map_err(io("cannot create a staging directory beside the store"))?;
+            let failed = |source| StoreError::Build {
+                path: path.to_owned(),
+                source,
+            };
+            let search_failed = |source: SearchError| StoreError::Search {
+                path: path.to_owned(),
+                source,
+            };
+            let mut index = match search {
+                Some(extractor) => {
+                    let mut builder = IndexBuilder::on_disk(staging.path(), extractor).map_err(search_failed)?;
+                    builder.add_graph(quads).map_err(search_failed)?;
+                    Some(builder)
+                }
+                None => None,
+            };
+            let output = {
+                let store = Store::open(staging.path()).map_err(failed)?;
+                let mut loader = store.bulk_loader();
+                loader.load_quads(quads.iter().cloned()).map_err(failed)?;
+                let output = std::thread::scope(|scope| {
+                    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Quad>>(2);
+                    let producer = scope.spawn(move || {
+                        let mut index_error = None;
+                        let mut deliver = |batch: Vec<Quad>| {
+                            if let Some(builder) = &mut index
+                                && let Err(e) = builder.add_batch(&batch)
+                            {
+                                let message = e.to_string();
+                                index_error = Some(e);
+                                return Err(std::io::Error::other(message));
+                            }
+                            send.send(batch)
+                                .map_err(|_| std::io::Error::other("the store loader stopped"))
+                        };
+                        let made = produce(&mut deliver);
+                        if let Some(e) = index_error {
+                            return Err(E::from(search_failed(e)));
+                        }
+                        let made = made?;
+                        if let Some(builder) = index {
+                            builder.close().map_err(search_failed)?;
+                        }
+                        Ok(made)
+                    });
+                    let load_result = loader.load_quads(receive.iter().flatten());
+                    // A failed load must not leave the producer blocked on a full channel.
+                    drop(receive);
+                    let made = producer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    // A storage error (a full disk) explains the producer's "the store loader stopped", so it goes
+                    // first.
+                    load_result.map_err(failed)?;
+                    made
+                })?;
+                loader.commit().map_err(failed)?;
+                store.flush().map_err(failed)?;
+                output
+            };
+            if std::env::var_os("POWKG_TEST_ABORT_BEFORE_SWAP").is_some() {
+                // Test hook: die the way a killed build would, at the worst moment.
+                std::process::abort();
+            }
+            swap_into_place(staging, path).map_err(io("cannot move the new store into place"))?;
+            let store = Self {
+                store: Store::open_read_only(path).map_err(StoreError::from)?,
+                snapshot: None,
+                directory: Some(path.to_owned()),
+                named: Some(path.to_owned()),
+            };
+            Ok((store, output))
+        }
+    }
+
+    /// Every quad, sorted (the order every writer uses, so that output is deterministic).
+    pub fn quads(&self) -> Result<Vec<Quad>, StoreError> {
+        let mut quads = self.store.iter().collect::<Result<Vec<_>, _>>()?;
+        quads.sort_by_cached_key(ToString::to_string);
+        Ok(quads)
+    }
+
+    /// Every quad, in the store's own order, read lazily: for writers that stream the whole graph without holding
+    /// it (`powkg serve`'s dump).
+    pub fn iter(&self) -> impl Iterator<Item = Result<Quad, StoreError>> + '_ {
+        self.store.iter().map(|quad| quad.map_err(StoreError::from))
+    }
+
+    /// The named graphs, sorted, and whether the default graph holds any quad.
+    pub fn graph_names(&self) -> Result<(Vec<NamedNode>, bool), StoreError> {
+        let mut named = Vec::new();
+        for graph in self.store.named_graphs() {
+            if let NamedOrBlankNode::NamedNode(node) = graph? {
+                named.push(node);
+            }
+        }
+        named.sort();
+        let default = self
+            .store
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+            .next()
+            .is_some();
+        Ok((named, default))
+    }
+
+    /// The quads of one named graph, in the store's own order, read lazily.
+    pub fn iter_graph<'a>(&'a self, graph: &'a NamedNode) -> impl Iterator<Item = Result<Quad, StoreError>> + 'a {
+        self.store
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+            .map(|quad| quad.map_err(StoreError::from))
+    }
+
+    /// Number of quads.
+    pub fn quad_count(&self) -> Result<usize, StoreError> {
+        Ok(self.store.len()?)
+    }
+
+    /// Runs a prepared query on the dataset it names (`FROM`, or one set by the caller), the union of all graphs as
+    /// the default graph when it names none.
+    pub fn execute_on_dataset(
+        &self,
+        mut query: PreparedSparqlQuery,
+    ) -> Result<QueryResults<'static>, QueryEvaluationError> {
+        if query.dataset().is_default_dataset() {
+            query.dataset_mut().set_default_graph_as_union();
+        }
+        query.on_store(&self.store).execute()
+    }
+
+    /// The quads, in any graph, whose subject is `subject`.
+    pub fn about(&self, subject: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(Some(subject.into()), None, None, None)
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// Whether `subject` has a quad in `graph`: one seek, no quad read back.
+    pub fn is_subject_in(&self, subject: NamedNodeRef<'_>, graph: GraphNameRef<'_>) -> Result<bool, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(Some(subject.into()), None, None, Some(graph))
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// The objects of `subject`'s `predicate`, in any graph.
+    pub fn objects(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Vec<Term>, StoreError> {
+        self.store
+            .quads_for_pattern(Some(subject.into()), Some(predicate), None, None)
+            .map(|q| q.map(|q| q.object).map_err(StoreError::from))
+            .collect()
+    }
+
+    /// The quads of named graph `graph`.
+    pub fn in_graph(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(None, None, None, Some(graph.into()))
+            .collect::<Result<_, _>>()?)
+    }
+
+    /// The things typed `class` in any graph, each once, in the store's own order, read lazily (a class of a register
+    /// has a million members): the paged class indexes of `powkg serve` and `powkg site`.
+    pub fn instances<'a>(&'a self, class: &'a NamedNode) -> impl Iterator<Item = Result<NamedNode, StoreError>> + 'a {
+        let mut last: Option<NamedNode> = None;
+        self.store
+            .quads_for_pattern(None, Some(rdf::TYPE), Some(class.as_ref().into()), None)
+            .filter_map(move |quad| match quad {
+                // The index is ordered by subject after the class, so a thing typed in two graphs comes twice in a row.
+                Ok(Quad {
+                    subject: NamedOrBlankNode::NamedNode(s),
+                    ..
+                }) if last.as_ref() != Some(&s) => {
+                    last = Some(s.clone());
+                    Some(Ok(s))
+                }
+                Ok(_) => None,
+                Err(e) => Some(Err(StoreError::from(e))),
+            })
+    }
+
+    /// The links to `object`: each subject (with an IRI) and predicate once, in the store's own order, read lazily
+    /// (the index is ordered by subject and predicate after the object, so a link stated in two graphs comes twice
+    /// in a row). The pages of "links to this" list them.
+    pub fn links_to<'a>(
+        &'a self,
+        object: &'a NamedNode,
+    ) -> impl Iterator<Item = Result<(NamedNode, NamedNode), StoreError>> + 'a {
+        let mut last: Option<(NamedNode, NamedNode)> = None;
+        self.pointing_at_lazily(object).filter_map(move |quad| match quad {
+            Ok(Quad {
+                subject: NamedOrBlankNode::NamedNode(s),
+                predicate,
+                ..
+            }) => {
+                let link = (s, predicate);
+                if last.as_ref() == Some(&link) {
+                    return None;
+                }
+                last = Some(link.clone());
+                Some(Ok(link))
+            }
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+    }
+
+    /// The quads, in any graph, whose object is `object`, in the store's own order, read lazily (a camp of a register
+    /// is pointed at by hundreds of thousands of records).
+    pub fn pointing_at_lazily<'a>(
+        &'a self,
+        object: &'a NamedNode,
+    ) -> impl Iterator<Item = Result<Quad, StoreError>> + 'a {
+        self.store
+            .quads_for_pattern(None, None, Some(object.as_ref().into()), None)
+            .map(|quad| quad.map_err(StoreError::from))
+    }
+
+    /// The quads, in any graph, whose object is `object`.
+    pub fn pointing_at(&self, object: NamedNodeRef<'_>) -> Result<Vec<Quad>, StoreError> {
+        Ok(self
+            .store
+            .quads_for_pattern(None, None, Some(object.into()), None)
+            .collect::<Result<_, _>>()?)
+    }
+}
+
+/// Copies the store at `path` into the empty directory `to` for a private snapshot: table files hard-linked, the
+/// rest copied; of the search index, the files hard-linked and the manifests copied. On the failure, the step that
+/// failed.
+///
+/// Every file is read through one handle of the store's directory, opened first, never by the store's path again:
+/// a build that swaps another store in at the path meanwhile would otherwise give the copy some files of each
+/// store, which RocksDB then reads as a corrupted manifest (or, worse, as one graph).
+#[cfg(feature = "rocksdb")]
+fn copy_snapshot(path: &Path, to: &Path) -> Result<(), (&'static str, std::io::Error)> {
+    let listing = "cannot list the store";
+    let handle = std::fs::File::open(path).map_err(|e| (listing, e))?;
+    let store = directory_through(&handle, path);
+    for entry in std::fs::read_dir(&store).map_err(|e| (listing, e))? {
+        let entry = entry.map_err(|e| (listing, e))?;
+        let from = entry.path();
+        let into = to.join(entry.file_name());
+        let immutable = from.extension().is_some_and(|e| e == "sst" || e == "blob");
+        if entry.file_type().map_err(|e| (listing, e))?.is_file() {
+            if immutable {
+                std::fs::hard_link(&from, &into).map_err(|e| ("cannot link a table file into the snapshot", e))?;
+            } else {
+                std::fs::copy(&from, &into).map_err(|e| ("cannot copy a file into the snapshot", e))?;
+            }
+        }
+    }
+    // The search index's files are never rewritten either (a build writes a new store and index beside them):
+    // linked, but for its small manifests, which are copied.
+    let index = store.join(crate::search::INDEX_DIR);
+    if index.is_dir() {
+        let listing = "cannot list the search index";
+        let to_index = to.join(crate::search::INDEX_DIR);
+        std::fs::create_dir(&to_index).map_err(|e| ("cannot create the snapshot's search index", e))?;
+        for entry in std::fs::read_dir(&index).map_err(|e| (listing, e))? {
+            let entry = entry.map_err(|e| (listing, e))?;
+            let from = entry.path();
+            let into = to_index.join(entry.file_name());
+            if from.extension().is_some_and(|e| e == "json") {
+                std::fs::copy(&from, &into).map_err(|e| ("cannot copy a file into the snapshot", e))?;
+            } else if entry.file_type().map_err(|e| (listing, e))?.is_file() {
+                std::fs::hard_link(&from, &into).map_err(|e| ("cannot link an index file into the snapshot", e))?;
+            }
+        }
+    }
+    // A build that swapped its store in meanwhile deletes the old one's files, the index's among them, under the
+    // copy: a copy of a directory no longer at `path` may lack some of them, and is made again.
+    if !is_at(&handle, path) {
+        return Err((
+            "the store was replaced while it was copied",
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `file` is the file or directory at `path`.
+#[cfg(feature = "rocksdb")]
+fn is_at(file: &std::fs::File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// A path that names the directory `handle` has open, whatever is renamed to its path since: on Linux the handle's
+/// entry in `/proc/self/fd`; elsewhere (or without `/proc`) the path itself.
+#[cfg(feature = "rocksdb")]
+fn directory_through(handle: &std::fs::File, path: &Path) -> PathBuf {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let through = PathBuf::from(format!("/proc/self/fd/{}", handle.as_raw_fd()));
+        if through.is_dir() {
+            return through;
+        }
+    }
+    let _ = handle;
+    path.to_owned()
+}
+
+/// Removes the snapshots of readers that no longer run (their process id starts the rest of the name).
+#[cfg(feature = "rocksdb")]
+fn remove_dead_snapshots(parent: &Path, name: &str) {
+    remove_leftovers(parent, &format!(".{name}.serving-"), |_, rest| owner_has_ended(rest));
+}
+
+/// Removes staging directories that killed builds of the same store left behind. Only the holder of the store's
+/// build lock calls this, so no other build is using one.
+#[cfg(feature = "rocksdb")]
+fn remove_stale_staging(parent: &Path, name: &str) {
+    remove_leftovers(parent, &format!(".{name}.building-"), |_, _| true);
+}
+
+/// The build lock of a store: an advisory lock on `.NAME.lock` beside it, taken with [`BuildLock::take`]. The
+/// operating system releases it when the process ends, however it ends, so a killed build never leaves a stale
+/// lock (only the empty file, which the next build takes over). A build that ends removes the file.
+#[cfg(feature = "rocksdb")]
+struct BuildLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+#[cfg(feature = "rocksdb")]
+impl BuildLock {
+    /// Takes the lock of the store `name` in `parent`, or says that another build holds it.
+    fn take(parent: &Path, name: &str, store: &Path) -> Result<Self, StoreError> {
+        let path = parent.join(format!(".{name}.lock"));
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            message: "cannot take the build lock of the store",
+            source,
+        };
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .map_err(io)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Busy {
+                        store: store.to_owned(),
+                        lock: path,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+            // A build that ended in between removed the file this one locked: lock the new one instead.
+            if is_at(&file, &path) {
+                return Ok(Self { file, path });
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rocksdb")]
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so that no other build can hold a lock on this file once it is gone.
+        #[cfg(unix)]
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+fn looks_like_store(path: &Path) -> bool {
+    path.join("CURRENT").is_file()
+}
+
+fn is_empty_dir(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none())
+}

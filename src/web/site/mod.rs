@@ -1,0 +1,738 @@
+//! `powkg site`: the graph as a static linked-data site, for hosting with no process running. The pages are the
+//! server's (one renderer, [`crate::web::render`]), written at the paths the server answers ([`crate::web::render::paths`]):
+//!
+//! - every thing minted under the base IRI (entity, statement, source, citation, reference and value node, register
+//!   record, the ontology, the property families' predicates) as `{path}.html`, `.ttl`, `.jsonld`, `.nt`, `.rdf`;
+//! - the landing page (`index.html`), the class indexes (`classes/{slug}/{n}.html`, paged), the bundled queries with
+//!   their results (`query/index.html`, `query/{name}.html`), the ontology terms' pages (`describe/{slug}.html`);
+//! - the dataset description (`void.ttl`, …) and the whole graph in every format (`dump.nq`, …);
+//! - `sitemap.xml` (an index of `sitemap-N.xml` files of at most 50,000 addresses each), `404.html`, and the
+//!   server configurations that give static hosting the server's content negotiation and 303 redirects: `.htaccess`
+//!   for Apache and `nginx.conf` for nginx ([`config`]).
+//!
+//! The site is written into a staging directory beside the target and swapped in whole, so a killed run leaves the
+//! previous site as it was. The target must be one a site may replace ([`target::Target`]: nothing, an empty folder
+//! or an earlier site, never an input), and every file is written at a path proven inside the staging directory
+//! ([`target::inside`]). Its files depend only on the store: two runs over the same store are byte-identical.
+//! Things are rendered in batches on every core, and nothing that grows with the graph is held: the things are
+//! streamed from the store, the sitemap written as it goes.
+
+pub mod config;
+pub mod target;
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use rayon::prelude::*;
+
+use crate::error::Error;
+use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
+use crate::query::Form;
+use crate::web::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
+pub use target::{SiteError, Target};
+
+/// Most addresses in one sitemap file (the sitemaps protocol's limit).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// Things rendered together, on every core, between two reads of the store.
+const BATCH: usize = 512;
+
+/// What a site holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Things with documents.
+    pub things: usize,
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Sitemap files (besides the index).
+    pub sitemaps: usize,
+}
+
+/// Writes the site of `renderer`'s store to `target`, calling `progress` with the number of things written so far.
+pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, Error> {
+    let out = target.path();
+    let io_error = |e: io::Error| Error::Output {
+        path: out.to_owned(),
+        source: e,
+    };
+    let (parent, name) = parent_and_name(out, "site");
+    fs::create_dir_all(&parent).map_err(io_error)?;
+    let prefix = format!(".{name}.site-");
+    remove_leftovers(&parent, &prefix, |_, rest| owner_has_ended(rest));
+    let staging = tempfile::Builder::new()
+        .prefix(&format!("{prefix}{}-", std::process::id()))
+        .tempdir_in(&parent)
+        .map_err(io_error)?;
+    let mut writer = SiteWriter {
+        root: staging.path().to_owned(),
+        renderer,
+        origin: renderer.base_origin().to_owned(),
+        sitemap: Sitemap::default(),
+        report: Report::default(),
+    };
+    writer.write_all(progress).map_err(|e| match e {
+        Written::Io(e) => io_error(e),
+        Written::File(path, source) => Error::Output {
+            path: out.join(path.trim_start_matches('/')),
+            source,
+        },
+        Written::Refused(e) => e.into(),
+        Written::Page(failure) => Error::Usage(format!("cannot render the site: {}", failure.message())),
+    })?;
+    let report = writer.report;
+    // A temporary directory is private to its owner; a site is read by the web server's user.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755)).map_err(io_error)?;
+    }
+    swap_into_place(staging, out).map_err(io_error)?;
+    Ok(report)
+}
+
+/// Why writing stopped.
+enum Written {
+    Io(io::Error),
+    /// Writing the file at this site path failed (a full disk, a file size limit).
+    File(String, io::Error),
+    /// A path that would lead out of the site, or where no file can be.
+    Refused(SiteError),
+    Page(render::Failure),
+}
+
+impl From<SiteError> for Written {
+    fn from(e: SiteError) -> Self {
+        Self::Refused(e)
+    }
+}
+
+impl From<io::Error> for Written {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+impl From<render::Failure> for Written {
+    fn from(f: render::Failure) -> Self {
+        Self::Page(f)
+    }
+}
+
+impl From<crate::store::StoreError> for Written {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Page(e.into())
+    }
+}
+
+/// The sitemap files, written as addresses come.
+#[derive(Default)]
+struct Sitemap {
+    /// Addresses in the current file.
+    urls: Vec<String>,
+    /// Files finished.
+    files: usize,
+}
+
+struct SiteWriter<'a> {
+    root: PathBuf,
+    renderer: &'a Renderer,
+    origin: String,
+    sitemap: Sitemap,
+    report: Report,
+}
+
+impl SiteWriter<'_> {
+    fn view(&self) -> View<'_> {
+        View::new(self.renderer, Vec::new(), None)
+    }
+
+    /// Writes `bytes` at the site path `path` (which starts with `/`).
+    fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), Written> {
+        let (files, size) = write_file(&self.root, path, bytes)?;
+        self.report.files += files;
+        self.report.bytes += size;
+        Ok(())
+    }
+
+    /// Adds the page at site path `path` to the sitemap.
+    fn listed(&mut self, path: &str) -> Result<(), Written> {
+        self.sitemap.urls.push(format!("{}{path}", self.origin));
+        if self.sitemap.urls.len() == SITEMAP_URLS {
+            self.flush_sitemap()?;
+        }
+        Ok(())
+    }
+
+    fn flush_sitemap(&mut self) -> Result<(), Written> {
+        if self.sitemap.urls.is_empty() {
+            return Ok(());
+        }
+        self.sitemap.files += 1;
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for url in self.sitemap.urls.drain(..) {
+            xml.push_str("  <url><loc>");
+            xml.push_str(&xml_escape(&url));
+            xml.push_str("</loc></url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        let path = format!("/sitemap-{}.xml", self.sitemap.files);
+        self.file(&path, xml.as_bytes())
+    }
+
+    fn write_all(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
+        let renderer = self.renderer;
+        self.file(&format!("/{}", target::MARKER), target::MARKER_TEXT.as_bytes())?;
+        self.file(paths::STYLE, render::STYLE.as_bytes())?;
+        self.file(paths::QUERY_JS, render::QUERY_JS.as_bytes())?;
+        let context = crate::rdf::jsonld::context_document(&renderer.minter().prefixes());
+        self.file(paths::CONTEXT, &context)?;
+        let landing = render::landing(&self.view(), None).into_string();
+        self.file("/index.html", landing.as_bytes())?;
+        self.listed(paths::HOME)?;
+        let not_found = render::not_found("Nothing is published at this address.").into_string();
+        self.file("/404.html", not_found.as_bytes())?;
+        let search = render::search_unavailable(&self.view()).into_string();
+        self.file(&format!("{}.html", paths::SEARCH), search.as_bytes())?;
+        self.queries()?;
+        self.classes()?;
+        self.described()?;
+        self.about_the_graph()?;
+        self.things(progress)?;
+        self.flush_sitemap()?;
+        self.report.sitemaps = self.sitemap.files;
+        let mut index = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for n in 1..=self.sitemap.files {
+            let loc = xml_escape(&format!("{}/sitemap-{n}.xml", self.origin));
+            index.push_str("  <sitemap><loc>");
+            index.push_str(&loc);
+            index.push_str("</loc></sitemap>\n");
+        }
+        index.push_str("</sitemapindex>\n");
+        self.file("/sitemap.xml", index.as_bytes())?;
+        let base_path = renderer.base_path().to_owned();
+        self.file("/.htaccess", config::htaccess(&base_path).as_bytes())?;
+        self.file("/nginx.conf", config::nginx(&base_path).as_bytes())?;
+        Ok(())
+    }
+
+    /// `query/index.html` and each bundled query's page, with its results as of now, and beside the page of one
+    /// without parameters its results as files in each download format.
+    fn queries(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let (index, _) = render::query_page(&self.view(), &example_form(None, &[]));
+        self.file(&format!("{}/index.html", paths::QUERY), index.into_string().as_bytes())?;
+        self.listed(&format!("{}/", paths::QUERY))?;
+        for def in renderer.queries() {
+            let written = if def.params.is_empty() {
+                self.results_files(def)?
+            } else {
+                Vec::new()
+            };
+            // A failed query is shown on its page, as the server shows it.
+            let (page, _) = render::query_page(&self.view(), &example_form(Some(def), &written));
+            let path = paths::example(&def.name);
+            self.file(&path, page.into_string().as_bytes())?;
+            self.listed(&path)?;
+        }
+        Ok(())
+    }
+
+    /// The results of the bundled query `def` in each download format of its form, as files beside its page, from
+    /// one run; the extensions written. A query that fails writes none (its page shows the failure).
+    fn results_files(&mut self, def: &crate::query::QueryDef) -> Result<Vec<&'static str>, Written> {
+        let root = &self.root;
+        let mut created: Vec<(PathBuf, &'static str)> = Vec::new();
+        // A file that cannot be made stops the site (as any other); the query's own failure only its downloads.
+        let mut unmade: Option<Written> = None;
+        let ran = self.renderer.write_example(def, |form| {
+            let mut files = Vec::new();
+            for download in render::downloads(form == Form::Graph) {
+                let path = paths::example_results(&def.name, download.extension());
+                let made = target::inside(root, &path)
+                    .map_err(Written::Refused)
+                    .and_then(|target| create_new(&target).map(|f| (target, f)).map_err(file_error(&path)));
+                match made {
+                    Ok((target, file)) => {
+                        files.push((download.writing, BufWriter::new(file)));
+                        created.push((target, download.extension()));
+                    }
+                    Err(e) => {
+                        unmade = Some(e);
+                        return Err(io::Error::other("a file of the site cannot be made"));
+                    }
+                }
+            }
+            Ok(files)
+        });
+        if let Some(e) = unmade {
+            return Err(e);
+        }
+        let Ok(files) = ran else {
+            for (target, _) in &created {
+                fs::remove_file(target)?;
+            }
+            return Ok(Vec::new());
+        };
+        for mut file in files {
+            file.flush()?;
+        }
+        for (target, _) in &created {
+            self.report.files += 1;
+            self.report.bytes += fs::metadata(target)?.len();
+        }
+        Ok(created.into_iter().map(|(_, extension)| extension).collect())
+    }
+
+    /// The paged index of each class of entities, its members streamed from the store.
+    fn classes(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        for class in renderer.entity_classes() {
+            let mut members = renderer.store().instances(&class).peekable();
+            let mut page = 1;
+            loop {
+                let mut chunk = Vec::with_capacity(CLASS_PAGE.min(1024));
+                while chunk.len() < CLASS_PAGE {
+                    match members.next() {
+                        Some(m) => chunk.push(m?),
+                        None => break,
+                    }
+                }
+                if chunk.is_empty() && page > 1 {
+                    break;
+                }
+                let has_next = members.peek().is_some();
+                let html = render::class_page(&self.view(), &class, page, &chunk, has_next).into_string();
+                let path = paths::class(&class, page);
+                self.file(&path, html.as_bytes())?;
+                self.listed(&path)?;
+                if !has_next {
+                    break;
+                }
+                page += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// The pages of the terms the graph describes outside the base IRI (the ontology's).
+    fn described(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let mut terms: Vec<&NamedNode> = renderer.dataset().described.iter().collect();
+        terms.sort();
+        for iri in terms {
+            let quads = renderer.describe(iri)?;
+            if quads.is_empty() {
+                continue;
+            }
+            let html = render::resource(&self.view(), iri, &quads)?.into_string();
+            self.file(&paths::describe(iri), html.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// The dataset description and the whole graph, in every format.
+    fn about_the_graph(&mut self) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let void = renderer.dataset().void_quads(Some(&self.origin), false);
+        for document in DOCUMENTS {
+            if let Document::Rdf(format) = document {
+                let bytes = renderer.serialize(&void, format)?;
+                self.file(&format!("{}.{}", paths::VOID, format.extension()), &bytes)?;
+            }
+        }
+        let prefixes = renderer.minter().prefixes();
+        // Each dump reads the whole store and writes on one core: they are written side by side, one per core.
+        let root = &self.root;
+        let written: Vec<Result<u64, Written>> = crate::rdf::format::DUMP_FORMATS
+            .par_iter()
+            .map(|format| {
+                let site_path = format!("{}.{}", paths::DUMP, format.extension());
+                let path = target::inside(root, &site_path)?;
+                let write = || -> io::Result<u64> {
+                    let mut out = BufWriter::new(create_new(&path)?);
+                    crate::rdf::format::write_quads(
+                        renderer.store().iter().map(|q| q.map_err(io::Error::other)),
+                        *format,
+                        &prefixes,
+                        &mut out,
+                    )?;
+                    out.flush()?;
+                    Ok(fs::metadata(&path)?.len())
+                };
+                write().map_err(file_error(&site_path))
+            })
+            .collect();
+        for bytes in written {
+            self.report.files += 1;
+            self.report.bytes += bytes?;
+        }
+        Ok(())
+    }
+
+    /// Every thing minted under the base: its page and its documents, in batches rendered on every core.
+    fn things(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
+        let renderer = self.renderer;
+        let (named, default) = renderer.store().graph_names()?;
+        let graphs: Vec<GraphName> = default
+            .then_some(GraphName::DefaultGraph)
+            .into_iter()
+            .chain(named.into_iter().map(GraphName::NamedNode))
+            .collect();
+        let mut batch: Vec<(NamedNode, Option<GraphName>)> = Vec::with_capacity(BATCH);
+        let mut done = 0;
+        let mut flush = |writer: &mut Self, batch: &mut Vec<(NamedNode, Option<GraphName>)>| -> Result<(), Written> {
+            let written: Vec<Result<(usize, u64), Written>> = batch
+                .par_iter()
+                .map(|(iri, graph)| write_thing(&writer.root, renderer, &graphs, iri, graph.as_ref()))
+                .collect();
+            for ((iri, _), result) in batch.iter().zip(written) {
+                let (files, bytes) = result?;
+                if files > 0 {
+                    writer.report.things += 1;
+                    writer.report.files += files;
+                    writer.report.bytes += bytes;
+                    if let Some(path) = renderer.page_path(iri) {
+                        writer.listed(&format!("{path}.html"))?;
+                    }
+                }
+            }
+            done += batch.len();
+            progress(done);
+            batch.clear();
+            Ok(())
+        };
+        for thing in things(renderer) {
+            batch.push(thing?);
+            if batch.len() == BATCH {
+                flush(self, &mut batch)?;
+            }
+        }
+        flush(self, &mut batch)
+    }
+}
+
+/// The things minted under the base that have documents, streamed from the store: the subjects of each graph (the
+/// store yields a graph's quads by subject), each with its graph, then the property families' predicates, which the
+/// graph names without describing (with no graph). A thing that is a subject in several graphs comes once for each;
+/// [`writes_here`] says which of them writes it.
+fn things(
+    renderer: &Renderer,
+) -> impl Iterator<Item = Result<(NamedNode, Option<GraphName>), crate::store::StoreError>> + '_ {
+    let mut predicates: Vec<NamedNode> = renderer
+        .dataset()
+        .roles
+        .keys()
+        .filter(|p| renderer.page_path(p).is_some())
+        .cloned()
+        .collect();
+    predicates.sort();
+    // The last subject yielded, with its graph: a thing whose quads end one graph and start the next comes for both.
+    let mut last: Option<(NamedNode, GraphName)> = None;
+    renderer
+        .store()
+        .iter()
+        .filter_map(move |quad| match quad {
+            Ok(q) => match q.subject {
+                NamedOrBlankNode::NamedNode(s)
+                    if last.as_ref().is_none_or(|(l, g)| *l != s || *g != q.graph_name)
+                        && renderer.page_path(&s).is_some() =>
+                {
+                    last = Some((s.clone(), q.graph_name.clone()));
+                    Some(Ok((s, Some(q.graph_name))))
+                }
+                _ => None,
+            },
+            Err(e) => Some(Err(e)),
+        })
+        .chain(predicates.into_iter().map(|p| Ok((p, None))))
+}
+
+/// Whether the pass over `graph` (`None`: the predicates' pass) writes `iri`'s documents: of the graphs where it is
+/// a subject, the least (by name, the default graph first) does; a predicate no graph describes is written by the
+/// predicates' pass. So each thing is written exactly once, decided by the store and not by which files exist, and a
+/// file already at a thing's path can only be another thing's (on a file system that does not tell case or Unicode
+/// normalization apart), which [`write_file`] refuses. `graphs` are the store's graphs, sorted so; one seek in each
+/// graph before `graph` (a record of a register: the three curated graphs and the default one).
+fn writes_here(
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<bool, Written> {
+    for earlier in graphs {
+        if graph.is_some_and(|g| graph_order(earlier) >= graph_order(g)) {
+            break;
+        }
+        if renderer.store().is_subject_in(iri.as_ref(), earlier.as_ref())? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The order of graphs for [`writes_here`]: the default graph, then named graphs by name.
+fn graph_order(graph: &GraphName) -> (u8, &str) {
+    match graph {
+        GraphName::DefaultGraph => (0, ""),
+        GraphName::NamedNode(n) => (1, n.as_str()),
+        GraphName::BlankNode(b) => (2, b.as_str()),
+    }
+}
+
+/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); returns the
+/// files and bytes written. A thing whose path would lead out of the site, or name no file, stops the site, naming
+/// the thing, whichever pass meets it first.
+fn write_thing(
+    root: &Path,
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<(usize, u64), Written> {
+    let Some(path) = renderer.page_path(iri) else {
+        return Ok((0, 0));
+    };
+    let path = path.as_str();
+    let of_thing = |e: SiteError| match e {
+        SiteError::Path { path, why, .. } => Written::Refused(SiteError::Path {
+            path,
+            thing: Some(iri.as_str().to_owned()),
+            why,
+        }),
+        other @ SiteError::Target { .. } => Written::Refused(other),
+    };
+    let written_of_thing = |e: Written| match e {
+        Written::Refused(e) => of_thing(e),
+        other => other,
+    };
+    // The thing's own path first: `{path}.html` would turn a last segment `..` into the harmless `...html`.
+    target::inside(root, path).map_err(of_thing)?;
+    for document in DOCUMENTS {
+        target::inside(root, &format!("{path}.{}", document.extension())).map_err(of_thing)?;
+    }
+    if !writes_here(renderer, graphs, iri, graph)? {
+        return Ok((0, 0));
+    }
+    let quads = renderer.describe(iri)?;
+    if quads.is_empty() {
+        return Ok((0, 0));
+    }
+    let view = View::new(renderer, Vec::new(), None);
+    let (mut files, mut bytes) = (0, 0);
+    // The page last, so that its presence says the thing is whole (a later pass skips it).
+    for document in DOCUMENTS.iter().rev() {
+        let content = match document {
+            Document::Html => render::resource(&view, iri, &quads)?.into_string().into_bytes(),
+            Document::Rdf(format) => renderer.serialize(&quads, *format)?,
+        };
+        let (n, size) =
+            write_file(root, &format!("{path}.{}", document.extension()), &content).map_err(written_of_thing)?;
+        files += n;
+        bytes += size;
+    }
+    // What points at a thing with more links than its page shows, page by page.
+    if renderer.store().pointing_at_lazily(iri).nth(render::MENTIONS).is_some() {
+        // Read once, a page at a time.
+        let mut links = renderer.store().links_to(iri);
+        let mut next = links.next().transpose()?;
+        let mut page = 1;
+        while next.is_some() {
+            let mut chunk = Vec::with_capacity(render::MENTIONS_PAGE);
+            while chunk.len() < render::MENTIONS_PAGE {
+                match next.take() {
+                    Some(link) => chunk.push(link),
+                    None => break,
+                }
+                next = links.next().transpose()?;
+            }
+            let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
+            let (n, size) =
+                write_file(root, &paths::mentions(path, page), html.as_bytes()).map_err(written_of_thing)?;
+            files += n;
+            bytes += size;
+            page += 1;
+        }
+    }
+    Ok((files, bytes))
+}
+
+/// The query page of a bundled query (or the query index), as a static site shows it: no text sent, page 1.
+fn example_form<'a>(example: Option<&'a crate::query::QueryDef>, written: &'a [&'a str]) -> QueryForm<'a> {
+    QueryForm {
+        example,
+        sent: None,
+        params: Vec::new(),
+        page: 1,
+        language: None,
+        written,
+    }
+}
+
+/// Writes `bytes` at the site path `path` under `root`, making its directories. Each file of a site is written
+/// once: a file already there is another's whose name the file system does not tell apart from this one's (case,
+/// Unicode normalization), and is refused rather than overwritten.
+fn write_file(root: &Path, path: &str, bytes: &[u8]) -> Result<(usize, u64), Written> {
+    let target = target::inside(root, path)?;
+    let write = || -> io::Result<()> {
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir)?;
+        }
+        create_new(&target)?.write_all(bytes)
+    };
+    write().map_err(file_error(path))?;
+    Ok((1, bytes.len() as u64))
+}
+
+/// Creates the file at `target`, which must not exist yet (see [`write_file`]).
+fn create_new(target: &Path) -> io::Result<fs::File> {
+    fs::OpenOptions::new().write(true).create_new(true).open(target)
+}
+
+/// An error writing the site's file at `path`, which names it; a file already there is a name clash.
+fn file_error(path: &str) -> impl FnOnce(io::Error) -> Written + '_ {
+    move |e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            Written::Refused(SiteError::Path {
+                path: path.to_owned(),
+                thing: None,
+                why: "another file of the site is already there: this file system does not tell their names apart \
+                      (their IRIs differ only in case or Unicode normalization); write the site on one that does, \
+                      or give the records IRIs that differ otherwise"
+                    .to_owned(),
+            })
+        } else {
+            Written::File(path.to_owned(), e)
+        }
+    }
+}
+
+/// `text` with XML's five special characters escaped.
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use oxigraph::model::{Literal, Quad};
+
+    use super::*;
+    use crate::rdf::iri::{DEFAULT_BASE_IRI, Minter};
+    use crate::store::GraphStore;
+    use crate::web::render::{Links, Options};
+
+    /// A renderer of the bundled graph with `extra` quads.
+    fn renderer(extra: impl Fn(&Minter) -> Vec<Quad>) -> Renderer {
+        let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
+        let mut quads = crate::build::pipeline::build(&crate::build::pipeline::Sources::default(), &minter)
+            .unwrap()
+            .quads;
+        quads.extend(extra(&minter));
+        let store = GraphStore::in_memory(&quads).unwrap();
+        let engine = crate::query::sparql::Engine::new(&minter);
+        let options = Options {
+            links: Links::Static,
+            page_rows: 1000,
+            summary_wait: None,
+        };
+        Renderer::new(Arc::new(store), minter, engine, Vec::new(), options).unwrap()
+    }
+
+    fn label(iri: &str, text: &str, graph: NamedNode) -> Quad {
+        Quad::new(
+            NamedNode::new(iri).unwrap(),
+            crate::rdf::vocab::rdfs::LABEL,
+            Literal::new_simple_literal(text),
+            graph,
+        )
+    }
+
+    #[test]
+    fn a_thing_whose_path_leads_out_stops_the_site_and_nothing_is_written_outside() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("a/b/public");
+        let renderer = renderer(|m| {
+            vec![label(
+                &format!("{}x/../../../../PWNED", m.base()),
+                "dots",
+                m.graph(crate::rdf::iri::GraphKind::Data),
+            )]
+        });
+        let target = Target::check(&out, &[]).unwrap();
+        let error = write(&renderer, &target, &|_| ()).unwrap_err().to_string();
+        assert!(
+            error.contains("/powkg/x/../../../../PWNED") && error.contains("\"..\" segment"),
+            "{error}"
+        );
+        let written: Vec<_> = walk(dir.path())
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains("PWNED"))
+            .collect();
+        assert!(written.is_empty(), "{written:?}");
+        assert!(!out.exists(), "a refused site leaves nothing at --out");
+    }
+
+    #[test]
+    fn a_thing_in_several_graphs_is_written_once_and_the_site_is_marked() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let renderer = renderer(|m| {
+            let other = NamedNode::new(format!("{}graph/other", m.base())).unwrap();
+            let thing = m.entity("in-two-graphs");
+            vec![
+                label(thing.as_str(), "label-in-the-other-graph", other),
+                label(
+                    thing.as_str(),
+                    "label-in-the-data-graph",
+                    m.graph(crate::rdf::iri::GraphKind::Data),
+                ),
+            ]
+        });
+        let target = Target::check(&out, &[]).unwrap();
+        // Written twice, the second write of its files would be refused as a name clash.
+        write(&renderer, &target, &|_| ()).unwrap();
+        let page = fs::read_to_string(out.join("powkg/entity/in-two-graphs.html")).unwrap();
+        assert!(page.contains("label-in-the-other-graph") && page.contains("label-in-the-data-graph"));
+        assert_eq!(
+            fs::read_to_string(out.join(target::MARKER)).unwrap(),
+            target::MARKER_TEXT
+        );
+    }
+
+    #[test]
+    fn a_file_already_at_a_path_is_a_name_clash_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_file(dir.path(), "/powkg/entity/Ab.html", b"first").is_ok());
+        // What a file system that does not tell case apart does with `ab.html` after `Ab.html`.
+        let Err(Written::Refused(error)) = write_file(dir.path(), "/powkg/entity/Ab.html", b"second") else {
+            panic!("a second file at one path is refused");
+        };
+        assert!(error.to_string().contains("differ only in case"), "{error}");
+        assert_eq!(fs::read(dir.path().join("powkg/entity/Ab.html")).unwrap(), b"first");
+    }
+
+    fn walk(dir: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            }
+            out.push(path);
+        }
+        out
+    }
+}
