@@ -85,14 +85,20 @@ fn names(module: &[String], text: &str) -> BTreeSet<Vec<String>> {
                     rest = after;
                 }
             }
-            let segments = rest
-                .split("::")
-                .map_while(|s| {
-                    let ident: String = s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                    (!ident.is_empty() && ident.chars().next().unwrap().is_lowercase() && ident.len() == s.len())
-                        .then_some(ident)
-                })
-                .collect::<Vec<_>>();
+            // Lower-case segments up to the first that ends the path (`worker;`, `run(`, `Type`); a function's name
+            // among them is harmless: a path names the file of its longest module prefix.
+            let mut segments = Vec::new();
+            for piece in rest.split("::") {
+                let ident: String = piece.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if ident.is_empty() || !ident.starts_with(|c: char| c.is_lowercase()) {
+                    break;
+                }
+                let whole = ident.len() == piece.len();
+                segments.push(ident);
+                if !whole {
+                    break;
+                }
+            }
             base.extend(segments);
             found.insert(base);
         }

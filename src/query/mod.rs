@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod coverage;
+mod formats;
 pub mod results;
 pub mod sparql;
 mod table;
@@ -16,7 +17,8 @@ use oxigraph::sparql::{QueryEvaluationError, QueryResults, Variable};
 use crate::query::sparql::{Engine, Request, SparqlError};
 
 pub use catalog::{ParamDef, ParamKind, QueryDef};
-pub use results::{Form, Writing};
+pub use formats::{RESULTS_FORMATS, ResultFormat, ResultsFormatInfo};
+pub use results::{Form, Outcome, Writing};
 
 use crate::rdf::format::ExportFormat;
 use crate::rdf::iri::Minter;
@@ -85,17 +87,6 @@ fn expected_list(declared: &[String]) -> String {
     } else {
         format!(": expected one of {}", declared.join(", "))
     }
-}
-
-/// What a query produced, for the exit code and the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// SELECT: number of rows.
-    Rows(usize),
-    /// ASK: the answer.
-    Boolean(bool),
-    /// CONSTRUCT/DESCRIBE: number of triples.
-    Triples(usize),
 }
 
 /// Binds `--param NAME=VALUE` pairs, runs the query on the store with `engine` and hands the results to
@@ -170,67 +161,6 @@ fn bind(param: &ParamDef, value: &str, minter: &Minter) -> Result<Term, String> 
                 Err(format!("\"{value}\" is not a BCP 47 language tag such as it"))
             }
         }
-    }
-}
-
-/// A result format for SELECT/ASK.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultFormat {
-    /// Aligned columns for people.
-    Table,
-    /// A W3C SPARQL results format.
-    W3c(QueryResultsFormat),
-}
-
-/// One row of the table of the W3C SPARQL results formats (SELECT and ASK).
-#[derive(Debug, Clone, Copy)]
-pub struct ResultsFormatInfo {
-    /// The format.
-    pub format: QueryResultsFormat,
-    /// Its names: the first on the command line (`--format`); all of them in the endpoint's `format` parameter.
-    pub names: &'static [&'static str],
-    /// Media types: the registered one first (what powkg sends), then others clients send for it.
-    pub media_types: &'static [&'static str],
-    /// The extension of a file of results in the format (a static site's downloads).
-    pub extension: &'static str,
-}
-
-/// The W3C SPARQL results formats, the server's preferred one first: the one list of their names and media types.
-pub const RESULTS_FORMATS: [ResultsFormatInfo; 4] = [
-    ResultsFormatInfo {
-        format: QueryResultsFormat::Json,
-        names: &["json", "srj"],
-        media_types: &["application/sparql-results+json", "application/json"],
-        extension: "srj",
-    },
-    ResultsFormatInfo {
-        format: QueryResultsFormat::Xml,
-        names: &["xml", "srx"],
-        media_types: &["application/sparql-results+xml", "application/xml"],
-        extension: "srx",
-    },
-    ResultsFormatInfo {
-        format: QueryResultsFormat::Csv,
-        names: &["csv"],
-        media_types: &["text/csv"],
-        extension: "csv",
-    },
-    ResultsFormatInfo {
-        format: QueryResultsFormat::Tsv,
-        names: &["tsv"],
-        media_types: &["text/tab-separated-values"],
-        extension: "tsv",
-    },
-];
-
-impl ResultFormat {
-    /// The names `--format` takes: `table`, then each W3C format's first name.
-    fn names() -> impl Iterator<Item = (&'static str, Self)> {
-        std::iter::once(("table", Self::Table)).chain(RESULTS_FORMATS.iter().map(|i| (i.names[0], Self::W3c(i.format))))
-    }
-
-    fn from_name(name: &str) -> Option<Self> {
-        Self::names().find(|(n, _)| *n == name).map(|(_, f)| f)
     }
 }
 

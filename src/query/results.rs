@@ -9,8 +9,20 @@ use oxigraph::model::{GraphName, Quad};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryEvaluationError, QueryResults};
 
-use super::{Outcome, RESULTS_FORMATS, table};
+use super::formats::RESULTS_FORMATS;
+use super::table;
 use crate::rdf::format::{self, ExportFormat};
+
+/// What a query produced, for the exit code and the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// SELECT: number of rows.
+    Rows(usize),
+    /// ASK: the answer.
+    Boolean(bool),
+    /// CONSTRUCT/DESCRIBE: number of triples.
+    Triples(usize),
+}
 
 /// The form of a query's results, known once it runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use oxigraph::model::{GraphName, Literal, NamedOrBlankNode, Quad, Term};
 
-use super::{Writer, date, integer, text};
+use super::writer::{Writer, date, integer, text};
 use crate::build::model::Model;
 use crate::rdf::iri::{GraphKind, Minter};
 use crate::rdf::vocab::{dcat, dcterms, prov, rdf, sd, void, wikibase};

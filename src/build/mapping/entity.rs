@@ -2,7 +2,7 @@
 
 use oxigraph::model::NamedNode;
 
-use super::{Writer, text};
+use super::writer::{Writer, text};
 use crate::build::model::Entity;
 use crate::rdf::iri::Minter;
 use crate::rdf::vocab::{owl, pk, rdf, rdfs, schema, skos, wd, wikibase};

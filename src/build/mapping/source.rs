@@ -2,7 +2,8 @@
 
 use oxigraph::model::{Literal, NamedNode};
 
-use super::{Names, WORDS, Writer, date, integer, text};
+use super::names::{Names, WORDS};
+use super::writer::{Writer, date, integer, text};
 use crate::build::model::Source;
 use crate::rdf::iri::Minter;
 use crate::rdf::vocab::{dcterms, pk, rdf, rdfs, schema, skos, xsd};

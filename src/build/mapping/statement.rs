@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 use oxigraph::model::{Literal, NamedNode, Term};
 
-use super::{Names, WORDS, Writer, text, time};
+use super::names::{Names, WORDS};
+use super::writer::{Writer, text, time};
 use crate::build::model::{Bound, Claim, Model, Quantity, Rank, Reference, Value};
 use crate::build::ontology::{PropertyDef, Schema};
 use crate::rdf::iri::Minter;

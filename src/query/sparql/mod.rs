@@ -21,6 +21,7 @@ mod bounds;
 mod budget;
 mod functions;
 mod labels;
+mod limits;
 mod rewrite;
 mod search;
 pub mod syntax;
@@ -36,9 +37,8 @@ use oxigraph::sparql::{
 };
 use spargebra::SparqlParser;
 
-pub use bounds::List;
 pub use budget::Accounting;
-pub use rewrite::{MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
+pub use limits::{List, MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
 pub use worker::{Limits, Slots, Stopped};
 
 use crate::files::diagnostic::Diagnostic;

@@ -8,40 +8,7 @@ use spargebra::algebra::{Expression, Function, GraphPattern, OrderExpression, Pr
 use spargebra::term::NamedNodePattern;
 
 use super::functions;
-
-/// The deepest algebra (patterns, expressions and property paths nested in one another) a query may have. Every
-/// later stage (optimiser, evaluator, drop) recurses on it; on a query thread's stack the deepest query this lets
-/// through uses a small part of it. Generated queries with a thousand `UNION` branches stay well inside.
-pub const MAX_DEPTH: usize = 4096;
-
-/// The most triple patterns a query may have (property paths count as the patterns they expand to), and the most
-/// graph patterns (groups, joins, `OPTIONAL`, `UNION`, `FILTER`, `BIND`, subqueries...). Oxigraph's optimiser takes
-/// time cubic in the size of a group and cannot be cancelled: on this project's machine a group of 500 triple
-/// patterns took 4.4 s and one of 1,000 took 45 s, 128 groups each with an `OPTIONAL` 9.8 s, while 256 triple
-/// patterns took 0.6 s and 60 such groups 0.6 s (120 joins; 240 joins took 8.3 s). Real queries stay far below
-/// these bounds.
-pub const MAX_TRIPLE_PATTERNS: usize = 256;
-/// See [`MAX_TRIPLE_PATTERNS`].
-pub const MAX_PATTERNS: usize = 512;
-/// Joins of groups, `OPTIONAL`s, `MINUS`es and `LATERAL`s: see [`MAX_TRIPLE_PATTERNS`].
-pub const MAX_JOINS: usize = 128;
-
-/// Why a query is refused before it runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Refusal {
-    /// Nested deeper than [`MAX_DEPTH`].
-    TooDeep,
-    /// More triple patterns than [`MAX_TRIPLE_PATTERNS`].
-    TooManyTriplePatterns,
-    /// More graph patterns than [`MAX_PATTERNS`].
-    TooManyPatterns,
-    /// More joins than [`MAX_JOINS`].
-    TooManyJoins,
-    /// A list longer than its bound (see [`super::bounds`]).
-    TooLong(super::bounds::List),
-    /// A `SERVICE` whose endpoint is not allowed (`None`: a variable).
-    Service(Option<NamedNode>),
-}
+use super::limits::{MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
 
 /// Where the rewrite's own variables start: a name no query uses by accident.
 const FRESH: &str = "__powkg_";

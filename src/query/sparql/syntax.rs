@@ -1,7 +1,7 @@
 //! What is found in a query's text before its algebra: brackets, their nesting and the positions of keywords,
 //! and the parser's errors turned into located diagnostics a user can act on.
 
-use super::bounds::List;
+use super::limits::List;
 use crate::files::diagnostic::{Diagnostic, Position};
 
 /// The deepest nesting of brackets (`(`, `{`, `[`) a query may have. The parser recurses once per level, so a
