@@ -14,7 +14,7 @@ every half second), then the command that reproduces the figures.
     python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--stores oxigraph,virtuoso]
         [--oxigraph PATH] [--chunk-size SIZE]
 
-Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/push_e2e.py does.
+Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/e2e/push_e2e.py does.
 """
 
 import argparse
@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 import push_e2e  # noqa: E402  (the store starters of the push test)
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End-to-end test of `powkg serve` over a real loopback socket, with clients that share no code with powkg.
 
-Usage: python tests/serve_e2e.py PATH/TO/powkg
+Usage: python tests/e2e/serve_e2e.py PATH/TO/powkg
 
 Needs rdflib and SPARQLWrapper (pip install rdflib SPARQLWrapper==2.0.0), curl and wrk on PATH. Starts
 `powkg serve --bind 127.0.0.1:PORT --query-timeout 2` on a free port, waits for it (at most 60 s), then:
@@ -90,7 +90,7 @@ except ImportError as e:
         f"SPARQLWrapper is not importable by {sys.executable} ({e}); install it: pip install SPARQLWrapper==2.0.0"
     )
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 QUERIES_DIR = os.path.join(ROOT, "queries")
 
 CURL = shutil.which("curl")

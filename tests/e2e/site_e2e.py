@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`powkg site` end to end, with nginx as the static host (run by .ci/run; needs Debian's nginx).
 
-    python3 tests/site_e2e.py target/release/powkg
+    python3 tests/e2e/site_e2e.py target/release/powkg
 
 Checks:
   1. Two runs over the same graph write byte-identical sites.
@@ -142,7 +142,7 @@ def refused(run, path, why):
 
 def where_a_site_goes(work):
     """6. What `--out` may replace."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     # A folder of the user's files: every byte kept.
     mine = os.path.join(work, "mine")
     os.makedirs(os.path.join(mine, "sub"))
@@ -208,7 +208,7 @@ def where_a_site_goes(work):
 
 def nothing_outside(work):
     """7. Dot segments in things' IRIs never put a file outside the site."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     box = os.path.join(work, "box", "in")
     os.makedirs(box)
     reg = os.path.join(box, "reg.csv")
@@ -340,7 +340,7 @@ def main():
 
         # The dataset description meets DCAT-AP's mandatory properties (shapes of our own, pyshacl).
         import pyshacl
-        shapes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "dcat-ap", "shapes.ttl")
+        shapes = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "dcat-ap", "shapes.ttl")
         void = rdflib.Graph().parse(os.path.join(site, "void.ttl"), format="turtle")
         conforms, _, text = pyshacl.validate(void, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
         check(conforms, f"the site's dataset description conforms to the DCAT-AP shapes: {text}")
@@ -475,7 +475,7 @@ def main():
                 check(s[3] == d[3], f"{path}: the same document from the site and the server")
 
         # 3b. One results writer: a bundled query's downloads on the site, the endpoint's answer and powkg query's.
-        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         with open(os.path.join(repo, "queries", "camps.rq"), encoding="utf-8") as f:
             camps = f.read()
         for name, extension, media_type in [("csv", "csv", "text/csv"), ("tsv", "tsv", "text/tab-separated-values"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent oracles for powkg's RDF output, run by CI after the Rust tests.
 
-Usage: python3 tests/oracles.py PATH/TO/powkg
+Usage: python3 tests/e2e/oracles.py PATH/TO/powkg
 
 For every output format, `powkg build --out DIR/powkg.EXT --report json` is run (bundled data, temporary
 directory) and the figure it reports (`output.statements`: quads for the formats that keep named graphs, distinct
@@ -64,7 +64,7 @@ SERDI = shutil.which("serdi")
 SERDI_ERROR = None if SERDI else "serdi not found on PATH; install it: apt-get install serdi"
 
 NODE = shutil.which("node")
-JS_COUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js", "count.mjs")
+JS_COUNT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "js", "count.mjs")
 if not NODE:
     NODE_ERROR = "node not found on PATH; install Node.js 18 or later, then: npm ci --prefix tests/js"
 elif not os.path.isfile(JS_COUNT):

@@ -28,7 +28,7 @@ query answered 200 with a body that is not results is named as such, not as an u
 credentials asked for over plain HTTP by a host other than loopback are refused unless --allow-insecure-auth (checked
 by src/publish/'s unit tests: these checks send traffic to loopback only).
 
-Usage: push_e2e.py POWKG_BINARY   (POWKG_PUSH_E2E_STUB_ONLY=1: the stub checks alone, in a few seconds)
+Usage: tests/e2e/push_e2e.py POWKG_BINARY   (POWKG_PUSH_E2E_STUB_ONLY=1: the stub checks alone, in a few seconds)
 Needs `oxigraph` (on PATH or beside this Python) and `virtuoso-t`/`isql-vt`; a store that is missing is reported
 as a failure, not skipped. Exits 1 if any check failed.
 """
@@ -55,7 +55,7 @@ from oracle_checks import Checks, excerpt, free_port
 
 rdflib.NORMALIZE_LITERALS = False
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BASE = "https://example.org/powkg/"
 REGISTER = os.path.join(ROOT, "data", "registers", "example.csv")
 GRAPHS = {

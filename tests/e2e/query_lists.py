@@ -2,7 +2,7 @@
 """A generator of queries with long lists, sent to `powkg serve`: no request may crash the server, get a 5xx other
 than 503, or keep a core busy past its deadline plus one second.
 
-Usage: python tests/query_lists.py PATH/TO/powkg [--seconds N] [--seed S]
+Usage: python tests/e2e/query_lists.py PATH/TO/powkg [--seconds N] [--seed S]
 
 Every list a query holds that the engine walks (ORDER BY and GROUP BY keys, aggregates, projected variables and
 expressions, VALUES variables and rows, function arguments, IN members, UNION branches, property-path alternatives
@@ -160,7 +160,7 @@ def main(argv):
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args(argv[1:])
     random.seed(args.seed)
-    print(f"seed {args.seed}; repeat with: python tests/query_lists.py {args.powkg} --seconds {args.seconds:g} "
+    print(f"seed {args.seed}; repeat with: python tests/e2e/query_lists.py {args.powkg} --seconds {args.seconds:g} "
           f"--seed {args.seed}", flush=True)
     checks = Checks()
     stats = {}  # shape -> [requests, {status: n}, slowest answer, most CPU after a deadline]

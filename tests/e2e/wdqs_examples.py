@@ -7,7 +7,7 @@ The examples are written the way WDQS examples are: no PREFIX lines (the prologu
 pq: pr: wikibase: bd: and the rest), the label service in its automatic and explicit forms, date filters on
 xsd:dateTime values, reference lookups (pr:P143, pr:P248, pr:P304) and qualifier lookups (pq:P276, pq:P580).
 
-Usage: wdqs_examples.py POWKG_BINARY [--bless]
+Usage: tests/e2e/wdqs_examples.py POWKG_BINARY [--bless]
   --bless  rewrite NAME.expected.tsv from `powkg query` (review the diff before committing it).
 Rows are compared in order (every example has an ORDER BY); terms are written as in N-Triples. Exits 1 if any check
 failed.
@@ -22,7 +22,7 @@ import time
 
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "queries" / "examples"
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """SHACL oracle for powkg: pyshacl, which shares no code with powkg, judges the graph against ontology/shapes.ttl.
 
-Usage: python3 tests/shacl_oracle.py [PATH/TO/powkg]
+Usage: python3 tests/e2e/shacl_oracle.py [PATH/TO/powkg]
 
   (a) the shapes: ontology/shapes.ttl parses (rapper and rdflib), is valid SHACL (pyshacl's meta-SHACL check),
       uses SHACL Core only (no SPARQL-based constraint), names every shape with a pksh: IRI that has an English and
@@ -35,7 +35,7 @@ import tempfile
 import oracle_checks
 from oracle_checks import excerpt
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHAPES = os.path.join(ROOT, "ontology", "shapes.ttl")
 ONTOLOGY = os.path.join(ROOT, "ontology", "powkg.ttl")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "shacl")
@@ -411,7 +411,7 @@ def main(argv):
             if bundled == "run":
                 check_bundled(checks, powkg, shapes)
             elif bundled == "skipped":
-                checks.skip("bundled build: no powkg binary given (usage: tests/shacl_oracle.py PATH/TO/powkg)")
+                checks.skip("bundled build: no powkg binary given (usage: tests/e2e/shacl_oracle.py PATH/TO/powkg)")
 
             # (c) the fixtures
             check_fixtures(checks, powkg, shapes)
