@@ -119,7 +119,7 @@ def main():
         for kind in (kinds[name] for name in wanted):
             store = kind(tmp)
             try:
-                with PeakRss(store.process.pid) as server:
+                with PeakRss(store.server.process.pid) as server:
                     push_s, rss, out = timed(
                         [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json",
                          *(["--chunk-size", args.chunk_size] if args.chunk_size else [])],

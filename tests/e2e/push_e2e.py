@@ -51,11 +51,12 @@ import urllib.request
 
 import rdflib
 
-from oracle_checks import Checks, excerpt, free_port
+import harness
+from harness import Checks, Server, excerpt, free_port
 
 rdflib.NORMALIZE_LITERALS = False
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = harness.ROOT
 BASE = "https://example.org/powkg/"
 REGISTER = os.path.join(ROOT, "data", "registers", "example.csv")
 GRAPHS = {
@@ -72,46 +73,33 @@ def oxigraph_cli():
     return shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
 
 
-def wait_for_port(port, process, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.3)
-    return False
-
-
 class Oxigraph:
     name = "Oxigraph server"
 
     def __init__(self, tmp):
-        exe = oxigraph_cli()
-        self.port = free_port()
-        root = f"http://127.0.0.1:{self.port}"
+        port = free_port()
+        self.server = Server(
+            "oxigraph",
+            # powkg's queries see the union of the named graphs as their default graph, as the server does when told.
+            [oxigraph_cli(), "serve", "--location", os.path.join(tmp, "oxigraph-data"), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"],
+            tmp,
+            port,
+        )
+        root = self.server.root
         self.store, self.update, self.query = f"{root}/store", f"{root}/update", f"{root}/query"
         self.env = {}
-        self.log = open(os.path.join(tmp, "oxigraph.log"), "w")
-        self.process = subprocess.Popen(
-            # powkg's queries see the union of the named graphs as their default graph, as the server does when told.
-            [exe, "serve", "--location", os.path.join(tmp, "oxigraph-data"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        if not wait_for_port(self.port, self.process):
-            raise RuntimeError(f"the Oxigraph server did not start ({exe}); see {self.log.name}")
+        try:
+            self.server.wait_ready(seconds=120)
+        except RuntimeError:
+            self.server.stop(timeout=20)
+            raise
 
     def push_args(self):
         return ["--store-url", self.store, "--update-url", self.update]
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        self.server.stop(timeout=20)
 
 
 class Virtuoso:
@@ -137,21 +125,19 @@ class Virtuoso:
         path = os.path.join(directory, "virtuoso.ini")
         with open(path, "w", encoding="utf-8") as f:
             f.write(ini)
-        self.log = open(os.path.join(tmp, "virtuoso.log"), "w")
-        self.process = subprocess.Popen(
-            ["virtuoso-t", "+configfile", path, "+foreground"],
-            cwd=directory,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        if not wait_for_port(self.http_port, self.process):
-            raise RuntimeError(f"Virtuoso did not start; see {self.log.name}")
+        self.server = Server("virtuoso", ["virtuoso-t", "+configfile", path, "+foreground"], tmp, self.http_port,
+                             cwd=directory)
+        try:
+            self.server.wait_ready(f"{self.server.root}/sparql", seconds=120)
+        except RuntimeError:
+            self.server.stop(timeout=30)
+            raise
         user, password = VIRTUOSO_USER
         self.sql(
             f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\"; "
             f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{user}', 15);"
         )
-        root = f"http://127.0.0.1:{self.http_port}"
+        root = self.server.root
         self.store, self.update = f"{root}/sparql-graph-crud-auth", f"{root}/sparql-auth"
         self.query = f"{root}/sparql"
         self.env = {"POWKG_PUSH_USER": user, "POWKG_PUSH_PASSWORD": password}
@@ -176,9 +162,10 @@ class Virtuoso:
         except Exception:
             pass
         try:
-            self.process.wait(timeout=30)
+            self.server.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            pass
+        self.server.stop(timeout=30)
 
 
 def sparql(endpoint, query, accept="application/sparql-results+json"):
@@ -266,9 +253,9 @@ def push(powkg, store, extra=(), env=None):
 def local_graphs(powkg, tmp):
     """Each graph of `powkg build --register example.csv --out x.nq`, parsed by rdflib."""
     out = os.path.join(tmp, "local.nq")
-    done = run(powkg, ["build", "--register", REGISTER, "--out", out])
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
+    _, error = harness.build(powkg, "--register", REGISTER, "--out", out)
+    if error:
+        raise RuntimeError(error)
     dataset = rdflib.Dataset()
     dataset.parse(out, format="nquads")
     graphs = {}
@@ -337,7 +324,7 @@ def check_store(checks, powkg, store, tmp, local, header):
     # (c) bundled queries, against powkg's own store of the same graphs (curated and the example register)
     local_store = os.path.join(tmp, "local-store")
     if not os.path.exists(local_store):
-        run(powkg, ["build", "--register", REGISTER, "--store", local_store])
+        harness.build(powkg, "--register", REGISTER, "--store", local_store)
     listed = json.loads(run(powkg, ["queries", "--format", "json"]).stdout)
     compared = 0
     for entry in listed:
@@ -788,8 +775,7 @@ def main():
         check_halving(checks, powkg)
         check_origins(checks, powkg)
         if os.environ.get("POWKG_PUSH_E2E_STUB_ONLY"):  # the stub checks alone, without the stores (quick)
-            print(f"{checks.passed} passed, {checks.failed} failed, {checks.skipped} skipped")
-            sys.exit(1 if checks.failed else 0)
+            sys.exit(checks.finish())
         for kind in (Oxigraph, Virtuoso):
             try:
                 store = kind(tmp)
@@ -800,8 +786,7 @@ def main():
                 check_store(checks, powkg, store, tmp, local, header)
             finally:
                 store.stop()
-    print(f"{checks.passed} passed, {checks.failed} failed, {checks.skipped} skipped")
-    sys.exit(1 if checks.failed else 0)
+    sys.exit(checks.finish())
 
 
 if __name__ == "__main__":

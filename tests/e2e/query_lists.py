@@ -21,14 +21,13 @@ Each round sends every kind at three or four lengths; the first round always com
 import argparse
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 
-from oracle_checks import Checks, excerpt, free_port
+from harness import Checks, PowkgServer, excerpt
 
 QUERY_TIMEOUT = 2  # --query-timeout of the server under test, seconds
 REQUEST_LIMIT = 1024 * 1024  # the server's default --max-request-bytes
@@ -132,27 +131,6 @@ def post(port, text):
         return None, str(e)
 
 
-def start(powkg, tmp):
-    port = free_port()
-    err = open(os.path.join(tmp, "serve.err"), "wb")
-    process = subprocess.Popen(
-        [powkg, "serve", "--bind", f"127.0.0.1:{port}", "--query-timeout", str(QUERY_TIMEOUT),
-         "--max-concurrent-queries", "2"],
-        stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                r.read()
-                return process, port
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise SystemExit(f"powkg serve did not start (exit {process.poll()})")
-
-
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("powkg")
@@ -166,7 +144,14 @@ def main(argv):
     stats = {}  # shape -> [requests, {status: n}, slowest answer, most CPU after a deadline]
     failures = []
     with tempfile.TemporaryDirectory(prefix="powkg-lists-") as tmp:
-        process, port = start(args.powkg, tmp)
+        server = PowkgServer(args.powkg, tmp, "--query-timeout", str(QUERY_TIMEOUT), "--max-concurrent-queries", "2")
+        process, port = server.process, server.port
+        try:
+            server.wait_ready(seconds=120)
+        except RuntimeError as e:
+            server.stop()
+            checks.fail(str(e))
+            return checks.finish()
         try:
             stop_at = time.monotonic() + args.seconds
             rounds = 0
@@ -222,11 +207,8 @@ def main(argv):
                           f"within a second of its deadline", "; ".join(failures))
             checks.expect(process.poll() is None, "the server is still up", "the server is down")
         finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
-    print(f"{checks.passed} passed, {checks.failed} failed", flush=True)
-    return 1 if checks.failed else 0
+            server.stop()
+    return checks.finish()
 
 
 if __name__ == "__main__":

@@ -53,7 +53,6 @@ import os
 import re
 import select
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -65,7 +64,8 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from oracle_checks import Checks, excerpt, free_port
+import harness
+from harness import Checks, PowkgServer, build, excerpt
 
 try:
     import rdflib
@@ -90,7 +90,7 @@ except ImportError as e:
         f"SPARQLWrapper is not importable by {sys.executable} ({e}); install it: pip install SPARQLWrapper==2.0.0"
     )
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = harness.ROOT
 QUERIES_DIR = os.path.join(ROOT, "queries")
 
 CURL = shutil.which("curl")
@@ -117,60 +117,6 @@ SD_ENDPOINT = "http://www.w3.org/ns/sparql-service-description#endpoint"
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SIMPLE = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# The server
-# ---------------------------------------------------------------------------------------------------------------
-
-
-class Server:
-    """`powkg serve` on a loopback port, its output kept in files (read back when something fails)."""
-
-    def __init__(self, powkg, tmp, name="serve", options=("--query-timeout", str(QUERY_TIMEOUT)), env=None):
-        self.port = free_port()
-        self.root = f"http://127.0.0.1:{self.port}"
-        self.endpoint = f"{self.root}/sparql"
-        self.out_path = os.path.join(tmp, f"{name}.out")
-        self.err_path = os.path.join(tmp, f"{name}.err")
-        self.command = [powkg, "serve", "--bind", f"127.0.0.1:{self.port}", *options]
-        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
-            self.process = subprocess.Popen(
-                self.command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env={**os.environ, **(env or {})},
-            )
-
-    def output(self):
-        texts = []
-        for path in (self.out_path, self.err_path):
-            with open(path, encoding="utf-8", errors="replace") as f:
-                texts.append(f.read())
-        return "\n".join(t for t in texts if t.strip())
-
-    def wait_until_up(self):
-        """Waits until GET / answers; returns None, or why it never did."""
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                return f"exited with code {self.process.returncode} before answering: {excerpt(self.output())}"
-            try:
-                with urllib.request.urlopen(f"{self.root}/", timeout=2) as response:
-                    response.read()
-                    return None
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-        return f"did not answer {self.root}/ within {START_TIMEOUT} s: {excerpt(self.output())}"
-
-    def stop(self):
-        """SIGTERM, then waits; returns the exit code, or None if it had to be killed."""
-        if self.process.poll() is not None:
-            return self.process.returncode
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1458,11 +1404,14 @@ REGISTER_ROWS = 20_000  # rows of the synthetic register the abuse server serves
 
 
 def build_register_store(powkg, tmp):
-    """An on-disk store of the bundled graph and a synthetic register (`e2e-register`); returns its path."""
+    """An on-disk store of the bundled graph and a synthetic register (`e2e-register`); returns its path, or raises
+    RuntimeError with powkg's words."""
     csv_path = os.path.join(tmp, "e2e-register.csv")
     store = os.path.join(tmp, "kgstore")
     run_cli(powkg, "generate-register", "--rows", str(REGISTER_ROWS), "--seed", "3", "--out", csv_path)
-    run_cli(powkg, "build", "--no-validate", "--register", csv_path, "--store", store)
+    _, error = build(powkg, "--no-validate", "--register", csv_path, "--store", store)
+    if error:
+        raise RuntimeError(error)
     return store
 
 
@@ -1575,21 +1524,23 @@ def main(argv):
     checks = Checks()
     if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
         checks.fail(f"{argv[1]} is not an executable powkg binary")
-        print("0 passed, 1 failed")
-        return 1
+        return checks.finish()
     for missing in (RDFLIB_ERROR, SPARQLWRAPPER_ERROR, None if CURL else "curl not found on PATH"):
         if missing:
             checks.fail(missing)
     if checks.failed:
-        print(f"{checks.passed} passed, {checks.failed} failed")
-        return 1
+        return checks.finish()
     print(f"# SPARQLWrapper {sparqlwrapper.__version__}, rdflib {rdflib.__version__}, powkg {powkg}", flush=True)
 
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="powkg-serve-e2e-") as tmp:
         for attempt in range(3):  # the free port may be taken between free_port() and the server's bind
-            server = Server(powkg, tmp)
-            problem = server.wait_until_up()
+            server = PowkgServer(powkg, tmp, "--query-timeout", str(QUERY_TIMEOUT))
+            try:
+                server.wait_ready(seconds=START_TIMEOUT)
+                problem = None
+            except RuntimeError as e:
+                problem = str(e)
             if not (problem and server.process.poll() is not None and "in use" in server.output()):
                 break
         try:
@@ -1616,7 +1567,7 @@ def main(argv):
         except Exception as e:  # the script's own failure is a failed check; the server is stopped all the same
             checks.fail(f"unexpected {type(e).__name__}: {excerpt(str(e))}")
         finally:
-            code = server.stop()
+            code = server.stop(timeout=STOP_TIMEOUT)
             checks.expect(
                 code == 0,
                 f"stops cleanly on SIGTERM (exit code 0 within {STOP_TIMEOUT} s)",
@@ -1634,9 +1585,14 @@ def main(argv):
         # RUST_BACKTRACE=0: with it set (as some shells and CI images do), the panic hook symbolizes a backtrace
         # from the release binary's debug info, which can take longer than this server's 1 s request limit on a cold
         # page cache, and the panic is then answered 503 by the deadline instead of 500.
-        abuse = Server(powkg, tmp, "abuse", options, {"POWKG_TEST_PANIC_PATH": PANIC_PATH, "RUST_BACKTRACE": "0"})
+        abuse = PowkgServer(powkg, tmp, *options, name="abuse",
+                            env={"POWKG_TEST_PANIC_PATH": PANIC_PATH, "RUST_BACKTRACE": "0"})
         try:
-            problem = abuse.wait_until_up()
+            try:
+                abuse.wait_ready(seconds=START_TIMEOUT)
+                problem = None
+            except RuntimeError as e:
+                problem = str(e)
             if problem:
                 checks.fail(f"abuse server starts on {abuse.root}: {problem}")
             else:
@@ -1648,7 +1604,7 @@ def main(argv):
         except Exception as e:
             checks.fail(f"unexpected {type(e).__name__}: {excerpt(str(e))}")
         finally:
-            code = abuse.stop()
+            code = abuse.stop(timeout=STOP_TIMEOUT)
             checks.expect(
                 code == 0,
                 "the abuse server stops cleanly on SIGTERM after the abuse",
@@ -1659,12 +1615,8 @@ def main(argv):
                 checks.expect(not left, "its store snapshot is removed when it stops",
                               f"store snapshots left after SIGTERM: {left}")
 
-    summary = f"{checks.passed} passed, {checks.failed} failed"
-    if checks.skipped:
-        summary += f", {checks.skipped} skipped"
     print(f"# {time.monotonic() - began:.0f} s", flush=True)
-    print(summary)
-    return 1 if checks.failed else 0
+    return checks.finish()
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ xsd:dateTime values, reference lookups (pr:P143, pr:P248, pr:P304) and qualifier
 
 Usage: tests/e2e/wdqs_examples.py POWKG_BINARY [--bless]
   --bless  rewrite NAME.expected.tsv from `powkg query` (review the diff before committing it).
-Rows are compared in order (every example has an ORDER BY); terms are written as in N-Triples. Exits 1 if any check
-failed.
+Rows are compared in order (every example has an ORDER BY); terms are written as in N-Triples. Prints one line per
+check and ends with "N passed, M failed"; exits 1 if any check failed.
 """
 
 import json
@@ -18,11 +18,14 @@ import pathlib
 import re
 import subprocess
 import sys
-import time
+import tempfile
 
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+import harness
+from harness import Checks, PowkgServer
+
+ROOT = pathlib.Path(harness.ROOT)
 EXAMPLES = ROOT / "queries" / "examples"
 
 
@@ -54,75 +57,55 @@ def table(results):
     return lines
 
 
-def start_server(binary):
-    process = subprocess.Popen(
-        [binary, "serve", "--bind", "127.0.0.1:0", "--query-timeout", "10"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        found = re.search(r"listening on (http://127\.0\.0\.1:\d+/)", line)
-        if found:
-            return process, found.group(1)
-    process.kill()
-    sys.exit("powkg serve did not say where it listens within 60 s")
-
-
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     binary, bless = sys.argv[1], "--bless" in sys.argv[2:]
     examples = sorted(EXAMPLES.glob("*.rq"))
-    failed = 0
-
-    def check(ok, what):
-        nonlocal failed
-        print(("ok   " if ok else "FAIL ") + what)
-        failed += not ok
-
+    checks = Checks()
+    check = checks.check
     check(len(examples) >= 10, f"{len(examples)} examples in {EXAMPLES.relative_to(ROOT)} (at least 10)")
-    server, root = start_server(binary)
-    try:
-        for path in examples:
-            name = path.stem
-            text = path.read_text(encoding="utf-8")
-            check(not re.search(r"^\s*PREFIX\s", text, re.I | re.M), f"{name}: declares no prefix, as on WDQS")
-            cli = subprocess.run(
-                [binary, "query", "--file", str(path), "--format", "json"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-            )
-            if cli.returncode != 0:
-                check(False, f"{name}: powkg query exits {cli.returncode}: {cli.stderr.strip()}")
-                continue
-            from_cli = table(json.loads(cli.stdout))
-            expected_path = path.with_suffix(".expected.tsv")
-            if bless:
-                expected_path.write_text("\n".join(from_cli) + "\n", encoding="utf-8")
-            expected = expected_path.read_text(encoding="utf-8").splitlines()
-            check(len(expected) > 1, f"{name}: the expected results have rows ({len(expected) - 1})")
-            check(from_cli == expected, f"{name}: powkg query gives the expected {len(expected) - 1} rows")
-            if from_cli != expected:
-                print("\n".join(f"    got: {line}" for line in from_cli[:20]))
-            endpoint = SPARQLWrapper(root + "sparql")
-            endpoint.setQuery(text)
-            endpoint.setReturnFormat(JSON)
-            from_endpoint = table(endpoint.query().convert())
-            check(from_endpoint == expected, f"{name}: the endpoint (SPARQLWrapper) gives the same rows")
-            if from_endpoint != expected:
-                print("\n".join(f"    got: {line}" for line in from_endpoint[:20]))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(f"{len(examples)} examples; {'all checks passed' if not failed else f'{failed} check(s) failed'}")
-    sys.exit(1 if failed else 0)
+    with tempfile.TemporaryDirectory(prefix="powkg-wdqs-") as tmp:
+        server = PowkgServer(binary, tmp, "--query-timeout", "10")
+        try:
+            server.wait_ready()
+        except RuntimeError as e:
+            server.stop()
+            checks.fail(str(e))
+            sys.exit(checks.finish())
+        try:
+            for path in examples:
+                name = path.stem
+                text = path.read_text(encoding="utf-8")
+                check(not re.search(r"^\s*PREFIX\s", text, re.I | re.M), f"{name}: declares no prefix, as on WDQS")
+                cli = subprocess.run(
+                    [binary, "query", "--file", str(path), "--format", "json"],
+                    cwd=ROOT,
+                    capture_output=True,
+                    text=True,
+                )
+                if cli.returncode != 0:
+                    check(False, f"{name}: powkg query exits {cli.returncode}: {cli.stderr.strip()}")
+                    continue
+                from_cli = table(json.loads(cli.stdout))
+                expected_path = path.with_suffix(".expected.tsv")
+                if bless:
+                    expected_path.write_text("\n".join(from_cli) + "\n", encoding="utf-8")
+                expected = expected_path.read_text(encoding="utf-8").splitlines()
+                check(len(expected) > 1, f"{name}: the expected results have rows ({len(expected) - 1})")
+                check(from_cli == expected, f"{name}: powkg query gives the expected {len(expected) - 1} rows")
+                if from_cli != expected:
+                    print("\n".join(f"    got: {line}" for line in from_cli[:20]))
+                endpoint = SPARQLWrapper(server.endpoint)
+                endpoint.setQuery(text)
+                endpoint.setReturnFormat(JSON)
+                from_endpoint = table(endpoint.query().convert())
+                check(from_endpoint == expected, f"{name}: the endpoint (SPARQLWrapper) gives the same rows")
+                if from_endpoint != expected:
+                    print("\n".join(f"    got: {line}" for line in from_endpoint[:20]))
+        finally:
+            server.stop(timeout=30)
+    sys.exit(checks.finish())
 
 
 if __name__ == "__main__":
