@@ -28,7 +28,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
-import push_e2e  # noqa: E402  (the store starters of the push test)
+import push_stores  # noqa: E402  (the stores the push test starts)
 
 
 def timed(command, env=None, cwd=None):
@@ -91,7 +91,7 @@ def main():
     powkg = os.path.abspath(args.powkg)
     if args.oxigraph:
         os.environ["PATH"] = os.path.dirname(os.path.abspath(args.oxigraph)) + os.pathsep + os.environ["PATH"]
-    oxigraph = push_e2e.oxigraph_cli()
+    oxigraph = push_stores.oxigraph_cli()
     results = []
     changed = []
     with tempfile.TemporaryDirectory(prefix="powkg-push-bench-") as tmp:
@@ -111,7 +111,7 @@ def main():
                     triples += 1
         os.remove(nquads)
 
-        kinds = {"oxigraph": push_e2e.Oxigraph, "virtuoso": push_e2e.Virtuoso}
+        kinds = {"oxigraph": push_stores.Oxigraph, "virtuoso": push_stores.Virtuoso}
         wanted = [name.strip() for name in args.stores.split(",") if name.strip()]
         unknown = [name for name in wanted if name not in kinds]
         if unknown or not wanted:
@@ -126,7 +126,7 @@ def main():
                         env=store.env,
                     )
                 graph_report = json.loads(out)["graphs"][0]
-                stored = push_e2e.count(store, graph)
+                stored = push_stores.count(store, graph)
                 if stored != triples:
                     sys.exit(f"{kind.name}: {stored} triples in the store after the push, {triples} expected")
                 # The nightly case: one row of the register changes, and the register is pushed again.
@@ -146,14 +146,14 @@ def main():
                     f.write(original)
                 again_report = json.loads(again)["graphs"][0]
                 changed.append((kind.name, again_s, again_report))
-                if kind is push_e2e.Oxigraph:
+                if kind is push_stores.Oxigraph:
                     native_s, _, _ = timed([oxigraph, "load", "--location", os.path.join(tmp, "ox-native"),
                                             "--file", ntriples, "--graph", graph])
                 else:
                     started = time.monotonic()
                     store.sql(f"ld_dir('{tmp}', 'bench.nt', '{graph}-native'); rdf_loader_run(); checkpoint;")
                     native_s = time.monotonic() - started
-                    loaded = push_e2e.count(store, graph + "-native")
+                    loaded = push_stores.count(store, graph + "-native")
                     if loaded != triples:
                         sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
                 results.append((kind.name, triples, push_s, native_s, rss, server.mib(), graph_report))
