@@ -15,7 +15,7 @@ import urllib.parse
 from harness import ROOT, excerpt
 
 # The clients' libraries, imported once here: serve_e2e.py reports a missing one as a failed check, and the modules
-# of the checks import them from here.
+# of the checks import them from here (None when missing, so that the modules still load and the failure is reported).
 try:
     import rdflib
     import rdflib.compare
@@ -25,7 +25,7 @@ try:
     rdflib.NORMALIZE_LITERALS = False
     RDFLIB_ERROR = None
 except ImportError as e:
-    rdflib = None
+    rdflib = SPARQLStore = None
     RDFLIB_ERROR = f"rdflib is not importable by {sys.executable} ({e}); install it: pip install rdflib"
 
 try:
@@ -34,7 +34,7 @@ try:
 
     SPARQLWRAPPER_ERROR = None
 except ImportError as e:
-    sparqlwrapper = None
+    sparqlwrapper = JSON = POST = POSTDIRECTLY = TURTLE = URLENCODED = SPARQLWrapper = None
     SPARQLWRAPPER_ERROR = (
         f"SPARQLWrapper is not importable by {sys.executable} ({e}); install it: pip install SPARQLWrapper==2.0.0"
     )
