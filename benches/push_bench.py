@@ -14,7 +14,7 @@ every half second), then the command that reproduces the figures.
     python3 benches/push_bench.py --powkg target/release/powkg [--rows 1000000] [--stores oxigraph,virtuoso]
         [--oxigraph PATH] [--chunk-size SIZE]
 
-Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/push_e2e.py does.
+Needs the Oxigraph server (`pip install oxigraph`) and Virtuoso (`virtuoso-opensource`), as tests/e2e/push_e2e.py does.
 """
 
 import argparse
@@ -27,8 +27,8 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-import push_e2e  # noqa: E402  (the store starters of the push test)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+import push_stores  # noqa: E402  (the stores the push test starts)
 
 
 def timed(command, env=None, cwd=None):
@@ -91,7 +91,7 @@ def main():
     powkg = os.path.abspath(args.powkg)
     if args.oxigraph:
         os.environ["PATH"] = os.path.dirname(os.path.abspath(args.oxigraph)) + os.pathsep + os.environ["PATH"]
-    oxigraph = push_e2e.oxigraph_cli()
+    oxigraph = push_stores.oxigraph_cli()
     results = []
     changed = []
     with tempfile.TemporaryDirectory(prefix="powkg-push-bench-") as tmp:
@@ -111,7 +111,7 @@ def main():
                     triples += 1
         os.remove(nquads)
 
-        kinds = {"oxigraph": push_e2e.Oxigraph, "virtuoso": push_e2e.Virtuoso}
+        kinds = {"oxigraph": push_stores.Oxigraph, "virtuoso": push_stores.Virtuoso}
         wanted = [name.strip() for name in args.stores.split(",") if name.strip()]
         unknown = [name for name in wanted if name not in kinds]
         if unknown or not wanted:
@@ -119,14 +119,14 @@ def main():
         for kind in (kinds[name] for name in wanted):
             store = kind(tmp)
             try:
-                with PeakRss(store.process.pid) as server:
+                with PeakRss(store.server.process.pid) as server:
                     push_s, rss, out = timed(
                         [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json",
                          *(["--chunk-size", args.chunk_size] if args.chunk_size else [])],
                         env=store.env,
                     )
                 graph_report = json.loads(out)["graphs"][0]
-                stored = push_e2e.count(store, graph)
+                stored = push_stores.count(store, graph)
                 if stored != triples:
                     sys.exit(f"{kind.name}: {stored} triples in the store after the push, {triples} expected")
                 # The nightly case: one row of the register changes, and the register is pushed again.
@@ -146,14 +146,14 @@ def main():
                     f.write(original)
                 again_report = json.loads(again)["graphs"][0]
                 changed.append((kind.name, again_s, again_report))
-                if kind is push_e2e.Oxigraph:
+                if kind is push_stores.Oxigraph:
                     native_s, _, _ = timed([oxigraph, "load", "--location", os.path.join(tmp, "ox-native"),
                                             "--file", ntriples, "--graph", graph])
                 else:
                     started = time.monotonic()
                     store.sql(f"ld_dir('{tmp}', 'bench.nt', '{graph}-native'); rdf_loader_run(); checkpoint;")
                     native_s = time.monotonic() - started
-                    loaded = push_e2e.count(store, graph + "-native")
+                    loaded = push_stores.count(store, graph + "-native")
                     if loaded != triples:
                         sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
                 results.append((kind.name, triples, push_s, native_s, rss, server.mib(), graph_report))

@@ -22,38 +22,20 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from harness import Server, free_port  # noqa: E402  (servers started and waited for as the end-to-end tests do)
+
 QUERIES = ["camps", "conflicting-claims"]
 JSON = "application/sparql-results+json"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url, process, seconds=120):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"server exited early with {process.returncode}: {process.args}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            time.sleep(0.2)
-    sys.exit(f"server did not answer {url} within {seconds} s")
 
 
 def fetch_rows(url):
@@ -122,12 +104,15 @@ def main():
 
         reference = None
         rows = []
-        for name, command, path, _ in plan:
-            addr = f"127.0.0.1:{free_port()}"
-            process = subprocess.Popen(command + [addr], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            servers.append(process)
-            base = f"http://{addr}{path}"
-            wait_until_up(f"{base}?query={urllib.parse.quote('ASK {}')}", process)
+        for i, (name, command, path, _) in enumerate(plan):
+            port = free_port()
+            server = Server(f"server-{i}", command + [f"127.0.0.1:{port}"], str(work), port)
+            servers.append(server)
+            base = f"{server.root}{path}"
+            try:
+                server.wait_ready(f"{base}?query={urllib.parse.quote('ASK {}')}", seconds=120)
+            except RuntimeError as e:
+                sys.exit(f"{name}: {e}")
             urls = {q: f"{base}?query={urllib.parse.quote(t)}" for q, t in texts.items()}
             answers = {q: fetch_rows(u) for q, u in urls.items()}
             if reference is None:
@@ -140,8 +125,7 @@ def main():
                 for connections in (1, 16):
                     rate, p50, p99, errors = wrk(urls[q], connections, args.seconds)
                     rows.append((name, q, sum(answers[q].values()), connections, rate, p50, p99, errors))
-            process.terminate()
-            process.wait(timeout=30)
+            server.stop(timeout=30)
 
         print(f"\nSPARQL over HTTP on loopback, {args.seconds} s per cell, wrk keep-alive, Accept: {JSON}")
         header = f"{'server':<44} {'query':<20} {'rows':>5} {'clients':>7} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
@@ -160,9 +144,8 @@ def main():
         if any(r[7] for r in rows):
             sys.exit("errors under load")
     finally:
-        for p in servers:
-            if p.poll() is None:
-                p.kill()
+        for server in servers:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -1,6 +1,6 @@
 //! `powkg serve` in process: requests go straight to `Service::handle`, no socket. Routing, content negotiation,
 //! the SPARQL protocol, errors and limits. The same answers over a real socket, from other ecosystems' clients and
-//! a browser, are checked by `tests/serve_e2e.py` and `tests/js/browser.mjs` (run by `.ci/run`).
+//! a browser, are checked by `tests/e2e/serve_e2e.py` and `tests/js/browser.mjs` (run by `.ci/run`).
 
 use std::io::Read as _;
 use std::sync::OnceLock;

@@ -1,4 +1,4 @@
-// Independent statement counts for tests/oracles.py, from parsers that share no code with powkg.
+// Independent statement counts for tests/e2e/oracles.py, from parsers that share no code with powkg.
 //
 // Usage: node tests/js/count.mjs FORMAT FILE
 //

@@ -2,7 +2,7 @@
 """A generator of queries with long lists, sent to `powkg serve`: no request may crash the server, get a 5xx other
 than 503, or keep a core busy past its deadline plus one second.
 
-Usage: python tests/query_lists.py PATH/TO/powkg [--seconds N] [--seed S]
+Usage: python tests/e2e/query_lists.py PATH/TO/powkg [--seconds N] [--seed S]
 
 Every list a query holds that the engine walks (ORDER BY and GROUP BY keys, aggregates, projected variables and
 expressions, VALUES variables and rows, function arguments, IN members, UNION branches, property-path alternatives
@@ -21,14 +21,13 @@ Each round sends every kind at three or four lengths; the first round always com
 import argparse
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 
-from oracle_checks import Checks, excerpt, free_port
+from harness import Checks, PowkgServer, excerpt
 
 QUERY_TIMEOUT = 2  # --query-timeout of the server under test, seconds
 REQUEST_LIMIT = 1024 * 1024  # the server's default --max-request-bytes
@@ -132,27 +131,6 @@ def post(port, text):
         return None, str(e)
 
 
-def start(powkg, tmp):
-    port = free_port()
-    err = open(os.path.join(tmp, "serve.err"), "wb")
-    process = subprocess.Popen(
-        [powkg, "serve", "--bind", f"127.0.0.1:{port}", "--query-timeout", str(QUERY_TIMEOUT),
-         "--max-concurrent-queries", "2"],
-        stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
-                r.read()
-                return process, port
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise SystemExit(f"powkg serve did not start (exit {process.poll()})")
-
-
 def main(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("powkg")
@@ -160,13 +138,20 @@ def main(argv):
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args(argv[1:])
     random.seed(args.seed)
-    print(f"seed {args.seed}; repeat with: python tests/query_lists.py {args.powkg} --seconds {args.seconds:g} "
+    print(f"seed {args.seed}; repeat with: python tests/e2e/query_lists.py {args.powkg} --seconds {args.seconds:g} "
           f"--seed {args.seed}", flush=True)
     checks = Checks()
     stats = {}  # shape -> [requests, {status: n}, slowest answer, most CPU after a deadline]
     failures = []
     with tempfile.TemporaryDirectory(prefix="powkg-lists-") as tmp:
-        process, port = start(args.powkg, tmp)
+        server = PowkgServer(args.powkg, tmp, "--query-timeout", str(QUERY_TIMEOUT), "--max-concurrent-queries", "2")
+        process, port = server.process, server.port
+        try:
+            server.wait_ready(seconds=120)
+        except RuntimeError as e:
+            server.stop()
+            checks.fail(str(e))
+            return checks.finish()
         try:
             stop_at = time.monotonic() + args.seconds
             rounds = 0
@@ -222,11 +207,8 @@ def main(argv):
                           f"within a second of its deadline", "; ".join(failures))
             checks.expect(process.poll() is None, "the server is still up", "the server is down")
         finally:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
-    print(f"{checks.passed} passed, {checks.failed} failed", flush=True)
-    return 1 if checks.failed else 0
+            server.stop()
+    return checks.finish()
 
 
 if __name__ == "__main__":

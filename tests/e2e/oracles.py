@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent oracles for powkg's RDF output, run by CI after the Rust tests.
 
-Usage: python3 tests/oracles.py PATH/TO/powkg
+Usage: python3 tests/e2e/oracles.py PATH/TO/powkg
 
 For every output format, `powkg build --out DIR/powkg.EXT --report json` is run (bundled data, temporary
 directory) and the figure it reports (`output.statements`: quads for the formats that keep named graphs, distinct
@@ -31,8 +31,8 @@ import subprocess
 import sys
 import tempfile
 
-import oracle_checks
-from oracle_checks import Checks, excerpt
+import harness
+from harness import Checks, excerpt
 
 # (powkg format name, file extension, rapper parser name or None, rdflib parser name, keeps named graphs,
 #  serdi (input syntax, output syntax) or None, tests/js/count.mjs format name or None)
@@ -45,7 +45,6 @@ FORMATS = [
     ("jsonld", "jsonld", None, "json-ld", True, None, "jsonld"),
 ]
 
-BUILD_TIMEOUT = 900  # seconds; a debug binary on a busy machine is slow
 PARSE_TIMEOUT = 600
 
 try:
@@ -64,7 +63,7 @@ SERDI = shutil.which("serdi")
 SERDI_ERROR = None if SERDI else "serdi not found on PATH; install it: apt-get install serdi"
 
 NODE = shutil.which("node")
-JS_COUNT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "js", "count.mjs")
+JS_COUNT = os.path.join(harness.ROOT, "tests", "js", "count.mjs")
 if not NODE:
     NODE_ERROR = "node not found on PATH; install Node.js 18 or later, then: npm ci --prefix tests/js"
 elif not os.path.isfile(JS_COUNT):
@@ -88,23 +87,18 @@ def count_check(checks, name, parser, missing, expected, count):
 
 def build(powkg, out):
     """Runs `powkg build --out OUT --report json`; returns (report dict, None) or (None, error text)."""
-    cmd = [powkg, "build", "--out", out, "--report", "json"]
+    stdout, error = harness.build(powkg, "--out", out, "--report", "json")
+    if error:
+        return None, error
+    cmd = f"{powkg} build --out {out} --report json"
     try:
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return None, f"{' '.join(cmd)}: {e}"
-    if run.returncode != 0:
-        return None, f"{' '.join(cmd)} exited {run.returncode}: {excerpt(run.stderr)}"
-    try:
-        report = json.loads(run.stdout)
+        report = json.loads(stdout)
         statements = report["output"]["statements"]
         hash_value = report["canonical_hash"]["value"]
     except (ValueError, KeyError, TypeError) as e:
-        return None, f"{' '.join(cmd)}: unreadable JSON report ({e}): {excerpt(run.stdout)}"
+        return None, f"{cmd}: unreadable JSON report ({e}): {excerpt(stdout)}"
     if not isinstance(statements, int) or not isinstance(hash_value, str) or not hash_value:
-        return None, f"{' '.join(cmd)}: report has no integer output.statements or no canonical hash"
-    if not os.path.isfile(out):
-        return None, f"{' '.join(cmd)}: reported success but wrote no {out}"
+        return None, f"{cmd}: report has no integer output.statements or no canonical hash"
     return report, None
 
 
@@ -172,12 +166,11 @@ def main(argv):
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     powkg = os.path.abspath(argv[1])
-    if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
-        print(f"FAIL {argv[1]} is not an executable powkg binary", flush=True)
-        print("0 passed, 1 failed")
-        return 1
-
     checks = Checks()
+    if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
+        checks.fail(f"{argv[1]} is not an executable powkg binary")
+        return checks.finish()
+
     with tempfile.TemporaryDirectory(prefix="powkg-oracles-") as tmp:
         first, second = os.path.join(tmp, "first"), os.path.join(tmp, "second")
         os.makedirs(first)
@@ -275,8 +268,7 @@ def main(argv):
             except Exception as e:
                 checks.fail(f"turtle~ntriples isomorphic: {type(e).__name__}: {excerpt(str(e))}")
 
-    print(f"{checks.passed} passed, {checks.failed} failed")
-    return 1 if checks.failed else 0
+    return checks.finish()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """SHACL oracle for powkg: pyshacl, which shares no code with powkg, judges the graph against ontology/shapes.ttl.
 
-Usage: python3 tests/shacl_oracle.py [PATH/TO/powkg]
+Usage: python3 tests/e2e/shacl_oracle.py [PATH/TO/powkg]
 
   (a) the shapes: ontology/shapes.ttl parses (rapper and rdflib), is valid SHACL (pyshacl's meta-SHACL check),
       uses SHACL Core only (no SPARQL-based constraint), names every shape with a pksh: IRI that has an English and
@@ -32,16 +32,15 @@ import subprocess
 import sys
 import tempfile
 
-import oracle_checks
-from oracle_checks import excerpt
+import harness
+from harness import excerpt
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = harness.ROOT
 SHAPES = os.path.join(ROOT, "ontology", "shapes.ttl")
 ONTOLOGY = os.path.join(ROOT, "ontology", "powkg.ttl")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "shacl")
 PKSH = "https://example.org/powkg/shapes#"
 
-BUILD_TIMEOUT = 900  # seconds; a debug binary on a busy machine is slow
 PARSE_TIMEOUT = 600
 
 try:
@@ -70,7 +69,7 @@ if rdflib is not None:
     WB = rdflib.Namespace("http://wikiba.se/ontology#")
 
 
-class Checks(oracle_checks.Checks):
+class Checks(harness.Checks):
     def __init__(self):
         super().__init__()
         self.powkg_compared = 0  # verdicts of `powkg validate` compared with pyshacl's
@@ -103,7 +102,7 @@ def powkg_verdict(powkg, data_path, data_format):
     if not powkg or not has_validate(powkg):
         return None
     cmd = [powkg, "validate", "--rdf", data_path, "--shapes", SHAPES, "--format", "json"]
-    run = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=harness.BUILD_TIMEOUT)
     if run.returncode not in (0, 1):
         return (f"error (exit {run.returncode}): {excerpt(run.stderr)}", [])
     report = json.loads(run.stdout)
@@ -261,20 +260,6 @@ def coverage_checks(checks, shapes, ontology):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def build(powkg, out):
-    """Runs `powkg build --out OUT`; returns None or the error text."""
-    cmd = [powkg, "build", "--out", out]
-    try:
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as e:
-        return f"{' '.join(cmd)}: {e}"
-    if run.returncode != 0:
-        return f"{' '.join(cmd)} exited {run.returncode}: {excerpt(run.stderr)}"
-    if not os.path.isfile(out):
-        return f"{' '.join(cmd)}: reported success but wrote no {out}"
-    return None
-
-
 def compare_powkg(checks, label, powkg, path, data_format, conforms, pairs):
     verdict = powkg_verdict(powkg, path, data_format)
     if verdict is None:
@@ -292,7 +277,7 @@ def compare_powkg(checks, label, powkg, path, data_format, conforms, pairs):
 def check_bundled(checks, powkg, shapes):
     with tempfile.TemporaryDirectory(prefix="powkg-shacl-") as tmp:
         out = os.path.join(tmp, "bundled.nq")
-        error = build(powkg, out)
+        _, error = harness.build(powkg, "--out", out)
         if error:
             checks.fail(f"bundled build: {error}")
             return
@@ -411,18 +396,14 @@ def main(argv):
             if bundled == "run":
                 check_bundled(checks, powkg, shapes)
             elif bundled == "skipped":
-                checks.skip("bundled build: no powkg binary given (usage: tests/shacl_oracle.py PATH/TO/powkg)")
+                checks.skip("bundled build: no powkg binary given (usage: tests/e2e/shacl_oracle.py PATH/TO/powkg)")
 
             # (c) the fixtures
             check_fixtures(checks, powkg, shapes)
 
     if not checks.powkg_compared:
         print("note powkg's own verdict was not compared: no powkg binary given")
-    summary = f"{checks.passed} passed, {checks.failed} failed"
-    if checks.skipped:
-        summary += f", {checks.skipped} skipped"
-    print(summary)
-    return 1 if checks.failed else 0
+    return checks.finish()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`powkg site` end to end, with nginx as the static host (run by .ci/run; needs Debian's nginx).
 
-    python3 tests/site_e2e.py target/release/powkg
+    python3 tests/e2e/site_e2e.py target/release/powkg
 
 Checks:
   1. Two runs over the same graph write byte-identical sites.
@@ -21,6 +21,8 @@ Checks:
      whose IRI has them (from an ontology file) stops the site, naming it; nothing is written outside `--out`.
   8. A base IRI holding `;`, `'` and `$` gives an `nginx.conf` that `nginx -t` accepts and that answers at that base;
      a base IRI with port 99999 is refused; past `ulimit -f`, `site` and `build` exit 2 naming the file.
+
+Prints one line per check ("ok   ..." or "FAIL ...") and ends with "N passed, M failed"; exits 1 if any check failed.
 """
 
 import hashlib
@@ -28,7 +30,6 @@ import html.parser
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,23 +39,11 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
+from harness import ROOT, Checks, PowkgServer, Server, build, free_port
+
 POWKG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/release/powkg")
-FAILURES = []
-CHECKS = 0
-
-
-def check(ok, what):
-    global CHECKS
-    CHECKS += 1
-    if not ok:
-        FAILURES.append(what)
-        print(f"FAIL: {what}", flush=True)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+CHECKS = Checks()
+check = CHECKS.check
 
 
 def tree_digest(root):
@@ -67,19 +56,6 @@ def tree_digest(root):
             with open(path, "rb") as f:
                 digest.update(hashlib.sha256(f.read()).digest())
     return digest.hexdigest()
-
-
-def wait_port(port, proc, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited early with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -142,7 +118,6 @@ def refused(run, path, why):
 
 def where_a_site_goes(work):
     """6. What `--out` may replace."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     # A folder of the user's files: every byte kept.
     mine = os.path.join(work, "mine")
     os.makedirs(os.path.join(mine, "sub"))
@@ -157,7 +132,7 @@ def where_a_site_goes(work):
           "the user's folder is kept byte for byte")
     # The --data folder it reads, and a folder inside it.
     data = os.path.join(work, "data")
-    shutil.copytree(os.path.join(repo, "data"), data)
+    shutil.copytree(os.path.join(ROOT, "data"), data)
     before = tree_digest(data)
     run = powkg(["site", "--data", data, "--out", data])
     check(refused(run, data, "--data input"), f"--out the --data folder is refused: {run.returncode} {run.stderr!r}")
@@ -167,7 +142,9 @@ def where_a_site_goes(work):
     check(tree_digest(data) == before, "the --data folder is kept byte for byte")
     # The store it reads.
     st = os.path.join(work, "st")
-    powkg(["build", "--store", st]).check_returncode()
+    _, error = build(POWKG, "--store", st)
+    if error:
+        raise RuntimeError(error)
     before = tree_digest(st)
     run = powkg(["site", "--store", st, "--out", st])
     check(refused(run, st, "--store input"), f"--store st --out st is refused: {run.returncode} {run.stderr!r}")
@@ -208,7 +185,6 @@ def where_a_site_goes(work):
 
 def nothing_outside(work):
     """7. Dot segments in things' IRIs never put a file outside the site."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     box = os.path.join(work, "box", "in")
     os.makedirs(box)
     reg = os.path.join(box, "reg.csv")
@@ -229,7 +205,7 @@ def nothing_outside(work):
         powkg(["site", "--store", st, "--out", os.path.join(box, "public")])
     # A thing with dot segments that no register check saw: an ontology file names it.
     ontology = os.path.join(box, "ontology")
-    shutil.copytree(os.path.join(repo, "ontology"), ontology)
+    shutil.copytree(os.path.join(ROOT, "ontology"), ontology)
     with open(os.path.join(ontology, "zz-dots.ttl"), "w", encoding="utf-8") as f:
         f.write("<https://example.org/powkg/x/../../../../../PWNED> "
                 "<http://www.w3.org/2000/01/rdf-schema#label> \"dots\"@en .\n")
@@ -254,10 +230,9 @@ def odd_bases_and_limits(work):
         test = subprocess.run(["nginx", "-t", "-p", os.path.dirname(conf), "-c", conf], capture_output=True)
         check(test.returncode == 0, f"nginx -t accepts its nginx.conf: {test.stderr.decode()[-300:]}")
         if test.returncode == 0:
-            nginx = subprocess.Popen(["nginx", "-p", os.path.dirname(conf), "-c", conf],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            nginx = Server("nginx", ["nginx", "-p", os.path.dirname(conf), "-c", conf], os.path.dirname(conf), port)
             try:
-                wait_port(port, nginx)
+                nginx.wait_ready(seconds=30)
                 thing = base_path + "entity/karlag"
                 status, _, location, _ = fetch(f"http://127.0.0.1:{port}{thing}", "text/turtle")
                 check(status == 303 and location == thing + ".ttl",
@@ -265,8 +240,7 @@ def odd_bases_and_limits(work):
                 status, ctype, _, _ = fetch(f"http://127.0.0.1:{port}{thing}.ttl", "*/*")
                 check(status == 200 and ctype == "text/turtle", f"{thing}.ttl: {status} {ctype}")
             finally:
-                nginx.terminate()
-                nginx.wait()
+                nginx.stop()
     out = os.path.join(work, "port")
     run = powkg(["site", "--base-iri", "https://example.org:99999/powkg/", "--out", out])
     check(run.returncode == 2 and b"port 99999" in run.stderr and not os.path.exists(out),
@@ -326,11 +300,13 @@ def main():
                 blocks.append(json.loads(part.split("</script>")[0]))
             return blocks
         landing = data_blocks("index.html")
-        check(any(b.get("@type") == "Dataset" and b.get("license") and b.get("distribution") for b in landing),
-              f"the landing page has a schema.org Dataset with licence and distributions: {landing}")
+        what = "the landing page has a schema.org Dataset with licence and distributions"
+        CHECKS.expect(any(b.get("@type") == "Dataset" and b.get("license") and b.get("distribution") for b in landing),
+                      what, f"{what}: {landing}")
         camp = data_blocks("powkg/entity/karlag.html") + data_blocks("powkg/entity/allies.html")
-        check(any(b.get("@type") == "Thing" and any("wikidata.org" in s_ for s_ in b.get("sameAs", [])) for b in camp),
-              f"an entity page has a schema.org Thing with its Wikidata item: {camp}")
+        what = "an entity page has a schema.org Thing with its Wikidata item"
+        CHECKS.expect(any(b.get("@type") == "Thing" and any("wikidata.org" in s_ for s_ in b.get("sameAs", []))
+                          for b in camp), what, f"{what}: {camp}")
         for b in landing + camp:
             graph = rdflib.Graph()
             # schema.org's context is remote: read the block with the vocabulary mapped locally.
@@ -340,10 +316,11 @@ def main():
 
         # The dataset description meets DCAT-AP's mandatory properties (shapes of our own, pyshacl).
         import pyshacl
-        shapes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "dcat-ap", "shapes.ttl")
+        shapes = os.path.join(ROOT, "tests", "fixtures", "dcat-ap", "shapes.ttl")
         void = rdflib.Graph().parse(os.path.join(site, "void.ttl"), format="turtle")
         conforms, _, text = pyshacl.validate(void, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
-        check(conforms, f"the site's dataset description conforms to the DCAT-AP shapes: {text}")
+        what = "the site's dataset description conforms to the DCAT-AP shapes"
+        CHECKS.expect(conforms, what, f"{what}: {text}")
         broken = rdflib.Graph().parse(os.path.join(site, "void.ttl"), format="turtle")
         broken.remove((None, rdflib.URIRef("http://www.w3.org/ns/dcat#accessURL"), None))
         conforms, _, _ = pyshacl.validate(broken, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
@@ -353,7 +330,9 @@ def main():
         store = os.path.join(work, "store")
         csv = os.path.join(work, "reg.csv")
         subprocess.run([POWKG, "generate-register", "--rows", "20000", "--out", csv], check=True, capture_output=True)
-        subprocess.run([POWKG, "build", "--store", store, "--register", csv], check=True, capture_output=True)
+        _, error = build(POWKG, "--store", store, "--register", csv)
+        if error:
+            raise RuntimeError(error)
         killed = subprocess.Popen([POWKG, "site", "--store", store, "--out", site],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.5)
@@ -389,11 +368,9 @@ def main():
         # The server's pages of a class and of the links to a camp (read with OFFSET) list what the site's files
         # list (streamed): the same things, in the same order, on the same page.
         import re
-        reg_port = free_port()
-        reg_server = subprocess.Popen([POWKG, "serve", "--store", store, "--bind", f"127.0.0.1:{reg_port}"],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        reg_server = PowkgServer(POWKG, work, "--store", store, name="serve-register")
         try:
-            wait_port(reg_port, reg_server)
+            reg_server.wait_ready(seconds=30)
             listed = lambda page: [h.removesuffix(".html") for h in re.findall(r'<li><a href="(/powkg/[^"]+)"', page)]
             classes = os.path.join(registered, "classes")
             largest = max(os.listdir(classes), key=lambda c: len(os.listdir(os.path.join(classes, c))))
@@ -404,26 +381,22 @@ def main():
             for path in pages:
                 with open(os.path.join(registered, path.lstrip("/")), encoding="utf-8") as f:
                     written = listed(f.read())
-                served = fetch(f"http://127.0.0.1:{reg_port}{path}", "text/html")
+                served = fetch(f"{reg_server.root}{path}", "text/html")
                 check(served[0] == 200 and written and listed(served[3].decode()) == written,
                       f"{path}: the server lists the {len(written)} things the site's file lists, in its order")
         finally:
-            reg_server.terminate()
-            reg_server.wait()
+            reg_server.stop()
 
         # 3. nginx with the site's own configuration against powkg serve.
         port = free_port()
         conf_dir = os.path.join(work, "nginx")
         conf = nginx_conf(conf_dir, site, port)
         subprocess.run(["nginx", "-t", "-p", conf_dir, "-c", conf], check=True, capture_output=True)
-        nginx = subprocess.Popen(["nginx", "-p", conf_dir, "-c", conf],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(port, nginx)
-        serve_port = free_port()
-        server = subprocess.Popen([POWKG, "serve", "--bind", f"127.0.0.1:{serve_port}"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_port(serve_port, server)
-        static, dynamic = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{serve_port}"
+        nginx = Server("nginx", ["nginx", "-p", conf_dir, "-c", conf], conf_dir, port)
+        nginx.wait_ready(seconds=30)
+        server = PowkgServer(POWKG, work)
+        server.wait_ready(seconds=30)
+        static, dynamic = nginx.root, server.root
         cases = [
             ("/powkg/entity/karlag", "text/html"),
             ("/powkg/entity/karlag", "text/turtle"),
@@ -465,7 +438,8 @@ def main():
             if path == "/void" and accept == "text/turtle":
                 void = rdflib.Graph().parse(data=d[3].decode(), format="turtle")
                 conforms, _, text = pyshacl.validate(void, shacl_graph=rdflib.Graph().parse(shapes), inference="none")
-                check(conforms, f"the server's dataset description conforms to the DCAT-AP shapes: {text}")
+                what = "the server's dataset description conforms to the DCAT-AP shapes"
+                CHECKS.expect(conforms, what, f"{what}: {text}")
             if s[0] in (200, 303):
                 check(s[1] == d[1] or s[0] == 303, f"{path} Accept {accept}: type nginx {s[1]}, serve {d[1]}")
             if s[0] == 303:
@@ -475,8 +449,7 @@ def main():
                 check(s[3] == d[3], f"{path}: the same document from the site and the server")
 
         # 3b. One results writer: a bundled query's downloads on the site, the endpoint's answer and powkg query's.
-        repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        with open(os.path.join(repo, "queries", "camps.rq"), encoding="utf-8") as f:
+        with open(os.path.join(ROOT, "queries", "camps.rq"), encoding="utf-8") as f:
             camps = f.read()
         for name, extension, media_type in [("csv", "csv", "text/csv"), ("tsv", "tsv", "text/tab-separated-values"),
                                             ("json", "srj", "application/sparql-results+json"),
@@ -524,15 +497,10 @@ def main():
         print(f"crawled {len(seen)} addresses, {pages} pages", flush=True)
     finally:
         for p in (nginx, server):
-            if p is not None and p.poll() is None:
-                p.terminate()
-                try:
-                    p.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+            if p is not None:
+                p.stop()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"site end to end: {CHECKS - len(FAILURES)}/{CHECKS} checks passed", flush=True)
-    sys.exit(1 if FAILURES else 0)
+    sys.exit(CHECKS.finish())
 
 
 def maps_of(site):

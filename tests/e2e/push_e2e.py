@@ -28,9 +28,14 @@ query answered 200 with a body that is not results is named as such, not as an u
 credentials asked for over plain HTTP by a host other than loopback are refused unless --allow-insecure-auth (checked
 by src/publish/'s unit tests: these checks send traffic to loopback only).
 
-Usage: push_e2e.py POWKG_BINARY   (POWKG_PUSH_E2E_STUB_ONLY=1: the stub checks alone, in a few seconds)
+Usage: tests/e2e/push_e2e.py POWKG_BINARY   (POWKG_PUSH_E2E_STUB_ONLY=1: the stub checks alone, in a few seconds)
 Needs `oxigraph` (on PATH or beside this Python) and `virtuoso-t`/`isql-vt`; a store that is missing is reported
-as a failure, not skipped. Exits 1 if any check failed.
+as a failure, not skipped. Prints one line per check and ends with "N passed, M failed" (", K skipped" when a
+store did not evaluate a bundled query); exits 1 if any check failed.
+
+The stores, how they are started and how a graph is read back from them, are in push_stores.py (benches/push_bench.py
+starts them too). The rest stays in this one file of about 650 lines: (a) to (i) are steps on one store's state,
+each starting from where the one before left it, and the stub stores are this file's own.
 """
 
 import http.server
@@ -51,11 +56,13 @@ import urllib.request
 
 import rdflib
 
-from oracle_checks import Checks, excerpt, free_port
+import harness
+from harness import Checks, excerpt
+from push_stores import VIRTUOSO_USER, Oxigraph, Virtuoso, count, oxigraph_cli, read_graph, sparql
 
 rdflib.NORMALIZE_LITERALS = False
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = harness.ROOT
 BASE = "https://example.org/powkg/"
 REGISTER = os.path.join(ROOT, "data", "registers", "example.csv")
 GRAPHS = {
@@ -64,130 +71,6 @@ GRAPHS = {
     "metadata": BASE + "graph/metadata",
     "example": BASE + "graph/register/example",
 }
-VIRTUOSO_USER = ("powkg", "powkg-e2e-pw")
-
-
-def oxigraph_cli():
-    """The Oxigraph CLI: on PATH, else beside this Python (pip installs it there)."""
-    return shutil.which("oxigraph") or os.path.join(os.path.dirname(sys.executable), "oxigraph")
-
-
-def wait_for_port(port, process, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return True
-        time.sleep(0.3)
-    return False
-
-
-class Oxigraph:
-    name = "Oxigraph server"
-
-    def __init__(self, tmp):
-        exe = oxigraph_cli()
-        self.port = free_port()
-        root = f"http://127.0.0.1:{self.port}"
-        self.store, self.update, self.query = f"{root}/store", f"{root}/update", f"{root}/query"
-        self.env = {}
-        self.log = open(os.path.join(tmp, "oxigraph.log"), "w")
-        self.process = subprocess.Popen(
-            # powkg's queries see the union of the named graphs as their default graph, as the server does when told.
-            [exe, "serve", "--location", os.path.join(tmp, "oxigraph-data"), "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        if not wait_for_port(self.port, self.process):
-            raise RuntimeError(f"the Oxigraph server did not start ({exe}); see {self.log.name}")
-
-    def push_args(self):
-        return ["--store-url", self.store, "--update-url", self.update]
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-class Virtuoso:
-    name = "Virtuoso"
-
-    def __init__(self, tmp):
-        directory = os.path.join(tmp, "virtuoso")
-        os.makedirs(directory)
-        self.sql_port, self.http_port = free_port(), free_port()
-        with open("/etc/virtuoso-opensource-7/virtuoso.ini", encoding="utf-8") as f:
-            ini = f.read()
-        ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", directory + "/")
-        ini = re.sub(r"(?m)^ServerPort\s*=\s*1111\b.*$", f"ServerPort = 127.0.0.1:{self.sql_port}", ini)
-        ini = re.sub(r"(?m)^ServerPort\s*=\s*8890\b.*$", f"ServerPort = 127.0.0.1:{self.http_port}", ini)
-        ini = re.sub(r"(?m)^DirsAllowed\s*=.*$", f"DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad, {tmp}", ini)
-        # The Debian defaults stop queries at 60 s with partial answers and cut results at 10,000 rows.
-        ini = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 10000000", ini)
-        ini = re.sub(r"(?m)^MaxQueryExecutionTime\s*=.*$", "MaxQueryExecutionTime = 0", ini)
-        ini = re.sub(r"(?m)^MaxQueryCostEstimationTime\s*=.*$", "MaxQueryCostEstimationTime = 0", ini)
-        # One transaction may hold a whole graph's replacement (the default limit, 50 MB of log, is about 300,000
-        # triples: past it Virtuoso aborts the MOVE with SR325 and the target stays as it was).
-        ini = re.sub(r"(?m)^\[Parameters\]$", "[Parameters]\nTransactionAfterImageLimit = 1500000000", ini, count=1)
-        path = os.path.join(directory, "virtuoso.ini")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(ini)
-        self.log = open(os.path.join(tmp, "virtuoso.log"), "w")
-        self.process = subprocess.Popen(
-            ["virtuoso-t", "+configfile", path, "+foreground"],
-            cwd=directory,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        if not wait_for_port(self.http_port, self.process):
-            raise RuntimeError(f"Virtuoso did not start; see {self.log.name}")
-        user, password = VIRTUOSO_USER
-        self.sql(
-            f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\"; "
-            f"DB.DBA.RDF_DEFAULT_USER_PERMS_SET('{user}', 15);"
-        )
-        root = f"http://127.0.0.1:{self.http_port}"
-        self.store, self.update = f"{root}/sparql-graph-crud-auth", f"{root}/sparql-auth"
-        self.query = f"{root}/sparql"
-        self.env = {"POWKG_PUSH_USER": user, "POWKG_PUSH_PASSWORD": password}
-
-    def sql(self, statements):
-        done = subprocess.run(
-            ["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statements}"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if done.returncode != 0 or "Error" in done.stdout:
-            raise RuntimeError(f"isql-vt: {excerpt(done.stdout + done.stderr)}")
-        return done.stdout
-
-    def push_args(self):
-        return ["--store-url", self.store, "--update-url", self.update]
-
-    def stop(self):
-        try:
-            self.sql("checkpoint; shutdown;")
-        except Exception:
-            pass
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-
-def sparql(endpoint, query, accept="application/sparql-results+json"):
-    body = urllib.parse.urlencode({"query": query}).encode()
-    request = urllib.request.Request(
-        endpoint, data=body, headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
-    )
-    with urllib.request.urlopen(request, timeout=120) as answer:
-        return answer.read().decode("utf-8")
 
 
 class CountingProxy:
@@ -232,24 +115,6 @@ class CountingProxy:
         self.listener.close()
 
 
-def count(store, graph):
-    answer = json.loads(sparql(store.query, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
-    bindings = answer["results"]["bindings"]
-    return int(bindings[0]["n"]["value"]) if bindings else 0
-
-
-def read_graph(store, graph):
-    """The graph as the store gives it back (CONSTRUCT, N-Triples), parsed by rdflib."""
-    text = sparql(
-        store.query,
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-        accept="application/n-triples",
-    )
-    g = rdflib.Graph()
-    g.parse(data=text, format="nt")
-    return g
-
-
 def run(powkg, args, env=None, timeout=600):
     return subprocess.run(
         [powkg, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
@@ -266,9 +131,9 @@ def push(powkg, store, extra=(), env=None):
 def local_graphs(powkg, tmp):
     """Each graph of `powkg build --register example.csv --out x.nq`, parsed by rdflib."""
     out = os.path.join(tmp, "local.nq")
-    done = run(powkg, ["build", "--register", REGISTER, "--out", out])
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr)
+    _, error = harness.build(powkg, "--register", REGISTER, "--out", out)
+    if error:
+        raise RuntimeError(error)
     dataset = rdflib.Dataset()
     dataset.parse(out, format="nquads")
     graphs = {}
@@ -337,7 +202,7 @@ def check_store(checks, powkg, store, tmp, local, header):
     # (c) bundled queries, against powkg's own store of the same graphs (curated and the example register)
     local_store = os.path.join(tmp, "local-store")
     if not os.path.exists(local_store):
-        run(powkg, ["build", "--register", REGISTER, "--store", local_store])
+        harness.build(powkg, "--register", REGISTER, "--store", local_store)
     listed = json.loads(run(powkg, ["queries", "--format", "json"]).stdout)
     compared = 0
     for entry in listed:
@@ -788,8 +653,7 @@ def main():
         check_halving(checks, powkg)
         check_origins(checks, powkg)
         if os.environ.get("POWKG_PUSH_E2E_STUB_ONLY"):  # the stub checks alone, without the stores (quick)
-            print(f"{checks.passed} passed, {checks.failed} failed, {checks.skipped} skipped")
-            sys.exit(1 if checks.failed else 0)
+            sys.exit(checks.finish())
         for kind in (Oxigraph, Virtuoso):
             try:
                 store = kind(tmp)
@@ -800,8 +664,7 @@ def main():
                 check_store(checks, powkg, store, tmp, local, header)
             finally:
                 store.stop()
-    print(f"{checks.passed} passed, {checks.failed} failed, {checks.skipped} skipped")
-    sys.exit(1 if checks.failed else 0)
+    sys.exit(checks.finish())
 
 
 if __name__ == "__main__":
