@@ -75,10 +75,10 @@ proptest! {
             text = toml_string(&text),
         );
         let inputs = InputSet { files: vec![InputFile { path: "data/x.toml".into(), text: data }] };
-        let ontology = Ontology::load(&InputSet::bundled(bundled::ONTOLOGY)).unwrap();
+        let minter = Minter::new("https://example.org/powkg/").unwrap();
+        let ontology = Ontology::load(&InputSet::bundled(bundled::ONTOLOGY), &minter).unwrap();
         let facts = Facts::parse(&inputs).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let model = Model::build(&facts, &ontology.schema).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let minter = Minter::new("https://example.org/powkg/").unwrap();
         let quads = mapping::map(&model, &ontology, &minter);
         let union: Vec<Quad> = format::union_triples(&quads)
             .into_iter()

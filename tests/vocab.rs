@@ -5,10 +5,15 @@ use std::collections::BTreeSet;
 use oxigraph::model::{NamedOrBlankNode, Term};
 use powkg::build::ontology::Ontology;
 use powkg::files::input::{InputSet, bundled};
+use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::rdf::vocab::{owl, pk, pkpr, pr, rdf, wikibase};
 
+fn minter() -> Minter {
+    Minter::new(DEFAULT_BASE_IRI).unwrap()
+}
+
 fn ontology() -> Ontology {
-    Ontology::load(&InputSet::bundled(bundled::ONTOLOGY)).expect("the bundled ontology loads")
+    Ontology::load(&InputSet::bundled(bundled::ONTOLOGY), &minter()).expect("the bundled ontology loads")
 }
 
 /// `pk:` subjects the ontology types; with `include_properties` false, leaving out the `wikibase:Property`s that
@@ -20,11 +25,12 @@ fn declared_pk_terms(o: &Ontology, include_properties: bool) -> BTreeSet<String>
         .filter(|t| t.predicate == rdf::TYPE && t.object == Term::from(wikibase::PROPERTY))
         .map(|t| &t.subject)
         .collect();
+    let minter = minter();
     o.triples
         .iter()
         .filter(|t| t.predicate == rdf::TYPE && (include_properties || !properties.contains(&t.subject)))
         .filter_map(|t| match &t.subject {
-            NamedOrBlankNode::NamedNode(n) => n.as_str().strip_prefix(pk::NS).map(str::to_owned),
+            NamedOrBlankNode::NamedNode(n) => minter.own_local(pk::PATH, n.as_str()).map(str::to_owned),
             NamedOrBlankNode::BlankNode(_) => None,
         })
         .collect()
@@ -65,9 +71,11 @@ fn reference_predicates_belong_to_declared_properties() {
         .values()
         .map(|p| p.reference.as_str().to_owned())
         .collect();
-    for term in [pr::STATED_IN, pr::REFERENCE_URL]
-        .iter()
-        .chain(pkpr::ALL.iter().map(|(_, t)| t))
+    let minter = minter();
+    let own = pkpr::ALL.iter().map(|(_, t)| minter.term(*t));
+    for term in [pr::STATED_IN.into_owned(), pr::REFERENCE_URL.into_owned()]
+        .into_iter()
+        .chain(own)
     {
         assert!(
             declared.contains(term.as_str()),
@@ -104,7 +112,7 @@ fn every_own_property_says_why_wikidata_has_none() {
     let scope_note = oxigraph::model::NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#scopeNote");
     let mut missing = Vec::new();
     for def in o.schema.properties.values() {
-        if !def.iri.as_str().starts_with(pk::NS) {
+        if minter().own_local(pk::PATH, def.iri.as_str()).is_none() {
             continue;
         }
         let languages: BTreeSet<&str> = o

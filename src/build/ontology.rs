@@ -8,6 +8,7 @@ use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
 use crate::files::diagnostic::{Diagnostic, Diagnostics};
 use crate::files::input::{InputFile, InputSet, forbidden_character, forbidden_character_message};
+use crate::rdf::iri::Minter;
 use crate::rdf::vocab::{owl, pk, rdf, rdfs, wd, wikibase};
 
 /// The kind of value a property takes (its `wikibase:propertyType`).
@@ -108,22 +109,23 @@ pub struct Ontology {
 impl Ontology {
     /// Parses every Turtle file of the set; reports syntax errors with their positions and incomplete property
     /// declarations.
-    pub fn load(inputs: &InputSet) -> Result<Self, Diagnostics> {
-        let (mut triples, mut problems) = parse_turtle_files(inputs);
+    pub fn load(inputs: &InputSet, minter: &Minter) -> Result<Self, Diagnostics> {
+        let (mut triples, mut problems) = parse_turtle_files(inputs, minter);
         let path = inputs.files.first().map_or("ontology", |f| f.path.as_str());
-        let schema = Schema::from_triples(&triples, path, &mut problems);
+        let schema = Schema::from_triples(&triples, path, minter, &mut problems);
         triples.sort_by_cached_key(ToString::to_string);
         triples.dedup();
         problems.into_result(Self { triples, schema })
     }
 }
 
-/// Parses every Turtle file of a set: the triples of those that parse, and the syntax errors of the others.
-pub(crate) fn parse_turtle_files(inputs: &InputSet) -> (Vec<Triple>, Diagnostics) {
+/// Parses every Turtle file of a set, relative IRIs against the build's base IRI: the triples of those that parse,
+/// and the syntax errors of the others.
+pub(crate) fn parse_turtle_files(inputs: &InputSet, minter: &Minter) -> (Vec<Triple>, Diagnostics) {
     let mut triples = Vec::new();
     let mut problems = Diagnostics::default();
     for file in &inputs.files {
-        match parse_turtle(file) {
+        match parse_turtle(file, minter.base()) {
             Ok(t) => triples.extend(t),
             Err(d) => problems.push(d),
         }
@@ -133,7 +135,7 @@ pub(crate) fn parse_turtle_files(inputs: &InputSet) -> (Vec<Triple>, Diagnostics
 
 /// Parses one Turtle file, naming the file, line and column of a syntax error, and of a character that XML 1.0
 /// cannot carry (written as it is, or as a `\u` escape in a string).
-fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
+fn parse_turtle(file: &InputFile, base: &str) -> Result<Vec<Triple>, Diagnostic> {
     if let Some((offset, c)) = forbidden_character(&file.text) {
         return Err(Diagnostic::at(
             &file.path,
@@ -144,7 +146,15 @@ fn parse_turtle(file: &InputFile) -> Result<Vec<Triple>, Diagnostic> {
     }
     crate::rdf::turtle_check::check(file)?;
     let mut triples = Vec::new();
-    for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(file.text.as_bytes()) {
+    let parser = RdfParser::from_format(RdfFormat::Turtle)
+        .with_base_iri(base)
+        .map_err(|e| {
+            Diagnostic::file(
+                &file.path,
+                format!("the base IRI {base} cannot resolve relative IRIs: {e}"),
+            )
+        })?;
+    for quad in parser.for_slice(file.text.as_bytes()) {
         match quad {
             Ok(q) => {
                 // The lexical check refuses every way of writing a triple term; should one pass it, it is refused
@@ -220,7 +230,7 @@ impl Description<'_> {
 }
 
 impl Schema {
-    fn from_triples(triples: &[Triple], path: &str, problems: &mut Diagnostics) -> Self {
+    fn from_triples(triples: &[Triple], path: &str, minter: &Minter, problems: &mut Diagnostics) -> Self {
         let mut by_subject: BTreeMap<&NamedNode, Description<'_>> = BTreeMap::new();
         for t in triples {
             if let NamedOrBlankNode::NamedNode(s) = &t.subject {
@@ -234,17 +244,17 @@ impl Schema {
         let mut schema = Self::default();
         for (subject, d) in &by_subject {
             if d.has(rdf::TYPE, owl::CLASS)
-                && let Some(local) = subject.as_str().strip_prefix(pk::NS)
+                && let Some(local) = minter.own_local(pk::PATH, subject.as_str())
             {
-                if d.has(rdfs::SUB_CLASS_OF, pk::ENTITY) {
+                if d.has(rdfs::SUB_CLASS_OF, minter.term(pk::ENTITY).as_ref()) {
                     schema.entity_classes.insert(local.to_owned());
                 }
-                if d.has(rdfs::SUB_CLASS_OF, pk::SOURCE) {
+                if d.has(rdfs::SUB_CLASS_OF, minter.term(pk::SOURCE).as_ref()) {
                     schema.source_classes.insert(local.to_owned());
                 }
             }
             if d.has(rdf::TYPE, wikibase::PROPERTY) {
-                match property(subject, d) {
+                match property(subject, d, minter) {
                     Ok(def) => {
                         schema.properties.insert(def.key.clone(), def);
                     }
@@ -257,11 +267,11 @@ impl Schema {
 }
 
 /// A property declaration with its value type and predicate families.
-fn property(subject: &NamedNode, d: &Description<'_>) -> Result<PropertyDef, String> {
+fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result<PropertyDef, String> {
     let key = subject
         .as_str()
         .strip_prefix(wd::NS)
-        .or_else(|| subject.as_str().strip_prefix(pk::NS))
+        .or_else(|| minter.own_local(pk::PATH, subject.as_str()))
         .unwrap_or(subject.as_str())
         .to_owned();
     let mut missing = Vec::new();

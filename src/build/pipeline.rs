@@ -77,7 +77,7 @@ pub struct Built {
 /// Reads, validates and maps the curated set.
 pub fn build(sources: &Sources, minter: &Minter) -> Result<Built, Diagnostics> {
     let (data, ontology_files) = sources.read()?;
-    let ontology = Ontology::load(&ontology_files)?;
+    let ontology = Ontology::load(&ontology_files, minter)?;
     let facts = Facts::parse(&data)?;
     let model = Model::build(&facts, &ontology.schema)?;
     let quads = mapping::map(&model, &ontology, minter);

@@ -80,11 +80,11 @@ impl Validation {
     }
 }
 
-/// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files), with powkg's own
-/// terms in them moved under the base IRI of `minter`, as the graph has them.
+/// Validates `quads` (all named graphs merged) against the shapes in `shapes` (Turtle files), whose relative IRIs
+/// (powkg's own terms) resolve against the base IRI of `minter`, as the graph's do.
 pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Validation, ValidateError> {
     // Syntax errors are reported by powkg's own Turtle reader first, with file, line and column.
-    let (shape_triples, syntax) = parse_turtle_files(shapes);
+    let (shape_triples, syntax) = parse_turtle_files(shapes, minter);
     if !syntax.is_empty() {
         return Err(ValidateError::Shapes(syntax));
     }
@@ -101,22 +101,17 @@ pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Va
             problem,
         )])));
     }
-    // powkg's own terms in the shapes move under the build's base IRI, as the graph has them.
-    let shape_messages: HashMap<String, String> = shape_messages(&shape_triples)
-        .into_iter()
-        .map(|(shape, text)| (minter.relocate(&shape).into_owned(), text))
-        .collect();
+    let shape_messages: HashMap<String, String> = shape_messages(&shape_triples).into_iter().collect();
     let mut shape_text = String::new();
     for file in &shapes.files {
         shape_text.push_str(&file.text);
         shape_text.push('\n');
     }
-    let shape_text = minter.relocate_text(&shape_text);
     let schema = ShaclDataManager::load(
         &mut Cursor::new(shape_text.as_bytes()),
         "shapes",
         &RDFFormat::Turtle,
-        None,
+        Some(minter.base()),
     )
     .map_err(|e| {
         let path = shapes.files.first().map_or("shapes", |f| f.path.as_str());

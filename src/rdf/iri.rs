@@ -1,11 +1,12 @@
 //! The one place IRIs are minted: data IRIs under the base IRI, from stable ids, or from content hashes for
 //! reference and value nodes (as Wikidata's `wdref:`/`wdv:`), so that no blank node is ever needed.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use oxigraph::model::{NamedNode, NamedNodeRef};
+use oxigraph::model::NamedNode;
 use sha2::{Digest, Sha256};
+
+use crate::rdf::vocab::{Namespace, ONTOLOGY_PATH, Own};
 
 /// Why a base IRI was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -77,12 +78,6 @@ pub struct Minter {
 
 /// The default base IRI; publishers set their own with `--base-iri`.
 pub const DEFAULT_BASE_IRI: &str = "https://example.org/powkg/";
-
-/// Where powkg's own terms live under a base IRI: the ontology (`pk:`, and its own IRI), the property families
-/// (`pkdt:`, `pkp:`, `pkps:`, …), the SHACL shapes (`pksh:`) and the search service's terms (`pks:`). The code and the bundled files name them under
-/// [`DEFAULT_BASE_IRI`]; a build under another base moves them there (see [`Minter::relocate`]), so that a
-/// publisher's terms dereference on its own server.
-const VOCABULARY: [&str; 4] = ["ontology", "prop/", "shapes", "search#"];
 
 impl Minter {
     /// Accepts an absolute IRI with no query or fragment; adds a trailing `/` when missing.
@@ -211,42 +206,40 @@ impl Minter {
         })
     }
 
-    /// `iri` under this base IRI if it is one of powkg's own terms (see [`VOCABULARY`]); any other IRI as it is.
-    pub fn relocate<'a>(&self, iri: &'a str) -> Cow<'a, str> {
-        match iri.strip_prefix(DEFAULT_BASE_IRI) {
-            Some(rest) if self.base != DEFAULT_BASE_IRI && VOCABULARY.iter().any(|v| rest.starts_with(v)) => {
-                Cow::Owned(format!("{}{rest}", self.base))
-            }
-            _ => Cow::Borrowed(iri),
-        }
+    /// One of powkg's own terms ([`crate::rdf::vocab`]'s `pk:`, `pkpr:`, …) under this base IRI.
+    pub fn term(&self, term: Own) -> NamedNode {
+        self.own(term.path, term.local)
     }
 
-    /// A vocabulary term of [`crate::rdf::vocab`] as this build writes it (see [`Minter::relocate`]).
-    pub fn term(&self, term: NamedNodeRef<'_>) -> NamedNode {
-        match self.relocate(term.as_str()) {
-            Cow::Borrowed(_) => term.into_owned(),
-            Cow::Owned(iri) => NamedNode::new_unchecked(iri),
-        }
+    /// `{base}{path}{local}`: a term of one of powkg's own namespaces that the data names (an entity's class).
+    pub fn own(&self, path: &str, local: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}{path}{local}", self.base))
     }
 
-    /// Turtle or SPARQL text naming powkg's own terms (the ontology and shapes files) with those terms moved under
-    /// this base IRI: every occurrence of their namespaces, which appear nowhere but in IRIs.
-    pub fn relocate_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if self.base == DEFAULT_BASE_IRI || !text.contains(DEFAULT_BASE_IRI) {
-            return Cow::Borrowed(text);
-        }
-        let mut text = text.to_owned();
-        for v in VOCABULARY {
-            text = text.replace(&format!("{DEFAULT_BASE_IRI}{v}"), &format!("{}{v}", self.base));
-        }
-        Cow::Owned(text)
+    /// The IRI of one of powkg's own namespaces under this base IRI (`{base}ontology#`).
+    pub fn namespace(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The local name of `iri` in the namespace `path` under this base IRI, if it is in it.
+    pub fn own_local<'a>(&self, path: &str, iri: &'a str) -> Option<&'a str> {
+        iri.strip_prefix(self.base.as_str())?.strip_prefix(path)
+    }
+
+    /// The ontology's own IRI (its `owl:Ontology` header): `{base}ontology`.
+    pub fn ontology(&self) -> NamedNode {
+        self.own(ONTOLOGY_PATH, "")
     }
 
     /// Every prefix a writer may declare: the vocabularies' and the data namespaces under this base IRI.
     pub fn prefixes(&self) -> Vec<(String, String)> {
-        let vocabularies = crate::rdf::vocab::PREFIXES
-            .iter()
-            .map(|(p, ns)| ((*p).to_owned(), self.relocate(ns).into_owned()));
+        let vocabularies = crate::rdf::vocab::PREFIXES.iter().map(|(p, ns)| {
+            let ns = match ns {
+                Namespace::Fixed(iri) => (*iri).to_owned(),
+                Namespace::Own(path) => self.namespace(path),
+            };
+            ((*p).to_owned(), ns)
+        });
         let data = ["entity", "statement", "source", "reference", "value", "graph"]
             .iter()
             .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)));
@@ -368,41 +361,38 @@ mod tests {
     }
 
     #[test]
-    fn powkg_terms_move_under_the_base_and_other_iris_stay() {
+    fn powkg_terms_are_minted_under_the_base_and_read_back_from_it() {
         let m = Minter::new("https://data.example.net/pow/").unwrap();
         assert_eq!(
             m.term(crate::rdf::vocab::pk::CONFLICTS_WITH).as_str(),
             "https://data.example.net/pow/ontology#conflictsWith"
         );
+        assert_eq!(m.ontology().as_str(), "https://data.example.net/pow/ontology");
         assert_eq!(
-            m.relocate("https://example.org/powkg/prop/direct/heldAt"),
-            "https://data.example.net/pow/prop/direct/heldAt"
+            m.own_local(
+                crate::rdf::vocab::pk::PATH,
+                "https://data.example.net/pow/ontology#Camp"
+            ),
+            Some("Camp")
+        );
+        // Under another base, or another namespace: not one of this build's terms.
+        assert_eq!(
+            m.own_local(crate::rdf::vocab::pk::PATH, "https://example.org/powkg/ontology#Camp"),
+            None
         );
         assert_eq!(
-            m.relocate(crate::rdf::vocab::ONTOLOGY_IRI),
-            "https://data.example.net/pow/ontology"
-        );
-        // Not a vocabulary namespace, or not powkg's: unchanged.
-        assert_eq!(
-            m.relocate("https://example.org/powkg/entity/karlag"),
-            "https://example.org/powkg/entity/karlag"
-        );
-        assert_eq!(
-            m.relocate("http://wikiba.se/ontology#rank"),
-            "http://wikiba.se/ontology#rank"
+            m.own_local(crate::rdf::vocab::pk::PATH, "https://data.example.net/pow/prop/x"),
+            None
         );
         let prefixes = m.prefixes();
         let pkps = prefixes.iter().find(|(p, _)| p == "pkps").unwrap();
         assert_eq!(pkps.1, "https://data.example.net/pow/prop/statement/");
-        assert_eq!(
-            m.relocate_text("@prefix pk: <https://example.org/powkg/ontology#> ."),
-            "@prefix pk: <https://data.example.net/pow/ontology#> ."
-        );
-        // Under the default base nothing moves.
+        let wdt = prefixes.iter().find(|(p, _)| p == "wdt").unwrap();
+        assert_eq!(wdt.1, "http://www.wikidata.org/prop/direct/");
         let default = Minter::new(DEFAULT_BASE_IRI).unwrap();
         assert_eq!(
-            default.term(crate::rdf::vocab::pk::CONFLICTS_WITH),
-            crate::rdf::vocab::pk::CONFLICTS_WITH
+            default.term(crate::rdf::vocab::pk::CONFLICTS_WITH).as_str(),
+            "https://example.org/powkg/ontology#conflictsWith"
         );
     }
 
@@ -417,10 +407,7 @@ mod tests {
             m.kind(m.term(crate::rdf::vocab::pk::ENTITY).as_str()),
             Some(IriKind::Term)
         );
-        assert_eq!(
-            m.kind(&m.relocate(crate::rdf::vocab::ONTOLOGY_IRI)),
-            Some(IriKind::Ontology)
-        );
+        assert_eq!(m.kind(m.ontology().as_str()), Some(IriKind::Ontology));
         assert_eq!(
             m.kind("https://example.net/pow/prop/direct/heldAt"),
             Some(IriKind::Predicate)

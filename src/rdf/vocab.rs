@@ -1,7 +1,34 @@
-//! One constant per vocabulary term the mapping writes. The `pk:` terms are checked against `ontology/` by a test,
-//! both ways: every constant is declared there, and every declared class or meta-property has a constant.
+//! One constant per vocabulary term the mapping writes. Other vocabularies' terms are IRIs; powkg's own (`pk:`,
+//! `pkpr:`, …) are [`Own`] terms, a namespace path and a local name, which the [`Minter`](crate::rdf::iri::Minter)
+//! makes into IRIs under the base IRI in use (as sophia's `Namespace::new(base)?.get(local)`): nothing is minted
+//! under one base and moved to another. The `pk:` terms are checked against `ontology/` by a test, both ways.
 
 use oxigraph::model::NamedNodeRef;
+
+/// One of powkg's own terms: `{base}{path}{local}` under the base IRI in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Own {
+    /// Its namespace's path below the base IRI (`ontology#`).
+    pub path: &'static str,
+    /// Its local name (`Entity`).
+    pub local: &'static str,
+}
+
+/// Declares a namespace module of powkg's own terms, one [`Own`] constant per term.
+macro_rules! own_namespace {
+    ($(#[$doc:meta])* $module:ident, $path:literal, [$($term:ident = $local:literal),* $(,)?]) => {
+        $(#[$doc])*
+        #[allow(non_upper_case_globals, missing_docs)]
+        pub mod $module {
+            use super::Own;
+            /// The namespace's path below the base IRI.
+            pub const PATH: &str = $path;
+            $(pub const $term: Own = Own { path: $path, local: $local };)*
+            /// Every term of this module, as (local name, term).
+            pub const ALL: &[(&str, Own)] = &[$(($local, $term)),*];
+        }
+    };
+}
 
 /// Declares a namespace module with one `NamedNodeRef` constant per term.
 macro_rules! namespace {
@@ -44,6 +71,10 @@ namespace!(
         DECIMAL = "decimal", INTEGER = "integer", LANGUAGE = "language", ANY_URI = "anyURI",
         STRING = "string", BOOLEAN = "boolean",
     ]
+);
+namespace!(
+    /// VANN, the vocabulary for annotating vocabulary descriptions.
+    vann, "http://purl.org/vocab/vann/", [PREFERRED_NAMESPACE_URI = "preferredNamespaceUri"]
 );
 namespace!(
     /// PROV-O.
@@ -114,15 +145,15 @@ namespace!(
     /// Wikidata reference value-node predicates the mapping writes by name.
     prv, "http://www.wikidata.org/prop/reference/value/", [RETRIEVED = "P813"]
 );
-namespace!(
+own_namespace!(
     /// powkg's reference predicates (the `pr:` family of its own reference properties).
-    pkpr, "https://example.org/powkg/prop/reference/", [
+    pkpr, "prop/reference/", [
         FOOTNOTE = "footnote", ARTICLE = "article", QUOTATION = "quotation",
     ]
 );
-namespace!(
+own_namespace!(
     /// powkg's ontology: classes and meta-properties the mapping writes by name.
-    pk, "https://example.org/powkg/ontology#", [
+    pk, "ontology#", [
         ENTITY = "Entity", SOURCE = "Source", CITATION = "Citation", BOUND_KIND = "boundKind",
         BOUND_KIND_SCHEME = "BoundKind", EXACT = "Exact", ABOUT = "About", OVER = "Over", AT_LEAST = "AtLeast", UP_TO = "UpTo", ALMOST = "Almost",
         CONFLICTS_WITH = "conflictsWith", TRANSLATED_TITLE = "translatedTitle", RETRIEVED = "retrieved",
@@ -132,46 +163,61 @@ namespace!(
     ]
 );
 
-/// The ontology's own IRI (its `owl:Ontology` header).
-pub const ONTOLOGY_IRI: &str = "https://example.org/powkg/ontology";
+own_namespace!(
+    /// powkg's search service (`SERVICE pks:search`, its parameters and outputs), predeclared as `pks:` in every
+    /// query.
+    pks, "search#", []
+);
+own_namespace!(
+    /// powkg's SHACL shapes.
+    pksh, "shapes#", []
+);
+
+/// The path below the base IRI of the ontology's own IRI (its `owl:Ontology` header).
+pub const ONTOLOGY_PATH: &str = "ontology";
+
+/// A namespace a writer may declare: another vocabulary's, or one of powkg's own below the base IRI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    /// An absolute IRI.
+    Fixed(&'static str),
+    /// A path below the base IRI in use.
+    Own(&'static str),
+}
 
 /// Prefixes offered to serializers and to the query table view; writers declare only those they use.
-pub const PREFIXES: &[(&str, &str)] = &[
-    ("rdf", rdf::NS),
-    ("rdfs", rdfs::NS),
-    ("owl", owl::NS),
-    ("skos", skos::NS),
-    ("xsd", xsd::NS),
-    ("prov", prov::NS),
-    ("schema", schema::NS),
-    ("dcterms", dcterms::NS),
-    ("void", void::NS),
-    ("dcat", dcat::NS),
-    ("sd", sd::NS),
-    ("wikibase", wikibase::NS),
-    ("wd", wd::NS),
-    ("wdt", "http://www.wikidata.org/prop/direct/"),
-    ("p", "http://www.wikidata.org/prop/"),
-    ("ps", "http://www.wikidata.org/prop/statement/"),
-    ("psv", "http://www.wikidata.org/prop/statement/value/"),
-    ("pq", "http://www.wikidata.org/prop/qualifier/"),
-    ("pqv", "http://www.wikidata.org/prop/qualifier/value/"),
-    ("pr", "http://www.wikidata.org/prop/reference/"),
-    ("prv", "http://www.wikidata.org/prop/reference/value/"),
-    ("pk", pk::NS),
-    ("pkdt", "https://example.org/powkg/prop/direct/"),
-    ("pkp", "https://example.org/powkg/prop/"),
-    ("pkps", "https://example.org/powkg/prop/statement/"),
-    ("pkpsv", "https://example.org/powkg/prop/statement/value/"),
-    ("pkpq", "https://example.org/powkg/prop/qualifier/"),
-    ("pkpqv", "https://example.org/powkg/prop/qualifier/value/"),
-    ("pkpr", "https://example.org/powkg/prop/reference/"),
-    ("pkprv", "https://example.org/powkg/prop/reference/value/"),
+pub const PREFIXES: &[(&str, Namespace)] = &[
+    ("rdf", Namespace::Fixed(rdf::NS)),
+    ("rdfs", Namespace::Fixed(rdfs::NS)),
+    ("owl", Namespace::Fixed(owl::NS)),
+    ("skos", Namespace::Fixed(skos::NS)),
+    ("xsd", Namespace::Fixed(xsd::NS)),
+    ("prov", Namespace::Fixed(prov::NS)),
+    ("schema", Namespace::Fixed(schema::NS)),
+    ("dcterms", Namespace::Fixed(dcterms::NS)),
+    ("void", Namespace::Fixed(void::NS)),
+    ("dcat", Namespace::Fixed(dcat::NS)),
+    ("sd", Namespace::Fixed(sd::NS)),
+    ("wikibase", Namespace::Fixed(wikibase::NS)),
+    ("wd", Namespace::Fixed(wd::NS)),
+    ("wdt", Namespace::Fixed("http://www.wikidata.org/prop/direct/")),
+    ("p", Namespace::Fixed("http://www.wikidata.org/prop/")),
+    ("ps", Namespace::Fixed("http://www.wikidata.org/prop/statement/")),
+    ("psv", Namespace::Fixed("http://www.wikidata.org/prop/statement/value/")),
+    ("pq", Namespace::Fixed("http://www.wikidata.org/prop/qualifier/")),
+    ("pqv", Namespace::Fixed("http://www.wikidata.org/prop/qualifier/value/")),
+    ("pr", Namespace::Fixed("http://www.wikidata.org/prop/reference/")),
+    ("prv", Namespace::Fixed("http://www.wikidata.org/prop/reference/value/")),
+    ("pk", Namespace::Own(pk::PATH)),
+    ("pkdt", Namespace::Own("prop/direct/")),
+    ("pkp", Namespace::Own("prop/")),
+    ("pkps", Namespace::Own("prop/statement/")),
+    ("pkpsv", Namespace::Own("prop/statement/value/")),
+    ("pkpq", Namespace::Own("prop/qualifier/")),
+    ("pkpqv", Namespace::Own("prop/qualifier/value/")),
+    ("pkpr", Namespace::Own("prop/reference/")),
+    ("pkprv", Namespace::Own("prop/reference/value/")),
 ];
-
-/// The namespace of powkg's search service (`SERVICE pks:search`, its parameters and outputs), under the base IRI
-/// like powkg's other own terms; predeclared as `pks:` in every query.
-pub const SEARCH_NS: &str = "https://example.org/powkg/search#";
 
 /// Prefixes every query has predeclared beside [`PREFIXES`], as on the Wikidata Query Service, so that its users'
 /// queries run unchanged. The graph itself uses none of them, so no writer declares them.

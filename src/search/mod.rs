@@ -103,5 +103,5 @@ pub fn class_iri(written: &str, minter: &Minter) -> Result<String, String> {
             "\"{written}\": expected a class's local name (MilitaryUnit), a prefixed name or an IRI"
         ));
     }
-    Ok(format!("{}{written}", minter.relocate(crate::rdf::vocab::pk::NS)))
+    Ok(format!("{}{written}", minter.namespace(crate::rdf::vocab::pk::PATH)))
 }

@@ -37,6 +37,8 @@ from harness import excerpt
 
 ROOT = harness.ROOT
 SHAPES = os.path.join(ROOT, "ontology", "shapes.ttl")
+# The base IRI the bundled files' relative IRIs (powkg's own terms) resolve against, as powkg reads them.
+BASE = "https://example.org/powkg/"
 ONTOLOGY = os.path.join(ROOT, "ontology", "powkg.ttl")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "shacl")
 PKSH = "https://example.org/powkg/shapes#"
@@ -169,7 +171,7 @@ def rapper_parses(path):
     """None if rapper parses PATH as Turtle, else the error."""
     try:
         run = subprocess.run(
-            [RAPPER, "-i", "turtle", "-c", path], capture_output=True, text=True, timeout=PARSE_TIMEOUT
+            [RAPPER, "-i", "turtle", "-c", path, BASE], capture_output=True, text=True, timeout=PARSE_TIMEOUT
         )
     except (OSError, subprocess.TimeoutExpired) as e:
         return str(e)
@@ -371,8 +373,8 @@ def main(argv):
         error = rapper_parses(SHAPES) if RAPPER else RAPPER_ERROR
         checks.expect(error is None, f"rapper parses {rel(SHAPES)}", f"rapper on {rel(SHAPES)}: {error}")
         try:
-            shapes = rdflib.Graph().parse(SHAPES, format="turtle")
-            ontology = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+            shapes = rdflib.Graph().parse(SHAPES, format="turtle", publicID=BASE)
+            ontology = rdflib.Graph().parse(ONTOLOGY, format="turtle", publicID=BASE)
         except Exception as e:
             checks.fail(f"rdflib cannot parse {rel(SHAPES)} or {rel(ONTOLOGY)}: {e}")
             shapes = None

@@ -10,11 +10,7 @@ use crate::rdf::vocab::{owl, pk, rdf, rdfs, schema, skos, wd, wikibase};
 pub(super) fn map(entity: &Entity, minter: &Minter, out: &mut Writer) {
     let s = minter.entity(&entity.id);
     out.add(&s, rdf::TYPE, wikibase::ITEM);
-    out.add(
-        &s,
-        rdf::TYPE,
-        NamedNode::new_unchecked(format!("{}{}", pk::NS, entity.class)),
-    );
+    out.add(&s, rdf::TYPE, minter.own(pk::PATH, &entity.class));
     for (lang, label) in &entity.labels {
         out.add(&s, rdfs::LABEL, text(label, lang));
     }

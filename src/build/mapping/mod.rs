@@ -8,11 +8,12 @@ mod source;
 mod statement;
 mod writer;
 
-use oxigraph::model::Quad;
+use oxigraph::model::{Literal, Quad};
 
 use crate::build::model::Model;
 use crate::build::ontology::Ontology;
 use crate::rdf::iri::{GraphKind, Minter};
+use crate::rdf::vocab::{pk, vann};
 
 pub use writer::written_datatype;
 
@@ -36,6 +37,12 @@ pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
     for t in &ontology.triples {
         ontology_graph.add_triple(t);
     }
+    // The ontology's namespace as a string, which no relative IRI of the ontology files can give.
+    ontology_graph.add(
+        &minter.ontology(),
+        vann::PREFERRED_NAMESPACE_URI,
+        Literal::new_simple_literal(minter.namespace(pk::PATH)),
+    );
     let ontology_quads = ontology_graph.finish();
 
     let metadata = dataset::map(model, minter, &data, &ontology_quads);

@@ -10,16 +10,12 @@ use crate::rdf::vocab::{dcterms, pk, rdf, rdfs, schema, skos, xsd};
 
 pub(super) fn map(source: &Source, names: &Names<'_>, minter: &Minter, out: &mut Writer) {
     let s = minter.source(&source.id);
-    out.add(&s, rdf::TYPE, pk::SOURCE);
-    out.add(
-        &s,
-        rdf::TYPE,
-        NamedNode::new_unchecked(format!("{}{}", pk::NS, source.kind)),
-    );
+    out.add(&s, rdf::TYPE, out.term(pk::SOURCE));
+    out.add(&s, rdf::TYPE, minter.own(pk::PATH, &source.kind));
     out.add(&s, dcterms::TITLE, text(&source.title, &source.title_language));
     out.add(&s, rdfs::LABEL, text(&source.title, &source.title_language));
     for (lang, title) in &source.translated_titles {
-        out.add(&s, pk::TRANSLATED_TITLE, text(title, lang));
+        out.add(&s, out.term(pk::TRANSLATED_TITLE), text(title, lang));
         out.add(&s, rdfs::LABEL, text(title, lang));
     }
     for author in &source.authors {
@@ -35,7 +31,7 @@ pub(super) fn map(source: &Source, names: &Names<'_>, minter: &Minter, out: &mut
         out.add(&s, schema::DATE_PUBLISHED, date(d));
     }
     if let Some(d) = source.retrieved {
-        out.add(&s, pk::RETRIEVED, date(d));
+        out.add(&s, out.term(pk::RETRIEVED), date(d));
     }
     if let Some(isbn) = &source.isbn10 {
         out.add(&s, schema::ISBN, Literal::new_simple_literal(isbn));
@@ -53,17 +49,17 @@ pub(super) fn map(source: &Source, names: &Names<'_>, minter: &Minter, out: &mut
         out.add(&s, dcterms::LICENSE, NamedNode::new_unchecked(licence));
     }
     if let Some(seed) = &source.seed {
-        out.add(&s, pk::SEED_FILE, Literal::new_simple_literal(seed));
+        out.add(&s, out.term(pk::SEED_FILE), Literal::new_simple_literal(seed));
     }
     if let Some(note) = &source.note {
         out.add(&s, skos::EDITORIAL_NOTE, text(note, "en"));
     }
     for (citing, footnote) in &source.cited_in {
         let c = minter.citation(&source.id, citing, *footnote);
-        out.add(&c, rdf::TYPE, pk::CITATION);
-        out.add(&c, pk::CITING_SOURCE, minter.source(citing));
-        out.add(&c, pk::FOOTNOTE, integer(*footnote as usize));
-        out.add(&c, pk::CITED_WORK, s.clone());
+        out.add(&c, rdf::TYPE, out.term(pk::CITATION));
+        out.add(&c, out.term(pk::CITING_SOURCE), minter.source(citing));
+        out.add(&c, out.term(pk::FOOTNOTE), integer(*footnote as usize));
+        out.add(&c, out.term(pk::CITED_WORK), s.clone());
         // "English Wikipedia, footnote 1: Romanian Prisoners in the USSR after WWII"
         for (lang, word, _) in WORDS {
             let label = format!(

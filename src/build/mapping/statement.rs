@@ -75,8 +75,8 @@ fn map_claim(claim: &Claim, is_best: bool, names: &Names<'_>, schema: &Schema, m
     }
     for other in &claim.conflicts_with {
         let other = minter.statement(other);
-        out.add(&st, pk::CONFLICTS_WITH, other.clone());
-        out.add(&other, pk::CONFLICTS_WITH, st.clone());
+        out.add(&st, out.term(pk::CONFLICTS_WITH), other.clone());
+        out.add(&other, out.term(pk::CONFLICTS_WITH), st.clone());
     }
     if let Some(note) = &claim.note {
         out.add(&st, skos::EDITORIAL_NOTE, text(note, "en"));
@@ -133,15 +133,15 @@ fn value_node(value: &Value, minter: &Minter, out: &mut Writer) -> Option<NamedN
             }
             out.add(
                 &node,
-                pk::BOUND_KIND,
-                match bound {
+                out.term(pk::BOUND_KIND),
+                out.term(match bound {
                     Bound::Exact => pk::EXACT,
                     Bound::About => pk::ABOUT,
                     Bound::Over => pk::OVER,
                     Bound::AtLeast => pk::AT_LEAST,
                     Bound::UpTo => pk::UP_TO,
                     Bound::Almost => pk::ALMOST,
-                },
+                }),
             );
             Some(node)
         }
@@ -171,7 +171,7 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
     for label in reference_labels(reference, names) {
         out.add(&node, rdfs::LABEL, label);
     }
-    out.add(&node, pkpr::ARTICLE, minter.source(&reference.source));
+    out.add(&node, out.term(pkpr::ARTICLE), minter.source(&reference.source));
     if let Some(article) = names.sources.get(reference.source.as_str()) {
         if let Some(project) = &article.publisher {
             out.add(&node, pr::IMPORTED_FROM, minter.entity(project));
@@ -183,7 +183,7 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
     if let Some(footnote) = reference.footnote {
         out.add(
             &node,
-            pkpr::FOOTNOTE,
+            out.term(pkpr::FOOTNOTE),
             Literal::new_typed_literal(footnote.to_string(), xsd::INTEGER),
         );
     }
@@ -206,7 +206,7 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
         out.add(&node, pr::PAGES, Literal::new_simple_literal(page));
     }
     if let Some((quote, lang)) = &reference.quote {
-        out.add(&node, pkpr::QUOTATION, text(quote, lang));
+        out.add(&node, out.term(pkpr::QUOTATION), text(quote, lang));
     }
     node
 }

@@ -1,14 +1,12 @@
 //! The quads of one graph as the mapping adds them, and the literals it writes.
 
-use std::borrow::Cow;
-
-use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{GraphName, Literal, NamedNode, NamedNodeRef, Quad, Term, Triple};
 
 use crate::build::model::{Date, Precision};
 use crate::rdf::iri::{GraphKind, Minter};
-use crate::rdf::vocab::xsd;
+use crate::rdf::vocab::{Own, xsd};
 
-/// Collects the quads of one graph, with powkg's own terms moved under the build's base IRI.
+/// Collects the quads of one graph.
 pub(super) struct Writer<'m> {
     minter: &'m Minter,
     graph: GraphName,
@@ -24,46 +22,25 @@ impl<'m> Writer<'m> {
         }
     }
 
-    fn node(&self, node: NamedNode) -> NamedNode {
-        match self.minter.relocate(node.as_str()) {
-            Cow::Borrowed(_) => node,
-            Cow::Owned(iri) => NamedNode::new_unchecked(iri),
-        }
-    }
-
-    fn object(&self, term: Term) -> Term {
-        match term {
-            Term::NamedNode(n) => self.node(n).into(),
-            other => other,
-        }
+    /// One of powkg's own terms under the build's base IRI.
+    pub(super) fn term(&self, term: Own) -> NamedNode {
+        self.minter.term(term)
     }
 
     /// Adds one triple to the graph.
     pub(super) fn add(&mut self, subject: &NamedNode, predicate: impl Into<NamedNode>, object: impl Into<Term>) {
-        let quad = Quad::new(
-            self.node(subject.clone()),
-            self.node(predicate.into()),
-            self.object(object.into()),
-            self.graph.clone(),
-        );
+        let quad = Quad::new(subject.clone(), predicate.into(), object.into(), self.graph.clone());
         self.quads.push(quad);
     }
 
     /// Adds a triple of the ontology files (whose subjects may be blank nodes).
     pub(super) fn add_triple(&mut self, triple: &Triple) {
-        let subject = match &triple.subject {
-            NamedOrBlankNode::NamedNode(n) => self.node(n.clone()).into(),
-            other @ NamedOrBlankNode::BlankNode(_) => other.clone(),
-        };
-        // A literal that is one of powkg's own IRIs (the ontology's vann:preferredNamespaceUri) moves with it.
-        let object = match &triple.object {
-            Term::Literal(l) if l.language().is_none() => match self.minter.relocate(l.value()) {
-                Cow::Owned(moved) => Literal::new_typed_literal(moved, l.datatype()).into(),
-                Cow::Borrowed(_) => triple.object.clone(),
-            },
-            other => self.object(other.clone()),
-        };
-        let quad = Quad::new(subject, self.node(triple.predicate.clone()), object, self.graph.clone());
+        let quad = Quad::new(
+            triple.subject.clone(),
+            triple.predicate.clone(),
+            triple.object.clone(),
+            self.graph.clone(),
+        );
         self.quads.push(quad);
     }
 

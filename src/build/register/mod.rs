@@ -240,11 +240,7 @@ impl Register {
             template,
             template_columns,
             base: minter.base().to_owned(),
-            class: NamedNode::new_unchecked(
-                minter
-                    .relocate(&format!("{}{}", pk::NS, r.class.get_ref()))
-                    .into_owned(),
-            ),
+            class: minter.own(pk::PATH, r.class.get_ref()),
             label,
             label_language: r.label_language.get_ref().to_ascii_lowercase(),
             source_document,
@@ -254,11 +250,6 @@ impl Register {
             entity_prefix: minter.entity("x").as_str().trim_end_matches('x').to_owned(),
             id,
         };
-        for column in &mut register.columns {
-            if let Some((predicate, _)) = &mut column.mapped {
-                *predicate = minter.term(predicate.as_ref());
-            }
-        }
         register.header_quads = register.source_quads(&file.register, minter);
         // The template must give a valid IRI; try it on a row of placeholder values.
         let sample: Vec<&[u8]> = header.iter().map(|_| b"x".as_slice()).collect();

@@ -148,7 +148,7 @@ impl Default for Engine {
                 slots: None,
                 language: "en".to_owned(),
                 search: search::Handle::default(),
-                search_ns: crate::rdf::vocab::SEARCH_NS.to_owned(),
+                search_ns: format!("{}{}", crate::rdf::iri::DEFAULT_BASE_IRI, crate::rdf::vocab::pks::PATH),
                 prepared: Arc::default(),
             },
         }
@@ -165,7 +165,7 @@ impl Engine {
                 .iter()
                 .map(|(p, ns)| ((*p).to_owned(), (*ns).to_owned())),
         );
-        let search_ns = minter.relocate(crate::rdf::vocab::SEARCH_NS).into_owned();
+        let search_ns = minter.namespace(crate::rdf::vocab::pks::PATH);
         prefixes.push(("pks".to_owned(), search_ns.clone()));
         Self {
             base: minter.base().to_owned(),
