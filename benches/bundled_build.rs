@@ -108,3 +108,8 @@ fn main() {
     }
     println!("  reproduce: cargo bench --bench bundled_build -- {iterations}");
 }
+
+/// The binary's allocator (`src/main.rs`), so that the figures are those of `powkg` itself.
+#[global_allocator]
+static ALLOCATOR: powkg::query::sparql::Accounting<mimalloc::MiMalloc> =
+    powkg::query::sparql::Accounting(mimalloc::MiMalloc);

@@ -57,3 +57,8 @@ fn main() {
         at(990)
     );
 }
+
+/// The binary's allocator (`src/main.rs`), so that the figures are those of `powkg` itself.
+#[global_allocator]
+static ALLOCATOR: powkg::query::sparql::Accounting<mimalloc::MiMalloc> =
+    powkg::query::sparql::Accounting(mimalloc::MiMalloc);

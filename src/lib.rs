@@ -23,8 +23,3 @@ pub mod store;
 pub mod web;
 
 pub use error::Error;
-
-/// Every allocation goes to mimalloc (bulk loads free batches of quads on other threads than made them, which
-/// glibc's malloc serialises); those of query threads are also counted against their memory budget.
-#[global_allocator]
-static ALLOCATOR: query::sparql::Accounting<mimalloc::MiMalloc> = query::sparql::Accounting(mimalloc::MiMalloc);

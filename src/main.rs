@@ -7,6 +7,13 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+/// Every allocation goes to mimalloc (bulk loads free batches of quads on other threads than made them, which
+/// glibc's malloc serialises); those of query threads are also counted against their memory budget. The binary
+/// chooses its allocator, not the library: a program embedding powkg keeps its own.
+#[global_allocator]
+static ALLOCATOR: powkg::query::sparql::Accounting<mimalloc::MiMalloc> =
+    powkg::query::sparql::Accounting(mimalloc::MiMalloc);
+
 fn main() -> ExitCode {
     survive_file_size_limit();
     let cli = match cli::Cli::try_parse() {

@@ -21,11 +21,6 @@ pub fn run(args: &ExportArgs) -> Result<Status, Error> {
         (None, None) => None,
     };
     let Some(split) = split else {
-        if args.gzip || !args.registers.register.is_empty() {
-            return Err(Error::Usage(
-                "--gzip and --register belong to sharded dumps: give --shards N or --shard-size TRIPLES".into(),
-            ));
-        }
         let format = output_format(args.format, &args.out)?;
         let (store, minter) = open(&args.read)?;
         let quads = store.quads()?;
@@ -39,25 +34,8 @@ pub fn run(args: &ExportArgs) -> Result<Status, Error> {
 
 /// Writes the sharded dump.
 fn sharded(args: &ExportArgs, split: Split) -> Result<Status, Error> {
+    // Checked by `args::check`: a line format, a directory, no registers beside a store.
     let format = args.format.map_or(ExportFormat::NQuads, Into::into);
-    if !matches!(format, ExportFormat::NTriples | ExportFormat::NQuads) {
-        return Err(Error::Usage(format!(
-            "a sharded dump is written as ntriples or nquads, not {}",
-            format.name()
-        )));
-    }
-    if args.out.as_os_str() == "-" {
-        return Err(Error::Usage(
-            "a sharded dump is a directory: give it with --out DIR".into(),
-        ));
-    }
-    if args.read.store.is_some() && !args.registers.register.is_empty() {
-        return Err(Error::Usage(
-            "--register streams beside the curated build, not beside --store (a store built with --register \
-             already holds its registers)"
-                .into(),
-        ));
-    }
     let (store, minter, registers) = if args.registers.register.is_empty() {
         let (store, minter) = open(&args.read)?;
         (store, minter, Vec::new())

@@ -9,28 +9,7 @@ use crate::cli::GenerateRegisterArgs;
 
 pub fn run(args: &GenerateRegisterArgs) -> Result<Status, Error> {
     let out = &args.out;
-    if out.extension().is_none_or(|e| e != "csv") {
-        return Err(Error::Usage(format!(
-            "{}: a register is a .csv file (its mapping description goes beside it, as .toml)",
-            out.display()
-        )));
-    }
-    // The register id is the file's stem as a slug: `Synthetic 1M.csv` -> `synthetic-1m`.
-    let stem = out
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    let id: String = stem
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if id.is_empty() {
-        return Err(Error::Usage(format!(
-            "{}: name the file with letters or digits",
-            out.display()
-        )));
-    }
+    let id = super::args::register_id(out);
     write_atomically(out, |w| generate::write_csv(args.rows, args.seed, w)).map_err(output_error(out))?;
     let description = description_path(out);
     write_atomically(&description, |w| {

@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed arguments into library calls and says how the run ended.
 
+mod args;
 mod build;
 mod export;
 mod generate_register;
@@ -19,11 +20,12 @@ use std::path::{Path, PathBuf};
 use powkg::Error;
 use powkg::build::pipeline::{self, Sources};
 use powkg::query::sparql::{Engine, Limits};
-use powkg::rdf::format::ExportFormat;
 use powkg::rdf::iri::Minter;
 use powkg::store::GraphStore;
 
-use crate::cli::{Command, GraphArgs, RdfFormatArg, ReadArgs, SparqlArgs};
+use crate::cli::{Command, GraphArgs, ReadArgs, SparqlArgs};
+
+use args::output_format;
 
 /// How a command ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,7 @@ pub enum Status {
 
 /// Runs one subcommand.
 pub fn run(command: Command) -> Result<Status, Error> {
+    args::check(&command)?;
     match command {
         Command::Build(args) => build::run(&args),
         Command::GenerateRegister(args) => generate_register::run(&args),
@@ -90,27 +93,6 @@ fn open_with(
         None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph), &minter)?.quads)?,
     };
     Ok((store, minter))
-}
-
-/// The RDF format of an output: `--format`, else the file extension, else Turtle for standard output.
-fn output_format(format: Option<RdfFormatArg>, out: &Path) -> Result<ExportFormat, Error> {
-    if let Some(f) = format {
-        return Ok(f.into());
-    }
-    if out.as_os_str() == "-" {
-        return Ok(ExportFormat::Turtle);
-    }
-    ExportFormat::from_path(out).ok_or_else(|| {
-        let known: Vec<String> = ExportFormat::ALL
-            .iter()
-            .map(|f| format!("{} (.{})", f.name(), f.extensions().join(", .")))
-            .collect();
-        Error::Usage(format!(
-            "{}: cannot tell the RDF format from the file name; give --format, one of {}",
-            out.display(),
-            known.join(", ")
-        ))
-    })
 }
 
 fn output_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {

@@ -25,11 +25,6 @@ use crate::cli::RegisterArgs;
 
 /// Opens every `--register`, checking its mapping description and header.
 pub fn open(args: &RegisterArgs, built: &Built, minter: &Minter) -> Result<Vec<Register>, Error> {
-    if args.rejected.is_some() && args.register.len() > 1 {
-        return Err(Error::Usage(
-            "--rejected names one file, and there are several registers: leave it out to get one beside each".into(),
-        ));
-    }
     args.register
         .iter()
         .map(|csv| {
@@ -182,20 +177,29 @@ pub fn check(args: &RegisterArgs, registers: &[Register]) -> Result<Vec<Outcome>
 
 /// The error inside an I/O error raised while streaming into `--out`.
 pub fn unwrap_error(error: std::io::Error, path: &Path) -> Error {
-    if error
+    if !error
         .get_ref()
         .is_some_and(<dyn std::error::Error + Send + Sync>::is::<Error>)
     {
-        if let Some(inner) = error.into_inner()
-            && let Ok(inner) = inner.downcast::<Error>()
-        {
-            return *inner;
-        }
-        return Error::Usage("register streaming failed".into());
+        return Error::Output {
+            path: path.to_owned(),
+            source: error,
+        };
     }
-    Error::Output {
-        path: path.to_owned(),
-        source: error,
+    match error
+        .into_inner()
+        .map(<dyn std::error::Error + Send + Sync>::downcast::<Error>)
+    {
+        Some(Ok(inner)) => *inner,
+        // Not reached: the check above saw an `Error` inside.
+        Some(Err(other)) => Error::Output {
+            path: path.to_owned(),
+            source: std::io::Error::other(other),
+        },
+        None => Error::Output {
+            path: path.to_owned(),
+            source: std::io::Error::other("register streaming failed"),
+        },
     }
 }
 

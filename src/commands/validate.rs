@@ -15,7 +15,6 @@ use powkg::build::validate::{self, Validation};
 use powkg::files::diagnostic::{Diagnostic, Diagnostics};
 use powkg::files::input::{InputSet, read_text};
 use powkg::files::output::write_atomically;
-use powkg::rdf::format::ExportFormat;
 use powkg::rdf::iri::{IriKind, Minter};
 use powkg::store::GraphStore;
 use serde_json::json;
@@ -74,12 +73,7 @@ pub(super) fn shapes(sources: &Sources, file: Option<&Path>) -> Result<InputSet,
 /// Reads an RDF file for validation, naming the file and position of a syntax error.
 fn read_rdf(path: &Path) -> Result<Vec<Quad>, Error> {
     let file = read_text(path).map_err(|d| Error::Input(Diagnostics(vec![d])))?;
-    let format = ExportFormat::from_path(path).ok_or_else(|| {
-        Error::Usage(format!(
-            "{}: cannot tell the RDF format from the file name",
-            path.display()
-        ))
-    })?;
+    let format = super::args::input_format(path)?;
     RdfParser::from_format(format.oxigraph())
         .for_slice(file.text.as_bytes())
         .collect::<Result<Vec<_>, _>>()

@@ -32,16 +32,6 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         return Ok(Status::Problems);
     };
     let registers = registers::open(&args.registers, &built, &minter)?;
-    if let Some((path, format)) = out
-        && !registers.is_empty()
-        && !matches!(format, ExportFormat::NTriples | ExportFormat::NQuads)
-    {
-        return Err(Error::Usage(format!(
-            "{}: registers stream as N-Triples (.nt) or N-Quads (.nq); {} would hold the whole graph in memory",
-            path.display(),
-            format.name()
-        )));
-    }
     let Outputs {
         stored,
         written,
