@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod coverage;
 pub mod results;
+pub mod select;
 pub mod sparql;
 mod table;
 
