@@ -47,6 +47,9 @@ pub enum Error {
     /// A site refused its `--out`, or one of its files' paths.
     #[error(transparent)]
     Site(#[from] crate::web::site::SiteError),
+    /// The pages could not be made ready (the store describes no dataset under the base IRI).
+    #[error(transparent)]
+    Render(#[from] crate::web::render::RenderError),
     /// A command-line combination that cannot work.
     #[error("{0}")]
     Usage(String),

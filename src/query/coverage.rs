@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use oxigraph::model::Term;
-use oxigraph::sparql::QueryResults;
+use oxigraph::sparql::QuerySolution;
 use serde::Serialize;
 
 use crate::query::QueryError;
@@ -57,27 +57,16 @@ impl Coverage {
             text: ENTITY_LANGUAGES,
             ..Request::default()
         };
-        Engine::default().run(&request, store, |results| {
-            let QueryResults::Solutions(rows) = results else {
-                return Ok(Self::from_rows(Vec::new()));
-            };
-            Self::collect(rows)
-        })?
-    }
-
-    fn collect(rows: oxigraph::sparql::QuerySolutionIter<'static>) -> Result<Self, QueryError> {
-        let mut collected = Vec::new();
-        for row in rows {
-            let row = row?;
-            let text = |name: &str| match row.get(name) {
-                Some(Term::NamedNode(n)) => Some(n.as_str().to_owned()),
-                Some(Term::Literal(l)) => Some(l.value().to_owned()),
-                _ => None,
-            };
-            if let Some(entity) = text("entity") {
-                collected.push((entity, text("kind"), text("lang")));
-            }
-        }
+        let rows = crate::query::select::rows(&Engine::default(), store, &request)?;
+        let text = |row: &QuerySolution, name: &str| match row.get(name) {
+            Some(Term::NamedNode(n)) => Some(n.as_str().to_owned()),
+            Some(Term::Literal(l)) => Some(l.value().to_owned()),
+            _ => None,
+        };
+        let collected = rows
+            .iter()
+            .filter_map(|row| Some((text(row, "entity")?, text(row, "kind"), text(row, "lang"))))
+            .collect();
         Ok(Self::from_rows(collected))
     }
 

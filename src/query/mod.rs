@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod coverage;
 mod formats;
 pub mod results;
+pub mod select;
 pub mod sparql;
 mod table;
 

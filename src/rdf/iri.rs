@@ -245,6 +245,33 @@ impl Minter {
             .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)));
         vocabularies.chain(data).collect()
     }
+
+    /// The scheme and authority of the base IRI (`https://example.org`): where its things' pages are served.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.base.find("://").map_or(0, |i| i + 3);
+        self.base[after_scheme..]
+            .find('/')
+            .map_or(self.base.as_str(), |i| &self.base[..after_scheme + i])
+    }
+
+    /// The path part of the base IRI (`/powkg/`): the pages of its things are under it.
+    pub fn base_path(&self) -> &str {
+        &self.base[self.origin().len()..]
+    }
+
+    /// `iri` as a path at the base IRI's origin (`/powkg/entity/karlag`), whatever follows; `None` for an IRI of
+    /// another origin.
+    pub fn path_at_origin<'a>(&self, iri: &'a str) -> Option<&'a str> {
+        iri.strip_prefix(self.origin())
+    }
+
+    /// The path of the pages of a thing minted under the base (`/powkg/entity/karlag`): under the base path, not
+    /// the base path itself, and without a fragment (a term of the hash namespace has no pages of its own).
+    pub fn page_path<'a>(&self, iri: &'a str) -> Option<&'a str> {
+        let base_path = self.base_path();
+        self.path_at_origin(iri)
+            .filter(|path| path.starts_with(base_path) && path.len() > base_path.len() && !path.contains('#'))
+    }
 }
 
 /// `iri` as `prefix:local`, with the longest of `prefixes`' namespaces it starts with, where the rest can stand as
@@ -330,6 +357,11 @@ pub fn record_iri_problem(iri: &str) -> Option<String> {
 /// First 128 bits of SHA-256, hex: stable across builds, and collisions are out of reach for any register size.
 fn content_hash(content: &str) -> String {
     crate::rdf::hash::hex(&Sha256::digest(content.as_bytes())[..16])
+}
+
+/// Whether `iri` names a node minted beneath `parent` (`{parent}/…`): a source's citations, a thing's nodes.
+pub fn is_beneath(iri: &str, parent: &str) -> bool {
+    iri.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
 }
 
 #[cfg(test)]

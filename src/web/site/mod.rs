@@ -27,7 +27,6 @@ use std::path::{Path, PathBuf};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use rayon::prelude::*;
 
-use crate::error::Error;
 use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::query::Form;
 use crate::web::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
@@ -53,9 +52,9 @@ pub struct Report {
 }
 
 /// Writes the site of `renderer`'s store to `target`, calling `progress` with the number of things written so far.
-pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, Error> {
+pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, SiteError> {
     let out = target.path();
-    let io_error = |e: io::Error| Error::Output {
+    let io_error = |e: io::Error| SiteError::Output {
         path: out.to_owned(),
         source: e,
     };
@@ -76,12 +75,12 @@ pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + S
     };
     writer.write_all(progress).map_err(|e| match e {
         Written::Io(e) => io_error(e),
-        Written::File(path, source) => Error::Output {
+        Written::File(path, source) => SiteError::Output {
             path: out.join(path.trim_start_matches('/')),
             source,
         },
-        Written::Refused(e) => e.into(),
-        Written::Page(failure) => Error::Usage(format!("cannot render the site: {}", failure.message())),
+        Written::Refused(e) => e,
+        Written::Page(failure) => SiteError::Page(failure),
     })?;
     let report = writer.report;
     // A temporary directory is private to its owner; a site is read by the web server's user.
@@ -507,7 +506,7 @@ fn write_thing(
             thing: Some(iri.as_str().to_owned()),
             why,
         }),
-        other @ SiteError::Target { .. } => Written::Refused(other),
+        other => Written::Refused(other),
     };
     let written_of_thing = |e: Written| match e {
         Written::Refused(e) => of_thing(e),

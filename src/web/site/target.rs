@@ -39,6 +39,18 @@ pub enum SiteError {
         /// What is wrong with the path.
         why: String,
     },
+    /// Writing a file of the site failed (a full disk, a file size limit).
+    #[error("{}: cannot write: {source}", path.display())]
+    Output {
+        /// The file, or the site's folder.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// A page could not be rendered.
+    #[error("cannot render the site: {0}")]
+    Page(#[source] crate::web::render::Failure),
 }
 
 /// An `--out` checked by [`Target::check`]: the only way to name where [`super::write`] writes.
