@@ -106,9 +106,11 @@ impl Pusher {
             remote: &mut self.remote,
             record: &self.record,
             chunk_bytes: self.options.chunk_bytes,
+            produce,
+            progress,
         };
         for route in ROUTES {
-            match route.send(&mut at, &job, produce, progress)? {
+            match route.send(&mut at, &job)? {
                 Outcome::Passed { note } => add_note(&mut report.reason, note),
                 Outcome::Sent(sent) => {
                     add_note(&mut report.reason, sent.note);

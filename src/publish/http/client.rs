@@ -276,46 +276,35 @@ mod tests {
             || head.to_ascii_lowercase().starts_with("authorization:")
     }
 
-    #[test]
-    fn credentials_answer_only_their_own_origins_challenge() {
-        // The store's origin challenges, then takes the answer; another origin (another port) must get nothing.
-        let (store, store_heads) = scripted(3, |head| {
+    /// A store that asks for Basic credentials, then takes any, for `n` requests.
+    fn challenging(n: usize) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        scripted(n, |head| {
             if authorized(head) {
                 OK.into()
             } else {
                 BASIC_CHALLENGE.into()
             }
-        });
+        })
+    }
+
+    #[test]
+    fn credentials_answer_only_their_own_origins_challenge() {
+        // The store's origin challenges, then takes the answer; another origin (another port) must get nothing.
+        let (store, store_heads) = challenging(3);
         let (other, other_heads) = scripted(1, |_| OK.into());
         let password = Credentials::Password {
             user: "u".into(),
             password: "secret".into(),
         };
         let mut client = client(Keyring::single(Origin::of(&store).unwrap(), password));
-        let answer = client.send(
-            "POST",
-            &format!("{store}/store"),
-            &[],
-            Body::Bytes(b"x"),
-            Repeat::Allowed,
-        );
-        assert_eq!(answer.unwrap().status, 200);
-        let answer = client.send(
-            "POST",
-            &format!("{other}/update"),
-            &[],
-            Body::Bytes(b"x"),
-            Repeat::Allowed,
-        );
-        assert_eq!(answer.unwrap().status, 200);
-        let answer = client.send(
-            "POST",
-            &format!("{store}/store"),
-            &[],
-            Body::Bytes(b"x"),
-            Repeat::Allowed,
-        );
-        assert_eq!(answer.unwrap().status, 200);
+        for url in [
+            format!("{store}/store"),
+            format!("{other}/update"),
+            format!("{store}/store"),
+        ] {
+            let answer = client.send("POST", &url, &[], Body::Bytes(b"x"), Repeat::Allowed);
+            assert_eq!(answer.unwrap().status, 200);
+        }
         let other_heads = other_heads.join().unwrap();
         assert!(
             !authorized(&other_heads[0]),
@@ -335,13 +324,7 @@ mod tests {
 
     #[test]
     fn a_password_in_the_url_is_answered_to_a_challenge_and_never_shown() {
-        let (root, heads) = scripted(3, |head| {
-            if authorized(head) {
-                OK.into()
-            } else {
-                BASIC_CHALLENGE.into()
-            }
-        });
+        let (root, heads) = challenging(3);
         let url = root.replace("http://", "http://u:secret@") + "/store";
         let keyring = Keyring::for_endpoints(&url, &[], &|_| None);
         let answer = client(keyring).send("POST", &url, &[], Body::Bytes(b"x"), Repeat::Allowed);

@@ -32,17 +32,7 @@ const INSERT_LINES: usize = 1000;
 pub(crate) struct ChangedBuckets;
 
 impl Route for ChangedBuckets {
-    fn kind(&self) -> RouteKind {
-        RouteKind::Buckets
-    }
-
-    fn send(
-        &self,
-        at: &mut Context<'_>,
-        job: &Job,
-        produce: &mut Produce<'_>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<Outcome, PushError> {
+    fn send(&self, at: &mut Context<'_, '_>, job: &Job) -> Result<Outcome, PushError> {
         let passed = Ok(Outcome::Passed { note: None });
         let Job {
             graph,
@@ -65,7 +55,7 @@ impl Route for ChangedBuckets {
             return passed;
         }
         let sending = Instant::now();
-        let (kept, ends) = changed_lines(produce, &changed, &digest.hash, graph)?;
+        let (kept, ends) = changed_lines(at.produce, &changed, &digest.hash, graph)?;
         let mut update = bucket_update(graph, &changed, &kept, &ends);
         update.push_str(&at.record.recording(graph, &digest.hash, digest.triples, Some(now)));
         at.record.replace_once(
@@ -76,7 +66,7 @@ impl Route for ChangedBuckets {
             &digest.hash,
             digest.triples,
         )?;
-        progress(update.len() as u64);
+        (at.progress)(update.len() as u64);
         let found = at.remote.count(graph)?;
         if found != digest.triples {
             // The store placed some triple elsewhere than powkg did: the graph is sent whole to set it right.
@@ -99,6 +89,10 @@ impl Route for ChangedBuckets {
                 ends.len()
             )),
         }))
+    }
+
+    fn kind(&self) -> RouteKind {
+        RouteKind::Buckets
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 use sha2::{Digest as _, Sha256};
 
 use super::route::{Context, Job, Outcome, Route, Sent};
-use crate::publish::content::{Produce, content_hash};
+use crate::publish::content::content_hash;
 use crate::publish::error::PushError;
 use crate::publish::http::Body;
 use crate::publish::remote::store_error;
@@ -24,18 +24,15 @@ use crate::publish::report::RouteKind;
 pub(crate) struct OneRequest;
 
 impl Route for OneRequest {
-    fn kind(&self) -> RouteKind {
-        RouteKind::Whole
-    }
-
-    fn send(
-        &self,
-        at: &mut Context<'_>,
-        job: &Job,
-        produce: &mut Produce<'_>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<Outcome, PushError> {
-        if !at.remote.oxigraph() {
+    fn send(&self, at: &mut Context<'_, '_>, job: &Job) -> Result<Outcome, PushError> {
+        let Context {
+            remote,
+            record,
+            produce,
+            progress,
+            ..
+        } = at;
+        if !remote.oxigraph() {
             return Ok(Outcome::Passed { note: None });
         }
         let sending = Instant::now();
@@ -82,8 +79,8 @@ impl Route for OneRequest {
             progress(sent + held.len() as u64);
             Ok(())
         };
-        let url = at.remote.graph_url(graph);
-        let sent = at.remote.send_triples(
+        let url = remote.graph_url(graph);
+        let sent = remote.send_triples(
             if job.present > 0 { "PUT" } else { "POST" },
             &url,
             Body::Made {
@@ -107,9 +104,9 @@ impl Route for OneRequest {
                 "a Graph Store Protocol request of the whole graph's N-Triples",
             ));
         }
-        let found = at.remote.count(graph)?;
-        at.remote.update(
-            &at.record.recording(graph, hash, found, digest.buckets.as_ref()),
+        let found = remote.count(graph)?;
+        remote.update(
+            &record.recording(graph, hash, found, digest.buckets.as_ref()),
             "recording the pushed graph's hash",
         )?;
         Ok(Outcome::Sent(Sent {
@@ -121,5 +118,9 @@ impl Route for OneRequest {
                 format!("the store holds {found} distinct triples of the {triples} sent (the register repeats some)")
             }),
         }))
+    }
+
+    fn kind(&self) -> RouteKind {
+        RouteKind::Whole
     }
 }

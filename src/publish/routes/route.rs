@@ -19,12 +19,15 @@ pub(crate) struct Job {
     pub(crate) recorded: Option<Record>,
 }
 
-/// What a route sends with: the store, the terms of the record graph, and the bytes of N-Triples per Graph Store
-/// Protocol request.
-pub(crate) struct Context<'a> {
+/// What a route sends with: the store, the terms of the record graph, the bytes of N-Triples per Graph Store
+/// Protocol request, the graph's content (written again as often as needed, each time the same, or the push stops
+/// with [`PushError::Changed`]) and what hears the bytes sent so far.
+pub(crate) struct Context<'a, 'p> {
     pub(crate) remote: &'a mut Remote,
     pub(crate) record: &'a RecordTerms,
     pub(crate) chunk_bytes: usize,
+    pub(crate) produce: &'a mut Produce<'p>,
+    pub(crate) progress: &'a mut dyn FnMut(u64),
 }
 
 /// What a route sent, for the report.
@@ -54,16 +57,9 @@ pub(crate) enum Outcome {
 
 /// A way to send a graph, each in a file of its own.
 pub(crate) trait Route {
+    /// Sends the graph of `job`, or passes it on.
+    fn send(&self, at: &mut Context<'_, '_>, job: &Job) -> Result<Outcome, PushError>;
+
     /// How the report names it.
     fn kind(&self) -> RouteKind;
-
-    /// Sends the graph of `job`, whose content `produce` writes again as often as needed (each time the same, or
-    /// the push stops with [`PushError::Changed`]); `progress` hears the bytes sent so far.
-    fn send(
-        &self,
-        at: &mut Context<'_>,
-        job: &Job,
-        produce: &mut Produce<'_>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<Outcome, PushError>;
 }

@@ -10,7 +10,7 @@ use oxigraph::model::NamedNode;
 use sha2::{Digest as _, Sha256};
 
 use super::route::{Context, Job, Outcome, Route, Sent};
-use crate::publish::content::{Produce, content_hash};
+use crate::publish::content::content_hash;
 use crate::publish::error::PushError;
 use crate::publish::remote::Remote;
 use crate::publish::report::RouteKind;
@@ -20,17 +20,7 @@ use crate::publish::report::RouteKind;
 pub(crate) struct Staging;
 
 impl Route for Staging {
-    fn kind(&self) -> RouteKind {
-        RouteKind::Staging
-    }
-
-    fn send(
-        &self,
-        at: &mut Context<'_>,
-        job: &Job,
-        produce: &mut Produce<'_>,
-        progress: &mut dyn FnMut(u64),
-    ) -> Result<Outcome, PushError> {
+    fn send(&self, at: &mut Context<'_, '_>, job: &Job) -> Result<Outcome, PushError> {
         let Job { graph, digest, .. } = job;
         let (hash, triples) = (digest.hash.as_str(), digest.triples);
         let staging = staging(graph);
@@ -39,7 +29,7 @@ impl Route for Staging {
             "dropping a staging graph left by an earlier push",
         )?;
         let uploading = Instant::now();
-        let (sent_hash, sent_bytes, chunks) = upload(at, &staging, produce, progress)?;
+        let (sent_hash, sent_bytes, chunks) = upload(at, &staging)?;
         let upload_seconds = uploading.elapsed().as_secs_f64();
         if sent_hash != hash {
             let _ = at
@@ -84,6 +74,10 @@ impl Route for Staging {
             note: None,
         }))
     }
+
+    fn kind(&self) -> RouteKind {
+        RouteKind::Staging
+    }
 }
 
 /// The staging graph of `graph`: beside it, named so that no build mints it.
@@ -92,20 +86,22 @@ pub fn staging(graph: &NamedNode) -> NamedNode {
 }
 
 /// Sends the graph's N-Triples into `staging`, chunk by chunk; their hash, bytes and number of requests.
-fn upload(
-    at: &mut Context<'_>,
-    staging: &NamedNode,
-    produce: &mut Produce<'_>,
-    progress: &mut dyn FnMut(u64),
-) -> Result<(String, u64, u64), PushError> {
-    let chunk_bytes = at.chunk_bytes.max(1);
+fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(String, u64, u64), PushError> {
+    let Context {
+        remote,
+        produce,
+        progress,
+        chunk_bytes,
+        ..
+    } = at;
+    let chunk_bytes = (*chunk_bytes).max(1);
     let mut hasher = Sha256::new();
     let mut buffer: Vec<u8> = Vec::with_capacity(chunk_bytes + (1 << 16));
     let mut sent = 0u64;
     let mut chunks = 0u64;
     let mut failure: Option<PushError> = None;
-    let mut url = at.remote.graph_url(staging);
-    if at.remote.oxigraph() {
+    let mut url = remote.graph_url(staging);
+    if remote.oxigraph() {
         // The staging graph is powkg's alone until the one update that replaces the target: it need not be
         // written in transactions, and the Oxigraph server's bulk loader writes it about twice as fast. A push
         // killed midway leaves part of it, which the next push drops.
@@ -135,7 +131,7 @@ fn upload(
                 .or_else(|| buffer.iter().position(|b| *b == b'\n'))
                 .map_or(buffer.len(), |i| i + 1);
             let mut chunk: Vec<u8> = buffer.drain(..cut).collect();
-            if let Err(e) = flush(at.remote, &mut chunk) {
+            if let Err(e) = flush(remote, &mut chunk) {
                 failure = Some(e);
                 return Err(io::Error::other("push stopped"));
             }
@@ -149,7 +145,7 @@ fn upload(
         return Err(e);
     }
     produced.map_err(PushError::Produce)?;
-    flush(at.remote, &mut buffer)?;
+    flush(remote, &mut buffer)?;
     Ok((content_hash(hasher), sent, chunks))
 }
 
