@@ -44,6 +44,9 @@ pub enum Error {
     /// A push to a store stopped (the store's target graphs keep their previous content).
     #[error(transparent)]
     Push(#[from] crate::publish::PushError),
+    /// The server could not start.
+    #[error(transparent)]
+    Serve(#[from] crate::web::serve::ServeError),
     /// A site refused its `--out`, or one of its files' paths.
     #[error(transparent)]
     Site(#[from] crate::web::site::SiteError),

@@ -9,7 +9,7 @@ use oxigraph::model::{GraphName, NamedNode};
 use powkg::Error;
 use powkg::build::pipeline;
 use powkg::publish::{
-    Client, ClientOptions, GraphReport, Keyring, PushOptions, Pusher, RecordTerms, Route, Store, display,
+    Client, ClientOptions, GraphReport, Keyring, PushOptions, Pusher, RecordTerms, RouteKind, Store, display,
 };
 use powkg::rdf::format;
 use powkg::rdf::iri::GraphKind;
@@ -139,7 +139,7 @@ fn json_report(args: &PushArgs, reports: &[(String, GraphReport)]) -> String {
                 "bytes": r.bytes,
                 "bytes_sent": r.bytes_sent,
                 "requests": r.chunks,
-                "route": r.route.map(Route::word),
+                "route": r.route.map(RouteKind::word),
                 "seconds": r.seconds,
                 "upload_seconds": r.upload_seconds,
                 "replace_seconds": r.replace_seconds,
@@ -163,9 +163,9 @@ fn line(name: &str, r: &GraphReport) -> String {
             r.chunks,
             if r.chunks == 1 { "" } else { "s" },
             match r.route {
-                Some(Route::Whole) => " (one transaction)",
-                Some(Route::Staging) => " (staging graph, then MOVE)",
-                Some(Route::Buckets) => " (the changed subject buckets, one transaction)",
+                Some(RouteKind::Whole) => " (one transaction)",
+                Some(RouteKind::Staging) => " (staging graph, then MOVE)",
+                Some(RouteKind::Buckets) => " (the changed subject buckets, one transaction)",
                 None => "",
             }
         )

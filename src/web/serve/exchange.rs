@@ -6,7 +6,7 @@ use std::io::Read as _;
 use http::header;
 use http::{Method, Request, StatusCode};
 
-use super::Body;
+use super::body::Body;
 use super::negotiate;
 use crate::rdf::format::ExportFormat;
 

@@ -4,7 +4,9 @@
 use http::StatusCode;
 use oxigraph::model::{NamedNode, Quad};
 
-use super::{Incoming, Reply, Service, negotiate};
+use super::exchange::{Incoming, Reply};
+use super::negotiate;
+use super::service::Service;
 use crate::query::QueryDef;
 use crate::query::results::{self, Form};
 use crate::web::render::{self, Failure, QueryForm, View, paths};

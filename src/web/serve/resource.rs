@@ -8,7 +8,10 @@ use http::StatusCode;
 use http::header;
 use oxigraph::model::NamedNode;
 
-use super::{Incoming, Reply, Service, negotiate, pages};
+use super::exchange::{Incoming, Reply, not_acceptable};
+use super::negotiate;
+use super::pages;
+use super::service::Service;
 use crate::web::render::{DOCUMENTS, Document};
 
 /// Answers a request for a path under the base path.
@@ -45,7 +48,7 @@ pub(super) fn dereference(service: &Service, r: &Incoming<'_>) -> Reply {
             });
             let offers: Vec<(&str, &str)> = registered.chain(others).collect();
             let Some(ext) = negotiate::choose(r.accept(), &offers) else {
-                return super::not_acceptable(&DOCUMENTS.map(Document::media_type));
+                return not_acceptable(&DOCUMENTS.map(Document::media_type));
             };
             let query = r.request.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
             Reply::redirect(StatusCode::SEE_OTHER, &format!("{thing_path}.{ext}{query}")).with(header::VARY, "Accept")

@@ -10,7 +10,9 @@ use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term, Triple};
 use oxigraph::sparql::results::QueryResultsFormat;
 use oxigraph::sparql::{QueryEvaluationError, QueryResults};
 
-use super::{Incoming, Reply, Service, negotiate, not_acceptable, rdf_offers};
+use super::exchange::{Incoming, Reply, method_not_allowed, not_acceptable, rdf_offers};
+use super::negotiate;
+use super::service::Service;
 use crate::query::RESULTS_FORMATS;
 use crate::query::results::{self, Form, WriteError, Writing};
 use crate::query::sparql::{Request, SparqlError, Stopped};
@@ -130,7 +132,7 @@ fn read(service: &Service, r: &mut Incoming<'_>) -> Result<Option<Protocol>, Rep
             }
         }
     } else if r.method != Method::GET && r.method != Method::HEAD {
-        return Err(super::method_not_allowed("GET, HEAD, POST, OPTIONS"));
+        return Err(method_not_allowed("GET, HEAD, POST, OPTIONS"));
     }
     if params
         .iter()

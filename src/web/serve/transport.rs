@@ -35,8 +35,9 @@ use tokio::time::{Instant, Sleep};
 
 use super::admission::{self, Admission, Busy, Refusal, Ticket};
 use super::body::{self, Body, CHANNEL_CHUNKS, Chunk, Payload};
-use super::{Limits, Service};
-use crate::error::Error;
+use super::config::Limits;
+use super::error::ServeError;
+use super::service::Service;
 
 /// Path of a request whose handler panics on purpose: set by the end-to-end test through
 /// `POWKG_TEST_PANIC_PATH`, to check that a panic is answered 500 and the server goes on.
@@ -47,8 +48,11 @@ fn panic_path() -> Option<String> {
 }
 
 /// Serves `service` on `addrs` until SIGINT or SIGTERM; prints the URLs first.
-pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Result<(), Error> {
-    let io_error = |what: &str, e: io::Error| Error::Usage(format!("{what}: {e}"));
+pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Result<(), ServeError> {
+    let io_error = |what: &str, source: io::Error| ServeError::Io {
+        what: what.to_owned(),
+        source,
+    };
     let max_connections = max_connections.max(1);
     // Bound now, so that the URLs printed are the ones served (port 0 asks for a free port).
     let listeners = addrs
@@ -61,7 +65,7 @@ pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Re
                 .map_err(|e| io_error(&format!("cannot listen on {addr}"), e))?;
             Ok(listener)
         })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect::<Result<Vec<_>, ServeError>>()?;
     let bound = listeners
         .iter()
         .map(std::net::TcpListener::local_addr)
