@@ -13,7 +13,6 @@
 //! 7. [`web`] (pages, the server, the static site) and [`publish`] (pushing to other stores).
 
 pub mod build;
-pub mod error;
 pub mod files;
 pub mod publish;
 pub mod query;
@@ -21,5 +20,3 @@ pub mod rdf;
 pub mod search;
 pub mod store;
 pub mod web;
-
-pub use error::Error;

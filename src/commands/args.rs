@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::rdf::format::ExportFormat;
 
 use crate::cli::{BuildArgs, Command, ExportArgs, GenerateRegisterArgs, RdfFormatArg, RegisterArgs};

@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::build::pipeline;
 use powkg::files::output::write_atomically;
 use powkg::rdf::format::{self, ExportFormat};

@@ -1,6 +1,6 @@
 //! `powkg generate-register`: a synthetic register and its mapping description, both written atomically.
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::build::register::{description_path, generate};
 use powkg::files::output::write_atomically;
 

@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod error;
 mod export;
 mod generate_register;
 mod push;
@@ -17,7 +18,7 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-use powkg::Error;
+pub use error::Error;
 use powkg::build::pipeline::{self, Sources};
 use powkg::query::sparql::{Engine, Limits};
 use powkg::rdf::iri::Minter;

@@ -4,9 +4,9 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use crate::commands::Error;
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::model::{GraphName, NamedNode};
-use powkg::Error;
 use powkg::build::pipeline;
 use powkg::publish::{
     Client, ClientOptions, GraphReport, Keyring, PushOptions, Pusher, RecordTerms, RouteKind, Store, display,

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::query::catalog;
 use serde_json::json;
 

@@ -2,7 +2,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::files::input::read_text;
 use powkg::files::output::write_atomically;
 use powkg::query::{self, Outcome, QueryDef, catalog};

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use crate::commands::Error;
 use indicatif::{ProgressBar, ProgressStyle};
 use oxigraph::model::Quad;
-use powkg::Error;
 use powkg::build::pipeline::Built;
 use powkg::build::register::{
     CountSink, LineSink, Outcome, QuadSink, Register, RegisterError, Sink, StreamOptions, open_csv, stream,

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::query::coverage::Coverage;
 
 use super::{Status, open, output_error};

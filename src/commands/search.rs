@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::search::{Hit, Request, SearchIndex};
 
 use super::{Status, open, output_error};

@@ -1,6 +1,6 @@
 //! `powkg serve`: open or build the graph, then serve it until Ctrl-C or SIGTERM.
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::query::catalog;
 use powkg::web::serve::{self, Config, Limits, Service};
 

@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 use std::sync::Arc;
 
+use crate::commands::Error;
 use indicatif::{ProgressBar, ProgressStyle};
-use powkg::Error;
 use powkg::query::catalog;
 use powkg::store::GraphStore;
 use powkg::web::render::{Links, Options, Renderer};

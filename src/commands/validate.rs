@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
+use crate::commands::Error;
 use oxigraph::io::RdfParser;
 use oxigraph::model::{NamedOrBlankNode, Quad, Term};
-use powkg::Error;
 use powkg::build::pipeline::{self, Built, Sources};
 use powkg::build::validate::{self, Validation};
 use powkg::files::diagnostic::{Diagnostic, Diagnostics};

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use powkg::Error;
+use crate::commands::Error;
 use powkg::build::pipeline;
 use powkg::files::diagnostic::{Diagnostic, Diagnostics};
 use powkg::files::output::write_atomically;

@@ -2,13 +2,14 @@
 
 use std::io;
 
+use crate::web::render::RenderError;
+
 /// What stops `powkg serve` before or outside a request (requests themselves are answered, never failed).
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
     /// The store has no pages to serve (no dataset description under the base IRI), or reading them failed.
-    // Boxed: the renderer's error is the render layer's own, which may change without serve having to.
     #[error(transparent)]
-    Pages(Box<dyn std::error::Error + Send + Sync>),
+    Pages(#[from] RenderError),
     /// A socket, the signal watch or the server's threads could not be set up.
     #[error("{what}: {source}")]
     Io {

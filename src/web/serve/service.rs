@@ -57,8 +57,7 @@ impl Service {
             // answers in time on a very large graph.
             summary_wait: Some(limits.request_timeout * 3 / 4),
         };
-        let renderer = Renderer::new(Arc::new(store), minter, engine, queries, options)
-            .map_err(|e| ServeError::Pages(Box::new(e)))?;
+        let renderer = Renderer::new(Arc::new(store), minter, engine, queries, options).map_err(ServeError::Pages)?;
         let last_modified = renderer.dataset().created.as_deref().and_then(http_date);
         Ok(Self {
             renderer,

@@ -1,12 +1,13 @@
-//! The library's error, wrapping each stage's, and the exit code each maps to.
+//! The error of a command, wrapping each layer's, and the exit code each maps to (the library returns its layers' own
+//! errors; only the binary gathers them).
 
 use std::io;
 use std::path::PathBuf;
 
-use crate::files::diagnostic::Diagnostics;
-use crate::query::QueryError;
-use crate::rdf::iri::BaseIriError;
-use crate::store::StoreError;
+use powkg::files::diagnostic::Diagnostics;
+use powkg::query::QueryError;
+use powkg::rdf::iri::BaseIriError;
+use powkg::store::StoreError;
 
 /// Anything that stops a command.
 #[derive(Debug, thiserror::Error)]
@@ -22,17 +23,17 @@ pub enum Error {
     Store(#[from] StoreError),
     /// A register could not be streamed.
     #[error(transparent)]
-    Register(#[from] crate::build::register::RegisterError),
+    Register(#[from] powkg::build::register::RegisterError),
     /// A query failed.
     #[error(transparent)]
     Query(#[from] QueryError),
     /// A search failed, or its query was refused.
     #[error(transparent)]
-    Search(#[from] crate::search::SearchError),
+    Search(#[from] powkg::search::SearchError),
     /// Validation could not run.
     #[cfg(feature = "shacl")]
     #[error(transparent)]
-    Validate(#[from] crate::build::validate::ValidateError),
+    Validate(#[from] powkg::build::validate::ValidateError),
     /// No bundled query of that name.
     #[error("no bundled query named \"{name}\" (run `powkg queries` to list them: {available})")]
     UnknownQuery {
@@ -43,16 +44,16 @@ pub enum Error {
     },
     /// A push to a store stopped (the store's target graphs keep their previous content).
     #[error(transparent)]
-    Push(#[from] crate::publish::PushError),
+    Push(#[from] powkg::publish::PushError),
     /// The server could not start.
     #[error(transparent)]
-    Serve(#[from] crate::web::serve::ServeError),
+    Serve(#[from] powkg::web::serve::ServeError),
     /// A site refused its `--out`, or one of its files' paths.
     #[error(transparent)]
-    Site(#[from] crate::web::site::SiteError),
+    Site(#[from] powkg::web::site::SiteError),
     /// The pages could not be made ready (the store describes no dataset under the base IRI).
     #[error(transparent)]
-    Render(#[from] crate::web::render::RenderError),
+    Render(#[from] powkg::web::render::RenderError),
     /// A command-line combination that cannot work.
     #[error("{0}")]
     Usage(String),
