@@ -143,10 +143,7 @@ pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String>
 /// Grouped by shape, then by node; each node with where it was written when known.
 pub(super) fn summary(validation: &Validation, origins: &HashMap<String, String>, minter: &Minter) -> String {
     let mut prefixes = minter.prefixes();
-    prefixes.push((
-        "pksh".to_owned(),
-        minter.relocate("https://example.org/powkg/shapes#").into_owned(),
-    ));
+    prefixes.push(("pksh".to_owned(), minter.shapes_namespace()));
     let short = |iri: &str| powkg::rdf::iri::shorten(iri, &prefixes).unwrap_or_else(|| iri.to_owned());
     let mut s = String::new();
     if validation.violations.is_empty() {

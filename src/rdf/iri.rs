@@ -252,6 +252,18 @@ impl Minter {
             .map(|p| ((*p).to_owned(), format!("{}{p}/", self.base)));
         vocabularies.chain(data).collect()
     }
+
+    /// The name of one of this build's graphs after `{base}graph/` (`data`, `register/camps`); `None` for an IRI
+    /// that names no graph under this base IRI.
+    pub fn graph_name<'a>(&self, iri: &'a str) -> Option<&'a str> {
+        iri.strip_prefix(self.base.as_str())?.strip_prefix("graph/")
+    }
+
+    /// `{base}shapes#`: the namespace of powkg's SHACL shapes (`pksh:`), as the bundled `shapes.ttl` names it under
+    /// [`DEFAULT_BASE_IRI`], moved under this base IRI.
+    pub fn shapes_namespace(&self) -> String {
+        self.relocate(&format!("{DEFAULT_BASE_IRI}shapes#")).into_owned()
+    }
 }
 
 /// `iri` as `prefix:local`, with the longest of `prefixes`' namespaces it starts with, where the rest can stand as
