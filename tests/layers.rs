@@ -139,7 +139,6 @@ fn library() -> Vec<Source> {
 }
 
 #[test]
-#[ignore = "the redesign is under way: run with --ignored"]
 fn no_folder_names_a_folder_of_a_higher_floor_or_of_its_own_floor() {
     let mut wrong = Vec::new();
     for source in library() {
@@ -169,7 +168,6 @@ fn no_folder_names_a_folder_of_a_higher_floor_or_of_its_own_floor() {
 }
 
 #[test]
-#[ignore = "the redesign is under way: run with --ignored"]
 fn no_files_name_each_other_in_a_circle() {
     let sources = library();
     let modules: BTreeSet<Vec<String>> = sources.iter().map(|s| s.module.clone()).collect();

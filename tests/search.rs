@@ -404,7 +404,7 @@ fn a_snapshot_of_the_store_searches_its_own_index_while_the_store_is_rebuilt() {
     let csv = csv.to_str().unwrap();
     powkg(dir.path(), &["build", "--register", csv, "--store", "kgstore"]).expect_code(0);
     // What the server does: a private snapshot of the store, and the search index of that snapshot.
-    let store = GraphStore::open_snapshot(&dir.path().join("kgstore")).unwrap();
+    let store = GraphStore::open_snapshot(&dir.path().join("kgstore"), &[&powkg::search::IndexFiles]).unwrap();
     let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
     let index = SearchIndex::of_store(&store, &minter).unwrap();
     let engine = powkg::query::sparql::Engine::new(&minter).with_search(SearchIndex::of_store(&store, &minter));

@@ -799,7 +799,7 @@ fn a_served_store_snapshot_survives_rebuilds_and_is_removed_after() {
             .count()
     };
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
-    let store = GraphStore::open_snapshot(&store_dir).expect("a snapshot");
+    let store = GraphStore::open_snapshot(&store_dir, &[&powkg::search::IndexFiles]).expect("a snapshot");
     assert_eq!(snapshots(), 1);
     let service = Service::new(store, minter, Vec::new(), Config::default()).expect("a service");
     for _ in 0..2 {
@@ -813,7 +813,7 @@ fn a_served_store_snapshot_survives_rebuilds_and_is_removed_after() {
 
     // A store built under another base IRI is refused with the base it was built with.
     let other = Minter::new("https://example.org/pow/").expect("base");
-    let store = GraphStore::open_snapshot(&store_dir).expect("a snapshot");
+    let store = GraphStore::open_snapshot(&store_dir, &[&powkg::search::IndexFiles]).expect("a snapshot");
     let error = Service::new(store, other, Vec::new(), Config::default())
         .err()
         .expect("an error");

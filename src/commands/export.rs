@@ -51,7 +51,7 @@ fn sharded(args: &ExportArgs, split: Split) -> Result<Status, Error> {
         split,
         gzip: args.gzip,
     };
-    let mut dump = ShardedDump::create(out, minter.base(), options).map_err(output_error(out))?;
+    let mut dump = ShardedDump::create(out, &minter, options).map_err(output_error(out))?;
     let (graphs, default_graph) = store.graph_names()?;
     if default_graph {
         return Err(Error::Usage(format!(

@@ -23,6 +23,7 @@ use powkg::build::pipeline::{self, Sources};
 use powkg::query::sparql::{Engine, Limits};
 use powkg::rdf::iri::Minter;
 use powkg::store::GraphStore;
+use powkg::store::companion::CompanionFiles;
 
 use crate::cli::{Command, GraphArgs, ReadArgs, SparqlArgs};
 
@@ -83,14 +84,17 @@ fn open(read: &ReadArgs) -> Result<(GraphStore, Minter), Error> {
     open_with(read, GraphStore::open_for_reading)
 }
 
+/// The indexes kept beside an on-disk store, which its snapshots carry over: the search index.
+const COMPANIONS: &[&dyn CompanionFiles] = &[&powkg::search::IndexFiles];
+
 /// [`open`], with the way an on-disk store is opened.
 fn open_with(
     read: &ReadArgs,
-    open_disk: impl FnOnce(&Path) -> Result<GraphStore, powkg::store::StoreError>,
+    open_disk: impl FnOnce(&Path, &[&dyn CompanionFiles]) -> Result<GraphStore, powkg::store::StoreError>,
 ) -> Result<(GraphStore, Minter), Error> {
     let minter = minter(&read.graph)?;
     let store = match &read.store {
-        Some(path) => open_disk(path)?,
+        Some(path) => open_disk(path, COMPANIONS)?,
         None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph), &minter)?.quads)?,
     };
     Ok((store, minter))

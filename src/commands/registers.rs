@@ -155,7 +155,7 @@ pub fn into_store(
     registers: &[Register],
     path: &Path,
     curated: &[Quad],
-    search: Option<powkg::search::Extractor>,
+    search: Option<Box<dyn powkg::store::companion::Companion>>,
 ) -> Result<(GraphStore, Vec<Outcome>), Error> {
     GraphStore::rebuild_on_disk_with(path, curated, search, |deliver| {
         registers

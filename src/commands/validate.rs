@@ -28,7 +28,10 @@ pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
     let (quads, origins) = if let Some(path) = &args.rdf {
         (read_rdf(path)?, HashMap::new())
     } else if let Some(path) = &args.read.store {
-        (GraphStore::open_for_reading(path)?.quads()?, HashMap::new())
+        (
+            GraphStore::open_for_reading(path, super::COMPANIONS)?.quads()?,
+            HashMap::new(),
+        )
     } else {
         let built = pipeline::build(&sources(&args.read.graph), &minter)?;
         let origins = origins(&built, &minter);

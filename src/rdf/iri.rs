@@ -272,6 +272,12 @@ impl Minter {
         self.path_at_origin(iri)
             .filter(|path| path.starts_with(base_path) && path.len() > base_path.len() && !path.contains('#'))
     }
+
+    /// The name of one of this build's graphs after `{base}graph/` (`data`, `register/camps`); `None` for an IRI
+    /// that names no graph under this base IRI.
+    pub fn graph_name<'a>(&self, iri: &'a str) -> Option<&'a str> {
+        iri.strip_prefix(self.base.as_str())?.strip_prefix("graph/")
+    }
 }
 
 /// `iri` as `prefix:local`, with the longest of `prefixes`' namespaces it starts with, where the rest can stand as

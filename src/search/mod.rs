@@ -7,6 +7,7 @@
 //! and swapped in by the same rename as the store (see [`crate::store::GraphStore::rebuild_on_disk_with`]), so that
 //! the two are always of one build.
 
+mod companion;
 mod document;
 mod fold;
 mod index;
@@ -16,6 +17,7 @@ use std::path::PathBuf;
 
 use crate::rdf::iri::Minter;
 
+pub use companion::IndexFiles;
 pub use document::{Extractor, Field, Searchable, Thing};
 pub use fold::{FoldTokenizer, fold, words};
 pub use index::{INDEX_DIR, IndexBuilder, SearchIndex, WRITER_MEMORY};

@@ -25,6 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::rdf::format::ExportFormat;
+use crate::rdf::iri::Minter;
 
 /// How a graph is split into files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,14 +76,14 @@ pub struct ShardedDump {
     options: ShardOptions,
     entries: Vec<ManifestEntry>,
     names: Vec<String>,
-    base: String,
+    minter: Minter,
 }
 
 impl ShardedDump {
-    /// Starts a dump that will replace the directory `target`; graph IRIs under `base` (`{base}graph/data`) give
+    /// Starts a dump that will replace the directory `target`; the graphs `minter` mints (`{base}graph/data`) give
     /// the files their names (`data`). `target` must be absent, empty, or an earlier dump (it holds a manifest), so
     /// that no other directory is ever replaced.
-    pub fn create(target: &Path, base: &str, options: ShardOptions) -> io::Result<Self> {
+    pub fn create(target: &Path, minter: &Minter, options: ShardOptions) -> io::Result<Self> {
         if !matches!(options.format, ExportFormat::NTriples | ExportFormat::NQuads) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -123,7 +124,7 @@ impl ShardedDump {
             options,
             entries: Vec::new(),
             names: Vec::new(),
-            base: base.to_owned(),
+            minter: minter.clone(),
         })
     }
 
@@ -154,7 +155,7 @@ impl ShardedDump {
         graph: &NamedNode,
         produce: impl FnOnce(&mut dyn FnMut(Vec<u8>) -> io::Result<()>) -> io::Result<T>,
     ) -> io::Result<T> {
-        let name = file_stem(graph.as_str(), &self.base);
+        let name = file_stem(graph.as_str(), &self.minter);
         if self.names.contains(&name) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -270,23 +271,20 @@ pub fn read_manifest(dir: &Path) -> io::Result<Vec<ManifestEntry>> {
         .collect()
 }
 
-/// The file name a graph's family takes: the IRI after `{base}graph/` with `/` as `-` (`data`, `register-camps`),
-/// else its last segment; anything but letters, digits, `-` and `_` becomes `_`.
-pub fn file_stem(graph: &str, base: &str) -> String {
-    let rest = graph
-        .strip_prefix(base)
-        .and_then(|r| r.strip_prefix("graph/"))
-        .map_or_else(
-            || {
-                graph
-                    .trim_end_matches(['/', '#'])
-                    .rsplit(['/', '#', ':'])
-                    .next()
-                    .unwrap_or(graph)
-                    .to_owned()
-            },
-            |r| r.replace('/', "-"),
-        );
+/// The file name a graph's family takes: the graph's name under `minter`'s base with `/` as `-` (`data`,
+/// `register-camps`), else its last segment; anything but letters, digits, `-` and `_` becomes `_`.
+pub fn file_stem(graph: &str, minter: &Minter) -> String {
+    let rest = minter.graph_name(graph).map_or_else(
+        || {
+            graph
+                .trim_end_matches(['/', '#'])
+                .rsplit(['/', '#', ':'])
+                .next()
+                .unwrap_or(graph)
+                .to_owned()
+        },
+        |r| r.replace('/', "-"),
+    );
     let stem: String = rest
         .chars()
         .map(|c| {
@@ -535,7 +533,7 @@ mod tests {
             split,
             gzip,
         };
-        let mut dump = ShardedDump::create(dir, "https://example.org/", options).unwrap();
+        let mut dump = ShardedDump::create(dir, &Minter::new("https://example.org/").unwrap(), options).unwrap();
         let graph = NamedNode::new_unchecked("https://example.org/graph/data");
         dump.write_graph(&graph, |deliver| {
             for n in chunks {
@@ -589,7 +587,7 @@ mod tests {
             split: Split::Count(2),
             gzip: false,
         };
-        let error = ShardedDump::create(root.path(), "https://example.org/", options)
+        let error = ShardedDump::create(root.path(), &Minter::new("https://example.org/").unwrap(), options)
             .err()
             .unwrap();
         assert!(error.to_string().contains("no manifest.tsv"), "{error}");
@@ -597,7 +595,7 @@ mod tests {
 
     #[test]
     fn file_stems() {
-        let base = "https://example.org/pow/";
+        let base = &Minter::new("https://example.org/pow/").unwrap();
         assert_eq!(file_stem("https://example.org/pow/graph/data", base), "data");
         assert_eq!(
             file_stem("https://example.org/pow/graph/register/camps", base),

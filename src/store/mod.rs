@@ -3,6 +3,7 @@
 //! beside the old one and swapped in with one atomic rename, so a failed or killed build leaves the previous store
 //! intact and openable.
 
+pub mod companion;
 pub mod dump;
 
 use std::path::{Path, PathBuf};
@@ -11,9 +12,7 @@ use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Q
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::{StorageError, Store};
 
-#[cfg(feature = "rocksdb")]
-use crate::search::IndexBuilder;
-use crate::search::{Extractor, SearchError};
+use companion::{Companion, CompanionError, CompanionFiles};
 
 #[cfg(feature = "rocksdb")]
 use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
@@ -63,14 +62,16 @@ pub enum StoreError {
     /// No store at the path given for reading.
     #[error("{0}: no Oxigraph store here (build one with `powkg build --store {0}`)")]
     Missing(PathBuf),
-    /// Building the store's search index failed; the previous store and its index are left as they were.
-    #[error("{}: cannot build the search index of the new store, so the previous store is left as it was: {source}", .path.display())]
-    Search {
+    /// Building a companion index of the store failed; the previous store and its companions are left as they were.
+    #[error("{}: cannot build the {name} of the new store, so the previous store is left as it was: {source}", .path.display())]
+    Companion {
         /// The store.
         path: PathBuf,
+        /// What the companion is ("search index").
+        name: &'static str,
         /// The cause.
         #[source]
-        source: SearchError,
+        source: CompanionError,
     },
     /// This binary has no on-disk store.
     #[error("--store needs the on-disk store, and this powkg was built without the `rocksdb` feature")]
@@ -128,14 +129,15 @@ impl GraphStore {
     /// it, swaps the directories and deletes the old one. A reader opened on the directory itself would lose the
     /// table files it had not opened yet. So the snapshot hard-links the table files (no data is copied) and copies
     /// the small rest into a fresh directory beside the store; the reader keeps the graph as it was when it
-    /// started, whatever builds happen meanwhile. The snapshot is removed when the store is dropped; snapshots of
-    /// processes that no longer run are removed by the next open.
-    pub fn open_snapshot(path: &Path) -> Result<Self, StoreError> {
+    /// started, whatever builds happen meanwhile. Each of `companions` carries its own files over. The snapshot is
+    /// removed when the store is dropped; snapshots of processes that no longer run are removed by the next open.
+    pub fn open_snapshot(path: &Path, companions: &[&dyn CompanionFiles]) -> Result<Self, StoreError> {
         if !looks_like_store(path) {
             return Err(StoreError::Missing(path.to_owned()));
         }
         #[cfg(not(feature = "rocksdb"))]
         {
+            let _ = companions;
             Err(StoreError::NoDiskSupport)
         }
         #[cfg(feature = "rocksdb")]
@@ -157,7 +159,7 @@ impl GraphStore {
                     .prefix(&format!(".{name}.serving-{}-", std::process::id()))
                     .tempdir_in(&parent)
                     .map_err(io("cannot create a snapshot directory beside the store"))?;
-                match copy_snapshot(path, snapshot.path()) {
+                match copy_snapshot(path, snapshot.path(), companions) {
                     Ok(()) => break snapshot,
                     Err((_, e)) if attempt < 10 && e.kind() == std::io::ErrorKind::NotFound => attempt += 1,
                     Err((message, e)) => return Err(io(message)(e)),
@@ -179,8 +181,8 @@ impl GraphStore {
     /// store itself is read: a directory this user cannot write (in which no build of this user can run either), or
     /// a store that is a mount point of its own (whose files cannot be linked beside it, and which no build can
     /// swap).
-    pub fn open_for_reading(path: &Path) -> Result<Self, StoreError> {
-        match Self::open_snapshot(path) {
+    pub fn open_for_reading(path: &Path, companions: &[&dyn CompanionFiles]) -> Result<Self, StoreError> {
+        match Self::open_snapshot(path, companions) {
             Err(StoreError::Io { source, .. })
                 if matches!(
                     source.kind(),
@@ -215,24 +217,27 @@ impl GraphStore {
         self.named.as_deref()
     }
 
-    /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically; with its
-    /// search index when `search` gives the rules.
-    pub fn rebuild_on_disk(path: &Path, quads: &[Quad], search: Option<Extractor>) -> Result<Self, StoreError> {
-        Self::rebuild_on_disk_with(path, quads, search, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
+    /// Builds an on-disk store at `path` holding exactly `quads`, replacing any store there atomically; with
+    /// `companion` beside it, if given.
+    pub fn rebuild_on_disk(
+        path: &Path,
+        quads: &[Quad],
+        companion: Option<Box<dyn Companion>>,
+    ) -> Result<Self, StoreError> {
+        Self::rebuild_on_disk_with(path, quads, companion, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
     }
 
     /// [`rebuild_on_disk`](Self::rebuild_on_disk), then more quads from `produce`, which runs on its own thread and
     /// hands batches to the bulk loader as it makes them (so that mapping and loading use two cores). When
     /// `produce` fails, nothing is committed and the previous store stays in place.
     ///
-    /// With `search`, the store's search index is built in the same staging directory (the subdirectory
-    /// [`crate::search::INDEX_DIR`], which RocksDB ignores) and moved into place by the same rename: the curated
-    /// quads first, then each batch on the producer's thread before it goes to the loader (tantivy's writer
-    /// indexes on a thread of its own).
+    /// With `companion`, that index is built in the same staging directory (in a subdirectory of its own, which
+    /// RocksDB ignores) and moved into place by the same rename: the curated quads first, then each batch on the
+    /// producer's thread before it goes to the loader.
     pub fn rebuild_on_disk_with<T: Send, E: From<StoreError> + Send>(
         path: &Path,
         quads: &[Quad],
-        search: Option<Extractor>,
+        companion: Option<Box<dyn Companion>>,
         produce: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> std::io::Result<()>) -> Result<T, E> + Send,
     ) -> Result<(Self, T), E> {
         if path.exists() && !looks_like_store(path) && !is_empty_dir(path) {
@@ -240,7 +245,7 @@ impl GraphStore {
         }
         #[cfg(not(feature = "rocksdb"))]
         {
-            let _ = (quads, search, produce);
+            let _ = (quads, companion, produce);
             Err(StoreError::NoDiskSupport.into())
         }
         #[cfg(feature = "rocksdb")]
@@ -265,14 +270,16 @@ impl GraphStore {
                 path: path.to_owned(),
                 source,
             };
-            let search_failed = |source: SearchError| StoreError::Search {
+            let name = companion.as_ref().map_or("", |c| c.name());
+            let companion_failed = |source: CompanionError| StoreError::Companion {
                 path: path.to_owned(),
+                name,
                 source,
             };
-            let mut index = match search {
-                Some(extractor) => {
-                    let mut builder = IndexBuilder::on_disk(staging.path(), extractor).map_err(search_failed)?;
-                    builder.add_graph(quads).map_err(search_failed)?;
+            let mut index = match companion {
+                Some(companion) => {
+                    let mut builder = companion.begin(staging.path()).map_err(companion_failed)?;
+                    builder.add_graph(quads).map_err(companion_failed)?;
                     Some(builder)
                 }
                 None => None,
@@ -298,11 +305,11 @@ impl GraphStore {
                         };
                         let made = produce(&mut deliver);
                         if let Some(e) = index_error {
-                            return Err(E::from(search_failed(e)));
+                            return Err(E::from(companion_failed(e)));
                         }
                         let made = made?;
                         if let Some(builder) = index {
-                            builder.close().map_err(search_failed)?;
+                            builder.close().map_err(companion_failed)?;
                         }
                         Ok(made)
                     });
@@ -489,14 +496,13 @@ impl GraphStore {
 }
 
 /// Copies the store at `path` into the empty directory `to` for a private snapshot: table files hard-linked, the
-/// rest copied; of the search index, the files hard-linked and the manifests copied. On the failure, the step that
-/// failed.
+/// rest copied; the files of `companions` as they carry them over. On the failure, the step that failed.
 ///
 /// Every file is read through one handle of the store's directory, opened first, never by the store's path again:
 /// a build that swaps another store in at the path meanwhile would otherwise give the copy some files of each
 /// store, which RocksDB then reads as a corrupted manifest (or, worse, as one graph).
 #[cfg(feature = "rocksdb")]
-fn copy_snapshot(path: &Path, to: &Path) -> Result<(), (&'static str, std::io::Error)> {
+fn copy_snapshot(path: &Path, to: &Path, companions: &[&dyn CompanionFiles]) -> Result<(), companion::CarryError> {
     let listing = "cannot list the store";
     let handle = std::fs::File::open(path).map_err(|e| (listing, e))?;
     let store = directory_through(&handle, path);
@@ -513,25 +519,10 @@ fn copy_snapshot(path: &Path, to: &Path) -> Result<(), (&'static str, std::io::E
             }
         }
     }
-    // The search index's files are never rewritten either (a build writes a new store and index beside them):
-    // linked, but for its small manifests, which are copied.
-    let index = store.join(crate::search::INDEX_DIR);
-    if index.is_dir() {
-        let listing = "cannot list the search index";
-        let to_index = to.join(crate::search::INDEX_DIR);
-        std::fs::create_dir(&to_index).map_err(|e| ("cannot create the snapshot's search index", e))?;
-        for entry in std::fs::read_dir(&index).map_err(|e| (listing, e))? {
-            let entry = entry.map_err(|e| (listing, e))?;
-            let from = entry.path();
-            let into = to_index.join(entry.file_name());
-            if from.extension().is_some_and(|e| e == "json") {
-                std::fs::copy(&from, &into).map_err(|e| ("cannot copy a file into the snapshot", e))?;
-            } else if entry.file_type().map_err(|e| (listing, e))?.is_file() {
-                std::fs::hard_link(&from, &into).map_err(|e| ("cannot link an index file into the snapshot", e))?;
-            }
-        }
+    for companion in companions {
+        companion.carry_over(&store, to)?;
     }
-    // A build that swapped its store in meanwhile deletes the old one's files, the index's among them, under the
+    // A build that swapped its store in meanwhile deletes the old one's files, its companions' among them, under the
     // copy: a copy of a directory no longer at `path` may lack some of them, and is made again.
     if !is_at(&handle, path) {
         return Err((

@@ -66,3 +66,8 @@ pub struct ColumnTable {
     #[serde(default)]
     pub language: Option<Spanned<String>>,
 }
+
+/// The mapping description of `csv`: the same path with `.toml` for `.csv`.
+pub fn description_path(csv: &std::path::Path) -> std::path::PathBuf {
+    csv.with_extension("toml")
+}

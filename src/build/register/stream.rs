@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 use oxigraph::model::{GraphName, NamedNode, Quad};
 
+use super::compile::Register;
 use super::limit::{Bounded, TooLarge};
-use super::{MappedRow, Object, Register};
+use super::row::{MappedRow, Object};
 
 /// Where mapped rows go.
 pub trait Sink {
@@ -68,7 +69,7 @@ pub enum RegisterError {
         /// The header of the field's column, where it has one.
         column: Option<String>,
         /// Where, and which bound.
-        bound: super::limit::TooLarge,
+        bound: TooLarge,
     },
     /// Writing failed.
     #[error("cannot write: {0}")]
@@ -95,7 +96,7 @@ pub struct StreamOptions<'a> {
 }
 
 /// Opens a register file as CSV: its header and a reader positioned at the first row.
-pub fn open_csv(path: &Path) -> Result<(Vec<String>, csv::Reader<Bounded<std::fs::File>>), super::RegisterError> {
+pub fn open_csv(path: &Path) -> Result<(Vec<String>, csv::Reader<Bounded<std::fs::File>>), RegisterError> {
     let read_error = |message: String| RegisterError::Read {
         path: path.to_owned(),
         message,

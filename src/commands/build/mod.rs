@@ -181,7 +181,7 @@ fn search_rules(
     args: &BuildArgs,
     minter: &powkg::rdf::iri::Minter,
     registers: &[powkg::build::register::Register],
-) -> Option<powkg::search::Extractor> {
+) -> Option<Box<dyn powkg::store::companion::Companion>> {
     let searchable = registers
         .iter()
         .map(|r| {
@@ -189,7 +189,7 @@ fn search_rules(
             (r.graph.as_str().to_owned(), predicates)
         })
         .collect();
-    (!args.no_search_index).then(|| powkg::search::Extractor::new(minter, searchable))
+    (!args.no_search_index).then(|| Box::new(powkg::search::Extractor::new(minter, searchable)) as _)
 }
 
 /// The validation gate: `Some(what the report says)` when the build may be written, `None` when the graph does not
