@@ -19,18 +19,23 @@
 
 pub mod config;
 pub mod target;
+mod things;
+mod written;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::model::{GraphName, NamedNode};
 use rayon::prelude::*;
 
 use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::query::Form;
 use crate::web::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
 pub use target::{SiteError, Target};
+
+use things::{things, write_thing};
+use written::{Written, create_new, file_error, write_file};
 
 /// Most addresses in one sitemap file (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
@@ -91,40 +96,6 @@ pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + S
     }
     swap_into_place(staging, out).map_err(io_error)?;
     Ok(report)
-}
-
-/// Why writing stopped.
-enum Written {
-    Io(io::Error),
-    /// Writing the file at this site path failed (a full disk, a file size limit).
-    File(String, io::Error),
-    /// A path that would lead out of the site, or where no file can be.
-    Refused(SiteError),
-    Page(render::Failure),
-}
-
-impl From<SiteError> for Written {
-    fn from(e: SiteError) -> Self {
-        Self::Refused(e)
-    }
-}
-
-impl From<io::Error> for Written {
-    fn from(e: io::Error) -> Self {
-        Self::Io(e)
-    }
-}
-
-impl From<render::Failure> for Written {
-    fn from(f: render::Failure) -> Self {
-        Self::Page(f)
-    }
-}
-
-impl From<crate::store::StoreError> for Written {
-    fn from(e: crate::store::StoreError) -> Self {
-        Self::Page(e.into())
-    }
 }
 
 /// The sitemap files, written as addresses come.
@@ -418,151 +389,6 @@ impl SiteWriter<'_> {
     }
 }
 
-/// The things minted under the base that have documents, streamed from the store: the subjects of each graph (the
-/// store yields a graph's quads by subject), each with its graph, then the property families' predicates, which the
-/// graph names without describing (with no graph). A thing that is a subject in several graphs comes once for each;
-/// [`writes_here`] says which of them writes it.
-fn things(
-    renderer: &Renderer,
-) -> impl Iterator<Item = Result<(NamedNode, Option<GraphName>), crate::store::StoreError>> + '_ {
-    let mut predicates: Vec<NamedNode> = renderer
-        .dataset()
-        .roles
-        .keys()
-        .filter(|p| renderer.page_path(p).is_some())
-        .cloned()
-        .collect();
-    predicates.sort();
-    // The last subject yielded, with its graph: a thing whose quads end one graph and start the next comes for both.
-    let mut last: Option<(NamedNode, GraphName)> = None;
-    renderer
-        .store()
-        .iter()
-        .filter_map(move |quad| match quad {
-            Ok(q) => match q.subject {
-                NamedOrBlankNode::NamedNode(s)
-                    if last.as_ref().is_none_or(|(l, g)| *l != s || *g != q.graph_name)
-                        && renderer.page_path(&s).is_some() =>
-                {
-                    last = Some((s.clone(), q.graph_name.clone()));
-                    Some(Ok((s, Some(q.graph_name))))
-                }
-                _ => None,
-            },
-            Err(e) => Some(Err(e)),
-        })
-        .chain(predicates.into_iter().map(|p| Ok((p, None))))
-}
-
-/// Whether the pass over `graph` (`None`: the predicates' pass) writes `iri`'s documents: of the graphs where it is
-/// a subject, the least (by name, the default graph first) does; a predicate no graph describes is written by the
-/// predicates' pass. So each thing is written exactly once, decided by the store and not by which files exist, and a
-/// file already at a thing's path can only be another thing's (on a file system that does not tell case or Unicode
-/// normalization apart), which [`write_file`] refuses. `graphs` are the store's graphs, sorted so; one seek in each
-/// graph before `graph` (a record of a register: the three curated graphs and the default one).
-fn writes_here(
-    renderer: &Renderer,
-    graphs: &[GraphName],
-    iri: &NamedNode,
-    graph: Option<&GraphName>,
-) -> Result<bool, Written> {
-    for earlier in graphs {
-        if graph.is_some_and(|g| graph_order(earlier) >= graph_order(g)) {
-            break;
-        }
-        if renderer.store().is_subject_in(iri.as_ref(), earlier.as_ref())? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-/// The order of graphs for [`writes_here`]: the default graph, then named graphs by name.
-fn graph_order(graph: &GraphName) -> (u8, &str) {
-    match graph {
-        GraphName::DefaultGraph => (0, ""),
-        GraphName::NamedNode(n) => (1, n.as_str()),
-        GraphName::BlankNode(b) => (2, b.as_str()),
-    }
-}
-
-/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); returns the
-/// files and bytes written. A thing whose path would lead out of the site, or name no file, stops the site, naming
-/// the thing, whichever pass meets it first.
-fn write_thing(
-    root: &Path,
-    renderer: &Renderer,
-    graphs: &[GraphName],
-    iri: &NamedNode,
-    graph: Option<&GraphName>,
-) -> Result<(usize, u64), Written> {
-    let Some(path) = renderer.page_path(iri) else {
-        return Ok((0, 0));
-    };
-    let path = path.as_str();
-    let of_thing = |e: SiteError| match e {
-        SiteError::Path { path, why, .. } => Written::Refused(SiteError::Path {
-            path,
-            thing: Some(iri.as_str().to_owned()),
-            why,
-        }),
-        other => Written::Refused(other),
-    };
-    let written_of_thing = |e: Written| match e {
-        Written::Refused(e) => of_thing(e),
-        other => other,
-    };
-    // The thing's own path first: `{path}.html` would turn a last segment `..` into the harmless `...html`.
-    target::inside(root, path).map_err(of_thing)?;
-    for document in DOCUMENTS {
-        target::inside(root, &format!("{path}.{}", document.extension())).map_err(of_thing)?;
-    }
-    if !writes_here(renderer, graphs, iri, graph)? {
-        return Ok((0, 0));
-    }
-    let quads = renderer.describe(iri)?;
-    if quads.is_empty() {
-        return Ok((0, 0));
-    }
-    let view = View::new(renderer, Vec::new(), None);
-    let (mut files, mut bytes) = (0, 0);
-    // The page last, so that its presence says the thing is whole (a later pass skips it).
-    for document in DOCUMENTS.iter().rev() {
-        let content = match document {
-            Document::Html => render::resource(&view, iri, &quads)?.into_string().into_bytes(),
-            Document::Rdf(format) => renderer.serialize(&quads, *format)?,
-        };
-        let (n, size) =
-            write_file(root, &format!("{path}.{}", document.extension()), &content).map_err(written_of_thing)?;
-        files += n;
-        bytes += size;
-    }
-    // What points at a thing with more links than its page shows, page by page.
-    if renderer.store().pointing_at_lazily(iri).nth(render::MENTIONS).is_some() {
-        // Read once, a page at a time.
-        let mut links = renderer.store().links_to(iri);
-        let mut next = links.next().transpose()?;
-        let mut page = 1;
-        while next.is_some() {
-            let mut chunk = Vec::with_capacity(render::MENTIONS_PAGE);
-            while chunk.len() < render::MENTIONS_PAGE {
-                match next.take() {
-                    Some(link) => chunk.push(link),
-                    None => break,
-                }
-                next = links.next().transpose()?;
-            }
-            let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
-            let (n, size) =
-                write_file(root, &paths::mentions(path, page), html.as_bytes()).map_err(written_of_thing)?;
-            files += n;
-            bytes += size;
-            page += 1;
-        }
-    }
-    Ok((files, bytes))
-}
-
 /// The query page of a bundled query (or the query index), as a static site shows it: no text sent, page 1.
 fn example_form<'a>(example: Option<&'a crate::query::QueryDef>, written: &'a [&'a str]) -> QueryForm<'a> {
     QueryForm {
@@ -572,44 +398,6 @@ fn example_form<'a>(example: Option<&'a crate::query::QueryDef>, written: &'a [&
         page: 1,
         language: None,
         written,
-    }
-}
-
-/// Writes `bytes` at the site path `path` under `root`, making its directories. Each file of a site is written
-/// once: a file already there is another's whose name the file system does not tell apart from this one's (case,
-/// Unicode normalization), and is refused rather than overwritten.
-fn write_file(root: &Path, path: &str, bytes: &[u8]) -> Result<(usize, u64), Written> {
-    let target = target::inside(root, path)?;
-    let write = || -> io::Result<()> {
-        if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        create_new(&target)?.write_all(bytes)
-    };
-    write().map_err(file_error(path))?;
-    Ok((1, bytes.len() as u64))
-}
-
-/// Creates the file at `target`, which must not exist yet (see [`write_file`]).
-fn create_new(target: &Path) -> io::Result<fs::File> {
-    fs::OpenOptions::new().write(true).create_new(true).open(target)
-}
-
-/// An error writing the site's file at `path`, which names it; a file already there is a name clash.
-fn file_error(path: &str) -> impl FnOnce(io::Error) -> Written + '_ {
-    move |e| {
-        if e.kind() == io::ErrorKind::AlreadyExists {
-            Written::Refused(SiteError::Path {
-                path: path.to_owned(),
-                thing: None,
-                why: "another file of the site is already there: this file system does not tell their names apart \
-                      (their IRIs differ only in case or Unicode normalization); write the site on one that does, \
-                      or give the records IRIs that differ otherwise"
-                    .to_owned(),
-            })
-        } else {
-            Written::File(path.to_owned(), e)
-        }
     }
 }
 
@@ -624,6 +412,7 @@ fn xml_escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
     use std::sync::Arc;
 
     use oxigraph::model::{Literal, Quad};

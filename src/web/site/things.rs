@@ -1,0 +1,155 @@
+//! The things of a store that have pages, streamed from it, and the writing of each thing's documents by exactly
+//! one pass of the site.
+
+use std::path::Path;
+
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+
+use super::target::{self, SiteError};
+use super::written::{Written, write_file};
+use crate::web::render::{self, DOCUMENTS, Document, Renderer, View, paths};
+
+/// The things minted under the base that have documents, streamed from the store: the subjects of each graph (the
+/// store yields a graph's quads by subject), each with its graph, then the property families' predicates, which the
+/// graph names without describing (with no graph). A thing that is a subject in several graphs comes once for each;
+/// [`writes_here`] says which of them writes it.
+pub(super) fn things(
+    renderer: &Renderer,
+) -> impl Iterator<Item = Result<(NamedNode, Option<GraphName>), crate::store::StoreError>> + '_ {
+    let mut predicates: Vec<NamedNode> = renderer
+        .dataset()
+        .roles
+        .keys()
+        .filter(|p| renderer.page_path(p).is_some())
+        .cloned()
+        .collect();
+    predicates.sort();
+    // The last subject yielded, with its graph: a thing whose quads end one graph and start the next comes for both.
+    let mut last: Option<(NamedNode, GraphName)> = None;
+    renderer
+        .store()
+        .iter()
+        .filter_map(move |quad| match quad {
+            Ok(q) => match q.subject {
+                NamedOrBlankNode::NamedNode(s)
+                    if last.as_ref().is_none_or(|(l, g)| *l != s || *g != q.graph_name)
+                        && renderer.page_path(&s).is_some() =>
+                {
+                    last = Some((s.clone(), q.graph_name.clone()));
+                    Some(Ok((s, Some(q.graph_name))))
+                }
+                _ => None,
+            },
+            Err(e) => Some(Err(e)),
+        })
+        .chain(predicates.into_iter().map(|p| Ok((p, None))))
+}
+
+/// Whether the pass over `graph` (`None`: the predicates' pass) writes `iri`'s documents: of the graphs where it is
+/// a subject, the least (by name, the default graph first) does; a predicate no graph describes is written by the
+/// predicates' pass. So each thing is written exactly once, decided by the store and not by which files exist, and a
+/// file already at a thing's path can only be another thing's (on a file system that does not tell case or Unicode
+/// normalization apart), which [`write_file`] refuses. `graphs` are the store's graphs, sorted so; one seek in each
+/// graph before `graph` (a record of a register: the three curated graphs and the default one).
+fn writes_here(
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<bool, Written> {
+    for earlier in graphs {
+        if graph.is_some_and(|g| graph_order(earlier) >= graph_order(g)) {
+            break;
+        }
+        if renderer.store().is_subject_in(iri.as_ref(), earlier.as_ref())? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The order of graphs for [`writes_here`]: the default graph, then named graphs by name.
+fn graph_order(graph: &GraphName) -> (u8, &str) {
+    match graph {
+        GraphName::DefaultGraph => (0, ""),
+        GraphName::NamedNode(n) => (1, n.as_str()),
+        GraphName::BlankNode(b) => (2, b.as_str()),
+    }
+}
+
+/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); returns the
+/// files and bytes written. A thing whose path would lead out of the site, or name no file, stops the site, naming
+/// the thing, whichever pass meets it first.
+pub(super) fn write_thing(
+    root: &Path,
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<(usize, u64), Written> {
+    let Some(path) = renderer.page_path(iri) else {
+        return Ok((0, 0));
+    };
+    let path = path.as_str();
+    let of_thing = |e: SiteError| match e {
+        SiteError::Path { path, why, .. } => Written::Refused(SiteError::Path {
+            path,
+            thing: Some(iri.as_str().to_owned()),
+            why,
+        }),
+        other => Written::Refused(other),
+    };
+    let written_of_thing = |e: Written| match e {
+        Written::Refused(e) => of_thing(e),
+        other => other,
+    };
+    // The thing's own path first: `{path}.html` would turn a last segment `..` into the harmless `...html`.
+    target::inside(root, path).map_err(of_thing)?;
+    for document in DOCUMENTS {
+        target::inside(root, &format!("{path}.{}", document.extension())).map_err(of_thing)?;
+    }
+    if !writes_here(renderer, graphs, iri, graph)? {
+        return Ok((0, 0));
+    }
+    let quads = renderer.describe(iri)?;
+    if quads.is_empty() {
+        return Ok((0, 0));
+    }
+    let view = View::new(renderer, Vec::new(), None);
+    let (mut files, mut bytes) = (0, 0);
+    // The page last, so that its presence says the thing is whole (a later pass skips it).
+    for document in DOCUMENTS.iter().rev() {
+        let content = match document {
+            Document::Html => render::resource(&view, iri, &quads)?.into_string().into_bytes(),
+            Document::Rdf(format) => renderer.serialize(&quads, *format)?,
+        };
+        let (n, size) =
+            write_file(root, &format!("{path}.{}", document.extension()), &content).map_err(written_of_thing)?;
+        files += n;
+        bytes += size;
+    }
+    // What points at a thing with more links than its page shows, page by page.
+    if renderer.store().pointing_at_lazily(iri).nth(render::MENTIONS).is_some() {
+        // Read once, a page at a time.
+        let mut links = renderer.store().links_to(iri);
+        let mut next = links.next().transpose()?;
+        let mut page = 1;
+        while next.is_some() {
+            let mut chunk = Vec::with_capacity(render::MENTIONS_PAGE);
+            while chunk.len() < render::MENTIONS_PAGE {
+                match next.take() {
+                    Some(link) => chunk.push(link),
+                    None => break,
+                }
+                next = links.next().transpose()?;
+            }
+            let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
+            let (n, size) =
+                write_file(root, &paths::mentions(path, page), html.as_bytes()).map_err(written_of_thing)?;
+            files += n;
+            bytes += size;
+            page += 1;
+        }
+    }
+    Ok((files, bytes))
+}
