@@ -11,8 +11,8 @@ use powkg::build::pipeline;
 use powkg::publish::{
     Client, ClientOptions, GraphReport, Keyring, PushOptions, Pusher, RecordTerms, RouteKind, Store, display,
 };
-use powkg::rdf::format;
 use powkg::rdf::iri::GraphKind;
+use powkg::rdf::ntriples;
 use powkg::rdf::vocab::{pk, void};
 use serde_json::json;
 
@@ -44,7 +44,7 @@ pub fn run(args: &PushArgs) -> Result<Status, Error> {
             let graph = GraphName::NamedNode(iri.clone());
             let mut produce = |out: &mut dyn FnMut(&[u8]) -> std::io::Result<()>| {
                 let quads = built.quads.iter().filter(|q| q.graph_name == graph).map(Ok);
-                format::line_chunks(quads, " .\n", &mut |chunk| out(&chunk)).map_err(|e| e.to_string())
+                ntriples::line_chunks(quads, " .\n", &mut |chunk| out(&chunk)).map_err(|e| e.to_string())
             };
             pusher.push(iri, &mut produce, &mut progress)
         };

@@ -1,13 +1,16 @@
-//! RDF output in every supported format. Turtle is pretty (sophia); the other formats go through Oxigraph's
-//! serializers. Input quads are sorted first, so identical input always gives identical bytes. Triple-only formats
-//! write the union of the named graphs; N-Quads, TriG and JSON-LD keep the graphs. [`ExportFormat::TABLE`] is the
-//! one table of the RDF formats and their names, extensions and media types.
+//! RDF output in every supported format. Turtle is pretty (sophia); N-Triples and N-Quads are written by the one
+//! line writer ([`crate::rdf::ntriples`]); the other formats go through Oxigraph's serializers. Input quads are
+//! sorted first, so identical input always gives identical bytes. Triple-only formats write the union of the named
+//! graphs; N-Quads, TriG and JSON-LD keep the graphs. [`ExportFormat::TABLE`] is the one table of the RDF formats
+//! and their names, extensions and media types.
 
 use std::io::{self, Write};
 use std::path::Path;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
 use oxigraph::model::{Quad, Triple};
+
+use crate::rdf::ntriples;
 
 /// An RDF output format. [`ExportFormat::TABLE`] is the one list of the formats powkg reads and writes: the CLI's
 /// `--format` values, the file extensions, the media types the server offers and accepts and the `format` parameter
@@ -225,6 +228,14 @@ pub fn write(
     prefixes: &[(String, String)],
     out: &mut dyn Write,
 ) -> io::Result<usize> {
+    if format == ExportFormat::NQuads {
+        ntriples::write_lines(
+            quads.iter().map(Ok),
+            |line, q| ntriples::push_quad(line, q.as_ref()),
+            out,
+        )?;
+        return Ok(quads.len());
+    }
     if format.keeps_graphs() {
         let mut serializer = serializer(format, prefixes)?.for_writer(out);
         for quad in quads {
@@ -236,6 +247,12 @@ pub fn write(
     let triples = union_triples(quads);
     if format == ExportFormat::Turtle {
         crate::rdf::turtle::write_pretty(&triples, prefixes, out)?;
+    } else if format == ExportFormat::NTriples {
+        ntriples::write_lines(
+            triples.iter().map(Ok),
+            |line, t| ntriples::push_triple(line, t.as_ref()),
+            out,
+        )?;
     } else {
         let mut serializer = serializer(format, prefixes)?.for_writer(out);
         for triple in &triples {
@@ -245,36 +262,6 @@ pub fn write(
     }
     Ok(triples.len())
 }
-
-/// Writes quads as lines (`subject predicate object` then `end`: ` .\n` for N-Triples, ` <graph> .\n` for N-Quads)
-/// in chunks of about [`LINE_CHUNK`] bytes of whole lines, each handed to `deliver`; returns the number of lines.
-pub fn line_chunks<Q: std::borrow::Borrow<Quad>>(
-    quads: impl Iterator<Item = io::Result<Q>>,
-    end: &str,
-    deliver: &mut dyn FnMut(Vec<u8>) -> io::Result<()>,
-) -> io::Result<u64> {
-    let mut buffer = Vec::with_capacity(LINE_CHUNK + 64 * 1024);
-    let mut lines = 0;
-    for quad in quads {
-        let quad = quad?;
-        let q = quad.borrow();
-        write!(buffer, "{} {} {}{end}", q.subject, q.predicate, q.object)?;
-        lines += 1;
-        if buffer.len() >= LINE_CHUNK {
-            deliver(std::mem::replace(
-                &mut buffer,
-                Vec::with_capacity(LINE_CHUNK + 64 * 1024),
-            ))?;
-        }
-    }
-    if !buffer.is_empty() {
-        deliver(buffer)?;
-    }
-    Ok(lines)
-}
-
-/// Bytes of lines [`line_chunks`] gathers before handing them on.
-pub const LINE_CHUNK: usize = 1 << 20;
 
 /// The distinct triples of all graphs, sorted.
 pub fn union_triples(quads: &[Quad]) -> Vec<Triple> {
@@ -314,6 +301,17 @@ pub fn write_quads(
     prefixes: &[(String, String)],
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    match format {
+        ExportFormat::NQuads => {
+            ntriples::write_lines(quads, |line, q| ntriples::push_quad(line, q.as_ref()), out)?;
+            return Ok(());
+        }
+        ExportFormat::NTriples => {
+            ntriples::write_lines(quads, |line, q| ntriples::push_triple(line, q.as_ref().into()), out)?;
+            return Ok(());
+        }
+        _ => {}
+    }
     let mut serializer = serializer(format, prefixes)?.for_writer(out);
     for quad in quads {
         let quad = quad?;

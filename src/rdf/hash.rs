@@ -41,11 +41,18 @@ pub fn canonical_hash(quads: &[Quad]) -> Result<String, TooComplex> {
     dataset.canonicalize(CanonicalizationAlgorithm::Rdfc10 {
         hash_algorithm: CanonicalizationHashAlgorithm::Sha256,
     });
-    let mut lines: Vec<String> = dataset.iter().map(|q| format!("{q} .\n")).collect();
+    let mut lines: Vec<Vec<u8>> = dataset
+        .iter()
+        .map(|q| {
+            let mut line = Vec::new();
+            crate::rdf::ntriples::push_quad(&mut line, q);
+            line
+        })
+        .collect();
     lines.sort_unstable();
     let mut hasher = Sha256::new();
     for line in &lines {
-        hasher.update(line.as_bytes());
+        hasher.update(line);
     }
     Ok(hex(&hasher.finalize()))
 }

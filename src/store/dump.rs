@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 use crate::files::output::{owner_has_ended, parent_and_name, remove_leftovers, swap_into_place};
 use crate::rdf::format::ExportFormat;
 use crate::rdf::iri::Minter;
+use crate::rdf::ntriples;
 
 /// How a graph is split into files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,11 +131,7 @@ impl ShardedDump {
 
     /// The end of every line of `graph`: ` <graph> .\n` in N-Quads, ` .\n` in N-Triples.
     pub fn line_end(&self, graph: &NamedNode) -> String {
-        if self.options.format == ExportFormat::NQuads {
-            format!(" <{}> .\n", graph.as_str())
-        } else {
-            " .\n".to_owned()
-        }
+        ntriples::line_end(self.keeps_graphs().then_some(graph))
     }
 
     /// Whether lines carry their graph (N-Quads).
@@ -145,7 +142,7 @@ impl ShardedDump {
     /// Writes the quads of `graph` (which all belong to it) into its files.
     pub fn write_quads(&mut self, graph: &NamedNode, quads: impl Iterator<Item = io::Result<Quad>>) -> io::Result<u64> {
         let end = self.line_end(graph);
-        self.write_graph(graph, |deliver| crate::rdf::format::line_chunks(quads, &end, deliver))
+        self.write_graph(graph, |deliver| ntriples::line_chunks(quads, &end, deliver))
     }
 
     /// Writes one graph: `produce` hands chunks of whole lines (each ending with `\n`, one statement each, ended

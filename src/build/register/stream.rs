@@ -13,6 +13,8 @@ use oxigraph::model::{GraphName, NamedNode, Quad};
 use super::compile::Register;
 use super::limit::{Bounded, TooLarge};
 use super::row::{MappedRow, Object};
+use crate::rdf::ntriples::{self, LineChunks};
+use crate::rdf::vocab::xsd;
 
 /// Where mapped rows go.
 pub trait Sink {
@@ -201,111 +203,63 @@ pub fn stream<R: io::Read>(
 }
 
 /// Writes rows as N-Triples, or as N-Quads in the register's graph, in chunks handed to `deliver` (see
-/// [`crate::files::output::write_on_thread`]).
+/// [`crate::files::output::write_on_thread`]), as the one line writer writes every graph.
 pub struct LineSink<'d> {
-    deliver: &'d mut dyn FnMut(Vec<u8>) -> io::Result<()>,
+    chunks: LineChunks<'d>,
     /// ` <graph> .\n` for N-Quads, ` .\n` for N-Triples.
     end: String,
-    buffer: Vec<u8>,
 }
-
-/// Bytes per chunk handed over: as [`crate::rdf::format::line_chunks`] hands over the lines of curated graphs.
-const CHUNK: usize = crate::rdf::format::LINE_CHUNK;
 
 impl<'d> LineSink<'d> {
     /// N-Triples; N-Quads in `graph` when one is given.
     pub fn new(deliver: &'d mut dyn FnMut(Vec<u8>) -> io::Result<()>, graph: Option<&NamedNode>) -> Self {
-        let end = match graph {
-            Some(g) => format!(" <{}> .\n", g.as_str()),
-            None => " .\n".to_owned(),
-        };
         Self {
-            deliver,
-            end,
-            buffer: Vec::with_capacity(CHUNK + 64 * 1024),
+            chunks: LineChunks::new(deliver),
+            end: ntriples::line_end(graph),
         }
     }
 
     /// Hands over what is left.
-    pub fn finish(mut self) -> io::Result<()> {
-        if !self.buffer.is_empty() {
-            (self.deliver)(std::mem::take(&mut self.buffer))?;
-        }
-        Ok(())
+    pub fn finish(self) -> io::Result<()> {
+        self.chunks.finish()
     }
-
-    fn hand_over_if_full(&mut self) -> io::Result<()> {
-        if self.buffer.len() >= CHUNK {
-            let full = std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK + 64 * 1024));
-            (self.deliver)(full)?;
-        }
-        Ok(())
-    }
-}
-
-/// Appends a literal's lexical form with the escapes N-Triples requires.
-fn escape_into(out: &mut Vec<u8>, value: &str) {
-    let bytes = value.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escaped: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        out.extend_from_slice(escaped);
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
 }
 
 impl Sink for LineSink<'_> {
     fn header(&mut self, quads: &[Quad]) -> io::Result<()> {
+        let line = self.chunks.lines();
         for q in quads {
-            let triple = format!("{} {} {}", q.subject, q.predicate, q.object);
-            self.buffer.extend_from_slice(triple.as_bytes());
-            self.buffer.extend_from_slice(self.end.as_bytes());
+            let (s, p, o) = (q.subject.as_ref(), q.predicate.as_ref(), q.object.as_ref());
+            ntriples::push_statement(line, s, p, o, self.end.as_bytes());
         }
-        self.hand_over_if_full()
+        self.chunks.hand_over_if_full()
     }
 
     fn row(&mut self, row: &MappedRow<'_>) -> io::Result<usize> {
-        let line = &mut self.buffer;
+        let line = self.chunks.lines();
         for (predicate, object) in &row.pairs {
-            line.push(b'<');
-            line.extend_from_slice(row.subject.as_bytes());
-            line.extend_from_slice(b"> <");
-            line.extend_from_slice(predicate.as_bytes());
-            line.extend_from_slice(b"> ");
+            ntriples::push_iri(line, &row.subject);
+            line.push(b' ');
+            ntriples::push_iri(line, predicate);
+            line.push(b' ');
             match object {
-                Object::Iri(iri) => {
-                    line.push(b'<');
-                    line.extend_from_slice(iri.as_bytes());
-                    line.push(b'>');
-                }
+                Object::Iri(iri) => ntriples::push_iri(line, iri),
                 Object::Typed(value, datatype) => {
-                    line.push(b'"');
-                    escape_into(line, value);
-                    line.push(b'"');
-                    if *datatype != crate::rdf::vocab::xsd::STRING.as_str() {
-                        line.extend_from_slice(b"^^<");
-                        line.extend_from_slice(datatype.as_bytes());
-                        line.push(b'>');
+                    ntriples::push_string(line, value);
+                    if *datatype != xsd::STRING.as_str() {
+                        line.extend_from_slice(b"^^");
+                        ntriples::push_iri(line, datatype);
                     }
                 }
                 Object::Tagged(value, lang) => {
-                    line.push(b'"');
-                    escape_into(line, value);
-                    line.extend_from_slice(b"\"@");
+                    ntriples::push_string(line, value);
+                    line.push(b'@');
                     line.extend_from_slice(lang.as_bytes());
                 }
             }
             line.extend_from_slice(self.end.as_bytes());
         }
-        self.hand_over_if_full()?;
+        self.chunks.hand_over_if_full()?;
         Ok(row.pairs.len())
     }
 }
@@ -372,5 +326,47 @@ impl<F: FnMut(Vec<Quad>) -> io::Result<()>> Sink for QuadSink<F> {
             (self.deliver)(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH)))?;
         }
         Ok(row.pairs.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use oxigraph::model::Triple;
+
+    use super::*;
+
+    /// Regression: register rows escaped only quotes, backslashes and line breaks, so a tab in a field was written
+    /// raw by `build --out` and as `\t` by `export` of the same graph.
+    #[test]
+    fn rows_are_written_as_every_other_graph_is() {
+        let row = MappedRow {
+            subject: "http://example.org/r/1".to_owned(),
+            pairs: vec![
+                (
+                    "http://example.org/p",
+                    Object::Typed("a\tb\u{7f}\"c\\", xsd::STRING.as_str()),
+                ),
+                ("http://example.org/p", Object::Tagged("x\ny".into(), "ro")),
+                ("http://example.org/p", Object::Typed("12.5", xsd::DECIMAL.as_str())),
+                ("http://example.org/p", Object::Iri("http://example.org/e".into())),
+            ],
+        };
+        let mut written = Vec::new();
+        let mut deliver = |chunk: Vec<u8>| {
+            written.extend(chunk);
+            Ok(())
+        };
+        let mut sink = LineSink::new(&mut deliver, None);
+        assert_eq!(sink.row(&row).unwrap(), 4);
+        sink.finish().unwrap();
+        let subject = NamedNode::new_unchecked(row.subject.as_str());
+        let mut expected = String::new();
+        for (p, o) in &row.pairs {
+            let triple = Triple::new(subject.clone(), NamedNode::new_unchecked(*p), o.to_term());
+            writeln!(expected, "{triple} .").unwrap();
+        }
+        assert_eq!(String::from_utf8(written).unwrap(), expected);
     }
 }
