@@ -9,6 +9,7 @@ Standard library only: the benchmarks in benches/ import it with the system Pyth
 """
 
 import os
+import sys
 import socket
 import subprocess
 import time
@@ -60,6 +61,20 @@ class Checks:
             summary += f", {self.skipped} skipped"
         print(summary, flush=True)
         return 1 if self.failed else 0
+
+
+def powkg_binary(argv, doc, checks):
+    """The powkg binary named by the script's one argument, as an absolute path; None after printing the usage line
+    of DOC (a script's docstring) for a wrong number of arguments (exit 2), or after a failed check for a path that
+    is not an executable file."""
+    if len(argv) != 2:
+        print(doc.strip().splitlines()[2], file=sys.stderr)
+        return None
+    powkg = os.path.abspath(argv[1])
+    if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
+        checks.fail(f"{argv[1]} is not an executable powkg binary")
+        return None
+    return powkg
 
 
 def excerpt(text, limit=600):

@@ -32,7 +32,7 @@ import sys
 import tempfile
 
 import harness
-from harness import Checks, excerpt
+from harness import Checks, excerpt, powkg_binary
 
 # (powkg format name, file extension, rapper parser name or None, rdflib parser name, keeps named graphs,
 #  serdi (input syntax, output syntax) or None, tests/js/count.mjs format name or None)
@@ -162,14 +162,10 @@ def rdflib_count(data, keeps_graphs):
 
 
 def main(argv):
-    if len(argv) != 2:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    powkg = os.path.abspath(argv[1])
     checks = Checks()
-    if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
-        checks.fail(f"{argv[1]} is not an executable powkg binary")
-        return checks.finish()
+    powkg = powkg_binary(argv, __doc__, checks)
+    if powkg is None:
+        return checks.finish() if len(argv) == 2 else 2
 
     with tempfile.TemporaryDirectory(prefix="powkg-oracles-") as tmp:
         first, second = os.path.join(tmp, "first"), os.path.join(tmp, "second")

@@ -54,7 +54,7 @@ import sys
 import tempfile
 import time
 
-from harness import Checks, PowkgServer, excerpt
+from harness import Checks, PowkgServer, excerpt, powkg_binary
 from serve_clients import SEND_MODES, check_bundled_query, check_sparqlstore, check_sparqlwrapper_default_format
 from serve_common import (
     CURL, GRAPH_QUERY, QUERY_TIMEOUT, RDFLIB_ERROR, SPARQLWRAPPER_ERROR, bundled_queries, rdflib, sparqlwrapper,
@@ -69,14 +69,10 @@ STOP_TIMEOUT = 10  # seconds for SIGTERM to end it
 
 
 def main(argv):
-    if len(argv) != 2:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    powkg = os.path.abspath(argv[1])
     checks = Checks()
-    if not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
-        checks.fail(f"{argv[1]} is not an executable powkg binary")
-        return checks.finish()
+    powkg = powkg_binary(argv, __doc__, checks)
+    if powkg is None:
+        return checks.finish() if len(argv) == 2 else 2
     for missing in (RDFLIB_ERROR, SPARQLWRAPPER_ERROR, None if CURL else "curl not found on PATH"):
         if missing:
             checks.fail(missing)

@@ -1,6 +1,7 @@
 //! `/dump`: the whole graph, streamed from the store quad by quad into the response in the store's own order, so
-//! that neither the server nor the answer holds the graph in memory whatever its size. Every format is written by
-//! Oxigraph's streaming serializers: N-Quads, TriG and JSON-LD keep the named graphs; N-Triples, Turtle and RDF/XML
+//! that neither the server nor the answer holds the graph in memory whatever its size. Every format is streamed
+//! ([`crate::rdf::format::write_quads`]: powkg's one line writer for N-Triples and N-Quads, Oxigraph's streaming
+//! serializers for the others): N-Quads, TriG and JSON-LD keep the named graphs; N-Triples, Turtle and RDF/XML
 //! write each quad's triple (a triple stated in two graphs appears twice, which every parser reads as one). The
 //! sorted, pretty, byte-for-byte reproducible files are `powkg export`'s job.
 
