@@ -48,6 +48,7 @@ pub fn output_format(format: Option<RdfFormatArg>, out: &Path) -> Result<ExportF
 }
 
 /// The RDF format of an input file, from its name.
+#[cfg(feature = "shacl")]
 pub fn input_format(path: &Path) -> Result<ExportFormat, Error> {
     ExportFormat::from_path(path).ok_or_else(|| {
         Error::Usage(format!(

@@ -4,6 +4,7 @@ mod args;
 mod build;
 mod error;
 mod export;
+mod faults;
 mod generate_register;
 mod push;
 mod queries;
@@ -41,6 +42,7 @@ pub enum Status {
 /// Runs one subcommand.
 pub fn run(command: Command) -> Result<Status, Error> {
     args::check(&command)?;
+    faults::from_environment();
     match command {
         Command::Build(args) => build::run(&args),
         Command::GenerateRegister(args) => generate_register::run(&args),

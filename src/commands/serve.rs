@@ -31,6 +31,7 @@ pub fn run(args: &ServeArgs) -> Result<Status, Error> {
         },
         cors_origin: (args.cors_origin != "none").then(|| args.cors_origin.clone()),
         allowed_services: args.sparql.allow_service.clone(),
+        panic_path: super::faults::panic_path(),
     };
     let service = Service::new(store, minter, catalog::bundled()?, config)?;
     serve::run(service, &args.bind, usize::from(args.max_connections))?;

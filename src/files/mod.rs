@@ -2,5 +2,6 @@
 //! and outputs written beside their place and renamed into it ([`output`]). Nothing here knows RDF.
 
 pub mod diagnostic;
+pub mod fault;
 pub mod input;
 pub mod output;

@@ -63,10 +63,7 @@ impl AtomicFile {
     pub fn commit(self) -> io::Result<()> {
         let temp = self.out.into_inner().map_err(io::IntoInnerError::into_error)?;
         temp.as_file().sync_all()?;
-        if std::env::var_os("POWKG_TEST_ABORT_BEFORE_SWAP").is_some() {
-            // Test hook: die the way a killed run would, with the whole output in its temporary file.
-            std::process::abort();
-        }
+        crate::files::fault::before_swap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

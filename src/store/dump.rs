@@ -234,10 +234,7 @@ impl ShardedDump {
         file.write_all(manifest.as_bytes())?;
         file.sync_all()?;
         File::open(self.staging.path())?.sync_all()?;
-        if std::env::var_os("POWKG_TEST_ABORT_BEFORE_SWAP").is_some() {
-            // Test hook: die the way a killed run would, with the whole dump in its staging directory.
-            std::process::abort();
-        }
+        crate::files::fault::before_swap();
         swap_into_place(self.staging, &self.target)?;
         Ok(self.entries)
     }

@@ -68,6 +68,9 @@ pub struct Config {
     pub cors_origin: Option<String>,
     /// The SPARQL endpoints queries may call with `SERVICE` (none by default: the server makes no request).
     pub allowed_services: Vec<oxigraph::model::NamedNode>,
+    /// A path whose handler panics on purpose, so that a test can see a panic answered 500 while the server goes
+    /// on; `None` (the default) outside tests.
+    pub panic_path: Option<String>,
 }
 
 impl Default for Config {
@@ -77,6 +80,7 @@ impl Default for Config {
             limits: Limits::default(),
             cors_origin: Some("*".to_owned()),
             allowed_services: Vec::new(),
+            panic_path: None,
         }
     }
 }

@@ -39,14 +39,6 @@ use super::config::Limits;
 use super::error::ServeError;
 use super::service::Service;
 
-/// Path of a request whose handler panics on purpose: set by the end-to-end test through
-/// `POWKG_TEST_PANIC_PATH`, to check that a panic is answered 500 and the server goes on.
-fn panic_path() -> Option<String> {
-    std::env::var("POWKG_TEST_PANIC_PATH")
-        .ok()
-        .filter(|p| p.starts_with('/'))
-}
-
 /// Serves `service` on `addrs` until SIGINT or SIGTERM; prints the URLs first.
 pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Result<(), ServeError> {
     let io_error = |what: &str, source: io::Error| ServeError::Io {
@@ -87,7 +79,7 @@ pub fn run(service: Service, addrs: &[SocketAddr], max_connections: usize) -> Re
     let server = Arc::new(Server {
         service: Arc::clone(&service),
         limits: service.config().limits.clone(),
-        panic_path: panic_path(),
+        panic_path: service.config().panic_path.clone(),
     });
     let admission = Admission::new(max_connections, server.limits.max_connections_per_client);
     // Newcomers waiting for room (or being refused) are bounded too: past them, the listen queue holds the rest.
@@ -309,7 +301,7 @@ impl Server {
             std::panic::catch_unwind(AssertUnwindSafe(|| {
                 assert!(
                     panic_on.as_deref() != Some(request.uri().path()),
-                    "a panic asked for by POWKG_TEST_PANIC_PATH"
+                    "a panic asked for by the configuration's panic_path"
                 );
                 service.handle(&mut request)
             }))
