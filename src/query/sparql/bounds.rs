@@ -15,6 +15,7 @@ use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExp
 use spargebra::term::{GroundTerm, TermPattern, TriplePattern};
 
 use super::limits::{List, MAX_DEPTH, Refusal};
+use super::operators::two_operands;
 
 /// Checks every list of `query` against its bound, and its depth against [`MAX_DEPTH`].
 pub fn check(query: &Query) -> Result<(), Refusal> {
@@ -97,6 +98,20 @@ struct Walk {
 impl Walk {
     fn pattern(&mut self, p: &GraphPattern, depth: usize) -> Result<(), Refusal> {
         let d = deeper(depth)?;
+        self.lists(p, d)?;
+        let (patterns, expressions) = parts(p);
+        for inner in patterns {
+            self.pattern(inner, d)?;
+        }
+        for e in expressions {
+            self.expression(e, d)?;
+        }
+        Ok(())
+    }
+
+    /// The lists of `p` itself, each against its bound (what it holds is walked by [`Walk::pattern`]); a property
+    /// path's steps count from the depth `d` of what `p` holds.
+    fn lists(&mut self, p: &GraphPattern, d: usize) -> Result<(), Refusal> {
         match p {
             GraphPattern::Bgp { patterns } => {
                 for triple in patterns {
@@ -120,69 +135,20 @@ impl Walk {
                     }
                 }
             }
-            GraphPattern::Union { left, right } => {
+            GraphPattern::Union { .. } => {
                 self.unions += 1;
                 // n UNIONs join n + 1 branches.
                 within(List::UnionBranches, self.unions + 1)?;
-                self.pattern(left, d)?;
-                self.pattern(right, d)?;
             }
-            GraphPattern::Join { left, right }
-            | GraphPattern::Minus { left, right }
-            | GraphPattern::Lateral { left, right } => {
-                self.pattern(left, d)?;
-                self.pattern(right, d)?;
-            }
-            GraphPattern::LeftJoin {
-                left,
-                right,
-                expression,
-            } => {
-                self.pattern(left, d)?;
-                self.pattern(right, d)?;
-                if let Some(e) = expression {
-                    self.expression(e, d)?;
-                }
-            }
-            GraphPattern::Filter { expr, inner } => {
-                self.pattern(inner, d)?;
-                self.expression(expr, d)?;
-            }
-            GraphPattern::Extend { inner, expression, .. } => {
-                self.pattern(inner, d)?;
-                self.expression(expression, d)?;
-            }
-            GraphPattern::Project { inner, variables } => {
-                within(List::Projection, variables.len())?;
-                self.pattern(inner, d)?;
-            }
-            GraphPattern::Graph { inner, .. }
-            | GraphPattern::Distinct { inner }
-            | GraphPattern::Reduced { inner }
-            | GraphPattern::Slice { inner, .. }
-            | GraphPattern::Service { inner, .. } => self.pattern(inner, d)?,
+            GraphPattern::Project { variables, .. } => within(List::Projection, variables.len())?,
             GraphPattern::Group {
-                inner,
-                variables,
-                aggregates,
+                variables, aggregates, ..
             } => {
                 within(List::GroupKeys, variables.len())?;
                 within(List::Aggregates, aggregates.len())?;
-                self.pattern(inner, d)?;
-                for (_, aggregate) in aggregates {
-                    if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
-                        self.expression(expr, d)?;
-                    }
-                }
             }
-            GraphPattern::OrderBy { inner, expression } => {
-                within(List::OrderKeys, expression.len())?;
-                self.pattern(inner, d)?;
-                for order in expression {
-                    let (OrderExpression::Asc(e) | OrderExpression::Desc(e)) = order;
-                    self.expression(e, d)?;
-                }
-            }
+            GraphPattern::OrderBy { expression, .. } => within(List::OrderKeys, expression.len())?,
+            _ => {}
         }
         Ok(())
     }
@@ -190,44 +156,77 @@ impl Walk {
     fn expression(&mut self, e: &Expression, depth: usize) -> Result<(), Refusal> {
         let d = deeper(depth)?;
         match e {
-            Expression::NamedNode(_) | Expression::Literal(_) | Expression::Variable(_) | Expression::Bound(_) => {}
-            Expression::Or(a, b)
-            | Expression::And(a, b)
-            | Expression::Equal(a, b)
-            | Expression::SameTerm(a, b)
-            | Expression::Greater(a, b)
-            | Expression::GreaterOrEqual(a, b)
-            | Expression::Less(a, b)
-            | Expression::LessOrEqual(a, b)
-            | Expression::Add(a, b)
-            | Expression::Subtract(a, b)
-            | Expression::Multiply(a, b)
-            | Expression::Divide(a, b) => {
-                self.expression(a, d)?;
-                self.expression(b, d)?;
-            }
-            Expression::In(a, list) => {
-                within(List::InMembers, list.len())?;
-                self.expression(a, d)?;
-                for x in list {
-                    self.expression(x, d)?;
-                }
-            }
-            Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => self.expression(a, d)?,
-            Expression::Exists(p) => self.pattern(p, d)?,
-            Expression::If(condition, then, otherwise) => {
-                self.expression(condition, d)?;
-                self.expression(then, d)?;
-                self.expression(otherwise, d)?;
-            }
-            Expression::Coalesce(args) | Expression::FunctionCall(_, args) => {
-                within(List::Arguments, args.len())?;
-                for x in args {
-                    self.expression(x, d)?;
-                }
-            }
+            Expression::In(_, list) => within(List::InMembers, list.len())?,
+            Expression::Coalesce(args) | Expression::FunctionCall(_, args) => within(List::Arguments, args.len())?,
+            _ => {}
         }
-        Ok(())
+        let (operands, pattern) = operands(e);
+        for x in operands {
+            self.expression(x, d)?;
+        }
+        match pattern {
+            Some(p) => self.pattern(p, d),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The expressions directly inside `e`, and the pattern of an `EXISTS`.
+fn operands(e: &Expression) -> (Vec<&Expression>, Option<&GraphPattern>) {
+    match e {
+        Expression::NamedNode(_) | Expression::Literal(_) | Expression::Variable(_) | Expression::Bound(_) => {
+            (Vec::new(), None)
+        }
+        two_operands!(a, b) => (vec![&**a, &**b], None),
+        Expression::In(a, list) => (std::iter::once(&**a).chain(list).collect(), None),
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => (vec![&**a], None),
+        Expression::Exists(p) => (Vec::new(), Some(&**p)),
+        Expression::If(condition, then, otherwise) => (vec![&**condition, &**then, &**otherwise], None),
+        Expression::Coalesce(args) | Expression::FunctionCall(_, args) => (args.iter().collect(), None),
+    }
+}
+
+/// The patterns and the expressions directly inside `p`, in the order its evaluation meets them.
+fn parts(p: &GraphPattern) -> (Vec<&GraphPattern>, Vec<&Expression>) {
+    match p {
+        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => (Vec::new(), Vec::new()),
+        GraphPattern::Join { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right }
+        | GraphPattern::Lateral { left, right } => (vec![&**left, &**right], Vec::new()),
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => (vec![&**left, &**right], expression.iter().collect()),
+        GraphPattern::Filter { expr, inner } => (vec![&**inner], vec![expr]),
+        GraphPattern::Extend { inner, expression, .. } => (vec![&**inner], vec![expression]),
+        GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Service { inner, .. } => (vec![&**inner], Vec::new()),
+        GraphPattern::Group { inner, aggregates, .. } => (
+            vec![&**inner],
+            aggregates
+                .iter()
+                .filter_map(|(_, aggregate)| match aggregate {
+                    AggregateExpression::FunctionCall { expr, .. } => Some(expr),
+                    AggregateExpression::CountSolutions { .. } => None,
+                })
+                .collect(),
+        ),
+        GraphPattern::OrderBy { inner, expression } => (
+            vec![&**inner],
+            expression
+                .iter()
+                .map(|order| {
+                    let (OrderExpression::Asc(e) | OrderExpression::Desc(e)) = order;
+                    e
+                })
+                .collect(),
+        ),
     }
 }
 

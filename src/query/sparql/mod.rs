@@ -22,6 +22,7 @@ mod budget;
 mod functions;
 mod labels;
 mod limits;
+mod operators;
 mod rewrite;
 mod search;
 pub mod syntax;

@@ -9,6 +9,7 @@ use spargebra::term::NamedNodePattern;
 
 use super::functions;
 use super::limits::{MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
+use super::operators::two_operands;
 
 /// Where the rewrite's own variables start: a name no query uses by accident.
 const FRESH: &str = "__powkg_";
@@ -249,18 +250,7 @@ impl Rewriter<'_> {
         let d = depth + 1;
         match e {
             Expression::NamedNode(_) | Expression::Literal(_) | Expression::Variable(_) | Expression::Bound(_) => {}
-            Expression::Or(a, b)
-            | Expression::And(a, b)
-            | Expression::Equal(a, b)
-            | Expression::SameTerm(a, b)
-            | Expression::Greater(a, b)
-            | Expression::GreaterOrEqual(a, b)
-            | Expression::Less(a, b)
-            | Expression::LessOrEqual(a, b)
-            | Expression::Add(a, b)
-            | Expression::Subtract(a, b)
-            | Expression::Multiply(a, b)
-            | Expression::Divide(a, b) => {
+            two_operands!(a, b) => {
                 self.expression(a, d)?;
                 self.expression(b, d)?;
             }
