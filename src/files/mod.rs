@@ -1,5 +1,6 @@
 //! The ground floor: reading a user's files within limits ([`input`]), messages located in them ([`diagnostic`]),
-//! and outputs written beside their place and renamed into it ([`output`]). Nothing here knows RDF.
+//! outputs written beside their place and renamed into it ([`output`]), and the point where a test may ask a run
+//! to die before a swap ([`fault`]). Nothing here knows RDF.
 
 pub mod diagnostic;
 pub mod fault;

@@ -17,7 +17,7 @@
 
 //!
 //! The folder, from the caller down: the API ([`Pusher`] with its [`PushOptions`], the [`GraphReport`] it gives
-//! back, the [`PushError`] that stops it); the [`routes`]; the record graph (`record`: what powkg writes on the store
+//! back, the [`PushError`] that stops it); the routes (`routes/`); the record graph (`record`: what powkg writes on the store
 //! to remember what it pushed); a graph's content and its hash (`content`); the store's endpoints and a SPARQL
 //! 1.1 Protocol and Graph Store Protocol client over them (`remote`); and below, the one HTTP client (`http`), with
 //! credentials (`auth`, `origin`) and what is shown of a remote's words (`display`).

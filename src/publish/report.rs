@@ -29,7 +29,7 @@ impl Action {
         }
     }
 }
-/// How a graph was sent (each is a [`super::routes::Route`]).
+/// How a graph was sent (each is a route of `routes/`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteKind {
     /// Into a staging graph in chunks, then one update replaced the target with it.

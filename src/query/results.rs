@@ -142,7 +142,7 @@ pub struct Output<'a> {
 }
 
 /// Writes `results` into each output its own way, reading them once (a static site's downloads of a query in every
-/// format), as [`write`] does for one; `limit` bounds each output.
+/// format), as `write` does for one; `limit` bounds each output.
 pub fn write_each(
     results: QueryResults<'static>,
     outputs: &mut [Output<'_>],

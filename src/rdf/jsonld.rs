@@ -120,7 +120,7 @@ pub fn write(quads: &[Quad], prefixes: &[(String, String)], out: &mut impl Write
     out.write_all(b"\n")
 }
 
-/// The IRI a compact IRI of [`write`] stands for (tests read documents back with it).
+/// The IRI a compact IRI of `write` stands for (tests read documents back with it).
 pub fn expand(compact_iri: &str, prefixes: &[(String, String)]) -> Option<NamedNode> {
     let (prefix, local) = compact_iri.split_once(':')?;
     prefixes

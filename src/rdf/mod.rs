@@ -1,5 +1,5 @@
 //! RDF terms and text: IRIs minted under the base in use and read back ([`iri`]), powkg's vocabulary ([`vocab`]),
-//! the table of RDF formats and their writers ([`format`], [`ntriples`], [`turtle`], [`jsonld`]), Turtle input checks
+//! the table of RDF formats and their writers ([`format`](mod@format), [`ntriples`], [`turtle`], [`jsonld`]), Turtle input checks
 //! ([`turtle_check`]) and the graph's canonical hash ([`hash`]).
 
 pub mod format;

@@ -87,7 +87,7 @@ impl Fields {
     }
 }
 
-/// A searchable index, ready to answer (see [`SearchIndex::search`](super::query)).
+/// A searchable index, ready to answer (see `SearchIndex::search` in `query.rs`).
 pub struct SearchIndex {
     pub(super) reader: IndexReader,
     pub(super) fields: Fields,

@@ -13,7 +13,7 @@ pub struct Answer {
     pub body: String,
     /// The `Server` header (`Oxigraph/0.5.13`), empty without one.
     pub server: String,
-    /// Whether the body was longer than powkg reads ([`MOST_BODY_BYTES`]) and was cut.
+    /// Whether the body was longer than powkg reads (`MOST_BODY_BYTES`) and was cut.
     pub truncated: bool,
 }
 

@@ -14,8 +14,8 @@ pub type Fill<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Re
 pub enum Body<'a> {
     /// Bytes in memory.
     Bytes(&'a [u8]),
-    /// `length` bytes made while they are sent, with constant memory (see [`Fill`]). It may be a whole graph: each
-    /// write must go through within the timeout, and the answer may take [`super::client::PATIENCE`] times the timeout.
+    /// `length` bytes made while they are sent, with constant memory (see `Fill`). It may be a whole graph: each
+    /// write must go through within the timeout, and the answer may take `PATIENCE` times the timeout.
     Made {
         /// The bytes `fill` writes, sent as `Content-Length`.
         length: u64,

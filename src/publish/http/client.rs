@@ -92,7 +92,7 @@ impl Client {
 
     /// Sends one request; answers 401 with the credentials the challenge asks for. A [`Repeat::Allowed`] request is
     /// sent again with backoff after a 5xx or a dropped connection; a [`Repeat::Never`] one, which would do something
-    /// else the second time, is sent once with [`PATIENCE`] times the timeout, and its outcome is the caller's to
+    /// else the second time, is sent once with `PATIENCE` times the timeout, and its outcome is the caller's to
     /// check. Any final status comes back as an [`Answer`] but 401/403, which are errors.
     pub fn send(
         &mut self,

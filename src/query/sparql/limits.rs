@@ -32,7 +32,7 @@ pub enum Refusal {
     TooManyPatterns,
     /// More joins than [`MAX_JOINS`].
     TooManyJoins,
-    /// A list longer than its bound (checked by [`super::bounds`]).
+    /// A list longer than its bound (checked by `bounds.rs`).
     TooLong(List),
     /// A `SERVICE` whose endpoint is not allowed (`None`: a variable).
     Service(Option<NamedNode>),

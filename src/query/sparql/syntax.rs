@@ -110,7 +110,7 @@ pub fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
 /// The first place where the text holds more entries of a list than [`List::limit`] allows, among the lists that
 /// the parser itself takes time quadratic in: distinct variables (1 MiB of them took the parser 55 s) and
 /// `DESCRIBE` targets (each becomes a variable of the parser's own). These are checked on the text, before parsing;
-/// every other list is checked on the algebra ([`super::bounds`]).
+/// every other list is checked on the algebra (`bounds.rs`).
 pub fn too_long(text: &str) -> Option<(List, usize)> {
     let mut variables = std::collections::HashSet::new();
     let mut describing: Option<usize> = None;

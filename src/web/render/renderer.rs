@@ -59,7 +59,7 @@ pub struct Renderer {
 
 impl Renderer {
     /// A renderer of `store`, whose IRIs `minter` made, running its queries through `engine`; `queries` are the
-    /// query page's examples. Reads only what does not grow with the data (see [`Dataset::load`]).
+    /// query page's examples. Reads only what does not grow with the data (see `Dataset::load`).
     pub fn new(
         store: Arc<GraphStore>,
         minter: Minter,
@@ -214,7 +214,7 @@ impl Renderer {
         answer::answer(&self.reader(), query, language, page, self.options.page_rows)
     }
 
-    /// The quads describing `iri` (see [`describe`]); empty when the graph knows nothing about it.
+    /// The quads describing `iri` (see `describe`); empty when the graph knows nothing about it.
     pub fn describe(&self, iri: &NamedNode) -> Result<Vec<Quad>, Failure> {
         describe::describe(&self.reader(), iri)
     }
