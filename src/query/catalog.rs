@@ -8,7 +8,7 @@ use crate::query::sparql::Engine;
 /// What a parameter's value names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
-    /// An entity id (`karlag`), bound to its IRI.
+    /// An entity id (`riverside`), bound to its IRI.
     Entity,
     /// A source id (`en-article`), bound to its IRI.
     Source,

@@ -140,7 +140,7 @@ fn bind(param: &ParamDef, value: &str, minter: &Minter) -> Result<Term, String> 
             Ok(mint(value).into())
         } else {
             Err(format!(
-                "\"{value}\" is neither an id (such as karlag) nor an absolute IRI"
+                "\"{value}\" is neither an id of one of the graph's entities nor an absolute IRI"
             ))
         }
     };

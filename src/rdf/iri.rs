@@ -259,13 +259,13 @@ impl Minter {
         &self.base[self.origin().len()..]
     }
 
-    /// `iri` as a path at the base IRI's origin (`/powkg/entity/karlag`), whatever follows; `None` for an IRI of
+    /// `iri` as a path at the base IRI's origin (`/powkg/entity/riverside`), whatever follows; `None` for an IRI of
     /// another origin.
     pub fn path_at_origin<'a>(&self, iri: &'a str) -> Option<&'a str> {
         iri.strip_prefix(self.origin())
     }
 
-    /// The path of the pages of a thing minted under the base (`/powkg/entity/karlag`): under the base path, not
+    /// The path of the pages of a thing minted under the base (`/powkg/entity/riverside`): under the base path, not
     /// the base path itself, and without a fragment (a term of the hash namespace has no pages of its own).
     pub fn page_path<'a>(&self, iri: &'a str) -> Option<&'a str> {
         let base_path = self.base_path();
@@ -273,7 +273,7 @@ impl Minter {
             .filter(|path| path.starts_with(base_path) && path.len() > base_path.len() && !path.contains('#'))
     }
 
-    /// The name of one of this build's graphs after `{base}graph/` (`data`, `register/camps`); `None` for an IRI
+    /// The name of one of this build's graphs after `{base}graph/` (`data`, `register/sites`); `None` for an IRI
     /// that names no graph under this base IRI.
     pub fn graph_name<'a>(&self, iri: &'a str) -> Option<&'a str> {
         iri.strip_prefix(self.base.as_str())?.strip_prefix("graph/")
@@ -387,44 +387,44 @@ mod tests {
 
     #[test]
     fn mints_under_the_base() {
-        let m = Minter::new("https://example.net/pow").unwrap();
-        assert_eq!(m.entity("karlag").as_str(), "https://example.net/pow/entity/karlag");
-        assert_eq!(m.graph(GraphKind::Data).as_str(), "https://example.net/pow/graph/data");
+        let m = Minter::new("https://example.net/kg").unwrap();
+        assert_eq!(
+            m.entity("riverside").as_str(),
+            "https://example.net/kg/entity/riverside"
+        );
+        assert_eq!(m.graph(GraphKind::Data).as_str(), "https://example.net/kg/graph/data");
         assert_eq!(m.value("x"), m.value("x"));
         assert_ne!(m.value("x"), m.value("y"));
         assert_eq!(
             m.reference("x").as_str().len(),
-            "https://example.net/pow/reference/".len() + 32
+            "https://example.net/kg/reference/".len() + 32
         );
     }
 
     #[test]
     fn powkg_terms_are_minted_under_the_base_and_read_back_from_it() {
-        let m = Minter::new("https://data.example.net/pow/").unwrap();
+        let m = Minter::new("https://data.example.net/kg/").unwrap();
         assert_eq!(
             m.term(crate::rdf::vocab::pk::CONFLICTS_WITH).as_str(),
-            "https://data.example.net/pow/ontology#conflictsWith"
+            "https://data.example.net/kg/ontology#conflictsWith"
         );
-        assert_eq!(m.ontology().as_str(), "https://data.example.net/pow/ontology");
+        assert_eq!(m.ontology().as_str(), "https://data.example.net/kg/ontology");
         assert_eq!(
-            m.own_local(
-                crate::rdf::vocab::pk::PATH,
-                "https://data.example.net/pow/ontology#Camp"
-            ),
-            Some("Camp")
+            m.own_local(crate::rdf::vocab::pk::PATH, "https://data.example.net/kg/ontology#Site"),
+            Some("Site")
         );
         // Under another base, or another namespace: not one of this build's terms.
         assert_eq!(
-            m.own_local(crate::rdf::vocab::pk::PATH, "https://example.org/powkg/ontology#Camp"),
+            m.own_local(crate::rdf::vocab::pk::PATH, "https://example.org/powkg/ontology#Site"),
             None
         );
         assert_eq!(
-            m.own_local(crate::rdf::vocab::pk::PATH, "https://data.example.net/pow/prop/x"),
+            m.own_local(crate::rdf::vocab::pk::PATH, "https://data.example.net/kg/prop/x"),
             None
         );
         let prefixes = m.prefixes();
         let pkps = prefixes.iter().find(|(p, _)| p == "pkps").unwrap();
-        assert_eq!(pkps.1, "https://data.example.net/pow/prop/statement/");
+        assert_eq!(pkps.1, "https://data.example.net/kg/prop/statement/");
         let wdt = prefixes.iter().find(|(p, _)| p == "wdt").unwrap();
         assert_eq!(wdt.1, "http://www.wikidata.org/prop/direct/");
         let default = Minter::new(DEFAULT_BASE_IRI).unwrap();
@@ -436,8 +436,8 @@ mod tests {
 
     #[test]
     fn iri_kinds_are_read_back_from_their_paths() {
-        let m = Minter::new("https://example.net/pow/").unwrap();
-        assert_eq!(m.kind(m.entity("karlag").as_str()), Some(IriKind::Entity));
+        let m = Minter::new("https://example.net/kg/").unwrap();
+        assert_eq!(m.kind(m.entity("riverside").as_str()), Some(IriKind::Entity));
         assert_eq!(m.kind(m.citation("x", "en-article", 3).as_str()), Some(IriKind::Source));
         assert_eq!(m.kind(m.value("v").as_str()), Some(IriKind::Value));
         assert_eq!(m.kind(m.dataset().as_str()), Some(IriKind::Dataset));
@@ -447,18 +447,18 @@ mod tests {
         );
         assert_eq!(m.kind(m.ontology().as_str()), Some(IriKind::Ontology));
         assert_eq!(
-            m.kind("https://example.net/pow/prop/direct/heldAt"),
+            m.kind("https://example.net/kg/prop/direct/heldAt"),
             Some(IriKind::Predicate)
         );
-        assert_eq!(m.kind("https://example.net/pow/ontologyx"), None);
-        assert_eq!(m.kind("https://example.net/pow/datasets"), None);
-        assert_eq!(m.kind("https://example.org/powkg/entity/karlag"), None);
+        assert_eq!(m.kind("https://example.net/kg/ontologyx"), None);
+        assert_eq!(m.kind("https://example.net/kg/datasets"), None);
+        assert_eq!(m.kind("https://example.org/powkg/entity/riverside"), None);
         assert_eq!(
-            m.register_graph("camps").as_str(),
-            "https://example.net/pow/graph/register/camps"
+            m.register_graph("sites").as_str(),
+            "https://example.net/kg/graph/register/sites"
         );
-        assert_eq!(m.kind(m.register_graph("camps").as_str()), Some(IriKind::Graph));
-        assert!(m.is_own("https://example.net/pow/anything") && !m.is_own("https://example.net/powx"));
+        assert_eq!(m.kind(m.register_graph("sites").as_str()), Some(IriKind::Graph));
+        assert!(m.is_own("https://example.net/kg/anything") && !m.is_own("https://example.net/kgx"));
     }
 
     #[test]
@@ -478,22 +478,19 @@ mod tests {
 
     #[test]
     fn record_iris_that_would_name_another_thing_or_no_file_are_refused() {
-        let fine = "https://example.org/powkg/prisoner/reg/Popescu%20I";
+        let fine = "https://example.org/powkg/record/reg/Popescu%20I";
         assert_eq!(record_iri_problem(fine), None);
-        assert_eq!(
-            record_iri_problem("https://example.org/powkg/prisoner/reg/Ștefan"),
-            None
-        );
+        assert_eq!(record_iri_problem("https://example.org/powkg/record/reg/Ștefan"), None);
         for (iri, expected) in [
-            ("https://example.org/powkg/prisoner/reg/..", "\"..\""),
-            ("https://example.org/powkg/prisoner/../../PWNED", "\"..\""),
-            ("https://example.org/powkg/prisoner/./x", "\".\""),
-            ("https://example.org/powkg/prisoner/%2E%2e/x", "\"%2E%2e\""),
-            ("https://example.org/powkg/prisoner//x", "empty path segment"),
-            ("https://example.org/powkg/prisoner/x/", "empty path segment"),
-            ("https://example.org/powkg/prisoner/a\u{202E}b", "U+202E"),
+            ("https://example.org/powkg/record/reg/..", "\"..\""),
+            ("https://example.org/powkg/record/../../PWNED", "\"..\""),
+            ("https://example.org/powkg/record/./x", "\".\""),
+            ("https://example.org/powkg/record/%2E%2e/x", "\"%2E%2e\""),
+            ("https://example.org/powkg/record//x", "empty path segment"),
+            ("https://example.org/powkg/record/x/", "empty path segment"),
+            ("https://example.org/powkg/record/a\u{202E}b", "U+202E"),
             (
-                "https://example.org/powkg/prisoner/S\u{0326}tefan",
+                "https://example.org/powkg/record/S\u{0326}tefan",
                 "normalization form C",
             ),
             ("https://example.org/powkg/a#b#c", "not a valid IRI"),
@@ -501,9 +498,9 @@ mod tests {
             let problem = record_iri_problem(iri).unwrap_or_default();
             assert!(problem.contains(expected), "{iri}: {problem}");
         }
-        let long = format!("https://example.org/powkg/prisoner/{}", "a".repeat(MAX_SEGMENT + 1));
+        let long = format!("https://example.org/powkg/record/{}", "a".repeat(MAX_SEGMENT + 1));
         assert!(record_iri_problem(&long).unwrap_or_default().contains("241 bytes"));
-        let longest = format!("https://example.org/powkg/prisoner/{}", "a".repeat(MAX_SEGMENT));
+        let longest = format!("https://example.org/powkg/record/{}", "a".repeat(MAX_SEGMENT));
         assert_eq!(record_iri_problem(&longest), None);
     }
 }

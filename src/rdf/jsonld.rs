@@ -148,13 +148,13 @@ mod tests {
             Quad::new(
                 s.clone(),
                 rdf::TYPE,
-                NamedNode::new_unchecked("https://example.org/Camp"),
+                NamedNode::new_unchecked("https://example.org/Site"),
                 g.clone(),
             ),
             Quad::new(
                 s.clone(),
                 NamedNodeRef::new_unchecked("http://www.w3.org/2000/01/rdf-schema#label"),
-                Literal::new_language_tagged_literal_unchecked("Karlag", "en"),
+                Literal::new_language_tagged_literal_unchecked("Riverside", "en"),
                 g.clone(),
             ),
             Quad::new(
@@ -176,8 +176,11 @@ mod tests {
         let node = &doc["@graph"][0]["@graph"][0];
         assert_eq!(doc["@graph"][0]["@id"], "ex:g");
         assert_eq!(node["@id"], "ex:a");
-        assert_eq!(node["@type"], json!(["ex:Camp"]));
-        assert_eq!(node["rdfs:label"], json!([{ "@value": "Karlag", "@language": "en" }]));
+        assert_eq!(node["@type"], json!(["ex:Site"]));
+        assert_eq!(
+            node["rdfs:label"],
+            json!([{ "@value": "Riverside", "@language": "en" }])
+        );
         assert_eq!(node["ex:n"], json!([{ "@value": "2", "@type": "xsd:integer" }]));
         assert_eq!(node["ex:note"], json!(["x"]));
         assert_eq!(doc["@context"]["ex"], "https://example.org/");

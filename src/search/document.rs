@@ -344,7 +344,7 @@ mod tests {
 
     use super::*;
 
-    fn record(iri: &str, label: &str, camp: &str) -> Vec<Quad> {
+    fn record(iri: &str, label: &str, site: &str) -> Vec<Quad> {
         let s = NamedNode::new_unchecked(iri);
         let g = GraphName::NamedNode(NamedNode::new_unchecked("https://example.org/powkg/graph/register/r"));
         vec![
@@ -358,7 +358,7 @@ mod tests {
             Quad::new(
                 s,
                 NamedNode::new_unchecked("https://example.org/powkg/prop/direct/heldAt"),
-                NamedNode::new_unchecked(camp),
+                NamedNode::new_unchecked(site),
                 g,
             ),
         ]
@@ -372,19 +372,19 @@ mod tests {
             HashSet::from(["https://example.org/powkg/prop/direct/heldAt".to_owned()]),
         )]);
         let mut extractor = Extractor::new(&minter, searchable);
-        // The curated camp whose labels a record linking to it is found by.
-        let camp = "https://example.org/powkg/entity/karlag";
+        // The curated site whose labels a record linking to it is found by.
+        let site = "https://example.org/powkg/entity/riverside";
         let curated = vec![
             Quad::new(
-                NamedNode::new_unchecked(camp),
+                NamedNode::new_unchecked(site),
                 rdf::TYPE,
                 wikibase::ITEM,
                 GraphName::DefaultGraph,
             ),
             Quad::new(
-                NamedNode::new_unchecked(camp),
+                NamedNode::new_unchecked(site),
                 rdfs::LABEL,
-                Literal::new_language_tagged_literal_unchecked("Karlag", "en"),
+                Literal::new_language_tagged_literal_unchecked("Riverside", "en"),
                 GraphName::DefaultGraph,
             ),
         ];
@@ -393,9 +393,9 @@ mod tests {
             .iter()
             .flat_map(|id| {
                 record(
-                    &format!("https://example.org/powkg/prisoner/r/{id}"),
+                    &format!("https://example.org/powkg/record/r/{id}"),
                     &format!("Ion {id}"),
-                    camp,
+                    site,
                 )
             })
             .collect();
@@ -408,7 +408,7 @@ mod tests {
         };
         assert_eq!(whole.len(), 3);
         assert!(
-            whole[0].texts.contains(&(Field::Other, "Karlag".to_owned())),
+            whole[0].texts.contains(&(Field::Other, "Riverside".to_owned())),
             "{whole:?}"
         );
         assert!(whole[0].texts.contains(&(Field::Label, "Ion a".to_owned())));

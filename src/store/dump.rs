@@ -266,7 +266,7 @@ pub fn read_manifest(dir: &Path) -> io::Result<Vec<ManifestEntry>> {
 }
 
 /// The file name a graph's family takes: the graph's name under `minter`'s base with `/` as `-` (`data`,
-/// `register-camps`), else its last segment; anything but letters, digits, `-` and `_` becomes `_`.
+/// `register-sites`), else its last segment; anything but letters, digits, `-` and `_` becomes `_`.
 pub fn file_stem(graph: &str, minter: &Minter) -> String {
     let rest = minter.graph_name(graph).map_or_else(
         || {
@@ -589,11 +589,11 @@ mod tests {
 
     #[test]
     fn file_stems() {
-        let base = &Minter::new("https://example.org/pow/").unwrap();
-        assert_eq!(file_stem("https://example.org/pow/graph/data", base), "data");
+        let base = &Minter::new("https://example.org/kg/").unwrap();
+        assert_eq!(file_stem("https://example.org/kg/graph/data", base), "data");
         assert_eq!(
-            file_stem("https://example.org/pow/graph/register/camps", base),
-            "register-camps"
+            file_stem("https://example.org/kg/graph/register/sites", base),
+            "register-sites"
         );
         assert_eq!(file_stem("http://other.example/g/x.y", base), "x_y");
     }

@@ -421,7 +421,7 @@ impl GraphStore {
         })
     }
 
-    /// The quads, in any graph, whose object is `object`, in the store's own order, read lazily (a camp of a register
+    /// The quads, in any graph, whose object is `object`, in the store's own order, read lazily (a place a register
     /// is pointed at by hundreds of thousands of records).
     pub fn pointing_at_lazily<'a>(
         &'a self,

@@ -234,7 +234,7 @@ mod tests {
     #[test]
     fn reports_every_bad_record_of_a_file() {
         let set = inputs(
-            "[[entity]]\nid = \"a\"\ntype = \"Camp\"\nlabel = { en = \"A\" }\ncolour = 1\n\n[[entity]]\ntype = \"Camp\"\nlabel = {}\n",
+            "[[entity]]\nid = \"a\"\ntype = \"Site\"\nlabel = { en = \"A\" }\ncolour = 1\n\n[[entity]]\ntype = \"Site\"\nlabel = {}\n",
         );
         let err = Facts::parse(&set).unwrap_err().to_string();
         assert!(err.contains("data/x.toml:5:1: unknown field `colour`"), "{err}");
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn refuses_control_characters_xml_cannot_carry_where_they_are_written() {
         let set = inputs(
-            "[[entity]]\nid = \"a\"\ntype = \"Camp\"\nlabel = { en = \"A\\u0000B\", it = \"ok\" }\naliases = { en = [\"x\", \"\\u001F\"] }\n",
+            "[[entity]]\nid = \"a\"\ntype = \"Site\"\nlabel = { en = \"A\\u0000B\", it = \"ok\" }\naliases = { en = [\"x\", \"\\u001F\"] }\n",
         );
         let err = Facts::parse(&set).unwrap_err().to_string();
         assert_eq!(

@@ -60,7 +60,7 @@ pub(super) fn map(source: &Source, names: &Names<'_>, minter: &Minter, out: &mut
         out.add(&c, out.term(pk::CITING_SOURCE), minter.source(citing));
         out.add(&c, out.term(pk::FOOTNOTE), integer(*footnote as usize));
         out.add(&c, out.term(pk::CITED_WORK), s.clone());
-        // "English Wikipedia, footnote 1: Romanian Prisoners in the USSR after WWII"
+        // "Railway Gazette, footnote 1: A History of the Line"
         for (lang, word, _) in WORDS {
             let label = format!(
                 "{}, {word} {footnote}: {}",

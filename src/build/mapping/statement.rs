@@ -212,7 +212,7 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
 }
 
 /// A statement's labels, one per language its property is labelled in: "subject – property – value (where it was
-/// read)", e.g. "Romanian prisoners of war in the Soviet Union – number repatriated – 61662 (English Wikipedia)".
+/// read)", e.g. "Riverside line – length – 42 (Railway Gazette)".
 fn statement_labels(claim: &Claim, def: &PropertyDef, names: &Names<'_>) -> Vec<Literal> {
     WORDS
         .iter()
@@ -229,7 +229,7 @@ fn statement_labels(claim: &Claim, def: &PropertyDef, names: &Names<'_>) -> Vec<
         .collect()
 }
 
-/// A reference's labels: "English Wikipedia, footnote 1: Romanian Prisoners in the USSR after WWII, p. 81".
+/// A reference's labels: "Railway Gazette, footnote 1: A History of the Line, p. 81".
 fn reference_labels(reference: &Reference, names: &Names<'_>) -> Vec<Literal> {
     WORDS
         .iter()

@@ -131,7 +131,7 @@ impl Builder<'_, '_> {
                 self.error(
                     &id.span(),
                     format!(
-                        "invalid {kind} id \"{text}\": expected lowercase letters and digits separated by single hyphens, e.g. \"spassky-camp-99\""
+                        "invalid {kind} id \"{text}\": expected lowercase letters and digits separated by single hyphens, e.g. \"item-42\""
                     ),
                 );
             }

@@ -1,4 +1,4 @@
-//! Registers: CSV files of individual records (one row per prisoner), each with a mapping description beside it
+//! Registers: CSV files of individual records (one row per record), each with a mapping description beside it
 //! (`example.csv` + `example.toml`), streamed into the same ontology as the curated facts.
 //!
 //! A row becomes an item `{template}` of the register's class with its label, the truthy (`pkdt:`/`wdt:`) triple of

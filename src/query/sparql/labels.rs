@@ -388,7 +388,7 @@ mod tests {
 
     #[test]
     fn the_service_leaves_the_algebra_and_the_languages_keep_their_order() {
-        let p = rewritten(&format!("SELECT ?x ?xLabel WHERE {{ ?x a ex:Camp . {AUTO} }}"));
+        let p = rewritten(&format!("SELECT ?x ?xLabel WHERE {{ ?x a ex:Site . {AUTO} }}"));
         assert!(no_service_left(&p), "{p}");
         assert!(scope(&p).contains("xLabel"), "{p}");
         // [AUTO_LANGUAGE] became the request's language, tried before the next one of the list.
@@ -402,7 +402,7 @@ mod tests {
         // A nested group of plain triples is one join with its parent (SPARQL's algebra flattens it); a filter keeps
         // it a group of its own, and the service written in it works there.
         let p = rewritten(&format!(
-            "SELECT ?x ?xLabel ?y WHERE {{ ?y a ex:Place . {{ ?x a ex:Camp . FILTER(?x != ex:a) {AUTO} }} }}"
+            "SELECT ?x ?xLabel ?y WHERE {{ ?y a ex:Place . {{ ?x a ex:Site . FILTER(?x != ex:a) {AUTO} }} }}"
         ));
         assert!(no_service_left(&p), "{p}");
         // The lookup sits inside the inner group: a pattern binding ?xLabel does not bind ?y.
@@ -420,7 +420,7 @@ mod tests {
     #[test]
     fn a_service_inside_optional_labels_only_what_the_optional_part_binds() {
         let p = rewritten(&format!(
-            "SELECT ?s ?o ?oLabel WHERE {{ ?s ex:p ?o . OPTIONAL {{ ?o a ex:Camp . {AUTO} }} }}"
+            "SELECT ?s ?o ?oLabel WHERE {{ ?s ex:p ?o . OPTIONAL {{ ?o a ex:Site . {AUTO} }} }}"
         ));
         assert!(no_service_left(&p), "{p}");
         let Some(GraphPattern::LeftJoin { left, right, .. }) =
@@ -435,7 +435,7 @@ mod tests {
     #[test]
     fn a_variable_bound_in_one_union_branch_is_labelled_after_the_union() {
         let p = rewritten(&format!(
-            "SELECT ?x ?xLabel ?y ?yLabel WHERE {{ {{ ?x a ex:Camp }} UNION {{ ?y a ex:Camp }} {AUTO} }}"
+            "SELECT ?x ?xLabel ?y ?yLabel WHERE {{ {{ ?x a ex:Site }} UNION {{ ?y a ex:Site }} {AUTO} }}"
         ));
         assert!(no_service_left(&p), "{p}");
         // Both labels are looked up over the union's rows, each where its variable is bound.
@@ -452,7 +452,7 @@ mod tests {
     #[test]
     fn a_service_in_a_subquery_labels_inside_the_subquery() {
         let p = rewritten(&format!(
-            "SELECT ?xLabel WHERE {{ {{ SELECT ?x ?xLabel WHERE {{ ?x a ex:Camp . {AUTO} }} }} }}"
+            "SELECT ?xLabel WHERE {{ {{ SELECT ?x ?xLabel WHERE {{ ?x a ex:Site . {AUTO} }} }} }}"
         ));
         assert!(no_service_left(&p), "{p}");
         // The inner projection already holds ?xLabel: the subquery answered it, not the outer query.
@@ -481,7 +481,7 @@ mod tests {
     #[test]
     fn the_explicit_form_binds_only_the_variables_it_names() {
         let p = rewritten(
-            "SELECT ?x ?name WHERE { ?x a ex:Camp . SERVICE wikibase:label { \
+            "SELECT ?x ?name WHERE { ?x a ex:Site . SERVICE wikibase:label { \
              bd:serviceParam wikibase:language \"ro,it\" . ?x rdfs:label ?name } }",
         );
         assert!(no_service_left(&p), "{p}");

@@ -1,4 +1,4 @@
-//! powkg's search service, `SERVICE pks:search { bd:serviceParam pks:query "Lascar" . ?item pks:score ?score }`,
+//! powkg's search service, `SERVICE pks:search { bd:serviceParam pks:query "Riverside" . ?item pks:score ?score }`,
 //! answered locally from the store's search index (see [`crate::search`]) by rewriting the algebra: the service
 //! becomes a `VALUES` table of its hits, joined with the rest of the group as the service would have been. It
 //! never makes a request, and it is not a `SERVICE` call as far as the policy on outbound calls goes.

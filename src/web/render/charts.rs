@@ -257,14 +257,14 @@ mod tests {
     fn figures_draw_bounds_from_zero_and_points() {
         let bars = vec![
             Bar {
-                source: "English Wikipedia".into(),
+                source: "Source A".into(),
                 words: "up to 100,000".into(),
                 amount: 100_000.0,
                 lower: Some(0.0),
                 upper: Some(100_000.0),
             },
             Bar {
-                source: "Italian Wikipedia".into(),
+                source: "Source B".into(),
                 words: "about 140,000".into(),
                 amount: 140_000.0,
                 lower: None,
@@ -286,7 +286,7 @@ mod tests {
             .and_then(|x| x.parse::<f64>().ok());
         assert_eq!(x, Some(250.0 + LEFT), "\"up to\" starts at zero");
         assert!(
-            svg.contains("English Wikipedia: up to 100,000; Italian Wikipedia: about 140,000"),
+            svg.contains("Source A: up to 100,000; Source B: about 140,000"),
             "the description says it in words"
         );
         assert!(

@@ -34,7 +34,7 @@ pub fn describe(iri: &NamedNode) -> String {
     format!("/describe/{}.html", slug(iri))
 }
 
-/// Page `page` (from 1) of the links to the thing whose page is at `thing_path` (`/powkg/entity/karlag`).
+/// Page `page` (from 1) of the links to the thing whose page is at `thing_path` (`/powkg/entity/riverside`).
 pub fn mentions(thing_path: &str, page: usize) -> String {
     format!("/mentions{thing_path}/{page}.html")
 }
@@ -69,7 +69,7 @@ pub enum Named<'a> {
     },
     /// [`mentions`]: the thing's path and the page, as written.
     Mentions {
-        /// The thing's path (`/powkg/entity/karlag`).
+        /// The thing's path (`/powkg/entity/riverside`).
         thing: &'a str,
         /// The page number, as written.
         page: &'a str,
@@ -110,36 +110,36 @@ mod tests {
 
     #[test]
     fn the_named_paths_read_back_as_they_are_made() {
-        let camp = NamedNode::new_unchecked("https://example.org/powkg/ontology#Camp");
-        let made = class(&camp, 3);
-        let slug = slug(&camp);
+        let site = NamedNode::new_unchecked("https://example.org/powkg/ontology#Site");
+        let made = class(&site, 3);
+        let slug = slug(&site);
         assert_eq!(named(&made), Some(Named::Class { slug: &slug, page: "3" }));
-        let mentions = mentions("/powkg/entity/karlag", 2);
+        let mentions = mentions("/powkg/entity/riverside", 2);
         assert_eq!(
             named(&mentions),
             Some(Named::Mentions {
-                thing: "/powkg/entity/karlag",
+                thing: "/powkg/entity/riverside",
                 page: "2"
             })
         );
-        assert_eq!(named(&describe(&camp)), Some(Named::Describe(&slug)));
-        let page = example("camps");
+        assert_eq!(named(&describe(&site)), Some(Named::Describe(&slug)));
+        let page = example("sites");
         assert_eq!(
             named(&page),
             Some(Named::Example {
-                name: "camps",
+                name: "sites",
                 extension: "html"
             })
         );
-        let csv = example_results("camps", "csv");
+        let csv = example_results("sites", "csv");
         assert_eq!(
             named(&csv),
             Some(Named::Example {
-                name: "camps",
+                name: "sites",
                 extension: "csv"
             })
         );
-        assert_eq!(named("/powkg/entity/karlag"), None);
+        assert_eq!(named("/powkg/entity/riverside"), None);
         assert_eq!(named(HOME), None);
     }
 }

@@ -172,7 +172,7 @@ impl Renderer {
         ran.map_err(|e| Failure::of_bundled(&e))
     }
 
-    /// The path of the pages of a thing minted under the base (`/powkg/entity/karlag`); `None` for other IRIs.
+    /// The path of the pages of a thing minted under the base (`/powkg/entity/riverside`); `None` for other IRIs.
     pub fn page_path(&self, iri: &NamedNode) -> Option<String> {
         self.minter.page_path(iri.as_str()).map(str::to_owned)
     }

@@ -1,5 +1,5 @@
 //! Dereferencing the graph's IRIs (the 303 pattern of "Cool URIs for the Semantic Web"): the IRI of a thing
-//! (`{base}entity/karlag`) answers 303 See Other to a document chosen by `Accept`, the thing's IRI plus an extension
+//! (`{base}entity/riverside`) answers 303 See Other to a document chosen by `Accept`, the thing's IRI plus an extension
 //! (`….html`, `.ttl`, `.nt`, `.jsonld`, `.rdf`); a document answers 200 in its own format. Minted ids never hold a
 //! dot, so an extension is never part of an id. Unknown IRIs are 404.
 //! What a document holds is the renderer's ([`crate::web::render::Renderer::describe`]).

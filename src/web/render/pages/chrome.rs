@@ -105,7 +105,7 @@ impl<'a> View<'a> {
         html! {
             form.search role="search" method="get" action=(paths::SEARCH) {
                 label for="search-q" { "Search names" }
-                input #search-q type="search" name="q" placeholder="e.g. Lascar, Karlag";
+                input #search-q type="search" name="q" placeholder="a name, another name or an id";
                 button type="submit" { "Search" }
             }
         }

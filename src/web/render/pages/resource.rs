@@ -16,7 +16,7 @@ use crate::web::render::read::statement::{Statement, as_iri, facts};
 
 impl View<'_> {
     /// The things whose statements, references or facts point at `iri`: those of its first [`MENTIONS`] incoming
-    /// links (a camp of a large register has hundreds of thousands), then how many links there are in all and the
+    /// links (a place a large register names in every row has hundreds of thousands), then how many links there are in all and the
     /// query that lists them.
     fn mentions(&self, iri: &NamedNode, mentions: &Mentions) -> Markup {
         let service = self.r;

@@ -38,7 +38,7 @@ pub fn search_page(view: &View<'_>, query: Option<&str>, class: Option<&str>) ->
             label for="search-page-q" { "Names, places, units, sources or quoted words" }
             input #search-page-q type="search" name="q" value=[asked] aria-describedby="search-help";
             label for="search-class" { "Class (optional)" }
-            input #search-class name="class" value=[class] placeholder="e.g. Person, Camp, MilitaryUnit";
+            input #search-class name="class" value=[class] placeholder="a class, as the class index names it";
             button type="submit" { "Search" }
             p #search-help.help { "Case, diacritics (ș and ş alike) and punctuation do not matter; a word of five letters or more may have one typo. Every word must match." }
         }

@@ -1,6 +1,6 @@
 //! What a thing's documents say: its own triples, those of the statements it makes, of their value and reference
 //! nodes, and of the nodes minted beneath its IRI (a source's citations): the Wikibase entity-data shape. It never
-//! reads what merely points at the thing (a camp is pointed at by every prisoner held there). A thing has one
+//! reads what merely points at the thing (a place is pointed at by every record of a register that names it). A thing has one
 //! document per format, named by the thing's IRI plus an extension (see `document.rs`).
 
 use std::collections::HashSet;

@@ -1,5 +1,5 @@
 //! What points at a thing, as its page says it: the things whose statements, references or facts point at it,
-//! read from its first [`MENTIONS`] incoming links (a camp of a large register has hundreds of thousands), and how
+//! read from its first [`MENTIONS`] incoming links (a place a large register names in every row has hundreds of thousands), and how
 //! many links there are in all.
 
 use std::collections::BTreeMap;

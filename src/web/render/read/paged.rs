@@ -1,6 +1,6 @@
 //! The long lists that have pages of their own, read one page at a time: the links to a thing and the members of a
 //! class. One query with `OFFSET` each: the evaluator skips on encoded terms, without reading the strings of the
-//! rows it passes (page 450 of a camp's 459,861 links in about half a second).
+//! rows it passes (page 450 of a thing's 459,861 links in about half a second).
 
 use oxigraph::model::{NamedNode, Term};
 use oxigraph::sparql::QuerySolution;
