@@ -17,8 +17,9 @@ Exit codes:
      stopped at its limits); nothing was written
 A closed output pipe (powkg query … | head) is not an error.";
 
-/// Builds a sourced, Wikibase-shaped RDF knowledge graph from curated facts, loads it into an embedded Oxigraph
-/// store, runs bundled SPARQL queries and writes deterministic RDF.
+/// Builds a sourced, Wikibase-shaped RDF knowledge graph from a project's curated facts, ontology, queries and
+/// registers, loads it into an embedded Oxigraph store, runs its SPARQL queries and writes deterministic RDF. Every
+/// command works on the project whose powkg.toml is in the working directory or above it (or --project DIR).
 #[derive(Debug, Parser)]
 #[command(name = "powkg", version, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -30,6 +31,10 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new project: powkg.toml, a dataset, a source, an entity, two conflicting claims, a class, a
+    /// property and a query with its expected results, each commented; it builds and validates as written.
+    #[command(after_help = EXIT_CODES)]
+    New(NewArgs),
     /// Build the graph from the curated data and ontology, print a build report, optionally write RDF or an
     /// on-disk store.
     #[command(after_help = EXIT_CODES)]
@@ -37,12 +42,12 @@ pub enum Command {
     /// Write a synthetic register (CSV and its mapping description) for tests and benchmarks; it describes no real
     /// person and says so in the data it produces.
     GenerateRegister(GenerateRegisterArgs),
-    /// List the bundled queries: name, title and parameters.
+    /// List the queries: the built-in ones and the project's, with name, title and parameters.
     Queries(QueriesArgs),
-    /// Run a bundled query by name, a query file, or inline SPARQL text.
+    /// Run a query by name (built in or the project's), a query file, or inline SPARQL text.
     #[command(after_help = EXIT_CODES)]
     Query(QueryArgs),
-    /// Find people, places, units, sources, quotations and register records by name: folded (case, diacritics,
+    /// Find entities, sources, quotations and register records by name: folded (case, diacritics,
     /// punctuation), one typo tolerated in words of five letters or more, every word required, `"…"` a phrase.
     #[command(after_help = EXIT_CODES)]
     Search(SearchArgs),
@@ -71,25 +76,47 @@ pub enum Command {
     Validate(ValidateArgs),
 }
 
-/// Which curated set to build, and under which base IRI.
+/// Which project to build, and under which base IRI.
 #[derive(Debug, Args)]
 pub struct GraphArgs {
-    /// Directory of curated `*.toml` files [default: the bundled data]
+    /// The project directory (holding powkg.toml) [default: the nearest one from the working directory upwards]
+    #[arg(long, value_name = "DIR", env = "POWKG_PROJECT")]
+    pub project: Option<PathBuf>,
+    /// Directory of curated `*.toml` files [default: the project's data directory]
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
-    /// Directory of ontology `*.ttl` files [default: the bundled ontology]
+    /// Directory of the project's classes and properties (`*.ttl`, `*.toml`) and extra shapes (`*.shapes.ttl`)
+    /// [default: the project's ontology directory]
     #[arg(long, value_name = "DIR")]
     pub ontology: Option<PathBuf>,
-    /// Base IRI under which entity, statement, source and graph IRIs are minted
+    /// Base IRI under which entity, statement, source and graph IRIs are minted [default: the project's
+    /// `base_iri`, else <https://example.org/powkg/>]
+    #[arg(long, value_name = "IRI")]
+    pub base_iri: Option<String>,
+}
+
+/// `powkg new`
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The directory to create (it must not exist, or be empty)
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The dataset's title [default: the directory's name]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The base IRI the graph is minted under
     #[arg(long, value_name = "IRI", default_value = DEFAULT_BASE_IRI)]
     pub base_iri: String,
+    /// The languages every entity, the dataset and the project's terms are labelled in, comma-separated
+    #[arg(long, value_name = "TAGS", value_delimiter = ',', default_value = "en")]
+    pub languages: Vec<String>,
 }
 
 /// The graph to read: a fresh in-memory build, or an on-disk store.
 #[derive(Debug, Args)]
 pub struct ReadArgs {
     /// Read this on-disk store (made by `powkg build --store DIR`) instead of building in memory
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["data", "ontology"])]
+    #[arg(long, value_name = "DIR", conflicts_with = "data")]
     pub store: Option<PathBuf>,
     #[command(flatten)]
     pub graph: GraphArgs,
@@ -175,7 +202,8 @@ pub struct ValidationArgs {
     #[cfg(feature = "shacl")]
     #[arg(long)]
     pub no_validate: bool,
-    /// SHACL shapes to validate against [default: shapes.ttl of --ontology, else the bundled shapes]
+    /// SHACL shapes to validate against [default: powkg's core shapes, those derived from the project and the
+    /// project's own `ontology/*.shapes.ttl`]
     #[cfg(feature = "shacl")]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
@@ -262,9 +290,13 @@ pub struct GenerateRegisterArgs {
 #[cfg(feature = "shacl")]
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// SHACL shapes to validate against [default: shapes.ttl of --ontology, else the bundled shapes]
+    /// SHACL shapes to validate against [default: powkg's core shapes, those derived from the project (its
+    /// languages and properties) and the project's own `ontology/*.shapes.ttl`]
     #[arg(long, value_name = "FILE")]
     pub shapes: Option<PathBuf>,
+    /// Also write the shapes validated against, as one Turtle file (relative IRIs resolved), for other SHACL tools
+    #[arg(long, value_name = "FILE")]
+    pub write_shapes: Option<PathBuf>,
     /// Also write the standard SHACL validation report, in Turtle, to this file
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
@@ -281,6 +313,8 @@ pub struct ValidateArgs {
 /// `powkg queries`
 #[derive(Debug, Args)]
 pub struct QueriesArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
     /// List format
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
@@ -289,7 +323,7 @@ pub struct QueriesArgs {
 /// `powkg query`
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// A bundled query's name, or SPARQL text
+    /// A query's name (built in or the project's), or SPARQL text
     #[arg(
         value_name = "NAME|SPARQL",
         required_unless_present = "file",

@@ -195,6 +195,7 @@ fn works_from_any_directory() {
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     let mut child = Command::new(binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["export", "--format", "ntriples"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -246,7 +247,16 @@ fn check_queries_find_what_they_look_for() {
     .unwrap();
     let run = powkg(
         dir.path(),
-        &["query", "missing-italian-labels", "--data", "data", "--format", "csv"],
+        &[
+            "query",
+            "missing-labels",
+            "--param",
+            "language=it",
+            "--data",
+            "data",
+            "--format",
+            "csv",
+        ],
     )
     .expect_code(0);
     let rows: Vec<&str> = run.stdout.lines().skip(1).collect();
@@ -303,21 +313,32 @@ fn adding_a_fact_renames_no_other_node() {
 }
 
 #[test]
-fn the_shapes_file_of_an_ontology_directory_stays_out_of_the_ontology_graph() {
+fn the_shapes_files_of_an_ontology_directory_stay_out_of_the_ontology_graph() {
+    let dir = tempdir();
+    let onto = dir.path().join("onto");
+    std::fs::create_dir(&onto).unwrap();
+    std::fs::copy(root().join("ontology/domain.ttl"), onto.join("domain.ttl")).unwrap();
     let graphs = |args: &[&str]| {
         let run = powkg(&root(), args).expect_code(0);
         serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()["graphs"].clone()
     };
-    let bundled = graphs(&["build", "--report", "json"]);
-    let from_dir = graphs(&["build", "--report", "json", "--ontology", "ontology"]);
-    assert!(root().join("ontology/shapes.ttl").exists());
-    assert_eq!(bundled, from_dir, "ontology/shapes.ttl must not be read as ontology");
+    let onto_arg = onto.to_str().unwrap();
+    let without = graphs(&["build", "--report", "json", "--ontology", onto_arg, "--no-validate"]);
+    // Shapes of the project's own, written as data would be: none of their triples may join the ontology graph.
+    std::fs::write(
+        onto.join("extra.shapes.ttl"),
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n<shapes#Extra> a sh:NodeShape ; sh:targetClass <ontology#Camp> .\n",
+    )
+    .unwrap();
+    let with = graphs(&["build", "--report", "json", "--ontology", onto_arg, "--no-validate"]);
+    assert_eq!(without, with, "extra.shapes.ttl must not be read as ontology");
 }
 
 #[test]
 fn a_killed_output_leaves_a_temporary_file_that_the_next_run_removes() {
     let dir = tempdir();
     let status = Command::new(binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["build", "--out", "out.ttl"])
         .current_dir(dir.path())
         .env("POWKG_TEST_ABORT_BEFORE_SWAP", "1")
@@ -386,7 +407,7 @@ fn an_ontology_list_nested_a_thousand_deep_is_refused_where_it_passes_the_bound(
     let dir = tempdir();
     let ontology = dir.path().join("onto");
     std::fs::create_dir(&ontology).unwrap();
-    std::fs::copy(root().join("ontology/powkg.ttl"), ontology.join("powkg.ttl")).unwrap();
+    std::fs::copy(root().join("ontology/domain.ttl"), ontology.join("domain.ttl")).unwrap();
     let nested = format!(
         "<https://example.org/deep> <https://example.org/p> {}{} .\n",
         "(".repeat(1000),
@@ -441,7 +462,7 @@ fn a_curated_text_over_the_size_bound_is_refused_where_it_is_written() {
     // The same in the ontology's Turtle.
     let onto = dir.path().join("onto");
     std::fs::create_dir(&onto).unwrap();
-    std::fs::copy(root().join("ontology/powkg.ttl"), onto.join("powkg.ttl")).unwrap();
+    std::fs::copy(root().join("ontology/domain.ttl"), onto.join("domain.ttl")).unwrap();
     std::fs::write(
         onto.join("long.ttl"),
         format!(

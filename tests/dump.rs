@@ -223,6 +223,7 @@ fn a_failed_or_killed_run_leaves_the_previous_dump() {
     assert_eq!(fs::read_to_string(out.join("manifest.tsv")).unwrap(), before);
     // Killed after writing everything, before the swap.
     let status = Command::new(crate::util::binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["export", "--shards", "5", "--out", "d"])
         .current_dir(dir.path())
         .env("POWKG_TEST_ABORT_BEFORE_SWAP", "1")

@@ -7,7 +7,7 @@ use powkg::build::facts::Facts;
 use powkg::build::mapping;
 use powkg::build::model::Model;
 use powkg::build::ontology::Ontology;
-use powkg::files::input::{InputFile, InputSet, bundled};
+use powkg::files::input::{InputFile, InputSet};
 use powkg::rdf::format::{self, ExportFormat};
 use powkg::rdf::hash::canonical_hash;
 use powkg::rdf::iri::Minter;
@@ -76,7 +76,7 @@ proptest! {
         );
         let inputs = InputSet { files: vec![InputFile { path: "data/x.toml".into(), text: data }] };
         let minter = Minter::new("https://example.org/powkg/").unwrap();
-        let ontology = Ontology::load(&InputSet::bundled(bundled::ONTOLOGY), &minter).unwrap();
+        let ontology = Ontology::load(&crate::util::bundled_sources().ontology_files().expect("ontology files").0, &minter).unwrap();
         let facts = Facts::parse(&inputs).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let model = Model::build(&facts, &ontology.schema).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let quads = mapping::map(&model, &ontology, &minter);

@@ -4,9 +4,9 @@
 
 use std::fs;
 
-use powkg::build::pipeline::{self, Sources};
+use powkg::build::pipeline;
 use powkg::query::sparql::Engine;
-use powkg::query::{self, Outcome, catalog};
+use powkg::query::{self, Outcome};
 use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::store::GraphStore;
 
@@ -15,9 +15,9 @@ use crate::util::{blessing, root};
 #[test]
 fn every_bundled_query_gives_its_expected_results() {
     let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
-    let built = pipeline::build(&Sources::default(), &minter).expect("the bundled data builds");
+    let built = pipeline::build(&crate::util::bundled_sources(), &minter).expect("the bundled data builds");
     let store = GraphStore::in_memory(&built.quads).unwrap();
-    let queries = catalog::bundled().expect("every bundled query parses");
+    let queries = crate::util::bundled_queries_result().expect("every bundled query parses");
     assert!(
         queries.len() >= 12,
         "at least 12 bundled queries, found {}",
@@ -63,7 +63,7 @@ fn every_bundled_query_gives_its_expected_results() {
 
 #[test]
 fn every_query_has_a_title_and_description_and_declares_what_it_binds() {
-    for def in catalog::bundled().unwrap() {
+    for def in crate::util::bundled_queries_result().unwrap() {
         assert!(!def.title.is_empty(), "{} has no title", def.name);
         assert!(!def.description.is_empty(), "{} has no description", def.name);
         let text = fs::read_to_string(root().join(&def.path)).unwrap();
@@ -80,7 +80,11 @@ fn every_query_has_a_title_and_description_and_declares_what_it_binds() {
 
 #[test]
 fn no_expected_file_is_orphaned() {
-    let names: Vec<String> = catalog::bundled().unwrap().into_iter().map(|q| q.name).collect();
+    let names: Vec<String> = crate::util::bundled_queries_result()
+        .unwrap()
+        .into_iter()
+        .map(|q| q.name)
+        .collect();
     for entry in fs::read_dir(root().join("queries")).unwrap() {
         let file = entry.unwrap().file_name().to_string_lossy().into_owned();
         if let Some((stem, _)) = file.split_once(".expected.") {

@@ -5,7 +5,7 @@ use std::fs;
 
 use oxigraph::io::RdfParser;
 use oxigraph::model::{GraphName, Quad};
-use powkg::build::pipeline::{self, Sources};
+use powkg::build::pipeline;
 use powkg::rdf::format::{self, ExportFormat};
 use powkg::rdf::hash::canonical_hash;
 use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
@@ -14,7 +14,7 @@ use crate::util::{powkg, tempdir};
 
 fn bundled_quads() -> Vec<Quad> {
     let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
-    pipeline::build(&Sources::default(), &minter).unwrap().quads
+    pipeline::build(&crate::util::bundled_sources(), &minter).unwrap().quads
 }
 
 fn parse(path: &std::path::Path, format: ExportFormat) -> Vec<Quad> {

@@ -328,6 +328,7 @@ fn the_index_is_replaced_with_its_store_and_a_failed_rebuild_leaves_both() {
     // A build killed before its swap leaves them too.
     register(dir.path(), &[("Ana", "Cazacu", "1921", "karlag")]);
     let status = Command::new(binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["build", "--register", csv, "--store", "kgstore"])
         .current_dir(dir.path())
         .env("POWKG_TEST_ABORT_BEFORE_SWAP", "1")
@@ -533,6 +534,7 @@ fn a_reader_failing_on_damage_the_checksums_miss_is_caught_and_reported_not_a_cr
     // A byte near the start of the fast fields, which makes tantivy's reader panic ("mid > len").
     damage_behind_the_checksum(&dir.path().join("kgstore/search"), ".fast", 5);
     let run = Command::new(binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["search", "Lascar", "--store", "kgstore"])
         .current_dir(dir.path())
         .env("RUST_BACKTRACE", "0")

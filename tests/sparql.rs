@@ -11,7 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use oxigraph::sparql::QueryResults;
-use powkg::build::pipeline::{self, Sources};
+use powkg::build::pipeline;
 use powkg::query::sparql::{Engine, Limits, List, Request, SparqlError, Stopped};
 use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::store::GraphStore;
@@ -22,7 +22,7 @@ fn bundled() -> &'static (GraphStore, Minter) {
     static STORE: OnceLock<(GraphStore, Minter)> = OnceLock::new();
     STORE.get_or_init(|| {
         let minter = Minter::new(DEFAULT_BASE_IRI).expect("the default base IRI");
-        let built = pipeline::build(&Sources::default(), &minter).expect("the bundled data builds");
+        let built = pipeline::build(&crate::util::bundled_sources(), &minter).expect("the bundled data builds");
         (GraphStore::in_memory(&built.quads).expect("a store"), minter)
     })
 }

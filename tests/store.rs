@@ -52,6 +52,7 @@ fn failed_and_killed_rebuilds_leave_the_previous_store_intact() {
     )
     .unwrap();
     let status = Command::new(binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["build", "--data", "data", "--store", "kgstore"])
         .current_dir(dir.path())
         .env("POWKG_TEST_ABORT_BEFORE_SWAP", "1")
@@ -248,6 +249,7 @@ fn a_second_build_into_the_same_store_is_refused_while_one_runs() {
     // Two real builds: the second starts while the first loads a register.
     let csv = big_register(dir.path(), 50_000);
     let mut first = Command::new(binary())
+        .env("POWKG_PROJECT", crate::util::root())
         .args(["build", "--register", csv.to_str().unwrap(), "--store", "kgstore"])
         .current_dir(dir.path())
         .env_remove("POWKG_TEST_ABORT_BEFORE_SWAP")

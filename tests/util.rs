@@ -40,11 +40,24 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// What the repository's own project (the bundled graph) builds.
+pub fn bundled_sources() -> powkg::build::pipeline::Sources {
+    let project = powkg::build::project::Project::load(&root()).expect("the repository's powkg.toml reads");
+    powkg::build::pipeline::Sources::of_project(&project)
+}
+
+/// The built-in queries and the repository project's own.
+pub fn bundled_queries_result() -> Result<Vec<powkg::query::QueryDef>, powkg::files::diagnostic::Diagnostics> {
+    powkg::query::catalog::catalog(Some(&root().join("queries")))
+}
+
 /// Runs `powkg ARGS` in `cwd`.
 pub fn powkg(cwd: &Path, args: &[&str]) -> Run {
     let output = Command::new(binary())
         .args(args)
         .current_dir(cwd)
+        // Tests run in temporary directories; the project they build is the repository's own unless they say.
+        .env("POWKG_PROJECT", root())
         .env_remove("POWKG_TEST_ABORT_BEFORE_SWAP")
         .output()
         .expect("the powkg binary runs");

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use crate::util::{copy_bundled_data, powkg, root, tempdir};
 
-/// The bundled data plus one entity with no Italian label or description: the model accepts it, the shapes do not.
+/// The bundled data plus one entity with no Italian label (the bundled project's powkg.toml asks for en and it):
+/// the model accepts it, the shapes do not.
 fn data_with_an_untranslated_entity(dir: &Path) {
     let data = copy_bundled_data(dir);
     fs::write(
@@ -26,7 +27,7 @@ fn the_bundled_graph_conforms() {
     assert!(
         build
             .stdout
-            .contains("validation conforms to the SHACL shapes of ontology/shapes.ttl"),
+            .contains("validation conforms to the SHACL shapes of (built in) core/shapes.ttl, (derived from the project) shapes.ttl, /"),
         "{build}"
     );
 }
@@ -37,7 +38,11 @@ fn violations_name_shape_node_and_the_line_the_fact_was_written_at() {
     data_with_an_untranslated_entity(dir.path());
     let run = powkg(dir.path(), &["validate", "--data", "data"]).expect_code(1);
     assert!(run.stdout.contains("pksh:Item-label-it"), "{run}");
-    assert!(run.stdout.contains("pksh:Item-description-it"), "{run}");
+    assert!(
+        run.stdout
+            .contains("An entity has a label in it (rdfs:label): add `it = \"…\"` to the `label` of its record."),
+        "{run}"
+    );
     assert!(
         run.stdout
             .contains("entity:untranslated (data/zz-extra.toml:2:1, entity \"untranslated\")"),
@@ -122,7 +127,21 @@ fn a_broken_shapes_file_is_an_input_error() {
 fn an_on_disk_store_validates_with_given_shapes_and_report() {
     let dir = tempdir();
     powkg(dir.path(), &["build", "--store", "kgstore"]).expect_code(0);
-    let shapes = root().join("ontology/shapes.ttl");
+    // Without --shapes: the project's shapes, and the command says which.
+    let run = powkg(
+        dir.path(),
+        &["validate", "--store", "kgstore", "--write-shapes", "shapes.nt"],
+    )
+    .expect_code(0);
+    assert!(run.stdout.contains("conforms"), "{run}");
+    assert!(
+        run.stderr.contains(
+            "validating against the shapes of (built in) core/shapes.ttl, (derived from the project) shapes.ttl"
+        ),
+        "{run}"
+    );
+    // With the shapes written out, as another tool would read them.
+    let shapes = dir.path().join("shapes.nt");
     let run = powkg(
         dir.path(),
         &[

@@ -4,7 +4,6 @@ use std::collections::BTreeSet;
 
 use oxigraph::model::{NamedOrBlankNode, Term};
 use powkg::build::ontology::Ontology;
-use powkg::files::input::{InputSet, bundled};
 use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 use powkg::rdf::vocab::{owl, pk, pkpr, pr, rdf, wikibase};
 
@@ -13,7 +12,14 @@ fn minter() -> Minter {
 }
 
 fn ontology() -> Ontology {
-    Ontology::load(&InputSet::bundled(bundled::ONTOLOGY), &minter()).expect("the bundled ontology loads")
+    Ontology::load(
+        &crate::util::bundled_sources()
+            .ontology_files()
+            .expect("ontology files")
+            .0,
+        &minter(),
+    )
+    .expect("the bundled ontology loads")
 }
 
 /// `pk:` subjects the ontology types; with `include_properties` false, leaving out the `wikibase:Property`s that

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
+use crate::build::declarations::{self, Declared};
 use crate::files::diagnostic::{Diagnostic, Diagnostics};
 use crate::files::input::{InputFile, InputSet, forbidden_character, forbidden_character_message};
 use crate::rdf::iri::Minter;
@@ -91,32 +92,112 @@ pub struct PropertyDef {
 pub struct Schema {
     /// Properties by key.
     pub properties: BTreeMap<String, PropertyDef>,
-    /// Local names of the classes an entity's `type` may name (direct subclasses of `pk:Entity`).
+    /// Local names of the classes an entity's `type` may name (the subclasses of `pk:Entity`, at any depth).
     pub entity_classes: BTreeSet<String>,
-    /// Local names of the classes a source's `kind` may name (direct subclasses of `pk:Source`).
+    /// Local names of the classes a source's `kind` may name (the subclasses of `pk:Source`, at any depth).
     pub source_classes: BTreeSet<String>,
 }
+
+/// The path printed for powkg's built-in core ontology.
+pub const CORE_PATH: &str = "(built in) core/ontology.ttl";
+
+/// powkg's core ontology: the terms every graph is made of, whatever its topic.
+pub const CORE: &str = include_str!("core/ontology.ttl");
 
 /// The ontology graph and its schema.
 #[derive(Debug, Clone, Default)]
 pub struct Ontology {
-    /// Every triple of the ontology files.
+    /// Every triple: the core's, the project's, and the predicate families derived for its properties.
     pub triples: Vec<Triple>,
     /// Classes and properties.
     pub schema: Schema,
+    /// The project's own classes and properties (not the core's): the terms that must be labelled in every
+    /// language of the project.
+    pub domain_terms: BTreeSet<NamedNode>,
+    /// The terms declared by `[[class]]` and `[[property]]` records, with where.
+    pub declared: Vec<Declared>,
 }
 
 impl Ontology {
-    /// Parses every Turtle file of the set; reports syntax errors with their positions and incomplete property
-    /// declarations.
-    pub fn load(inputs: &InputSet, minter: &Minter) -> Result<Self, Diagnostics> {
-        let (mut triples, mut problems) = parse_turtle_files(inputs, minter);
-        let path = inputs.files.first().map_or("ontology", |f| f.path.as_str());
-        let schema = Schema::from_triples(&triples, path, minter, &mut problems);
+    /// The core ontology and the project's files (`*.ttl` in Turtle, `*.toml` of `[[class]]` and `[[property]]`
+    /// records): syntax errors with their positions, incomplete property declarations, and a project term that
+    /// the core already declares are reported.
+    pub fn load(domain: &InputSet, minter: &Minter) -> Result<Self, Diagnostics> {
+        let core = InputSet {
+            files: vec![InputFile {
+                path: CORE_PATH.to_owned(),
+                text: CORE.to_owned(),
+            }],
+        };
+        let (mut triples, mut problems) = parse_turtle_files(&core, minter);
+        let core_subjects: std::collections::HashSet<NamedOrBlankNode> =
+            triples.iter().map(|t| t.subject.clone()).collect();
+        let turtle = InputSet {
+            files: domain
+                .files
+                .iter()
+                .filter(|f| has_extension(&f.path, "ttl"))
+                .cloned()
+                .collect(),
+        };
+        let (domain_triples, found) = parse_turtle_files(&turtle, minter);
+        problems.0.extend(found.0);
+        let mut declared = Vec::new();
+        let mut own = domain_triples;
+        for file in domain.files.iter().filter(|f| has_extension(&f.path, "toml")) {
+            match declarations::read(file, minter) {
+                Ok((t, d)) => {
+                    own.extend(t);
+                    declared.extend(d);
+                }
+                Err(d) => problems.0.extend(d.0),
+            }
+        }
+        let mut domain_terms = BTreeSet::new();
+        for t in &own {
+            let NamedOrBlankNode::NamedNode(s) = &t.subject else {
+                continue;
+            };
+            let is_term = t.predicate.as_ref() == rdf::TYPE
+                && matches!(&t.object, Term::NamedNode(o) if *o == owl::CLASS || *o == wikibase::PROPERTY);
+            if !is_term {
+                continue;
+            }
+            if core_subjects.contains(&t.subject) {
+                let at = declared.iter().find(|d| d.iri == *s);
+                let message = format!("<{s}> is a term of powkg's core model: choose another name");
+                problems.push(match at {
+                    Some(d) => Diagnostic {
+                        path: d.path.clone(),
+                        position: Some(d.position),
+                        message,
+                    },
+                    None => Diagnostic::file(turtle.files.first().map_or("ontology", |f| f.path.as_str()), message),
+                });
+            } else {
+                domain_terms.insert(s.clone());
+            }
+        }
+        triples.extend(own);
+        let path = domain.files.first().map_or(CORE_PATH, |f| f.path.as_str());
+        let (schema, derived) = Schema::from_triples(&triples, path, &declared, minter, &mut problems);
+        triples.extend(derived);
         triples.sort_by_cached_key(ToString::to_string);
         triples.dedup();
-        problems.into_result(Self { triples, schema })
+        problems.into_result(Self {
+            triples,
+            schema,
+            domain_terms,
+            declared,
+        })
     }
+}
+
+/// Whether the file `path` ends in `.{extension}`, in any case.
+fn has_extension(path: &str, extension: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(extension))
 }
 
 /// Parses every Turtle file of a set, relative IRIs against the build's base IRI: the triples of those that parse,
@@ -230,7 +311,14 @@ impl Description<'_> {
 }
 
 impl Schema {
-    fn from_triples(triples: &[Triple], path: &str, minter: &Minter, problems: &mut Diagnostics) -> Self {
+    /// The schema of the ontology's triples, and the family triples derived for properties declared without them.
+    fn from_triples(
+        triples: &[Triple],
+        path: &str,
+        declared: &[Declared],
+        minter: &Minter,
+        problems: &mut Diagnostics,
+    ) -> (Self, Vec<Triple>) {
         let mut by_subject: BTreeMap<&NamedNode, Description<'_>> = BTreeMap::new();
         for t in triples {
             if let NamedOrBlankNode::NamedNode(s) = &t.subject {
@@ -242,41 +330,97 @@ impl Schema {
             }
         }
         let mut schema = Self::default();
+        let mut derived = Vec::new();
+        let entity = minter.term(pk::ENTITY);
+        let source = minter.term(pk::SOURCE);
         for (subject, d) in &by_subject {
             if d.has(rdf::TYPE, owl::CLASS)
                 && let Some(local) = minter.own_local(pk::PATH, subject.as_str())
             {
-                if d.has(rdfs::SUB_CLASS_OF, minter.term(pk::ENTITY).as_ref()) {
+                let mut ancestors = BTreeSet::new();
+                let mut next = d.object(rdfs::SUB_CLASS_OF);
+                // Each step climbs one rdfs:subClassOf; a circle ends the climb.
+                while let Some(parent) = next.filter(|p| ancestors.insert(p.clone())) {
+                    next = by_subject.get(&parent).and_then(|p| p.object(rdfs::SUB_CLASS_OF));
+                }
+                if ancestors.contains(&entity) {
                     schema.entity_classes.insert(local.to_owned());
                 }
-                if d.has(rdfs::SUB_CLASS_OF, minter.term(pk::SOURCE).as_ref()) {
+                if ancestors.contains(&source) {
                     schema.source_classes.insert(local.to_owned());
                 }
             }
             if d.has(rdf::TYPE, wikibase::PROPERTY) {
+                let where_ = |message: String| match declared.iter().find(|x| x.iri == **subject) {
+                    Some(x) => Diagnostic {
+                        path: x.path.clone(),
+                        position: Some(x.position),
+                        message,
+                    },
+                    None => Diagnostic::file(path, message),
+                };
                 match property(subject, d, minter) {
-                    Ok(def) => {
+                    Ok((def, families)) => {
+                        derived.extend(families);
                         schema.properties.insert(def.key.clone(), def);
                     }
-                    Err(message) => problems.push(Diagnostic::file(path, message)),
+                    Err(message) => problems.push(where_(message)),
                 }
             }
         }
-        schema
+        (schema, derived)
     }
 }
 
-/// A property declaration with its value type and predicate families.
-fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result<PropertyDef, String> {
+/// The predicates of the eight Wikibase families, in the order [`Minter::property_families`] mints them.
+const FAMILY: [NamedNodeRef<'static>; 8] = [
+    wikibase::DIRECT_CLAIM,
+    wikibase::CLAIM,
+    wikibase::STATEMENT_PROPERTY,
+    wikibase::STATEMENT_VALUE,
+    wikibase::QUALIFIER,
+    wikibase::QUALIFIER_VALUE,
+    wikibase::REFERENCE_PROP,
+    wikibase::REFERENCE_VALUE,
+];
+
+/// A property declaration with its value type and predicate families. A declaration that gives none of the
+/// families (a `[[property]]` record, or Turtle with only the type and labels) gets them derived from its IRI, as
+/// triples to add; one that gives some must give all.
+fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result<(PropertyDef, Vec<Triple>), String> {
     let key = subject
         .as_str()
         .strip_prefix(wd::NS)
         .or_else(|| minter.own_local(pk::PATH, subject.as_str()))
         .unwrap_or(subject.as_str())
         .to_owned();
+    let mut derived = Vec::new();
+    if FAMILY.iter().all(|p| d.object(*p).is_none()) {
+        let families = minter.property_families(subject.as_str()).ok_or_else(|| {
+            format!(
+                "property <{subject}> has no Wikibase families, and powkg derives them only for a Wikidata property (wd:P…) or a term of the project's ontology (pk:…): declare them, or use such an IRI"
+            )
+        })?;
+        derived = FAMILY
+            .iter()
+            .zip(families)
+            .map(|(p, o)| Triple::new(subject.clone(), *p, o))
+            .collect();
+    }
+    let object = |p: NamedNodeRef<'_>| {
+        d.object(p).or_else(|| {
+            derived
+                .iter()
+                .find(|t| t.predicate.as_ref() == p)
+                .and_then(|t| match &t.object {
+                    Term::NamedNode(n) => Some(n.clone()),
+                    _ => None,
+                })
+        })
+    };
     let mut missing = Vec::new();
     let mut need = |p: NamedNodeRef<'static>, name: &str| {
-        let found = d.object(p);
+        let found = object(p);
         if found.is_none() {
             missing.push(name.to_owned());
         }
@@ -288,8 +432,8 @@ fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result
     let statement = need(wikibase::STATEMENT_PROPERTY, "wikibase:statementProperty");
     let qualifier = need(wikibase::QUALIFIER, "wikibase:qualifier");
     let reference = need(wikibase::REFERENCE_PROP, "wikibase:reference");
-    let statement_value = d.object(wikibase::STATEMENT_VALUE);
-    let qualifier_value = d.object(wikibase::QUALIFIER_VALUE);
+    let statement_value = object(wikibase::STATEMENT_VALUE);
+    let qualifier_value = object(wikibase::QUALIFIER_VALUE);
     let kind = match kind {
         Some(k) => Some(
             ValueKind::from_type(k.as_ref())
@@ -309,7 +453,7 @@ fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result
         (Some(kind), Some(direct), Some(claim), Some(statement), Some(qualifier), Some(reference))
             if missing.is_empty() =>
         {
-            Ok(PropertyDef {
+            let def = PropertyDef {
                 key,
                 iri: subject.clone(),
                 kind,
@@ -321,7 +465,8 @@ fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result
                 qualifier_value,
                 reference,
                 labels: d.labels(),
-            })
+            };
+            Ok((def, derived))
         }
         _ => Err(format!(
             "property <{subject}> is declared without {}",

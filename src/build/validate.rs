@@ -150,6 +150,21 @@ pub fn validate(quads: &[Quad], shapes: &InputSet, minter: &Minter) -> Result<Va
     Ok(Validation { violations, report })
 }
 
+/// The shapes as one Turtle document that other SHACL tools read without being told the base IRI: each file's
+/// triples (relative IRIs resolved against the build's base), written as N-Triples, which is Turtle.
+pub fn shapes_turtle(shapes: &InputSet, minter: &Minter) -> Result<String, ValidateError> {
+    let (triples, syntax) = parse_turtle_files(shapes, minter);
+    if !syntax.is_empty() {
+        return Err(ValidateError::Shapes(syntax));
+    }
+    let mut text = String::new();
+    for t in triples {
+        text.push_str(&t.to_string());
+        text.push_str(" .\n");
+    }
+    Ok(text)
+}
+
 /// Why shapes written as `triples` would check nothing: no shape at all, or no shape with a target (a shape
 /// without one is checked only where another shape refers to it). `None` when some shape has a target.
 fn checks_nothing(triples: &[Triple]) -> Option<&'static str> {

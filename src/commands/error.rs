@@ -34,8 +34,8 @@ pub enum Error {
     #[cfg(feature = "shacl")]
     #[error(transparent)]
     Validate(#[from] powkg::build::validate::ValidateError),
-    /// No bundled query of that name.
-    #[error("no bundled query named \"{name}\" (run `powkg queries` to list them: {available})")]
+    /// No query of that name, built in or the project's.
+    #[error("no query named \"{name}\" (run `powkg queries` to list them: {available})")]
     UnknownQuery {
         /// The name asked for.
         name: String,

@@ -41,8 +41,8 @@ fn sharded(args: &ExportArgs, split: Split) -> Result<Status, Error> {
         (store, minter, Vec::new())
     } else {
         let minter = minter(&args.read.graph)?;
-        let built = pipeline::build(&sources(&args.read.graph), &minter)?;
-        let registers = registers::open(&args.registers, &built, &minter)?;
+        let built = pipeline::build(&sources(&args.read.graph)?, &minter)?;
+        let registers = registers::open(&args.registers.register, &built, &minter)?;
         (GraphStore::in_memory(&built.quads)?, minter, registers)
     };
     let out = &args.out;

@@ -6,6 +6,8 @@ mod error;
 mod export;
 mod faults;
 mod generate_register;
+mod new;
+mod project;
 mod push;
 mod queries;
 mod query;
@@ -44,6 +46,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
     args::check(&command)?;
     faults::from_environment();
     match command {
+        Command::New(args) => new::run(&args),
         Command::Build(args) => build::run(&args),
         Command::GenerateRegister(args) => generate_register::run(&args),
         Command::Queries(args) => queries::run(&args),
@@ -70,14 +73,11 @@ fn engine(minter: &Minter, args: &SparqlArgs, timeout: Option<std::time::Duratio
 }
 
 fn minter(graph: &GraphArgs) -> Result<Minter, Error> {
-    Ok(Minter::new(&graph.base_iri)?)
+    project::minter(graph)
 }
 
-fn sources(graph: &GraphArgs) -> Sources {
-    Sources {
-        data: graph.data.clone(),
-        ontology: graph.ontology.clone(),
-    }
+fn sources(graph: &GraphArgs) -> Result<Sources, Error> {
+    project::sources(graph)
 }
 
 /// The store to read: a private snapshot of the on-disk one named by `--store` (a build may replace it meanwhile),
@@ -97,7 +97,7 @@ fn open_with(
     let minter = minter(&read.graph)?;
     let store = match &read.store {
         Some(path) => open_disk(path, COMPANIONS)?,
-        None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph), &minter)?.quads)?,
+        None => GraphStore::in_memory(&pipeline::build(&sources(&read.graph)?, &minter)?.quads)?,
     };
     Ok((store, minter))
 }

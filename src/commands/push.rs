@@ -22,11 +22,12 @@ use crate::cli::{PushArgs, ReportFormat};
 
 pub fn run(args: &PushArgs) -> Result<Status, Error> {
     let minter = minter(&args.graph)?;
-    let built = pipeline::build(&sources(&args.graph), &minter)?;
+    let built = pipeline::build(&sources(&args.graph)?, &minter)?;
     if gate(&args.graph, &args.validation, &built, &minter)?.is_none() {
         return Ok(Status::Problems);
     }
-    let registers = registers::open(&args.registers, &built, &minter)?;
+    let paths = super::project::registers(&args.graph, &args.registers.register)?;
+    let registers = registers::open(&paths, &built, &minter)?;
     let graphs = chosen_graphs(args, &minter, &registers)?;
     let mut pusher = pusher(args, &minter);
     let mut reports = Vec::new();

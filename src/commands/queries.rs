@@ -1,17 +1,16 @@
-//! `powkg queries`: the bundled queries with their titles and parameters.
+//! `powkg queries`: the built-in and the project's queries with their titles and parameters.
 
 use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::commands::Error;
-use powkg::query::catalog;
 use serde_json::json;
 
 use super::{Status, output_error};
 use crate::cli::{QueriesArgs, ReportFormat};
 
 pub fn run(args: &QueriesArgs) -> Result<Status, Error> {
-    let queries = catalog::bundled()?;
+    let queries = super::project::queries(&args.graph)?;
     let text = match args.format {
         ReportFormat::Json => {
             let list: Vec<_> = queries

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use crate::commands::Error;
 use powkg::files::input::read_text;
 use powkg::files::output::write_atomically;
-use powkg::query::{self, Outcome, QueryDef, catalog};
+use powkg::query::{self, Outcome, QueryDef};
 
 use super::{Status, open, output_error};
 use crate::cli::QueryArgs;
@@ -55,7 +55,7 @@ fn resolve(args: &QueryArgs) -> Result<QueryDef, Error> {
         return Ok(QueryDef::parse(&file.path, &file.text)?);
     }
     let text = args.query.as_deref().unwrap_or_default();
-    let bundled = catalog::bundled()?;
+    let bundled = super::project::queries(&args.read.graph)?;
     if let Some(def) = bundled.iter().find(|q| q.name == text) {
         return Ok(def.clone());
     }

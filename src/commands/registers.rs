@@ -24,8 +24,8 @@ use serde_json::json;
 use crate::cli::RegisterArgs;
 
 /// Opens every `--register`, checking its mapping description and header.
-pub fn open(args: &RegisterArgs, built: &Built, minter: &Minter) -> Result<Vec<Register>, Error> {
-    args.register
+pub fn open(paths: &[PathBuf], built: &Built, minter: &Minter) -> Result<Vec<Register>, Error> {
+    paths
         .iter()
         .map(|csv| {
             let (header, _) = open_csv(csv)?;

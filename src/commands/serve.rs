@@ -1,7 +1,6 @@
 //! `powkg serve`: open or build the graph, then serve it until Ctrl-C or SIGTERM.
 
 use crate::commands::Error;
-use powkg::query::catalog;
 use powkg::web::serve::{self, Config, Limits, Service};
 
 use powkg::store::GraphStore;
@@ -33,7 +32,7 @@ pub fn run(args: &ServeArgs) -> Result<Status, Error> {
         allowed_services: args.sparql.allow_service.clone(),
         panic_path: super::faults::panic_path(),
     };
-    let service = Service::new(store, minter, catalog::bundled()?, config)?;
+    let service = Service::new(store, minter, super::project::queries(&args.read.graph)?, config)?;
     serve::run(service, &args.bind, usize::from(args.max_connections))?;
     Ok(Status::Success)
 }

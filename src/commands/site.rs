@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use crate::commands::Error;
 use indicatif::{ProgressBar, ProgressStyle};
-use powkg::query::catalog;
 use powkg::store::GraphStore;
 use powkg::web::render::{Links, Options, Renderer};
 use powkg::web::site::Target;
@@ -15,14 +14,11 @@ use crate::cli::SiteArgs;
 
 pub fn run(args: &SiteArgs) -> Result<Status, Error> {
     // Before anything is read: a refused `--out` should not wait for a store to open.
-    let inputs: Vec<(&str, &std::path::Path)> = [
-        ("--data", args.read.graph.data.as_deref()),
-        ("--ontology", args.read.graph.ontology.as_deref()),
-        ("--store", args.read.store.as_deref()),
-    ]
-    .into_iter()
-    .filter_map(|(option, path)| path.map(|p| (option, p)))
-    .collect();
+    let mut read = super::project::inputs(&args.read.graph)?;
+    if let Some(store) = &args.read.store {
+        read.push(("--store", store.clone()));
+    }
+    let inputs: Vec<(&str, &std::path::Path)> = read.iter().map(|(o, p)| (*o, p.as_path())).collect();
     let target = Target::check(&args.out, &inputs)?;
     // A private snapshot of an on-disk store: `powkg build --store` may replace the store while this writes.
     let (store, minter) = open_with(&args.read, GraphStore::open_snapshot)?;
@@ -34,7 +30,13 @@ pub fn run(args: &SiteArgs) -> Result<Status, Error> {
     // The pages' queries run under a deadline and a memory budget, so that the site's memory does not grow with the
     // register: a count or a bundled query past them is shown as not counted or stopped.
     let engine = super::engine(&minter, &args.sparql, Some(args.query_timeout));
-    let renderer = Renderer::new(Arc::new(store), minter, engine, catalog::bundled()?, options)?;
+    let renderer = Renderer::new(
+        Arc::new(store),
+        minter,
+        engine,
+        super::project::queries(&args.read.graph)?,
+        options,
+    )?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new_spinner();
         if let Ok(style) = ProgressStyle::with_template("site {spinner} {pos} things · {per_sec} · {elapsed}") {

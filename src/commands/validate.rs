@@ -10,7 +10,7 @@ use std::path::Path;
 use crate::commands::Error;
 use oxigraph::io::RdfParser;
 use oxigraph::model::{NamedOrBlankNode, Quad, Term};
-use powkg::build::pipeline::{self, Built, Sources};
+use powkg::build::pipeline::{self, Built};
 use powkg::build::validate::{self, Validation};
 use powkg::files::diagnostic::{Diagnostic, Diagnostics};
 use powkg::files::input::{InputSet, read_text};
@@ -24,19 +24,34 @@ use crate::cli::{ReportFormat, ValidateArgs};
 
 pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
     let minter = minter(&args.read.graph)?;
-    let shapes = shapes(&sources(&args.read.graph), args.shapes.as_deref())?;
-    let (quads, origins) = if let Some(path) = &args.rdf {
-        (read_rdf(path)?, HashMap::new())
+    let from_project =
+        || -> Result<InputSet, Error> { Ok(super::project::ontology_sources(&args.read.graph)?.shapes(&minter)?) };
+    let (quads, origins, shapes) = if let Some(path) = &args.rdf {
+        (
+            read_rdf(path)?,
+            HashMap::new(),
+            shapes(args.shapes.as_deref(), from_project)?,
+        )
     } else if let Some(path) = &args.read.store {
         (
             GraphStore::open_for_reading(path, super::COMPANIONS)?.quads()?,
             HashMap::new(),
+            shapes(args.shapes.as_deref(), from_project)?,
         )
     } else {
-        let built = pipeline::build(&sources(&args.read.graph), &minter)?;
+        let built = pipeline::build(&sources(&args.read.graph)?, &minter)?;
         let origins = origins(&built, &minter);
-        (built.quads, origins)
+        let shapes = shapes(args.shapes.as_deref(), || Ok(built.shapes.clone()))?;
+        (built.quads, origins, shapes)
     };
+    if args.rdf.is_some() || args.read.store.is_some() {
+        let names: Vec<&str> = shapes.files.iter().map(|f| f.path.as_str()).collect();
+        eprintln!("powkg: validating against the shapes of {}", names.join(", "));
+    }
+    if let Some(path) = &args.write_shapes {
+        let text = validate::shapes_turtle(&shapes, &minter)?;
+        write_atomically(path, |w| w.write_all(text.as_bytes())).map_err(output_error(path))?;
+    }
     let validation = validate::validate(&quads, &shapes, &minter)?;
     if let Some(path) = &args.report {
         let turtle = validation.report_turtle()?;
@@ -56,21 +71,18 @@ pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
     })
 }
 
-/// The shapes: a file the user names, or those of the ontology directory, or the bundled ones.
-pub(super) fn shapes(sources: &Sources, file: Option<&Path>) -> Result<InputSet, Error> {
-    let set = match file {
-        Some(path) => InputSet {
+/// The shapes: a file the user names (`--shapes`), else those of the build: powkg's core shapes, those derived
+/// from the project, and the project's own.
+pub(super) fn shapes(
+    file: Option<&Path>,
+    derived: impl FnOnce() -> Result<InputSet, Error>,
+) -> Result<InputSet, Error> {
+    match file {
+        Some(path) => Ok(InputSet {
             files: vec![read_text(path).map_err(|d| Error::Input(Diagnostics(vec![d])))?],
-        },
-        None => sources.shapes()?,
-    };
-    if set.files.is_empty() {
-        return Err(Error::Input(Diagnostics(vec![Diagnostic::file(
-            "shapes",
-            "no SHACL shapes: give --shapes FILE or put shapes.ttl in the --ontology directory",
-        )])));
+        }),
+        None => derived(),
     }
-    Ok(set)
 }
 
 /// Reads an RDF file for validation, naming the file and position of a syntax error.
@@ -124,6 +136,12 @@ pub(super) fn origins(built: &Built, minter: &Minter) -> HashMap<String, String>
         {
             origins.insert(o.as_str().to_owned(), origin);
         }
+    }
+    for d in &built.declared {
+        origins.insert(
+            d.iri.as_str().to_owned(),
+            format!("{}:{}:{}, {}", d.path, d.position.line, d.position.column, d.what),
+        );
     }
     for s in &built.model.sources {
         for (citing, footnote) in &s.cited_in {

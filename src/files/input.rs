@@ -1,17 +1,9 @@
-//! Text inputs (curated data, ontology, queries): read from a directory the user names, or bundled in the binary.
+//! Text inputs (curated data, ontology, queries): read from a directory the user names, or built into the binary.
 
 use std::fs;
 use std::path::Path;
 
 use crate::files::diagnostic::{Diagnostic, Diagnostics};
-
-/// Files bundled into the binary at build time (see `build.rs`).
-pub mod bundled {
-    include!(concat!(env!("OUT_DIR"), "/bundle.rs"));
-}
-
-/// The file of an ontology directory that holds the SHACL shapes rather than ontology terms.
-pub const SHAPES_FILE: &str = "shapes.ttl";
 
 /// One text file: the path to print in messages and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +22,8 @@ pub struct InputSet {
 }
 
 impl InputSet {
-    /// The files bundled into the binary.
-    pub fn bundled(entries: &[(&str, &str)]) -> Self {
+    /// Files built into the binary (powkg's own queries and model), from `(path, text)` pairs.
+    pub fn built_in(entries: &[(&str, &str)]) -> Self {
         let files = entries
             .iter()
             .map(|(path, text)| InputFile {
@@ -42,18 +34,38 @@ impl InputSet {
         Self { files }
     }
 
-    /// Splits off the files named `name` (e.g. the shapes file of an ontology directory).
-    pub fn split_named(mut self, name: &str) -> (Self, Self) {
-        let (named, rest) = self
-            .files
-            .drain(..)
-            .partition(|f| f.path.rsplit('/').next() == Some(name));
-        (Self { files: rest }, Self { files: named })
+    /// Every file directly in `dir` whose extension is one of `extensions`; none is no error (a project may have no
+    /// ontology of its own), a missing directory neither.
+    pub fn from_dir_any(dir: &Path, extensions: &[&str]) -> Result<Self, Diagnostics> {
+        if !dir.exists() {
+            return Ok(Self::default());
+        }
+        let mut files = Vec::new();
+        let mut problems = Diagnostics::default();
+        for extension in extensions {
+            match Self::read_dir(dir, extension) {
+                Ok(set) => files.extend(set.files),
+                Err(d) => problems.0.extend(d.0),
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        problems.into_result(Self { files })
     }
 
     /// Every `*.{extension}` file directly in `dir`. A missing directory, an unreadable file or a file that is not
     /// UTF-8 is reported; all of them are, not only the first.
     pub fn from_dir(dir: &Path, extension: &str) -> Result<Self, Diagnostics> {
+        let set = Self::read_dir(dir, extension)?;
+        if set.files.is_empty() {
+            return Err(Diagnostics(vec![Diagnostic::file(
+                &dir.display().to_string(),
+                format!("no *.{extension} file in this directory"),
+            )]));
+        }
+        Ok(set)
+    }
+
+    fn read_dir(dir: &Path, extension: &str) -> Result<Self, Diagnostics> {
         let shown = dir.display().to_string();
         let entries = fs::read_dir(dir)
             .map_err(|e| Diagnostics(vec![Diagnostic::file(&shown, format!("cannot read directory: {e}"))]))?;
@@ -77,12 +89,6 @@ impl InputSet {
                 Ok(file) => files.push(file),
                 Err(d) => problems.push(d),
             }
-        }
-        if files.is_empty() && problems.is_empty() {
-            problems.push(Diagnostic::file(
-                &shown,
-                format!("no *.{extension} file in this directory"),
-            ));
         }
         problems.into_result(Self { files })
     }

@@ -2,7 +2,12 @@
 //! queries are compiled into the binary; user queries are read from a file or given inline.
 
 use crate::files::diagnostic::{Diagnostic, Diagnostics};
-use crate::files::input::{InputSet, bundled};
+use crate::files::input::InputSet;
+
+/// The built-in queries compiled into the binary (see `build.rs`).
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_queries.rs"));
+}
 use crate::query::sparql::Engine;
 
 /// What a parameter's value names.
@@ -151,9 +156,22 @@ impl QueryDef {
     }
 }
 
-/// The bundled queries, sorted by name.
-pub fn bundled() -> Result<Vec<QueryDef>, Diagnostics> {
-    from_inputs(&InputSet::bundled(bundled::QUERIES))
+/// The built-in queries, those that fit any graph, sorted by name.
+pub fn builtin() -> Result<Vec<QueryDef>, Diagnostics> {
+    from_inputs(&InputSet::built_in(builtin::QUERIES))
+}
+
+/// The queries of a build: the built-in ones and those of the project's `queries` directory (when it has one),
+/// sorted by name; a project query of a built-in query's name takes its place.
+pub fn catalog(project_queries: Option<&std::path::Path>) -> Result<Vec<QueryDef>, Diagnostics> {
+    let mut all = builtin()?;
+    if let Some(dir) = project_queries {
+        let own = from_inputs(&InputSet::from_dir_any(dir, &["rq"])?)?;
+        all.retain(|q| !own.iter().any(|o| o.name == q.name));
+        all.extend(own);
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    Ok(all)
 }
 
 /// Reads the headers of every query of a set; reports all problems. Their SPARQL is checked when they run: these

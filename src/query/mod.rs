@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod coverage;
+pub mod expected;
 mod formats;
 pub mod results;
 pub mod select;

@@ -226,6 +226,39 @@ impl Minter {
         iri.strip_prefix(self.base.as_str())?.strip_prefix(path)
     }
 
+    /// The eight predicates of a property's Wikibase families, in the order [`FAMILIES`] names them: Wikidata's
+    /// (`wdt:P…`, `p:P…`, …) for a Wikidata property `wd:P…`, powkg's own under this base (`pkdt:…`, `pkp:…`, …)
+    /// for a term of the ontology; `None` for any other IRI.
+    pub fn property_families(&self, property: &str) -> Option<[NamedNode; 8]> {
+        const WIKIDATA: [&str; 8] = [
+            "http://www.wikidata.org/prop/direct/",
+            "http://www.wikidata.org/prop/",
+            "http://www.wikidata.org/prop/statement/",
+            "http://www.wikidata.org/prop/statement/value/",
+            "http://www.wikidata.org/prop/qualifier/",
+            "http://www.wikidata.org/prop/qualifier/value/",
+            "http://www.wikidata.org/prop/reference/",
+            "http://www.wikidata.org/prop/reference/value/",
+        ];
+        const OWN: [&str; 8] = [
+            "prop/direct/",
+            "prop/",
+            "prop/statement/",
+            "prop/statement/value/",
+            "prop/qualifier/",
+            "prop/qualifier/value/",
+            "prop/reference/",
+            "prop/reference/value/",
+        ];
+        if let Some(id) = property.strip_prefix(crate::rdf::vocab::wd::NS)
+            && is_property_id(id)
+        {
+            return Some(WIKIDATA.map(|ns| NamedNode::new_unchecked(format!("{ns}{id}"))));
+        }
+        let local = self.own_local(crate::rdf::vocab::pk::PATH, property)?;
+        (!local.is_empty()).then(|| OWN.map(|path| self.own(path, local)))
+    }
+
     /// The ontology's own IRI (its `owl:Ontology` header): `{base}ontology`.
     pub fn ontology(&self) -> NamedNode {
         self.own(ONTOLOGY_PATH, "")
@@ -278,6 +311,30 @@ impl Minter {
     pub fn graph_name<'a>(&self, iri: &'a str) -> Option<&'a str> {
         iri.strip_prefix(self.base.as_str())?.strip_prefix("graph/")
     }
+}
+
+/// The Wikibase family predicates, in the order [`Minter::property_families`] returns them.
+pub const FAMILIES: [&str; 8] = [
+    "wikibase:directClaim",
+    "wikibase:claim",
+    "wikibase:statementProperty",
+    "wikibase:statementValue",
+    "wikibase:qualifier",
+    "wikibase:qualifierValue",
+    "wikibase:reference",
+    "wikibase:referenceValue",
+];
+
+/// Whether `id` is a Wikidata property id: `P` and a number without leading zeros.
+pub fn is_property_id(id: &str) -> bool {
+    id.strip_prefix('P')
+        .is_some_and(|n| !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `id` is a Wikidata item id: `Q` and a number without leading zeros.
+pub fn is_item_id(id: &str) -> bool {
+    id.strip_prefix('Q')
+        .is_some_and(|n| !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `iri` as `prefix:local`, with the longest of `prefixes`' namespaces it starts with, where the rest can stand as

@@ -52,7 +52,9 @@ namespace!(
 );
 namespace!(
     /// RDF Schema.
-    rdfs, "http://www.w3.org/2000/01/rdf-schema#", [LABEL = "label", COMMENT = "comment", SUB_CLASS_OF = "subClassOf"]
+    rdfs, "http://www.w3.org/2000/01/rdf-schema#", [
+        LABEL = "label", COMMENT = "comment", SUB_CLASS_OF = "subClassOf", IS_DEFINED_BY = "isDefinedBy",
+    ]
 );
 namespace!(
     /// OWL.
@@ -61,7 +63,7 @@ namespace!(
 namespace!(
     /// SKOS.
     skos, "http://www.w3.org/2004/02/skos/core#", [
-        ALT_LABEL = "altLabel", EDITORIAL_NOTE = "editorialNote", PREF_LABEL = "prefLabel",
+        ALT_LABEL = "altLabel", EDITORIAL_NOTE = "editorialNote", PREF_LABEL = "prefLabel", EXACT_MATCH = "exactMatch",
     ]
 );
 namespace!(

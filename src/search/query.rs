@@ -423,7 +423,7 @@ mod tests {
     fn bundled() -> &'static SearchIndex {
         static INDEX: std::sync::LazyLock<SearchIndex> = std::sync::LazyLock::new(|| {
             let minter = crate::rdf::iri::Minter::new(crate::rdf::iri::DEFAULT_BASE_IRI).unwrap();
-            let built = crate::build::pipeline::build(&crate::build::pipeline::Sources::default(), &minter).unwrap();
+            let built = crate::build::pipeline::build(&crate::build::pipeline::repository_project(), &minter).unwrap();
             SearchIndex::in_memory(&built.quads, &minter).unwrap()
         });
         &INDEX

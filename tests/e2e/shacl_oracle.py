@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""SHACL oracle for powkg: pyshacl, which shares no code with powkg, judges the graph against ontology/shapes.ttl.
+"""SHACL oracle for powkg: pyshacl, which shares no code with powkg, judges the graph against the shapes powkg
+validates the bundled project with (its core shapes, those it derives from the project, the project's own), as
+`powkg validate --write-shapes FILE` writes them.
 
-Usage: python3 tests/e2e/shacl_oracle.py [PATH/TO/powkg]
+Usage: python3 tests/e2e/shacl_oracle.py PATH/TO/powkg
 
-  (a) the shapes: ontology/shapes.ttl parses (rapper and rdflib), is valid SHACL (pyshacl's meta-SHACL check),
-      uses SHACL Core only (no SPARQL-based constraint), names every shape with a pksh: IRI that has an English and
-      an Italian rdfs:label and sh:message, and its enumerated predicate lists (the statement's claim link, main
-      value and value nodes; see the comment at the top of shapes.ttl) hold exactly what ontology/powkg.ttl
-      declares;
+  (a) the shapes: the written shapes parse (rapper and rdflib), are valid SHACL (pyshacl's meta-SHACL check),
+      use SHACL Core only (no SPARQL-based constraint), name every shape with a pksh: IRI that has an English and
+      an Italian rdfs:label and sh:message, and their derived predicate lists (the statement's claim link, main
+      value and value nodes) hold exactly what the built ontology graph declares;
   (b) the bundled graph: `powkg build --out TMP/bundled.nq`, the N-Quads loaded as an rdflib Dataset and every
       named graph merged into one rdflib Graph (the union; that is what a validator sees), validated by pyshacl
       with inference='none': it must conform. Skipped when no powkg binary is given;
@@ -36,10 +37,10 @@ import harness
 from harness import excerpt
 
 ROOT = harness.ROOT
-SHAPES = os.path.join(ROOT, "ontology", "shapes.ttl")
+# Written by `powkg validate --write-shapes` into a temporary directory (main()).
+SHAPES = None
 # The base IRI the bundled files' relative IRIs (powkg's own terms) resolve against, as powkg reads them.
 BASE = "https://example.org/powkg/"
-ONTOLOGY = os.path.join(ROOT, "ontology", "powkg.ttl")
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "shacl")
 PKSH = "https://example.org/powkg/shapes#"
 
@@ -98,7 +99,7 @@ def has_validate(powkg):
 
 
 def powkg_verdict(powkg, data_path, data_format):
-    """powkg's SHACL verdict on DATA_PATH (an .nq or .ttl file) against ontology/shapes.ttl: (conforms, sorted list
+    """powkg's SHACL verdict on DATA_PATH (an .nq or .ttl file) against the written shapes: (conforms, sorted list
     of "FOCUS SHAPE" strings), in the form pyshacl_verdict() returns, from `powkg validate --rdf FILE --format json`.
     The exit code must agree with the verdict (0 conforms, 1 violations); anything else is reported as a failure."""
     if not powkg or not has_validate(powkg):
@@ -251,7 +252,7 @@ def coverage_checks(checks, shapes, ontology):
         extra = sorted(p.n3(nm) for p in got - expected)
         checks.expect(
             not missing and not extra and expected,
-            f"shapes pksh:{name} lists the {len(expected)} {what} of ontology/powkg.ttl",
+            f"shapes pksh:{name} lists the {len(expected)} {what} of the built ontology graph",
             f"shapes pksh:{name} differs from the ontology's {what}: missing {missing or 'none'},"
             f" not in the ontology {extra or 'none'}",
         )
@@ -292,7 +293,7 @@ def check_bundled(checks, powkg, shapes):
         shown = ", ".join(shorten(p) for p in pairs[:10]) + (" …" if len(pairs) > 10 else "")
         checks.expect(
             conforms and not pairs,
-            f"bundled build ({len(union)} triples, union of all named graphs) conforms to ontology/shapes.ttl",
+            f"bundled build ({len(union)} triples, union of all named graphs) conforms to the project's shapes",
             f"bundled build does not conform: {len(pairs)} result(s): {shown}",
         )
         compare_powkg(checks, "bundled build", powkg, out, "nquads", conforms, pairs)
@@ -350,11 +351,39 @@ def check_fixtures(checks, powkg, shapes):
         compare_powkg(checks, label, powkg, path, "turtle", conforms, pairs)
 
 
+def write_shapes_and_ontology(powkg, tmp):
+    """The shapes powkg validates the bundled project with, and the ontology graph of its build, both written by
+    powkg into TMP: (shapes path, ontology path), or an error."""
+    global SHAPES
+    SHAPES = os.path.join(tmp, "shapes.nt")
+    run = subprocess.run([powkg, "validate", "--write-shapes", SHAPES], capture_output=True, text=True,
+                         timeout=harness.BUILD_TIMEOUT, cwd=ROOT)
+    if run.returncode != 0:
+        return None, f"powkg validate --write-shapes exited {run.returncode}: {excerpt(run.stderr)}"
+    quads = os.path.join(tmp, "bundled.nq")
+    _, error = harness.build(powkg, "--out", quads)
+    if error:
+        return None, error
+    dataset = rdflib.Dataset()
+    dataset.parse(quads, format="nquads")
+    ontology = rdflib.Graph()
+    for s, p, o, g in dataset.quads((None, None, None, rdflib.URIRef(BASE + "graph/ontology"))):
+        ontology.add((s, p, o))
+    path = os.path.join(tmp, "ontology.nt")
+    ontology.serialize(path, format="nt")
+    return path, None
+
+
 def main(argv):
-    if len(argv) > 2 or (len(argv) == 2 and argv[1] in ("-h", "--help")):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip().splitlines()[4], file=sys.stderr)
         return 2
-    powkg = os.path.abspath(argv[1]) if len(argv) == 2 else None
+    with tempfile.TemporaryDirectory(prefix="powkg-shacl-shapes-") as tmp:
+        return run_checks(argv, tmp)
+
+
+def run_checks(argv, tmp):
+    powkg = os.path.abspath(argv[1])
     checks = Checks()
 
     if powkg is not None and not (os.path.isfile(powkg) and os.access(powkg, os.X_OK)):
@@ -370,13 +399,17 @@ def main(argv):
             checks.fail(error)
     else:
         # (a) the shapes
+        ontology_path, error = write_shapes_and_ontology(powkg, tmp) if powkg else (None, "no powkg binary")
+        if error:
+            checks.fail(f"shapes and ontology graph: {error}")
+            return checks.finish()
         error = rapper_parses(SHAPES) if RAPPER else RAPPER_ERROR
         checks.expect(error is None, f"rapper parses {rel(SHAPES)}", f"rapper on {rel(SHAPES)}: {error}")
         try:
             shapes = rdflib.Graph().parse(SHAPES, format="turtle", publicID=BASE)
-            ontology = rdflib.Graph().parse(ONTOLOGY, format="turtle", publicID=BASE)
+            ontology = rdflib.Graph().parse(ontology_path, format="nt")
         except Exception as e:
-            checks.fail(f"rdflib cannot parse {rel(SHAPES)} or {rel(ONTOLOGY)}: {e}")
+            checks.fail(f"rdflib cannot parse {rel(SHAPES)} or {ontology_path}: {e}")
             shapes = None
         if shapes is not None:
             n_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape))

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, Quad};
-use powkg::build::pipeline::{self, Built, Sources};
+use powkg::build::pipeline::{self, Built};
 use powkg::build::register::{MappedRow, Register, RowError, open_csv};
 use powkg::rdf::iri::{DEFAULT_BASE_IRI, Minter};
 
@@ -26,7 +26,7 @@ const GRAPH: &str = "https://example.org/powkg/graph/register/example";
 
 fn curated() -> (Built, Minter) {
     let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
-    let built = pipeline::build(&Sources::default(), &minter).expect("the bundled data builds");
+    let built = pipeline::build(&crate::util::bundled_sources(), &minter).expect("the bundled data builds");
     (built, minter)
 }
 

@@ -203,16 +203,19 @@ fn the_dump_is_streamed_whole_in_every_format_and_nothing_is_kept() {
         } else {
             // Triple formats hold each quad's triple; a triple stated in two graphs is one triple.
             let distinct: std::collections::HashSet<_> = parsed.into_iter().map(|q| q.to_string()).collect();
-            let union = pipeline::build(&Sources::default(), &Minter::new(DEFAULT_BASE_IRI).expect("base"))
-                .expect("build")
-                .quads
-                .into_iter()
-                .map(|q| {
-                    oxigraph::model::Triple::from(q)
-                        .in_graph(oxigraph::model::GraphName::DefaultGraph)
-                        .to_string()
-                })
-                .collect::<std::collections::HashSet<_>>();
+            let union = pipeline::build(
+                &crate::util::bundled_sources(),
+                &Minter::new(DEFAULT_BASE_IRI).expect("base"),
+            )
+            .expect("build")
+            .quads
+            .into_iter()
+            .map(|q| {
+                oxigraph::model::Triple::from(q)
+                    .in_graph(oxigraph::model::GraphName::DefaultGraph)
+                    .to_string()
+            })
+            .collect::<std::collections::HashSet<_>>();
             assert_eq!(distinct, union, "{accept}");
         }
     }
@@ -373,8 +376,12 @@ fn pages_of_a_large_register_show_the_first_links_and_say_how_many_more() {
 #[test]
 fn startup_computes_no_counts_or_lists_they_wait_for_the_first_page() {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
-    let store =
-        GraphStore::in_memory(&pipeline::build(&Sources::default(), &minter).expect("build").quads).expect("store");
+    let store = GraphStore::in_memory(
+        &pipeline::build(&crate::util::bundled_sources(), &minter)
+            .expect("build")
+            .quads,
+    )
+    .expect("store");
     let service = Service::new(store, minter, Vec::new(), Config::default()).expect("a service");
     assert!(!service.summary_ready(), "Service::new counted the graph");
     send(&service, Method::GET, "/powkg/entity/karlag.html", &[], "").expect(StatusCode::OK);

@@ -16,17 +16,23 @@ use http::{Method, Request, Response, StatusCode};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::NamedNode;
 use powkg::build::pipeline::{self, Sources};
+use powkg::query;
 use powkg::query::sparql::Engine;
-use powkg::query::{self, catalog};
 use powkg::rdf::iri::{DEFAULT_BASE_IRI, GraphKind, Minter};
 use powkg::store::GraphStore;
 use powkg::web::serve::{Body, CONTENT_SECURITY_POLICY, Config, Limits, Service};
 
 fn service_with(config: Config) -> Service {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("the default base IRI");
-    let built = pipeline::build(&Sources::default(), &minter).expect("the bundled data builds");
+    let built = pipeline::build(&crate::util::bundled_sources(), &minter).expect("the bundled data builds");
     let store = GraphStore::in_memory(&built.quads).expect("an in-memory store");
-    Service::new(store, minter, catalog::bundled().expect("bundled queries"), config).expect("a service")
+    Service::new(
+        store,
+        minter,
+        crate::util::bundled_queries_result().expect("bundled queries"),
+        config,
+    )
+    .expect("a service")
 }
 
 fn service() -> &'static Service {
@@ -115,7 +121,7 @@ fn quads() -> usize {
     static QUADS: OnceLock<usize> = OnceLock::new();
     *QUADS.get_or_init(|| {
         let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
-        pipeline::build(&Sources::default(), &minter)
+        pipeline::build(&crate::util::bundled_sources(), &minter)
             .expect("build")
             .quads
             .len()

@@ -201,7 +201,7 @@ fn landing_void_and_dump_describe_the_dataset() {
 #[test]
 fn the_query_page_runs_queries_and_offers_the_bundled_ones() {
     let page = get("/query", "text/html").expect(StatusCode::OK).body;
-    for q in catalog::bundled().expect("bundled") {
+    for q in crate::util::bundled_queries_result().expect("bundled") {
         assert!(
             page.contains(&format!("href=\"/query/{}.html\"", q.name)),
             "example {}",
@@ -220,7 +220,7 @@ fn the_query_page_runs_queries_and_offers_the_bundled_ones() {
     );
     get("/query/no-such-query.html", "text/html").expect(StatusCode::NOT_FOUND);
     // A bundled query with parameters gets a form field for each, and the value given is bound.
-    let with_params = catalog::bundled()
+    let with_params = crate::util::bundled_queries_result()
         .expect("bundled")
         .into_iter()
         .find(|q| !q.params.is_empty())
@@ -288,9 +288,13 @@ fn a_bundled_query_has_its_results_at_its_own_paths_with_its_parameters() {
     assert!(rows(&english) > 1 && rows(&english) <= rows(&all), "{}", english.body);
     // The same bytes as powkg query writes.
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
-    let store =
-        GraphStore::in_memory(&pipeline::build(&Sources::default(), &minter).expect("build").quads).expect("store");
-    let def = catalog::bundled()
+    let store = GraphStore::in_memory(
+        &pipeline::build(&crate::util::bundled_sources(), &minter)
+            .expect("build")
+            .quads,
+    )
+    .expect("store");
+    let def = crate::util::bundled_queries_result()
         .expect("bundled")
         .into_iter()
         .find(|d| d.name == "conflicting-claims")
@@ -324,9 +328,13 @@ fn a_bundled_query_has_its_results_at_its_own_paths_with_its_parameters() {
 #[test]
 fn bundled_queries_answer_the_same_over_the_endpoint_as_on_the_command_line() {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
-    let store =
-        GraphStore::in_memory(&pipeline::build(&Sources::default(), &minter).expect("build").quads).expect("store");
-    for def in catalog::bundled().expect("bundled") {
+    let store = GraphStore::in_memory(
+        &pipeline::build(&crate::util::bundled_sources(), &minter)
+            .expect("build")
+            .quads,
+    )
+    .expect("store");
+    for def in crate::util::bundled_queries_result().expect("bundled") {
         let (graph, expected) = query::run(&def, &[], &store, &Engine::new(&minter), &minter, |results| {
             let mut expected = Vec::new();
             let graph = matches!(results, oxigraph::sparql::QueryResults::Graph(_));

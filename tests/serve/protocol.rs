@@ -172,7 +172,7 @@ fn malformed_queries_get_400_with_line_and_column() {
 #[test]
 fn protocol_dataset_parameters_choose_the_graphs() {
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("base");
-    let built = pipeline::build(&Sources::default(), &minter).expect("build");
+    let built = pipeline::build(&crate::util::bundled_sources(), &minter).expect("build");
     let size = |kind| {
         built
             .graph_sizes

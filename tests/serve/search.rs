@@ -108,15 +108,15 @@ fn a_text_holding_script_markup_stays_inside_its_data_block_and_the_page_stays_w
     let data = data_with_markup_in_texts(dir.path());
     let minter = Minter::new(DEFAULT_BASE_IRI).expect("the default base IRI");
     let sources = Sources {
-        data: Some(data),
-        ontology: None,
+        data,
+        ..crate::util::bundled_sources()
     };
     let built = pipeline::build(&sources, &minter).expect("the data builds");
     let store = GraphStore::in_memory(&built.quads).expect("an in-memory store");
     let service = Service::new(
         store,
         minter,
-        catalog::bundled().expect("bundled queries"),
+        crate::util::bundled_queries_result().expect("bundled queries"),
         Config::default(),
     )
     .expect("a service");

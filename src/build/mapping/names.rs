@@ -26,16 +26,35 @@ impl<'m> Names<'m> {
             .map_or(id, String::as_str)
     }
 
-    /// Where a source was published, as its readers name it (its publisher's label, "English Wikipedia"), else its
-    /// title.
+    /// How a statement's source is named in labels: an article of a Wikimedia project by its project (the
+    /// publisher's label, as Wikidata's "imported from" names it), any other work by its title.
     pub(super) fn publication(&self, id: &'m str, lang: &str) -> &'m str {
         match self.sources.get(id) {
-            Some(s) => match &s.publisher {
-                Some(p) => self.entity(p, lang),
-                None => &s.title,
-            },
+            Some(s) if is_wikimedia_article(s) => s
+                .publisher
+                .as_deref()
+                .map_or(s.title.as_str(), |p| self.entity(p, lang)),
+            Some(s) => s.translated_titles.get(lang).unwrap_or(&s.title),
             None => id,
         }
+    }
+
+    /// Whether [`Self::publication`] has a text of its own in `lang` (not another language's text standing in).
+    pub(super) fn publication_has(&self, id: &str, lang: &str) -> bool {
+        match self.sources.get(id) {
+            Some(s) if is_wikimedia_article(s) => s
+                .publisher
+                .as_deref()
+                .and_then(|p| self.entities.get(p))
+                .is_some_and(|e| e.labels.contains_key(lang)),
+            Some(s) => s.title_language == lang || s.translated_titles.contains_key(lang),
+            None => false,
+        }
+    }
+
+    /// Whether the entity `id` has a label of its own in `lang`.
+    pub(super) fn entity_has(&self, id: &str, lang: &str) -> bool {
+        self.entities.get(id).is_some_and(|e| e.labels.contains_key(lang))
     }
 
     pub(super) fn title(&self, id: &'m str) -> &'m str {
@@ -43,5 +62,13 @@ impl<'m> Names<'m> {
     }
 }
 
-/// The words labels are made of, per language: the languages statements and references are labelled in.
+/// The words reference labels are made of, per language: "footnote" and the abbreviation of "page".
 pub(super) const WORDS: [(&str, &str, &str); 2] = [("en", "footnote", "p."), ("it", "nota", "p.")];
+
+/// The source kind of an article of a Wikimedia project: a statement read in one is "imported from" its project.
+pub(super) const WIKIMEDIA_ARTICLE: &str = "WikimediaArticle";
+
+/// Whether `source` is an article of a Wikimedia project.
+pub(super) fn is_wikimedia_article(source: &Source) -> bool {
+    source.kind == WIKIMEDIA_ARTICLE
+}

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use oxigraph::model::{Literal, NamedNode, Term};
 
-use super::names::{Names, WORDS};
+use super::names::{Names, WORDS, is_wikimedia_article};
 use super::writer::{Writer, text, time};
 use crate::build::model::{Bound, Claim, Model, Quantity, Rank, Reference, Value};
 use crate::build::ontology::{PropertyDef, Schema};
@@ -172,7 +172,9 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
         out.add(&node, rdfs::LABEL, label);
     }
     out.add(&node, out.term(pkpr::ARTICLE), minter.source(&reference.source));
-    if let Some(article) = names.sources.get(reference.source.as_str()) {
+    let read = names.sources.get(reference.source.as_str());
+    let wikimedia = read.is_some_and(|s| is_wikimedia_article(s));
+    if let Some(article) = read.filter(|_| wikimedia) {
         if let Some(project) = &article.publisher {
             out.add(&node, pr::IMPORTED_FROM, minter.entity(project));
         }
@@ -187,7 +189,12 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
             Literal::new_typed_literal(footnote.to_string(), xsd::INTEGER),
         );
     }
-    if let Some(cites) = &reference.cites {
+    // "Stated in": the work its footnote cites, else the source itself when it is not a Wikimedia project's article.
+    let stated_in = reference
+        .cites
+        .as_ref()
+        .or_else(|| (!wikimedia).then_some(&reference.source));
+    if let Some(cites) = stated_in {
         out.add(&node, pr::STATED_IN, minter.source(cites));
         if let Some(work) = names.sources.get(cites.as_str()) {
             if let Some(url) = &work.url {
@@ -211,13 +218,23 @@ fn reference_node(reference: &Reference, names: &Names<'_>, minter: &Minter, out
     node
 }
 
-/// A statement's labels, one per language its property is labelled in: "subject – property – value (where it was
-/// read)", e.g. "Riverside line – length – 42 (Railway Gazette)".
+/// A statement's labels, one per language in which its property and its subject both have a label of their own:
+/// "subject – property – value (where it was read)", e.g. "Riverside line – length – 42 (A History of the Line)";
+/// in the property's first language when there is none.
 fn statement_labels(claim: &Claim, def: &PropertyDef, names: &Names<'_>) -> Vec<Literal> {
-    WORDS
-        .iter()
-        .filter_map(|(lang, _, _)| {
-            let property = def.labels.get(*lang)?;
+    let mut languages: Vec<&str> = def
+        .labels
+        .keys()
+        .map(String::as_str)
+        .filter(|lang| names.entity_has(&claim.subject, lang))
+        .collect();
+    if languages.is_empty() {
+        languages.extend(def.labels.keys().map(String::as_str).take(1));
+    }
+    languages
+        .into_iter()
+        .filter_map(|lang| {
+            let property = def.labels.get(lang)?;
             let subject = names.entity(&claim.subject, lang);
             let value = value_words(&claim.main.value, names, lang);
             let mut label = format!("{subject} – {property} – {value}");
@@ -229,10 +246,20 @@ fn statement_labels(claim: &Claim, def: &PropertyDef, names: &Names<'_>) -> Vec<
         .collect()
 }
 
-/// A reference's labels: "Railway Gazette, footnote 1: A History of the Line, p. 81".
+/// A reference's labels: "Railway Gazette, footnote 1: A History of the Line, p. 81", in each language powkg has
+/// the words for in which the source read has a name of its own (in English when there is none).
 fn reference_labels(reference: &Reference, names: &Names<'_>) -> Vec<Literal> {
-    WORDS
+    let own: Vec<_> = WORDS
         .iter()
+        .filter(|(lang, _, _)| names.publication_has(&reference.source, lang))
+        .collect();
+    let words = if own.is_empty() {
+        WORDS.iter().take(1).collect()
+    } else {
+        own
+    };
+    words
+        .into_iter()
         .map(|(lang, footnote, page)| {
             let mut label = names.publication(&reference.source, lang).to_owned();
             if let Some(n) = reference.footnote {

@@ -86,6 +86,21 @@ struct Builder<'f, 'a> {
 const HINT_BUDGET: usize = 2_000_000;
 
 /// Levenshtein distance, for "did you mean" hints.
+/// " (did you mean \"X\"?)" for the nearest of `known` to `text` when one is close, else nothing.
+fn nearest_hint(text: &str, known: &[&str]) -> String {
+    // Wikidata's numbered ids are not spelt: a near number is another property.
+    if crate::rdf::iri::is_property_id(text) {
+        return String::new();
+    }
+    let within = 2.max(text.len() / 4);
+    known
+        .iter()
+        .map(|k| (edit_distance(&text.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= within)
+        .min()
+        .map_or_else(String::new, |(_, k)| format!(" (did you mean \"{k}\"?)"))
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -242,14 +257,20 @@ impl Builder<'_, '_> {
     fn class(&mut self, class: &Spanned<String>, what: &str, allowed: &BTreeSet<String>) -> String {
         if !allowed.contains(class.get_ref()) {
             let known: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            self.error(
-                &class.span(),
+            let message = if known.is_empty() {
                 format!(
-                    "unknown {what} \"{}\": expected one of {}",
+                    "unknown {what} \"{}\": the ontology declares none; declare the class with a [[class]] record in the project's ontology directory",
+                    class.get_ref()
+                )
+            } else {
+                format!(
+                    "unknown {what} \"{}\": expected one of {}{}",
                     class.get_ref(),
-                    known.join(", ")
-                ),
-            );
+                    known.join(", "),
+                    nearest_hint(class.get_ref(), &known)
+                )
+            };
+            self.error(&class.span(), message);
         }
         class.get_ref().clone()
     }
@@ -381,10 +402,15 @@ impl Builder<'_, '_> {
         let Some(def) = self.schema.properties.get(property.get_ref()) else {
             self.error(
                 &property.span(),
-                format!(
-                    "unknown property \"{}\": expected a property declared in the ontology, such as P585 or numberRepatriated",
-                    property.get_ref()
-                ),
+                {
+                    let keys: Vec<&str> = self.schema.properties.keys().map(String::as_str).collect();
+                    format!(
+                        "unknown property \"{}\": expected a property the ontology declares ({}){}; declare a new one with a [[property]] record in the project's ontology directory",
+                        property.get_ref(),
+                        keys.join(", "),
+                        nearest_hint(property.get_ref(), &keys)
+                    )
+                },
             );
             return None;
         };

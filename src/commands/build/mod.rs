@@ -26,17 +26,24 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         .as_ref()
         .map(|path| output_format(args.format, path).map(|f| (path, f)))
         .transpose()?;
-    let built = pipeline::build(&sources(&args.graph), &minter)?;
+    let built = pipeline::build(&sources(&args.graph)?, &minter)?;
     let hash = hash(args, &built)?;
     let Some(validation) = gate(&args.graph, &args.validation, &built, &minter)? else {
         return Ok(Status::Problems);
     };
-    let registers = registers::open(&args.registers, &built, &minter)?;
+    let paths = super::project::registers(&args.graph, &args.registers.register)?;
+    let registers = registers::open(&paths, &built, &minter)?;
     let Outputs {
         stored,
         written,
         streamed,
+        store,
     } = write_outputs(args, &built, &minter, &registers, out)?;
+    let checks = if args.registers.register.is_empty() {
+        query_checks(&args.graph, &store, &minter)?
+    } else {
+        Vec::new()
+    };
 
     let model = &built.model;
     let conflicts = model.conflicting_pairs();
@@ -60,6 +67,9 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
                 "store": args.store.as_ref().map(|p| p.display().to_string()),
                 "output": written.map(|(p, f, n)| json!({ "path": p.display().to_string(), "format": f.name(), "statements": n })),
                 "registers": registers.iter().zip(&streamed).map(|(r, o)| registers::json(r, o)).collect::<Vec<_>>(),
+                "queries": checks.iter().map(|c| json!({
+                    "name": c.name, "expected": c.expected.display().to_string(), "difference": c.difference,
+                })).collect::<Vec<_>>(),
             });
             format!("{value:#}\n")
         }
@@ -94,6 +104,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
             if let Some((path, format, n)) = written {
                 let _ = writeln!(r, "  wrote      {} ({}, {n} statements)", path.display(), format.name());
             }
+            r.push_str(&checks_text(&checks));
             r
         }
     };
@@ -104,7 +115,73 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
         std::io::stdout().write_all(report.as_bytes())
     };
     result.map_err(output_error(std::path::Path::new("-")))?;
-    Ok(Status::Success)
+    Ok(checks_status(&checks))
+}
+
+/// Success when every checked query gave its expected results; else says how to keep a reviewed change.
+fn checks_status(checks: &[powkg::query::expected::Check]) -> Status {
+    if checks.iter().all(|c| c.difference.is_none()) {
+        return Status::Success;
+    }
+    eprintln!(
+        "powkg: a query's results differ from those kept beside it; if the change is right, write them again with `powkg query NAME > queries/NAME.expected.tsv`"
+    );
+    Status::Problems
+}
+
+/// The build report's lines on the query checks: how many, and each that differs.
+fn checks_text(checks: &[powkg::query::expected::Check]) -> String {
+    let mut r = String::new();
+    if checks.is_empty() {
+        return r;
+    }
+    let failed = checks.iter().filter(|c| c.difference.is_some()).count();
+    let _ = writeln!(
+        r,
+        "  queries    {} checked against their expected results, {} differ{}",
+        checks.len(),
+        failed,
+        if failed == 1 { "s" } else { "" }
+    );
+    for c in checks.iter().filter(|c| c.difference.is_some()) {
+        let _ = writeln!(
+            r,
+            "    {} ({}): {}",
+            c.name,
+            c.expected.display(),
+            c.difference.as_deref().unwrap_or_default()
+        );
+    }
+    r
+}
+
+/// The project's queries that have expected results, checked against the store the build made: when the build is
+/// the project's own (its data, base IRI and registers; `--register` names others).
+fn query_checks(
+    graph: &GraphArgs,
+    store: &GraphStore,
+    minter: &powkg::rdf::iri::Minter,
+) -> Result<Vec<powkg::query::expected::Check>, Error> {
+    let Some(project) = super::project::find(graph)? else {
+        return Ok(Vec::new());
+    };
+    // The expected results are the project's, under its own base IRI: another data set or base has others.
+    let moved = graph
+        .base_iri
+        .as_ref()
+        .is_some_and(|b| project.base_iri.as_ref() != Some(b));
+    if graph.data.is_some() || moved {
+        return Ok(Vec::new());
+    }
+    let queries = super::project::queries(graph)?;
+    let engine = powkg::query::sparql::Engine::new(minter);
+    Ok(powkg::query::expected::check(
+        &queries,
+        &project.queries,
+        store,
+        &engine,
+        minter,
+    ))
 }
 
 /// The canonical hash of the build, or why the ontology cannot have one (blank nodes come only from the ontology:
@@ -128,6 +205,8 @@ struct Outputs<'a> {
     written: Option<(&'a std::path::PathBuf, ExportFormat, u64)>,
     /// What each register's stream did.
     streamed: Vec<powkg::build::register::Outcome>,
+    /// The store built.
+    store: GraphStore,
 }
 
 /// Builds the store (on disk with `--store`, else in memory) and writes `--out`, registers streamed into both; with
@@ -173,6 +252,7 @@ fn write_outputs<'a>(
         stored,
         written,
         streamed,
+        store,
     })
 }
 
@@ -204,7 +284,8 @@ pub(super) fn gate(
     if args.no_validate {
         return Ok(Some("skipped (--no-validate)".to_owned()));
     }
-    let shapes = super::validate::shapes(&sources(graph), args.shapes.as_deref())?;
+    let _ = graph;
+    let shapes = super::validate::shapes(args.shapes.as_deref(), || Ok(built.shapes.clone()))?;
     let validation = powkg::build::validate::validate(&built.quads, &shapes, minter)?;
     let names: Vec<&str> = shapes.files.iter().map(|f| f.path.as_str()).collect();
     if validation.conforms() {

@@ -425,7 +425,7 @@ mod tests {
     /// A renderer of the bundled graph with `extra` quads.
     fn renderer(extra: impl Fn(&Minter) -> Vec<Quad>) -> Renderer {
         let minter = Minter::new(DEFAULT_BASE_IRI).unwrap();
-        let mut quads = crate::build::pipeline::build(&crate::build::pipeline::Sources::default(), &minter)
+        let mut quads = crate::build::pipeline::build(&crate::build::pipeline::repository_project(), &minter)
             .unwrap()
             .quads;
         quads.extend(extra(&minter));

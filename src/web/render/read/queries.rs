@@ -105,7 +105,7 @@ static PARSED: LazyLock<Vec<QueryDef>> = LazyLock::new(|| {
         .map(|(_, name, text)| (format!("src/web/render/read/queries/{name}.rq"), *text))
         .collect();
     let entries: Vec<(&str, &str)> = files.iter().map(|(path, text)| (path.as_str(), *text)).collect();
-    catalog::from_inputs(&InputSet::bundled(&entries)).unwrap_or_else(|e| panic!("a page query's header: {e}"))
+    catalog::from_inputs(&InputSet::built_in(&entries)).unwrap_or_else(|e| panic!("a page query's header: {e}"))
 });
 
 impl PageQuery {
