@@ -361,8 +361,9 @@ pub struct SearchArgs {
     /// Most hits to show
     #[arg(long, value_name = "N", default_value = "20", value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub limit: u64,
-    /// Only things of this class, and statements about them: a local name of the ontology (`MilitaryUnit`), a
-    /// prefixed name (`pk:Person`, `wikibase:Statement`) or a full IRI
+    /// Only things of this class, and statements about them: a class's local name as the ontology writes it, a
+    /// prefixed name (`pk:NAME`, `wikibase:Statement`) or a full IRI; an unknown class is refused, naming the
+    /// known ones
     #[arg(long, value_name = "CLASS")]
     pub class: Option<String>,
     /// The language of the labels that name the hits, where they have one (English otherwise, then any)

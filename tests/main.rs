@@ -4,6 +4,7 @@ mod bad_input;
 mod cli;
 mod dump;
 mod layers;
+mod project;
 mod properties;
 mod queries;
 mod register;

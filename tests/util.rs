@@ -51,6 +51,24 @@ pub fn bundled_queries_result() -> Result<Vec<powkg::query::QueryDef>, powkg::fi
     powkg::query::catalog::catalog(Some(&root().join("queries")))
 }
 
+/// Runs `powkg ARGS` in `cwd` as a user in a project directory would: the project is the one `cwd` is in (no
+/// `POWKG_PROJECT`).
+pub fn powkg_here(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::new(binary())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("POWKG_PROJECT")
+        .env_remove("POWKG_TEST_ABORT_BEFORE_SWAP")
+        .output()
+        .expect("the powkg binary runs");
+    Run {
+        command: format!("(cd {} && powkg {})", cwd.display(), args.join(" ")),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
 /// Runs `powkg ARGS` in `cwd`.
 pub fn powkg(cwd: &Path, args: &[&str]) -> Run {
     let output = Command::new(binary())

@@ -19,6 +19,9 @@ pub fn run(args: &SearchArgs) -> Result<Status, Error> {
         .as_deref()
         .map(|c| powkg::search::class_iri(c, &minter).map_err(|e| Error::Usage(format!("--class {e}"))))
         .transpose()?;
+    if let (Some(iri), Some(written)) = (&class, &args.class) {
+        known_class(&store, &minter, iri, written)?;
+    }
     let hits = index.search(&Request {
         query: &args.query,
         limit: usize::try_from(args.limit).unwrap_or(usize::MAX),
@@ -32,6 +35,39 @@ pub fn run(args: &SearchArgs) -> Result<Status, Error> {
         .and_then(|()| out.flush())
         .map_err(output_error(std::path::Path::new("-")))?;
     Ok(Status::Success)
+}
+
+/// Refuses a `--class` the graph does not know, naming those it does: the ontology's classes, and the Wikibase
+/// classes of items, statements and references.
+fn known_class(
+    store: &powkg::store::GraphStore,
+    minter: &powkg::rdf::iri::Minter,
+    iri: &str,
+    written: &str,
+) -> Result<(), Error> {
+    use oxigraph::model::{NamedOrBlankNode, Term};
+    use powkg::rdf::vocab::{owl, rdf, wikibase};
+    let ontology = store.in_graph(minter.graph(powkg::rdf::iri::GraphKind::Ontology).as_ref())?;
+    let mut known: Vec<String> = ontology
+        .iter()
+        .filter(|q| q.predicate == rdf::TYPE && q.object == Term::from(owl::CLASS))
+        .filter_map(|q| match &q.subject {
+            NamedOrBlankNode::NamedNode(n) => Some(n.as_str().to_owned()),
+            NamedOrBlankNode::BlankNode(_) => None,
+        })
+        .collect();
+    known.extend([wikibase::ITEM, wikibase::STATEMENT, wikibase::REFERENCE].map(|c| c.as_str().to_owned()));
+    if known.iter().any(|k| k == iri) {
+        return Ok(());
+    }
+    let prefixes = minter.prefixes();
+    let mut names: Vec<String> = known.iter().map(|k| short(k, &prefixes)).collect();
+    names.sort();
+    names.dedup();
+    Err(Error::Usage(format!(
+        "--class {written}: the graph has no such class; its classes are {}",
+        names.join(", ")
+    )))
 }
 
 /// `iri` as a prefixed name where one of `prefixes` fits.

@@ -96,13 +96,13 @@ pub fn class_iri(written: &str, minter: &Minter) -> Result<String, String> {
             }
         }
         return Err(format!(
-            "{written}: unknown prefix \"{prefix}:\" (give a local name such as MilitaryUnit, a known prefix \
-             such as pk: or wikibase:, or a full IRI)"
+            "{written}: unknown prefix \"{prefix}:\" (give a class's local name as the ontology writes it, a \
+             known prefix such as pk: or wikibase:, or a full IRI)"
         ));
     }
     if written.is_empty() || !written.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
         return Err(format!(
-            "\"{written}\": expected a class's local name (MilitaryUnit), a prefixed name or an IRI"
+            "\"{written}\": expected a class's local name as the ontology writes it, a prefixed name or an IRI"
         ));
     }
     Ok(format!("{}{written}", minter.namespace(crate::rdf::vocab::pk::PATH)))

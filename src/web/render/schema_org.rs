@@ -69,7 +69,7 @@ pub(super) fn dataset(r: &Renderer, sources: &[NamedNode]) -> Value {
         "description": texts(&d.descriptions),
         "isBasedOn": sources.iter().map(NamedNode::as_str).collect::<Vec<_>>(),
         "distribution": distribution,
-        "inLanguage": ["en", "it"],
+        "inLanguage": d.languages(),
     });
     if let Some(licence) = &d.licence {
         value["license"] = Value::String(licence.as_str().to_owned());

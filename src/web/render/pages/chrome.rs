@@ -101,11 +101,11 @@ impl<'a> View<'a> {
 
     /// The search form of every page's header: the server answers it; a static site has no search (yet) and says
     /// so on the page it links to.
-    pub(super) fn search_box() -> Markup {
+    pub(super) fn search_box(&self) -> Markup {
         html! {
             form.search role="search" method="get" action=(paths::SEARCH) {
                 label for="search-q" { "Search names" }
-                input #search-q type="search" name="q" placeholder="a name, another name or an id";
+                input #search-q type="search" name="q" placeholder=(search_placeholder(&self.r.dataset.search_examples));
                 button type="submit" { "Search" }
             }
         }
@@ -136,7 +136,7 @@ impl<'a> View<'a> {
                                 li { a href=(paths::DUMP) { "Dump" } }
                             }
                         }
-                        (Self::search_box())
+                        (self.search_box())
                     }
                     main #main { (body) }
                     footer {
@@ -148,7 +148,7 @@ impl<'a> View<'a> {
                         }
                         @if self.r.links() == Links::Server {
                             p { "Languages: "
-                                @for (i, lang) in ["en", "it", "ro"].iter().enumerate() {
+                                @for (i, lang) in self.r.dataset.languages().iter().enumerate() {
                                     @if i > 0 { " · " }
                                     a href={ "?lang=" (lang) } hreflang=(lang) { (lang) }
                                 }
@@ -270,5 +270,15 @@ pub(super) fn pager(has_previous: bool, has_next: bool, href: &dyn Fn(usize) -> 
                 @if has_next { " " a rel="next" href=(href(page + 1)) { "next →" } }
             }
         }
+    }
+}
+
+/// The search box's hint: names from the graph itself ("e.g. NAME, NAME"), or a generic one for a graph without
+/// entities.
+fn search_placeholder(examples: &[String]) -> String {
+    if examples.is_empty() {
+        "a name or an id".to_owned()
+    } else {
+        format!("e.g. {}", examples.join(", "))
     }
 }

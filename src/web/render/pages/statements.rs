@@ -301,12 +301,24 @@ impl View<'_> {
         subject: &NamedNode,
         shown: &[oxigraph::model::NamedNodeRef<'_>],
     ) -> Markup {
-        let pairs: Vec<&(NamedNode, Term)> = facts
-            .get(subject.as_str())
-            .into_iter()
-            .flatten()
+        let roles = &self.r.dataset.roles;
+        let own = facts.get(subject.as_str()).into_iter().flatten();
+        // A truthy value (wdt:, pkdt:) repeats a statement shown above; one without a statement (a register
+        // record's mapped field) is the fact itself, and is shown here.
+        let with_statements: Vec<&NamedNode> = own
+            .clone()
+            .filter_map(|(p, _)| match roles.get(p) {
+                Some((property, Role::Claim)) => Some(property),
+                _ => None,
+            })
+            .collect();
+        let pairs: Vec<&(NamedNode, Term)> = own
             .filter(|(p, _)| !shown.contains(&p.as_ref()))
-            .filter(|(p, _)| !matches!(self.r.dataset.roles.get(p), Some((_, Role::Claim | Role::Direct))))
+            .filter(|(p, _)| match roles.get(p) {
+                Some((_, Role::Claim)) => false,
+                Some((property, Role::Direct)) => !with_statements.contains(&property),
+                _ => true,
+            })
             .collect();
         html! {
             @if !pairs.is_empty() {

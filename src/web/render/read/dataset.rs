@@ -66,6 +66,8 @@ pub struct Dataset {
     pub roles: HashMap<NamedNode, (NamedNode, Role)>,
     /// The classes of entities (the ontology's subclasses of `pk:Entity`), sorted.
     pub entity_classes: Vec<NamedNode>,
+    /// Names the search box offers as examples: labels of the graph's first two entities, one per entity.
+    pub search_examples: Vec<String>,
     metadata: Vec<Quad>,
     base: String,
 }
@@ -155,6 +157,15 @@ impl Dataset {
             })
             .collect();
         entity_classes.sort();
+        let mut search_examples: Vec<String> = Vec::new();
+        for row in select_all(reader, PageQuery::SearchExamples, &[])? {
+            if let Some(Term::Literal(label)) = row.get("label")
+                && !search_examples.iter().any(|s| s == label.value())
+                && search_examples.len() < 2
+            {
+                search_examples.push(label.value().to_owned());
+            }
+        }
         let described = store
             .in_graph(minter.graph(GraphKind::Ontology).as_ref())?
             .into_iter()
@@ -168,6 +179,7 @@ impl Dataset {
             described,
             roles,
             entity_classes,
+            search_examples,
             titles: literals(dcterms::TITLE),
             descriptions: literals(dcterms::DESCRIPTION),
             rights: literals(dcterms::RIGHTS),
@@ -179,7 +191,20 @@ impl Dataset {
         })
     }
 
-    /// The works the dataset is derived from (the seed articles).
+    /// The languages the graph is labelled in: those of the dataset's titles (a project titles its dataset in every
+    /// language of its powkg.toml), sorted.
+    pub fn languages(&self) -> Vec<String> {
+        let mut languages: Vec<String> = self
+            .titles
+            .iter()
+            .filter_map(|t| t.language().map(str::to_owned))
+            .collect();
+        languages.sort();
+        languages.dedup();
+        languages
+    }
+
+    /// The works the dataset is derived from (the sources its description names).
     pub fn sources(&self) -> Vec<NamedNode> {
         let mut sources: Vec<NamedNode> = self
             .metadata

@@ -41,10 +41,12 @@ pub(crate) enum PageQuery {
     FamilyProperty,
     /// The citations of `?work`.
     Citations,
+    /// Names of entities, for the search box.
+    SearchExamples,
 }
 
 /// Each query with its file, in the order of [`PageQuery`].
-const FILES: [(PageQuery, &str, &str); 15] = [
+const FILES: [(PageQuery, &str, &str); 16] = [
     (PageQuery::LinksTo, "links-to", include_str!("queries/links-to.rq")),
     (
         PageQuery::CountLinksTo,
@@ -96,6 +98,11 @@ const FILES: [(PageQuery, &str, &str); 15] = [
         include_str!("queries/family-property.rq"),
     ),
     (PageQuery::Citations, "citations", include_str!("queries/citations.rq")),
+    (
+        PageQuery::SearchExamples,
+        "search-examples",
+        include_str!("queries/search-examples.rq"),
+    ),
 ];
 
 /// The queries' headers, read once; their SPARQL is checked by the tests below and by the engine when they run.

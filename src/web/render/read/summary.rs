@@ -82,11 +82,18 @@ impl Summary {
         // The total scans every quad: on a very large store it may run past the query timeout ("not counted"),
         // while the curated graphs are counted at once.
         let mut counts = vec![("quads".to_owned(), count(PageQuery::CountQuads, &[]))];
-        for kind in GraphKind::ALL {
-            let graph = reader.minter.graph(kind);
+        // Every named graph: the curated ones first, then each register's (and any other graph the store holds).
+        let curated: Vec<NamedNode> = GraphKind::ALL.iter().map(|k| reader.minter.graph(*k)).collect();
+        let others = reader.store.graph_names().map(|(names, _)| names).unwrap_or_default();
+        for graph in curated.iter().chain(others.iter().filter(|g| !curated.contains(g))) {
+            let name = reader
+                .minter
+                .graph_name(graph.as_str())
+                .unwrap_or(graph.as_str())
+                .to_owned();
             counts.push((
-                format!("quads in graph {}", kind.name()),
-                count(PageQuery::CountGraph, &[("graph", graph.into())]),
+                format!("quads in graph {name}"),
+                count(PageQuery::CountGraph, &[("graph", graph.clone().into())]),
             ));
         }
         for (name, class) in [
