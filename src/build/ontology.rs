@@ -65,7 +65,7 @@ impl ValueKind {
 pub struct PropertyDef {
     /// The key claims use: `P585` for Wikidata properties, the local name for powkg's own.
     pub key: String,
-    /// The property entity (`wd:P585`, `pk:numberRepatriated`).
+    /// The property entity (`wd:P585`, `pk:openingDate`).
     pub iri: NamedNode,
     /// Its value type.
     pub kind: ValueKind,

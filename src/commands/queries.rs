@@ -20,6 +20,8 @@ pub fn run(args: &QueriesArgs) -> Result<Status, Error> {
                         "name": q.name,
                         "title": q.title,
                         "description": q.description,
+                        "path": q.path,
+                        "text": q.text,
                         "parameters": q.params.iter().map(|p| json!({
                             "name": p.name, "type": p.kind.name(), "description": p.description,
                         })).collect::<Vec<_>>(),

@@ -71,7 +71,7 @@ pub struct Thing {
     pub iri: String,
     /// Its classes (`rdf:type`), the most telling first (`pk:Person` before `wikibase:Item`).
     pub classes: Vec<String>,
-    /// For a statement, the classes of the thing it is about (so that `--class MilitaryUnit` finds the statements
+    /// For a statement, the classes of the thing it is about (so that `--class CLASS` finds the statements
     /// about a division too).
     pub about: Vec<String>,
     /// Its labels with their languages, for display.

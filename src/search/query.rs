@@ -419,18 +419,22 @@ mod tests {
         assert!(message(&"ab ".repeat(40)).contains("40 words"));
     }
 
-    /// The bundled graph's index, and the IRIs `query` finds in it (with `class`, a full IRI).
-    fn bundled() -> &'static SearchIndex {
+    /// The index of the fixture project `tests/fixtures/projects/canal` (a fictional canal company), and the IRIs
+    /// `query` finds in it (with `class`, a full IRI).
+    fn fixture() -> &'static SearchIndex {
         static INDEX: std::sync::LazyLock<SearchIndex> = std::sync::LazyLock::new(|| {
-            let minter = crate::rdf::iri::Minter::new(crate::rdf::iri::DEFAULT_BASE_IRI).unwrap();
-            let built = crate::build::pipeline::build(&crate::build::pipeline::repository_project(), &minter).unwrap();
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/projects/canal");
+            let project = crate::build::project::Project::load(&root).unwrap();
+            let minter = crate::rdf::iri::Minter::new(project.base_iri.as_deref().unwrap()).unwrap();
+            let sources = crate::build::pipeline::Sources::of_project(&project);
+            let built = crate::build::pipeline::build(&sources, &minter).unwrap();
             SearchIndex::in_memory(&built.quads, &minter).unwrap()
         });
         &INDEX
     }
 
     fn found(query: &str, class: Option<&str>) -> Vec<Hit> {
-        bundled()
+        fixture()
             .search(&Request {
                 query,
                 limit: 100,
@@ -448,13 +452,14 @@ mod tests {
 
     #[test]
     fn the_entity_ranks_above_the_statements_that_name_it() {
-        for query in ["Lascar", "Lascăr", "mihail lascar"] {
+        for query in ["Penhallow", "Pénhallow", "josiah penhallow"] {
             let hits = found(query, None);
-            assert!(hits[0].iri.ends_with("/entity/mihail-lascar"), "{query}: {hits:#?}");
+            assert!(hits[0].iri.ends_with("/entity/josiah-penhallow"), "{query}: {hits:#?}");
             assert_eq!(hits[0].field, "label");
             assert!(hits.iter().skip(1).all(|h| h.score <= hits[0].score));
+            // The sources' words name him by his family name alone.
             assert!(
-                hits.iter().any(|h| h.field == "quotation"),
+                query.contains(' ') || hits.iter().any(|h| h.field == "quotation"),
                 "{query}: quotations name him too"
             );
         }
@@ -462,76 +467,77 @@ mod tests {
 
     #[test]
     fn exact_matches_rank_above_prefix_and_one_typo_matches() {
-        // "Horia" is the English article's spelling; "Horea" (the Italian's) is one typo away.
-        let hits = found("Horia", None);
-        assert!(rank(&hits, "division-name-horia-en") < rank(&hits, "division-name-horea-it"));
-        let hits = found("Horea", None);
-        assert!(rank(&hits, "division-name-horea-it") < rank(&hits, "division-name-horia-en"));
+        // Two sources spell one name "Scarrow" and "Scorrow", one typo apart.
+        let hits = found("Scarrow", None);
+        assert!(rank(&hits, "scarrow-name-web") < rank(&hits, "scarrow-name-minutes"));
+        let hits = found("Scorrow", None);
+        assert!(rank(&hits, "scarrow-name-minutes") < rank(&hits, "scarrow-name-web"));
         // The same thing found exactly, by prefix and by a typo scores in that order.
         let score = |q: &str| {
             found(q, None)
                 .iter()
-                .find(|h| h.iri.ends_with("/entity/mihail-lascar"))
+                .find(|h| h.iri.ends_with("/entity/josiah-penhallow"))
                 .unwrap()
                 .score
         };
-        assert!(score("Lascar") > score("Lasc"));
-        assert!(score("Lasc") > score("Lsacar"));
+        assert!(score("Penhallow") > score("Penhal"));
+        assert!(score("Penhal") > score("Penhallwo"));
         // Words shorter than five letters need to be exact (or a prefix).
-        assert!(found("Lasr", None).is_empty());
+        assert!(found("Sxar", None).is_empty());
     }
 
     #[test]
     fn every_word_must_match() {
-        // The words may match in different fields of one thing (his label, and his description naming the unit).
+        // The words may match in different fields of one thing (his label, and his description).
         assert!(
-            found("Lascar Horia", None)
+            found("Penhallow engineer", None)
                 .iter()
-                .any(|h| h.iri.ends_with("/entity/mihail-lascar"))
+                .any(|h| h.iri.ends_with("/entity/josiah-penhallow"))
         );
         assert!(
-            !found("Lascar Molotov", None)
+            !found("Penhallow Tillerstone", None)
                 .iter()
-                .any(|h| h.iri.ends_with("/entity/mihail-lascar"))
+                .any(|h| h.iri.ends_with("/entity/josiah-penhallow"))
         );
-        assert!(found("Lascar zzzzqqq", None).is_empty());
+        assert!(found("Penhallow zzzzqqq", None).is_empty());
     }
 
     #[test]
     fn a_class_keeps_its_things_and_the_statements_about_them() {
-        let unit = "https://example.org/powkg/ontology#MilitaryUnit";
-        let hits = found("Horia", Some(unit));
+        let person = "https://example.org/canal/ontology#Person";
+        let hits = found("Scarrow", Some(person));
+        assert!(hits[0].iri.ends_with("/entity/edmund-scarrow"), "{hits:#?}");
         assert!(
-            hits[0].iri.ends_with("/entity/horia-closca-si-crisan-division"),
+            hits.iter()
+                .all(|h| h.class == person || h.class.ends_with("#Statement")),
             "{hits:#?}"
         );
+        assert!(hits.iter().any(|h| h.iri.ends_with("scarrow-name-web")), "{hits:#?}");
+        let lock = "https://example.org/canal/ontology#Lock";
         assert!(
-            hits.iter().all(|h| h.class == unit || h.class.ends_with("#Statement")),
-            "{hits:#?}"
-        );
-        assert!(
-            found("Lascar", Some(unit))
+            found("Penhallow", Some(lock))
                 .iter()
-                .all(|h| !h.iri.ends_with("/entity/mihail-lascar"))
+                .all(|h| !h.iri.ends_with("/entity/josiah-penhallow"))
         );
     }
 
     #[test]
     fn snippets_mark_the_words_and_cut_long_texts() {
-        let q = UserQuery::parse("lascar").unwrap();
-        let (n, m) = marks("the Horia, Cloșca și Crișan Division led by Mihail Lascăr", &q);
+        let q = UserQuery::parse("menard").unwrap();
+        let text = "the lock at Zoë's Reach, built in 1802 by Anaïs Ménard";
+        let (n, m) = marks(text, &q);
         assert_eq!(n, 1);
-        let s = snippet("the Horia, Cloșca și Crișan Division led by Mihail Lascăr", &m);
+        let s = snippet(text, &m);
         assert_eq!(
             s.marked("[", "]"),
-            "the Horia, Cloșca și Crișan Division led by Mihail [Lascăr]"
+            "the lock at Zoë's Reach, built in 1802 by Anaïs [Ménard]"
         );
-        let long = format!("{} Mihail Lascăr {}", "word ".repeat(100), "more ".repeat(100));
+        let long = format!("{} Anaïs Ménard {}", "word ".repeat(100), "more ".repeat(100));
         let (_, m) = marks(&long, &q);
         let s = snippet(&long, &m);
         assert!(s.text.len() < SNIPPET_BYTES + 10, "{}", s.text);
         assert!(s.text.starts_with("… ") && s.text.ends_with(" …"));
         assert_eq!(s.pieces().iter().filter(|(_, marked)| *marked).count(), 1);
-        assert!(s.marked("[", "]").contains("[Lascăr]"));
+        assert!(s.marked("[", "]").contains("[Ménard]"));
     }
 }

@@ -207,8 +207,7 @@ def check_store(checks, powkg, store, tmp, local, header):
     compared = 0
     for entry in listed:
         name = entry["name"]
-        with open(os.path.join(ROOT, "queries", f"{name}.rq"), encoding="utf-8") as f:
-            text = f.read()
+        text = entry["text"]
         form = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.sub(r"(?m)^#.*$", "", text), re.I)
         if not form or form.group(1).upper() not in ("SELECT", "ASK"):
             continue

@@ -77,13 +77,10 @@ def run_cli(powkg, *args, ok_codes=(0,)):
 
 
 def bundled_queries(powkg):
-    """[(name, SPARQL text)] of the bundled queries, listed by `powkg queries` and read from queries/NAME.rq."""
+    """[(name, SPARQL text)] of the queries (built in and the bundled project's), as `powkg queries --format json`
+    lists them with their text."""
     listed = json.loads(run_cli(powkg, "queries", "--format", "json"))
-    queries = []
-    for entry in listed:
-        with open(os.path.join(QUERIES_DIR, f"{entry['name']}.rq"), encoding="utf-8") as f:
-            queries.append((entry["name"], f.read()))
-    return queries
+    return [(entry["name"], entry["text"]) for entry in listed]
 
 
 def query_form(text):
