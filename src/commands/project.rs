@@ -2,7 +2,7 @@
 //! working directory upwards that holds a `powkg.toml` (as Cargo finds its manifest). Flags override the file:
 //! `--data`, `--ontology`, `--base-iri`, `--register`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use powkg::build::pipeline::Sources;
 use powkg::build::project::{self, DEFAULT_LANGUAGES, Project};
@@ -118,10 +118,4 @@ fn no_project() -> Error {
         "no project: no {} in {here} or any directory above it; create one with `powkg new DIR`, or give --project DIR or --data DIR",
         project::FILE
     ))
-}
-
-/// Whether `path` is the root of a project.
-#[allow(dead_code)]
-pub fn is_project(path: &Path) -> bool {
-    path.join(project::FILE).is_file()
 }

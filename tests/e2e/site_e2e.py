@@ -249,8 +249,9 @@ def odd_bases_and_limits(work):
     limited = os.path.join(work, "limited")
     os.makedirs(limited)
     for args, named in ((["site", "--out", "public"], "public/"), (["build", "--out", "x.ttl"], "x.ttl")):
+        # Run from a directory outside the project: the project is named by POWKG_PROJECT.
         run = subprocess.run(["bash", "-c", 'ulimit -f 1; exec "$0" "$@"', POWKG] + args, capture_output=True,
-                             cwd=limited)
+                             cwd=limited, env={**os.environ, "POWKG_PROJECT": ROOT})
         check(run.returncode == 2 and named.encode() in run.stderr and b"File too large" in run.stderr,
               f"powkg {' '.join(args)} under ulimit -f 1: exit {run.returncode}, {run.stderr!r}")
     check(os.listdir(limited) == [], f"nothing is left after the limit: {os.listdir(limited)}")

@@ -192,7 +192,7 @@ fn hash(args: &BuildArgs, built: &pipeline::Built) -> Result<String, Error> {
             .graph
             .ontology
             .as_ref()
-            .map_or_else(|| "ontology/ (bundled)".to_owned(), |dir| dir.display().to_string());
+            .map_or_else(|| "the project's ontology".to_owned(), |dir| dir.display().to_string());
         Error::Input(Diagnostics(vec![Diagnostic::file(&ontology, e.to_string())]))
     })
 }

@@ -31,10 +31,10 @@ pub fn landing(view: &View<'_>, endpoint: Option<&str>) -> Markup {
             h2 #use { "Use the data" }
             ul {
                 @if let Some(endpoint) = endpoint {
-                    li { a href=(paths::QUERY) { "Query page" } ": write SPARQL and see the results as a table, with the bundled queries as examples." }
+                    li { a href=(paths::QUERY) { "Query page" } ": write SPARQL and see the results as a table, with the graph's queries as examples." }
                     li { "SPARQL 1.1 endpoint: " code { (endpoint) } " (GET or POST; results in JSON, XML, CSV, TSV; graphs in Turtle, N-Triples, JSON-LD, RDF/XML)." }
                 } @else {
-                    li { a href=(paths::QUERY) { "The bundled queries" } ", with their results as of this site's build." }
+                    li { a href=(paths::QUERY) { "The graph's queries" } ", with their results as of this site's build." }
                 }
                 li { a href=(paths::DUMP) { "The whole graph" } ": Turtle by default; N-Quads, TriG, N-Triples, JSON-LD or RDF/XML by " code { "Accept" } ", or as files: "
                     @for (i, format) in crate::rdf::format::DUMP_FORMATS.iter().enumerate() {

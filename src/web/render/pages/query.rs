@@ -171,7 +171,7 @@ pub fn query_page(view: &View<'_>, form: &QueryForm<'_>) -> (Markup, Option<Fail
         }
         @if form.example.is_none() || !server {
             section aria-labelledby="examples" {
-                h2 #examples { "Examples: the bundled queries" }
+                h2 #examples { "Examples: the graph's queries" }
                 (examples(r))
             }
         }
