@@ -29,6 +29,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 import push_stores  # noqa: E402  (the stores the push test starts)
+from harness import PROFILE  # noqa: E402  (the bundled project's profile for generate-register)
 
 
 def timed(command, env=None, cwd=None):
@@ -80,6 +81,8 @@ class PeakRss:
 
 
 def main():
+    # powkg runs in temporary directories here: the project it builds is the repository's own, the bundled one.
+    os.environ.setdefault("POWKG_PROJECT", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--powkg", required=True)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -96,7 +99,7 @@ def main():
     changed = []
     with tempfile.TemporaryDirectory(prefix="powkg-push-bench-") as tmp:
         csv = os.path.join(tmp, "bench.csv")
-        subprocess.run([powkg, "generate-register", "--rows", str(args.rows), "--out", csv], check=True, capture_output=True)
+        subprocess.run([powkg, "generate-register", "--profile", PROFILE, "--rows", str(args.rows), "--out", csv], check=True, capture_output=True)
         # The same triples as a file for the native loaders: the register's graph alone, as N-Triples.
         nquads = os.path.join(tmp, "all.nq")
         subprocess.run([powkg, "build", "--register", csv, "--out", nquads], check=True, capture_output=True)

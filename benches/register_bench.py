@@ -40,6 +40,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PROFILE = ROOT / "data" / "registers" / "synthetic.profile.toml"
 
 # --- pins -------------------------------------------------------------------------------------------------------------
 MORPH_KGC = "2.10.0"
@@ -295,7 +296,8 @@ def ensure_venv(venv):
 def generate(powkg, rows, work):
     path = work / f"register-{rows}.csv"
     if not path.exists():
-        done = subprocess.run([powkg, "generate-register", "--rows", str(rows), "--seed", "7", "--out", str(path)],
+        done = subprocess.run([powkg, "generate-register", "--profile", str(PROFILE), "--rows", str(rows), "--seed", "7",
+                               "--out", str(path)],
                               capture_output=True, text=True)
         if done.returncode != 0:
             fail(f"powkg generate-register exited with {done.returncode}:\n{done.stderr}")
@@ -482,6 +484,8 @@ def print_table(results, final=False):
 
 
 def main():
+    # powkg runs in temporary directories here: the project it builds is the repository's own, the bundled one.
+    os.environ.setdefault("POWKG_PROJECT", str(ROOT))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = os.environ.get("CARGO_TARGET_DIR")
     default_powkg = Path(target) / "release" / "powkg" if target else ROOT / "target" / "release" / "powkg"

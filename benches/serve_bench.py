@@ -65,6 +65,8 @@ def wrk(url, connections, seconds):
 
 
 def main():
+    # powkg runs in temporary directories here: the project it builds is the repository's own, the bundled one.
+    os.environ.setdefault("POWKG_PROJECT", str(ROOT))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
     parser.add_argument("--powkg", default=f"{target}/release/powkg")

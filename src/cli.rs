@@ -39,8 +39,8 @@ pub enum Command {
     /// on-disk store.
     #[command(after_help = EXIT_CODES)]
     Build(BuildArgs),
-    /// Write a synthetic register (CSV and its mapping description) for tests and benchmarks; it describes no real
-    /// person and says so in the data it produces.
+    /// Write a synthetic register (CSV and its mapping description) for tests and benchmarks, from a profile of
+    /// the project's words; it describes no real person and says so in the data it produces.
     GenerateRegister(GenerateRegisterArgs),
     /// List the queries: the built-in ones and the project's, with name, title and parameters.
     Queries(QueriesArgs),
@@ -281,6 +281,10 @@ pub struct GenerateRegisterArgs {
     /// Seed of the generator: the same seed gives the same file
     #[arg(long, value_name = "N", default_value = "7")]
     pub seed: u64,
+    /// The profile the rows are made of: the project's words, column names and mapping description (the bundled
+    /// project's is data/registers/synthetic.profile.toml)
+    #[arg(long, value_name = "FILE")]
+    pub profile: PathBuf,
     /// The CSV file to write; its mapping description is written beside it (FILE.toml)
     #[arg(long, value_name = "FILE.csv")]
     pub out: PathBuf,

@@ -168,7 +168,15 @@ fn a_register_streams_into_its_own_shards_with_the_right_total() {
     let dir = tempdir();
     powkg(
         dir.path(),
-        &["generate-register", "--rows", "20000", "--out", "reg.csv"],
+        &[
+            "generate-register",
+            "--profile",
+            crate::util::PROFILE,
+            "--rows",
+            "20000",
+            "--out",
+            "reg.csv",
+        ],
     )
     .expect_code(0);
     powkg(dir.path(), &["build", "--register", "reg.csv", "--out", "all.nq"]).expect_code(0);
@@ -208,7 +216,19 @@ fn a_failed_or_killed_run_leaves_the_previous_dump() {
     let out = dir.path().join("d");
     let before = fs::read_to_string(out.join("manifest.tsv")).unwrap();
     // A register with a row that cannot be mapped fails the run.
-    powkg(dir.path(), &["generate-register", "--rows", "50", "--out", "reg.csv"]).expect_code(0);
+    powkg(
+        dir.path(),
+        &[
+            "generate-register",
+            "--profile",
+            crate::util::PROFILE,
+            "--rows",
+            "50",
+            "--out",
+            "reg.csv",
+        ],
+    )
+    .expect_code(0);
     let csv = fs::read_to_string(dir.path().join("reg.csv")).unwrap();
     let mut lines: Vec<&str> = csv.lines().collect();
     let broken = lines[40].replacen(',', ",,,", 1);

@@ -254,7 +254,17 @@ fn a_register_record_is_found_by_its_searchable_fields_and_its_camp() {
     // The generated register: the expected records are computed from its CSV.
     powkg(
         dir.path(),
-        &["generate-register", "--rows", "3000", "--seed", "5", "--out", "reg.csv"],
+        &[
+            "generate-register",
+            "--profile",
+            crate::util::PROFILE,
+            "--rows",
+            "3000",
+            "--seed",
+            "5",
+            "--out",
+            "reg.csv",
+        ],
     )
     .expect_code(0);
     powkg(dir.path(), &["build", "--register", "reg.csv", "--store", "kgstore"]).expect_code(0);

@@ -138,7 +138,17 @@ pub fn big_register(dir: &Path, rows: u32) -> PathBuf {
     let rows = rows.to_string();
     powkg(
         dir,
-        &["generate-register", "--rows", &rows, "--seed", "1", "--out", "big.csv"],
+        &[
+            "generate-register",
+            "--profile",
+            crate::util::PROFILE,
+            "--rows",
+            &rows,
+            "--seed",
+            "1",
+            "--out",
+            "big.csv",
+        ],
     )
     .expect_code(0);
     dir.join("big.csv")

@@ -40,6 +40,9 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The bundled project's profile for `powkg generate-register`.
+pub const PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/registers/synthetic.profile.toml");
+
 /// What the repository's own project (the bundled graph) builds.
 pub fn bundled_sources() -> powkg::build::pipeline::Sources {
     let project = powkg::build::project::Project::load(&root()).expect("the repository's powkg.toml reads");

@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The bundled project's profile for `powkg generate-register` (its words, columns and mapping).
+PROFILE = os.path.join(ROOT, "data", "registers", "synthetic.profile.toml")
 BUILD_TIMEOUT = 900  # seconds for one `powkg build`; a debug binary on a busy machine is slow
 TAIL_LINES = 20  # lines of a server's standard error printed when it does not become ready
 

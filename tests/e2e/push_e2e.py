@@ -272,7 +272,7 @@ def check_store(checks, powkg, store, tmp, local, header):
     push(powkg, store)
     # (f) kill -9 midway
     big = os.path.join(tmp, f"big-{label.split()[0].lower()}.csv")
-    subprocess.run([powkg, "generate-register", "--rows", "20000", "--seed", "1", "--out", big], check=True, capture_output=True)
+    subprocess.run([powkg, "generate-register", "--profile", harness.PROFILE, "--rows", "20000", "--seed", "1", "--out", big], check=True, capture_output=True)
     report, done = push(powkg, store, ["--register", big])
     big_graph = None
     if report:
@@ -282,7 +282,7 @@ def check_store(checks, powkg, store, tmp, local, header):
         return
     before = count(store, big_graph)
     record_before = sparql(store.query, f"SELECT ?h WHERE {{ GRAPH <{BASE}graph/push> {{ <{big_graph}> ?p ?h }} }} ORDER BY ?h")
-    subprocess.run([powkg, "generate-register", "--rows", "20000", "--seed", "2", "--out", big], check=True, capture_output=True)
+    subprocess.run([powkg, "generate-register", "--profile", harness.PROFILE, "--rows", "20000", "--seed", "2", "--out", big], check=True, capture_output=True)
     # Midway: powkg has sent a few MiB of the register's N-Triples (about 36 MB), into the staging graph or into the
     # one request the Oxigraph server takes, as a relay in front of the store counts them.
     port = int(urllib.parse.urlsplit(store.update).port)

@@ -7,7 +7,7 @@ import re
 import time
 import urllib.parse
 
-from harness import build, excerpt
+from harness import PROFILE, build, excerpt
 from serve_common import curl, expect_reply, run_cli, sparql_url
 
 REGISTER_ROWS = 20_000  # rows of the synthetic register the abuse server serves (its dump: tens of megabytes)
@@ -18,7 +18,7 @@ def build_register_store(powkg, tmp):
     RuntimeError with powkg's words."""
     csv_path = os.path.join(tmp, "e2e-register.csv")
     store = os.path.join(tmp, "kgstore")
-    run_cli(powkg, "generate-register", "--rows", str(REGISTER_ROWS), "--seed", "3", "--out", csv_path)
+    run_cli(powkg, "generate-register", "--profile", PROFILE, "--rows", str(REGISTER_ROWS), "--seed", "3", "--out", csv_path)
     _, error = build(powkg, "--no-validate", "--register", csv_path, "--store", store)
     if error:
         raise RuntimeError(error)

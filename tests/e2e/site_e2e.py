@@ -39,7 +39,7 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
-from harness import ROOT, Checks, PowkgServer, Server, build, free_port
+from harness import PROFILE, ROOT, Checks, PowkgServer, Server, build, free_port
 
 POWKG = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "target/release/powkg")
 CHECKS = Checks()
@@ -330,7 +330,7 @@ def main():
         # 2. A killed run leaves the previous site whole: a store with a register takes long enough to kill.
         store = os.path.join(work, "store")
         csv = os.path.join(work, "reg.csv")
-        subprocess.run([POWKG, "generate-register", "--rows", "20000", "--out", csv], check=True, capture_output=True)
+        subprocess.run([POWKG, "generate-register", "--profile", PROFILE, "--rows", "20000", "--out", csv], check=True, capture_output=True)
         _, error = build(POWKG, "--store", store, "--register", csv)
         if error:
             raise RuntimeError(error)

@@ -8,7 +8,17 @@ fn the_generator_is_deterministic_plausible_and_labelled_synthetic() {
     let generate = |name: &str, seed: &str| {
         powkg(
             dir.path(),
-            &["generate-register", "--rows", "2000", "--seed", seed, "--out", name],
+            &[
+                "generate-register",
+                "--profile",
+                crate::util::PROFILE,
+                "--rows",
+                "2000",
+                "--seed",
+                seed,
+                "--out",
+                name,
+            ],
         )
         .expect_code(0);
         (

@@ -229,7 +229,17 @@ fn service_with_register(rows: &str) -> (Service, String) {
     let dir = tempdir();
     powkg(
         dir.path(),
-        &["generate-register", "--rows", rows, "--seed", "9", "--out", "big.csv"],
+        &[
+            "generate-register",
+            "--profile",
+            crate::util::PROFILE,
+            "--rows",
+            rows,
+            "--seed",
+            "9",
+            "--out",
+            "big.csv",
+        ],
     )
     .expect_code(0);
     powkg(

@@ -1,134 +1,121 @@
-//! Synthetic registers for tests and benchmarks: plausible rows (Romanian names with diacritics, dates in range, some
-//! optional fields empty) drawn from a seeded generator of our own (`SplitMix64`), so that a seed gives the same file
-//! on every machine and with every version of every crate. The mapping description written beside the file says
-//! `synthetic = true`, which the graph carries on the register's source; record ids start with `SYN-`. They describe
-//! no real person and are never part of the bundled curated data.
+//! Synthetic registers for tests and benchmarks: plausible rows drawn from a seeded generator of our own
+//! (`SplitMix64`), so that a seed gives the same file on every machine and with every version of every crate. The
+//! words the rows are made of, the columns' names and the mapping description written beside the file come from a
+//! profile the project keeps ([`Profile`]); powkg's code holds none of them. Each row is a person's record: an id,
+//! two name columns, a birth year and place, two choices, an event (a date in a window, a place), an item (the id
+//! of a curated entity), an outcome (died, with a date; left, in a year; or unknown) and a document reference. The
+//! mapping description says `synthetic = true`, which the graph carries on the register's source.
 
 use std::io::{self, Write};
 
-/// The header of a generated register.
-pub const HEADER: [&str; 13] = [
-    "record_id",
-    "given_name",
-    "family_name",
-    "birth_year",
-    "birth_place",
-    "rank",
-    "unit",
-    "capture_date",
-    "capture_place",
-    "camp",
-    "fate",
-    "death_date",
-    "source_document",
-];
+use serde::Deserialize;
 
-const GIVEN: [&str; 24] = [
-    "Ion",
-    "Gheorghe",
-    "Vasile",
-    "Constantin",
-    "Nicolae",
-    "Dumitru",
-    "Ștefan",
-    "Mihai",
-    "Petre",
-    "Alexandru",
-    "Ilie",
-    "Grigore",
-    "Toma",
-    "Costică",
-    "Aurel",
-    "Traian",
-    "Florea",
-    "Iosif",
-    "Marin",
-    "Neculai",
-    "Radu",
-    "Tănase",
-    "Gavrilă",
-    "Sandu",
-];
-const FAMILY: [&str; 28] = [
-    "Popescu",
-    "Ionescu",
-    "Popa",
-    "Pop",
-    "Radu",
-    "Dumitrescu",
-    "Stan",
-    "Stoica",
-    "Gheorghe",
-    "Munteanu",
-    "Constantinescu",
-    "Lungu",
-    "Moldovan",
-    "Mureșan",
-    "Țăranu",
-    "Știrbu",
-    "Bălan",
-    "Căpățână",
-    "Dobre",
-    "Nistor",
-    "Oprea",
-    "Pădureanu",
-    "Răducanu",
-    "Șerban",
-    "Tudose",
-    "Vlădescu",
-    "Zăvoianu",
-    "Ene",
-];
-const PLACES: [&str; 16] = [
-    "București",
-    "Iași",
-    "Cluj",
-    "Timișoara",
-    "Craiova",
-    "Constanța",
-    "Brașov",
-    "Galați",
-    "Ploiești",
-    "Bacău",
-    "Botoșani",
-    "Focșani",
-    "Târgu Mureș",
-    "Piatra Neamț",
-    "Râmnicu Vâlcea",
-    "Câmpulung",
-];
-const RANKS: [&str; 8] = [
-    "soldat",
-    "caporal",
-    "sergent",
-    "plutonier",
-    "sublocotenent",
-    "locotenent",
-    "căpitan",
-    "maior",
-];
-const UNITS: [&str; 8] = [
-    "Divizia 1 Infanterie",
-    "Divizia 5 Infanterie",
-    "Divizia 6 Infanterie",
-    "Divizia 13 Infanterie",
-    "Divizia 1 Blindată",
-    "Divizia 7 Cavalerie",
-    "Divizia 20 Infanterie",
-    "Corpul 2 Vânători de Munte",
-];
-const CAPTURE_PLACES: [&str; 8] = [
-    "Cotul Donului",
-    "Stalingrad",
-    "Crimeea",
-    "Iași",
-    "Chișinău",
-    "Odesa",
-    "Kuban",
-    "Tighina",
-];
-/// Curated camps (ids of data/entities.toml).
-const CAMPS: [&str; 2] = ["spassky-camp-99", "karlag"];
+/// What a synthetic register is made of: the project's words and mapping (a TOML file; the bundled project's is
+/// `data/registers/synthetic.profile.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// The start of every record id (`SYN-`), followed by the row's number.
+    pub id_prefix: String,
+    /// The 13 column names, in the order the generator writes them.
+    pub columns: Vec<String>,
+    /// Given names.
+    pub given_names: Vec<String>,
+    /// Family names.
+    pub family_names: Vec<String>,
+    /// The first and last birth year.
+    pub birth_years: [u64; 2],
+    /// Places of birth.
+    pub birth_places: Vec<String>,
+    /// The first choice (a rank, a trade).
+    pub first: Vec<String>,
+    /// The second choice (a unit, a parish).
+    pub second: Vec<String>,
+    /// The first and last day of the event (`YYYY-MM-DD`).
+    pub event_window: [String; 2],
+    /// Places of the event.
+    pub event_places: Vec<String>,
+    /// Ids of curated entities the records point at.
+    pub items: Vec<String>,
+    /// The outcome "died" as written.
+    pub died: String,
+    /// The last day of a death (`YYYY-MM-DD`).
+    pub died_by: String,
+    /// The outcome "left" as written, `{year}` standing for the year.
+    pub left: String,
+    /// The first year of a leaving.
+    pub left_from: i64,
+    /// How many years after its first possible year a leaving may be.
+    pub left_within: u64,
+    /// The last year of a leaving.
+    pub left_by: i64,
+    /// The document reference, `{a}` (1 to 900) and `{b}` (1 to 9999) standing for its numbers.
+    pub document: String,
+    /// The mapping description, `{id}`, `{rows}` and `{seed}` standing for the register's id, rows and seed.
+    pub mapping: String,
+}
+
+/// The number of columns a profile names.
+pub const COLUMNS: usize = 13;
+
+impl Profile {
+    /// Reads a profile, naming the line and column of a problem.
+    pub fn parse(path: &str, text: &str) -> Result<Self, crate::files::diagnostic::Diagnostic> {
+        use crate::files::diagnostic::Diagnostic;
+        let profile: Self = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().to_owned();
+            match e.span() {
+                Some(span) => Diagnostic::at(path, text, span.start, message),
+                None => Diagnostic::file(path, message),
+            }
+        })?;
+        let empty = [
+            ("given_names", profile.given_names.is_empty()),
+            ("family_names", profile.family_names.is_empty()),
+            ("birth_places", profile.birth_places.is_empty()),
+            ("first", profile.first.is_empty()),
+            ("second", profile.second.is_empty()),
+            ("event_places", profile.event_places.is_empty()),
+            ("items", profile.items.is_empty()),
+        ];
+        if let Some((name, _)) = empty.iter().find(|(_, e)| *e) {
+            return Err(Diagnostic::file(path, format!("`{name}` is empty: give at least one")));
+        }
+        if profile.columns.len() != COLUMNS {
+            return Err(Diagnostic::file(
+                path,
+                format!("`columns` names {} columns: expected {COLUMNS}", profile.columns.len()),
+            ));
+        }
+        if profile.birth_years[0] > profile.birth_years[1] || profile.left_from > profile.left_by {
+            return Err(Diagnostic::file(
+                path,
+                "a range ends before it starts (`birth_years`, `left_from`..`left_by`)",
+            ));
+        }
+        let days =
+            |d: &str| day_of(d).ok_or_else(|| Diagnostic::file(path, format!("`{d}`: expected a date YYYY-MM-DD")));
+        let (from, to, died_by) = (
+            days(&profile.event_window[0])?,
+            days(&profile.event_window[1])?,
+            days(&profile.died_by)?,
+        );
+        if from > to || to >= died_by {
+            return Err(Diagnostic::file(
+                path,
+                "`event_window` must run forwards and end before `died_by`",
+            ));
+        }
+        Ok(profile)
+    }
+}
+
+/// Days since 1970-01-01 of `YYYY-MM-DD`.
+fn day_of(text: &str) -> Option<i64> {
+    let mut parts = text.splitn(3, '-').map(str::parse::<i64>);
+    let (y, m, d) = (parts.next()?.ok()?, parts.next()?.ok()?, parts.next()?.ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}
 
 /// `SplitMix64`: small, fast, and fixed by its published definition.
 struct SplitMix64(u64);
@@ -191,124 +178,92 @@ fn iso(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Writes `rows` synthetic rows (and the header) as CSV; the same `seed` always gives the same bytes.
-pub fn write_csv(rows: u64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
+/// The items of a list of the profile, borrowed.
+fn list(items: &[String]) -> Vec<&str> {
+    items.iter().map(String::as_str).collect()
+}
+
+/// Writes `rows` synthetic rows (and the header) as CSV; the same profile and `seed` always give the same bytes.
+pub fn write_csv(profile: &Profile, rows: u64, seed: u64, out: &mut dyn Write) -> io::Result<()> {
     let mut rng = SplitMix64(seed);
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let other = |e: csv::Error| io::Error::other(e.to_string());
-    w.write_record(HEADER).map_err(other)?;
-    let mut fields: Vec<String> = Vec::with_capacity(HEADER.len());
+    w.write_record(&profile.columns).map_err(other)?;
+
+    let (given, family, places) = (
+        list(&profile.given_names),
+        list(&profile.family_names),
+        list(&profile.birth_places),
+    );
+    let (first, second, event_places, items) = (
+        list(&profile.first),
+        list(&profile.second),
+        list(&profile.event_places),
+        list(&profile.items),
+    );
+    // Checked by `Profile::parse`.
+    let window = (
+        day_of(&profile.event_window[0]).unwrap_or(0),
+        day_of(&profile.event_window[1]).unwrap_or(0),
+    );
+    let died_by = day_of(&profile.died_by).unwrap_or(0);
+    let years = profile.birth_years[1] - profile.birth_years[0] + 1;
+    let mut fields: Vec<String> = Vec::with_capacity(COLUMNS);
     for n in 1..=rows {
         fields.clear();
         let optional = |rng: &mut SplitMix64, value: String| if rng.chance(8) { String::new() } else { value };
-        fields.push(format!("SYN-{n:07}"));
-        fields.push(rng.pick(&GIVEN).to_owned());
-        fields.push(rng.pick(&FAMILY).to_owned());
-        let birth = 1895 + rng.below(32);
+        fields.push(format!("{}{n:07}", profile.id_prefix));
+        fields.push(rng.pick(&given).to_owned());
+        fields.push(rng.pick(&family).to_owned());
+        let birth = profile.birth_years[0] + rng.below(years);
         fields.push(birth.to_string());
-        let place = rng.pick(&PLACES).to_owned();
+        let place = rng.pick(&places).to_owned();
         fields.push(optional(&mut rng, place));
-        let rank = rng.pick(&RANKS).to_owned();
-        fields.push(optional(&mut rng, rank));
-        let unit = rng.pick(&UNITS).to_owned();
-        fields.push(optional(&mut rng, unit));
-        // Captured between the start of the war in the east and its end; dead or repatriated after that.
-        let captured = day_between(&mut rng, days_from_civil(1941, 6, 22), days_from_civil(1945, 5, 9));
-        fields.push(optional(&mut rng, iso(captured)));
-        let capture_place = rng.pick(&CAPTURE_PLACES).to_owned();
-        fields.push(optional(&mut rng, capture_place));
-        let camp = rng.pick(&CAMPS).to_owned();
-        fields.push(optional(&mut rng, camp));
-        let (fate, death) = if rng.chance(20) {
-            let died = day_between(&mut rng, captured + 1, days_from_civil(1955, 12, 31));
-            ("decedat în captivitate".to_owned(), iso(died))
+        let one = rng.pick(&first).to_owned();
+        fields.push(optional(&mut rng, one));
+        let two = rng.pick(&second).to_owned();
+        fields.push(optional(&mut rng, two));
+        // The event falls in its window; a death comes after it, a leaving in its year or later.
+        let event = day_between(&mut rng, window.0, window.1);
+        fields.push(optional(&mut rng, iso(event)));
+        let event_place = rng.pick(&event_places).to_owned();
+        fields.push(optional(&mut rng, event_place));
+        let item = rng.pick(&items).to_owned();
+        fields.push(optional(&mut rng, item));
+        let (outcome, death) = if rng.chance(20) {
+            let died = day_between(&mut rng, event + 1, died_by);
+            (profile.died.clone(), iso(died))
         } else if rng.chance(85) {
-            let (captured_year, _, _) = civil_from_days(captured);
-            let year = captured_year.max(1945) + i64::try_from(rng.below(6)).unwrap_or(0);
-            (format!("repatriat {}", year.min(1956)), String::new())
+            let (event_year, _, _) = civil_from_days(event);
+            let year = event_year.max(profile.left_from) + i64::try_from(rng.below(profile.left_within)).unwrap_or(0);
+            (
+                profile.left.replace("{year}", &year.min(profile.left_by).to_string()),
+                String::new(),
+            )
         } else {
             (String::new(), String::new())
         };
-        fields.push(fate);
+        fields.push(outcome);
         fields.push(death);
-        fields.push(format!("dosar {}/{}", 1 + rng.below(900), 1 + rng.below(9999)));
+        let (a, b) = (1 + rng.below(900), 1 + rng.below(9999));
+        fields.push(
+            profile
+                .document
+                .replace("{a}", &a.to_string())
+                .replace("{b}", &b.to_string()),
+        );
         w.write_record(&fields).map_err(other)?;
     }
     w.flush()
 }
 
 /// The mapping description of a generated register whose id is `id`.
-pub fn description(id: &str, rows: u64, seed: u64) -> String {
-    format!(
-        r#"# Mapping description of a synthetic register made by `powkg generate-register --rows {rows} --seed {seed}`.
-# Its rows describe no real person: for tests and benchmarks only.
-
-[register]
-id = "{id}"
-title = "Synthetic register of Romanian prisoners of war ({rows} rows, seed {seed})"
-title_language = "en"
-description = "Generated by powkg generate-register; describes no real person."
-synthetic = true
-item = "{{+base}}prisoner/{{register}}/{{record_id}}"
-class = "Person"
-label = ["given_name", "family_name"]
-label_language = "ro"
-source_document = "source_document"
-
-[[column]]
-name = "record_id"
-required = true
-
-[[column]]
-name = "given_name"
-
-[[column]]
-name = "family_name"
-
-[[column]]
-name = "birth_year"
-property = "birthYear"
-search = true
-
-[[column]]
-name = "birth_place"
-property = "birthPlace"
-search = true
-
-[[column]]
-name = "rank"
-property = "militaryRank"
-
-[[column]]
-name = "unit"
-property = "militaryUnit"
-search = true
-
-[[column]]
-name = "capture_date"
-property = "captureDate"
-
-[[column]]
-name = "capture_place"
-property = "capturePlace"
-
-[[column]]
-name = "camp"
-property = "heldAt"
-search = true
-
-[[column]]
-name = "fate"
-property = "fate"
-
-[[column]]
-name = "death_date"
-property = "dateOfDeath"
-
-[[column]]
-name = "source_document"
-"#
-    )
+pub fn description(profile: &Profile, id: &str, rows: u64, seed: u64) -> String {
+    profile
+        .mapping
+        .replace("{id}", id)
+        .replace("{rows}", &rows.to_string())
+        .replace("{seed}", &seed.to_string())
 }
 
 #[cfg(test)]
@@ -324,6 +279,68 @@ mod tests {
             assert_eq!(days_from_civil(y, m, d), days);
         }
         assert_eq!(iso(days_from_civil(1944, 2, 29)), "1944-02-29");
+    }
+
+    /// A small profile of invented words, with `change` applied to its text.
+    fn profile(change: impl Fn(String) -> String) -> Result<Profile, String> {
+        let text = change(
+            r#"id_prefix = "T-"
+columns = ["id", "given", "family", "born", "place", "trade", "parish", "day", "where", "item", "outcome", "died", "doc"]
+given_names = ["Ada"]
+family_names = ["Vell"]
+birth_years = [1801, 1830]
+birth_places = ["Oxmoor"]
+first = ["weaver"]
+second = ["St Lin"]
+event_window = ["1850-01-01", "1850-12-31"]
+event_places = ["Oxmoor"]
+items = ["some-entity"]
+died = "died"
+died_by = "1860-12-31"
+left = "left {year}"
+left_from = 1850
+left_within = 3
+left_by = 1855
+document = "roll {a}/{b}"
+mapping = "id {id}, {rows} rows, seed {seed}"
+"#
+            .to_owned(),
+        );
+        Profile::parse("p.toml", &text).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn a_profile_gives_the_same_rows_for_a_seed_and_its_words_only() {
+        let p = profile(|t| t).unwrap();
+        let rows = |seed| {
+            let mut out = Vec::new();
+            write_csv(&p, 50, seed, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let csv = rows(3);
+        assert_eq!(csv, rows(3));
+        assert_ne!(csv, rows(4));
+        assert!(csv.starts_with(
+            "id,given,family,born,place,trade,parish,day,where,item,outcome,died,doc\nT-0000001,Ada,Vell,18"
+        ));
+        assert!(
+            csv.lines()
+                .skip(1)
+                .all(|l| l.contains(",Ada,Vell,") && l.contains("roll "))
+        );
+        assert_eq!(description(&p, "reg", 50, 3), "id reg, 50 rows, seed 3");
+    }
+
+    #[test]
+    fn a_bad_profile_is_named() {
+        let err = profile(|t| t.replace("items = [\"some-entity\"]", "items = []")).unwrap_err();
+        assert!(err.contains("`items` is empty"), "{err}");
+        let err = profile(|t| t.replace("\"doc\"]", "]")).unwrap_err();
+        assert!(err.contains("names 12 columns: expected 13"), "{err}");
+        let err = profile(|t| t.replace("1850-12-31", "1850-13-31")).unwrap_err();
+        assert!(err.contains("`1850-13-31`: expected a date"), "{err}");
+        let err = profile(|t| t.replace("left_by = 1855", "left_by = 1855\ncolour = 1")).unwrap_err();
+        assert!(err.contains("p.toml:18:1: unknown field `colour`"), "{err}");
     }
 
     #[test]
