@@ -80,7 +80,12 @@ def main():
     # lines of powkg's Turtle export), which changes nothing for powkg.
     export = subprocess.run([args.powkg, "export", "--format", "turtle"], check=True, capture_output=True, text=True)
     prologue = "".join(line + "\n" for line in export.stdout.splitlines() if line.startswith("PREFIX "))
-    texts = {q: prologue + (ROOT / "queries" / f"{q}.rq").read_text() for q in QUERIES}
+    # A query of the bundled project's own, or one built into powkg.
+    texts = {
+        q: prologue + next(p for p in (ROOT / "queries" / f"{q}.rq", ROOT / "src" / "query" / "builtin" / f"{q}.rq")
+                           if p.exists()).read_text()
+        for q in QUERIES
+    }
     work = Path(tempfile.mkdtemp(prefix="powkg-serve-bench-"))
     servers = []
     try:
