@@ -158,8 +158,8 @@ mod tests {
     fn diacritics_and_case_fold_away() {
         assert_eq!(fold("Lăstun"), "lastun");
         assert_eq!(fold("Lăstun"), fold("LASTUN"));
-        assert_eq!(fold("Cloșca"), "closca");
-        assert_eq!(fold("Crișan"), "crisan");
+        assert_eq!(fold("Rașca"), "rasca");
+        assert_eq!(fold("Vișan"), "visan");
     }
 
     #[test]
@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(fold("\u{163}"), "t");
         assert_eq!(fold("\u{218}\u{21a}"), fold("\u{15e}\u{162}"));
         // Already decomposed text (s + combining comma below) folds the same.
-        assert_eq!(folded("Clos\u{326}ca"), ["closca"]);
+        assert_eq!(folded("Ras\u{326}ca"), ["rasca"]);
     }
 
     #[test]
@@ -183,10 +183,10 @@ mod tests {
 
     #[test]
     fn punctuation_splits_words_and_offsets_point_into_the_original() {
-        let text = "Anna, Ștefan și Crișan (1945) nell'aprile";
+        let text = "Anna, Ștefan și Vișan (1945) nell'aprile";
         let found = words(text);
         let terms: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
-        assert_eq!(terms, ["anna", "stefan", "si", "crisan", "1945", "nell", "aprile"]);
+        assert_eq!(terms, ["anna", "stefan", "si", "visan", "1945", "nell", "aprile"]);
         assert_eq!(&text[found[1].1.clone()], "Ștefan");
         assert!(words("* - : \" ( )").is_empty());
     }
@@ -194,7 +194,7 @@ mod tests {
     #[test]
     fn one_edit_counts_transpositions_once() {
         assert!(within_one_edit("maria", "marea"));
-        assert!(within_one_edit("popesku", "popescu"));
+        assert!(within_one_edit("berkesku", "berkescu"));
         assert!(within_one_edit("lastun", "lsatun"));
         assert!(within_one_edit("lastun", "lastuns"));
         assert!(within_one_edit("lastun", "lastu"));

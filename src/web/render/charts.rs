@@ -225,18 +225,18 @@ mod tests {
     fn the_timeline_draws_each_event_over_its_precision() {
         let events = vec![
             Event {
-                label: "Operation <Barbarossa> & more".into(),
+                label: "Opening <of the line> & more".into(),
                 date: Date::parse("1941-06").expect("date"),
             },
             Event {
-                label: "repatriation".into(),
+                label: "closing".into(),
                 date: Date::parse("1956").expect("date"),
             },
         ];
         let svg = timeline("Timeline", &events, 1940, 1956).into_string();
         assert!(svg.contains("role=\"img\"") && svg.contains("<title id=\"timeline-title\">Timeline</title>"));
-        assert!(svg.contains("&lt;Barbarossa&gt; &amp; more"), "labels are escaped");
-        assert!(!svg.contains("<Barbarossa>"));
+        assert!(svg.contains("&lt;of the line&gt; &amp; more"), "labels are escaped");
+        assert!(!svg.contains("<of the line>"));
         assert_eq!(svg.matches("<rect").count(), 2);
         assert!(svg.contains("June 1941"));
         assert!(!svg.contains("<a "), "nothing interactive inside the picture");
