@@ -173,7 +173,8 @@ fn day_between(rng: &mut SplitMix64, from: i64, to: i64) -> i64 {
     from + i64::try_from(rng.below(u64::try_from(to - from + 1).unwrap_or(1))).unwrap_or(0)
 }
 
-fn iso(days: i64) -> String {
+/// The date `days` after 1970-01-01, `YYYY-MM-DD`.
+pub fn iso(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
