@@ -54,6 +54,10 @@ pub enum Command {
     /// Write the whole graph in an RDF format.
     #[command(after_help = EXIT_CODES)]
     Export(ExportArgs),
+    /// Tell what changed between two graphs, each a store, an RDF file or a project: entities, claims (value,
+    /// bound, rank, qualifiers, references, with their sources), conflicts, sources and register records; or the
+    /// patch that turns OLD into NEW. Exit 0 when they are equal, 1 when they differ, 2 on an error.
+    Diff(DiffArgs),
     /// Reports on the graph: `labels`, the multilingual completeness of labels and descriptions.
     Report(ReportArgs),
     /// Serve the graph read-only: a SPARQL 1.1 endpoint, linked-data pages for every IRI, a query page, the
@@ -186,6 +190,16 @@ pub struct BuildArgs {
     /// for a store that is never searched, and for measuring what the index costs
     #[arg(long, requires = "store")]
     pub no_search_index: bool,
+    /// Keep no change feed with the --store, and drop the one an earlier build kept (the state of its subjects is
+    /// still recorded, for `powkg diff`)
+    #[arg(long, requires = "store")]
+    pub no_feed: bool,
+    /// Members per page of the change feed (LDES) the --store keeps
+    #[arg(long, value_name = "N", default_value_t = powkg::changes::feed::PAGE_SIZE, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub feed_page_size: u64,
+    /// Drop the change feed's full pages whose newest member is older than this many days [default: keep all]
+    #[arg(long, value_name = "DAYS", requires = "store")]
+    pub feed_retention_days: Option<u32>,
     /// Build report format (written to standard error when --out is `-`)
     #[arg(long, value_enum, default_value = "text")]
     pub report: ReportFormat,
@@ -245,6 +259,12 @@ pub struct PushArgs {
     /// Say what would be sent, per graph, and why; change nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Load each graph the store does not hold yet through the store's fastest path (the Oxigraph server's bulk
+    /// loader; large Graph Store Protocol chunks elsewhere), straight into the graph: NOT atomic, a reader may see
+    /// it half loaded and a failed push leaves part of it (the next push replaces it atomically). Graphs the store
+    /// holds take the atomic routes as always; the push is recorded, so later pushes send only what changed
+    #[arg(long)]
+    pub bulk: bool,
     /// N-Triples per Graph Store Protocol request into a staging graph, in bytes or with a unit (a 413 halves it);
     /// the Oxigraph server takes each graph in one request
     #[arg(long, value_name = "SIZE", default_value = "8M", value_parser = parse_size)]
@@ -565,6 +585,43 @@ pub struct SiteArgs {
 pub enum ReportKind {
     /// Per language: the entities lacking a label or a description, and the share covered
     Labels,
+}
+
+/// What `powkg diff` writes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    /// A report to read
+    Text,
+    /// The report as JSON (`"format": "powkg-diff"`, with a schema version; docs/changes.md)
+    Json,
+    /// An RDF Patch (Apache Jena's format) that turns OLD into NEW
+    RdfPatch,
+    /// A SPARQL 1.1 Update (DELETE DATA, then INSERT DATA) that turns OLD into NEW
+    SparqlUpdate,
+}
+
+/// `powkg diff`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old graph: a store directory (made by `powkg build --store`), an RDF file (its format from its name) or
+    /// a project directory (holding powkg.toml; built, with its registers, for the comparison)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The new graph, as OLD
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// What to write
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: DiffFormat,
+    /// Most register records (and other subjects) named per list; all are counted
+    #[arg(long, value_name = "N", default_value = "20")]
+    pub limit: usize,
+    /// The language labels are shown in [default: the project's first language]
+    #[arg(long, value_name = "TAG")]
+    pub language: Option<String>,
+    /// The project (or --base-iri) whose IRIs tell entities, claims and sources apart
+    #[command(flatten)]
+    pub graph: GraphArgs,
 }
 
 /// `powkg report`

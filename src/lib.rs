@@ -8,11 +8,13 @@
 //! 2. [`rdf`]: terms and the IRI minter, prefixes, the RDF format table and writers, the graph hash;
 //! 3. [`build`]: curated facts, the ontology, the checked model, the mapping to quads, registers, validation;
 //! 4. [`store`]: the Oxigraph store (in memory or on disk), its companion indexes, exports and dumps;
-//! 5. [`search`]: the full-text index of a store;
+//! 5. [`search`]: the full-text index of a store; [`changes`]: a store's recorded state, the difference between two
+//!    graphs and the change feed;
 //! 6. [`query`]: the SPARQL engine, the query catalog, results and coverage;
 //! 7. [`web`] (pages, the server, the static site) and [`publish`] (pushing to other stores).
 
 pub mod build;
+pub mod changes;
 pub mod files;
 pub mod publish;
 pub mod query;

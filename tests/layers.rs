@@ -13,7 +13,7 @@ const FLOORS: &[&[&str]] = &[
     &["rdf"],
     &["build"],
     &["store"],
-    &["search"],
+    &["search", "changes"],
     &["query"],
     &["web", "publish"],
 ];

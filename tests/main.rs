@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per topic, driving the real `powkg` binary where the user would.
 
 mod bad_input;
+mod changes;
 mod cli;
 mod dump;
 mod layers;

@@ -5,6 +5,11 @@
 
 use std::path::Path;
 
+use oxigraph::io::RdfParser;
+use oxigraph::model::Quad;
+use powkg::files::diagnostic::{Diagnostic, Diagnostics};
+use powkg::files::input::read_text;
+
 use crate::commands::Error;
 use powkg::rdf::format::ExportFormat;
 
@@ -141,4 +146,22 @@ pub fn register_id(out: &Path) -> String {
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("-")
+}
+
+/// Reads an RDF file (its format from its name), naming the file and position of a syntax error.
+pub fn read_rdf(path: &Path) -> Result<Vec<Quad>, Error> {
+    let file = read_text(path).map_err(|d| Error::Input(Diagnostics(vec![d])))?;
+    let format = super::args::input_format(path)?;
+    RdfParser::from_format(format.oxigraph())
+        .for_slice(file.text.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            let offset = e.location().map_or(0, |l| usize::try_from(l.start.offset).unwrap_or(0));
+            Error::Input(Diagnostics(vec![Diagnostic::at(
+                &file.path,
+                &file.text,
+                offset,
+                e.to_string(),
+            )]))
+        })
 }

@@ -21,6 +21,9 @@ pub enum Error {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Two graphs could not be compared.
+    #[error(transparent)]
+    Diff(#[from] powkg::changes::diff::DiffError),
     /// A register could not be streamed.
     #[error(transparent)]
     Register(#[from] powkg::build::register::RegisterError),

@@ -2,6 +2,7 @@
 
 mod args;
 mod build;
+mod diff;
 mod error;
 mod export;
 mod faults;
@@ -53,6 +54,7 @@ pub fn run(command: Command) -> Result<Status, Error> {
         Command::Query(args) => query::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Site(args) => site::run(&args),
@@ -86,8 +88,9 @@ fn open(read: &ReadArgs) -> Result<(GraphStore, Minter), Error> {
     open_with(read, GraphStore::open_for_reading)
 }
 
-/// The indexes kept beside an on-disk store, which its snapshots carry over: the search index.
-const COMPANIONS: &[&dyn CompanionFiles] = &[&powkg::search::IndexFiles];
+/// The indexes kept beside an on-disk store, which its snapshots carry over: the search index, the change record and
+/// feed.
+const COMPANIONS: &[&dyn CompanionFiles] = &[&powkg::search::IndexFiles, &powkg::changes::record::ChangeFiles];
 
 /// [`open`], with the way an on-disk store is opened.
 fn open_with(

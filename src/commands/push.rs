@@ -123,6 +123,7 @@ fn pusher(args: &PushArgs, minter: &powkg::rdf::iri::Minter) -> Pusher {
         PushOptions {
             chunk_bytes: args.chunk_size,
             dry_run: args.dry_run,
+            bulk: args.bulk,
         },
     )
 }
@@ -167,6 +168,7 @@ fn line(name: &str, r: &GraphReport) -> String {
                 Some(RouteKind::Whole) => " (one transaction)",
                 Some(RouteKind::Staging) => " (staging graph, then MOVE)",
                 Some(RouteKind::Buckets) => " (the changed subject buckets, one transaction)",
+                Some(RouteKind::Bulk) => " (straight into the graph, not atomic)",
                 None => "",
             }
         )

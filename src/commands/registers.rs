@@ -156,8 +156,9 @@ pub fn into_store(
     path: &Path,
     curated: &[Quad],
     search: Option<Box<dyn powkg::store::companion::Companion>>,
+    recorder: Option<&dyn powkg::store::Recorder>,
 ) -> Result<(GraphStore, Vec<Outcome>), Error> {
-    GraphStore::rebuild_on_disk_with(path, curated, search, |deliver| {
+    GraphStore::rebuild_on_disk_with(path, curated, search, recorder, |deliver| {
         registers
             .iter()
             .map(|register| {

@@ -8,11 +8,10 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::commands::Error;
-use oxigraph::io::RdfParser;
-use oxigraph::model::{NamedOrBlankNode, Quad, Term};
+use oxigraph::model::{NamedOrBlankNode, Term};
 use powkg::build::pipeline::{self, Built};
 use powkg::build::validate::{self, Validation};
-use powkg::files::diagnostic::{Diagnostic, Diagnostics};
+use powkg::files::diagnostic::Diagnostics;
 use powkg::files::input::{InputSet, read_text};
 use powkg::files::output::write_atomically;
 use powkg::rdf::iri::{IriKind, Minter};
@@ -28,7 +27,7 @@ pub fn run(args: &ValidateArgs) -> Result<Status, Error> {
         || -> Result<InputSet, Error> { Ok(super::project::ontology_sources(&args.read.graph)?.shapes(&minter)?) };
     let (quads, origins, shapes) = if let Some(path) = &args.rdf {
         (
-            read_rdf(path)?,
+            super::args::read_rdf(path)?,
             HashMap::new(),
             shapes(args.shapes.as_deref(), from_project)?,
         )
@@ -83,24 +82,6 @@ pub(super) fn shapes(
         }),
         None => derived(),
     }
-}
-
-/// Reads an RDF file for validation, naming the file and position of a syntax error.
-fn read_rdf(path: &Path) -> Result<Vec<Quad>, Error> {
-    let file = read_text(path).map_err(|d| Error::Input(Diagnostics(vec![d])))?;
-    let format = super::args::input_format(path)?;
-    RdfParser::from_format(format.oxigraph())
-        .for_slice(file.text.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            let offset = e.location().map_or(0, |l| usize::try_from(l.start.offset).unwrap_or(0));
-            Error::Input(Diagnostics(vec![Diagnostic::at(
-                &file.path,
-                &file.text,
-                offset,
-                e.to_string(),
-            )]))
-        })
 }
 
 /// For every node of the build, where its fact was written: entities, statements and sources directly; value,

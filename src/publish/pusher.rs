@@ -11,11 +11,12 @@ use super::http::Client;
 use super::record::RecordTerms;
 use super::remote::{Remote, Store};
 use super::report::{Action, GraphReport};
-use super::routes::{ChangedBuckets, Context, Job, OneRequest, Outcome, Route, Staging};
+use super::routes::{Bulk, ChangedBuckets, Context, Job, OneRequest, Outcome, Route, Staging};
 
-/// The routes in the order they are tried: the changed subject buckets alone, else the whole graph in one request
-/// (the Oxigraph server), else through a staging graph, which takes every graph.
-const ROUTES: [&dyn Route; 3] = [&ChangedBuckets, &OneRequest, &Staging];
+/// The routes in the order they are tried: a graph the store does not hold in bulk when asked for, else the changed
+/// subject buckets alone, else the whole graph in one request (the Oxigraph server), else through a staging graph,
+/// which takes every graph.
+const ROUTES: [&dyn Route; 4] = [&Bulk, &ChangedBuckets, &OneRequest, &Staging];
 
 /// How a push runs.
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub struct PushOptions {
     pub chunk_bytes: usize,
     /// Say what would be done, change nothing.
     pub dry_run: bool,
+    /// Load a graph the store does not hold through its fastest path, not atomically.
+    pub bulk: bool,
 }
 
 /// Pushes graphs to one store.
@@ -106,6 +109,7 @@ impl Pusher {
             remote: &mut self.remote,
             record: &self.record,
             chunk_bytes: self.options.chunk_bytes,
+            bulk: self.options.bulk,
             produce,
             progress,
         };

@@ -38,6 +38,8 @@ pub enum RouteKind {
     Whole,
     /// Only the subject buckets that changed, in one update.
     Buckets,
+    /// Straight into the target graph through the store's fastest path, not atomically (`--bulk`).
+    Bulk,
 }
 impl RouteKind {
     /// The word for reports.
@@ -46,6 +48,7 @@ impl RouteKind {
             Self::Staging => "staging",
             Self::Whole => "one-request",
             Self::Buckets => "changed-buckets",
+            Self::Bulk => "bulk",
         }
     }
 }

@@ -259,6 +259,51 @@ impl Minter {
         (!local.is_empty()).then(|| OWN.map(|path| self.own(path, local)))
     }
 
+    /// The family a predicate belongs to and its property: `(i, property)` where `i` indexes [`FAMILIES`] and the
+    /// property is `wd:P…` or one of the ontology's own (`pk:…`); the inverse of [`Minter::property_families`].
+    pub fn family_of(&self, predicate: &str) -> Option<(usize, NamedNode)> {
+        const WIKIDATA: &str = "http://www.wikidata.org/prop/";
+        // The longest family paths first: `prop/statement/value/` before `prop/statement/` before `prop/`.
+        const PATHS: [(&str, usize); 8] = [
+            ("statement/value/", 3),
+            ("qualifier/value/", 5),
+            ("reference/value/", 7),
+            ("statement/", 2),
+            ("qualifier/", 4),
+            ("reference/", 6),
+            ("direct/", 0),
+            ("", 1),
+        ];
+        let (rest, wikidata) = match predicate.strip_prefix(WIKIDATA) {
+            Some(rest) => (rest, true),
+            None => (self.own_local("prop/", predicate)?, false),
+        };
+        let (family, local) = PATHS
+            .iter()
+            .find_map(|(path, family)| rest.strip_prefix(path).map(|local| (*family, local)))?;
+        if local.is_empty() || local.contains('/') {
+            return None;
+        }
+        let property = if wikidata {
+            is_property_id(local).then(|| NamedNode::new_unchecked(format!("{}{local}", crate::rdf::vocab::wd::NS)))?
+        } else {
+            self.own(crate::rdf::vocab::pk::PATH, local)
+        };
+        Some((family, property))
+    }
+
+    /// The id a thing minted under this base IRI has in its kind's path (`entity/riverside` gives `riverside`,
+    /// `statement/c-1` gives `c-1`); for any other IRI, its last path segment.
+    pub fn local_id<'a>(&self, iri: &'a str) -> &'a str {
+        if let Some(rest) = iri.strip_prefix(self.base.as_str())
+            && let Some((_, id)) = rest.split_once('/')
+            && !id.is_empty()
+        {
+            return id;
+        }
+        iri.rsplit(['/', '#']).find(|s| !s.is_empty()).unwrap_or(iri)
+    }
+
     /// The ontology's own IRI (its `owl:Ontology` header): `{base}ontology`.
     pub fn ontology(&self) -> NamedNode {
         self.own(ONTOLOGY_PATH, "")

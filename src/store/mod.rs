@@ -16,9 +16,7 @@ use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Q
 use oxigraph::sparql::{PreparedSparqlQuery, QueryEvaluationError, QueryResults};
 use oxigraph::store::Store;
 
-#[cfg(feature = "rocksdb")]
-use companion::CompanionError;
-use companion::{Companion, CompanionFiles};
+use companion::{Companion, CompanionError, CompanionFiles};
 #[cfg(feature = "rocksdb")]
 use disk::{BuildLock, copy_snapshot, remove_dead_snapshots, remove_stale_staging};
 use disk::{is_empty_dir, looks_like_store};
@@ -26,6 +24,19 @@ use disk::{is_empty_dir, looks_like_store};
 #[cfg(feature = "rocksdb")]
 use crate::files::output::{parent_and_name, swap_into_place};
 use crate::rdf::vocab::rdf;
+
+/// Work done on a freshly loaded store before it is swapped in (see
+/// [`GraphStore::rebuild_on_disk_with`](GraphStore::rebuild_on_disk_with)): it reads the loaded store and
+/// writes its own subdirectories of the staging directory, which move into place with the store. The change
+/// record and feed are one.
+pub trait Recorder: Sync {
+    /// What it is, for messages ("change record").
+    fn name(&self) -> &'static str;
+
+    /// Records what it keeps of `loaded`, the store built in `staging`; `previous` is the directory of the store it
+    /// replaces, if there is one (read only: it stays in place until the swap).
+    fn record(&self, loaded: &GraphStore, staging: &Path, previous: Option<&Path>) -> Result<(), CompanionError>;
+}
 
 /// A loaded graph store.
 pub struct GraphStore {
@@ -172,8 +183,10 @@ impl GraphStore {
         path: &Path,
         quads: &[Quad],
         companion: Option<Box<dyn Companion>>,
+        recorder: Option<&dyn Recorder>,
     ) -> Result<Self, StoreError> {
-        Self::rebuild_on_disk_with(path, quads, companion, |_| Ok::<(), StoreError>(())).map(|(store, ())| store)
+        Self::rebuild_on_disk_with(path, quads, companion, recorder, |_| Ok::<(), StoreError>(()))
+            .map(|(store, ())| store)
     }
 
     /// [`rebuild_on_disk`](Self::rebuild_on_disk), then more quads from `produce`, which runs on its own thread and
@@ -183,10 +196,13 @@ impl GraphStore {
     /// With `companion`, that index is built in the same staging directory (in a subdirectory of its own, which
     /// RocksDB ignores) and moved into place by the same rename: the curated quads first, then each batch on the
     /// producer's thread before it goes to the loader.
+    ///
+    /// With `recorder`, the loaded store is handed to it before the swap, with the directory of the store it replaces.
     pub fn rebuild_on_disk_with<T: Send, E: From<StoreError> + Send>(
         path: &Path,
         quads: &[Quad],
         companion: Option<Box<dyn Companion>>,
+        recorder: Option<&dyn Recorder>,
         produce: impl FnOnce(&mut dyn FnMut(Vec<Quad>) -> std::io::Result<()>) -> Result<T, E> + Send,
     ) -> Result<(Self, T), E> {
         if path.exists() && !looks_like_store(path) && !is_empty_dir(path) {
@@ -194,7 +210,7 @@ impl GraphStore {
         }
         #[cfg(not(feature = "rocksdb"))]
         {
-            let _ = (quads, companion, produce);
+            let _ = (quads, companion, recorder, produce);
             Err(StoreError::NoDiskSupport.into())
         }
         #[cfg(feature = "rocksdb")]
@@ -273,6 +289,9 @@ impl GraphStore {
                 })?;
                 loader.commit().map_err(failed)?;
                 store.flush().map_err(failed)?;
+                if let Some(recorder) = recorder {
+                    Self::record(recorder, &store, staging.path(), path)?;
+                }
                 output
             };
             crate::files::fault::before_swap();
@@ -285,6 +304,25 @@ impl GraphStore {
             };
             Ok((store, output))
         }
+    }
+
+    /// Hands the store just built in `staging` to `recorder`, with the store at `path` it replaces, if any.
+    #[cfg(feature = "rocksdb")]
+    fn record(recorder: &dyn Recorder, built: &Store, staging: &Path, path: &Path) -> Result<(), StoreError> {
+        let staged = Self {
+            store: built.clone(),
+            snapshot: None,
+            directory: Some(staging.to_owned()),
+            named: Some(path.to_owned()),
+        };
+        let previous = looks_like_store(path).then_some(path);
+        recorder
+            .record(&staged, staging, previous)
+            .map_err(|source| StoreError::Companion {
+                path: path.to_owned(),
+                name: recorder.name(),
+                source,
+            })
     }
 
     /// Every quad, sorted (the order every writer uses, so that output is deterministic).
@@ -322,6 +360,34 @@ impl GraphStore {
         self.store
             .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
             .map(|quad| quad.map_err(StoreError::from))
+    }
+
+    /// The quads of the default graph, in the store's own order, read lazily.
+    pub fn iter_default_graph(&self) -> impl Iterator<Item = Result<Quad, StoreError>> + '_ {
+        self.store
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+            .map(|quad| quad.map_err(StoreError::from))
+    }
+
+    /// The quads of `graph` (`None`: the default graph) whose subject is `subject`, or every quad of it whose subject
+    /// is a blank node when `subject` is `None`.
+    pub fn subject_in(
+        &self,
+        subject: Option<NamedNodeRef<'_>>,
+        graph: Option<NamedNodeRef<'_>>,
+    ) -> Result<Vec<Quad>, StoreError> {
+        let graph = graph.map_or(GraphNameRef::DefaultGraph, GraphNameRef::from);
+        let quads = self
+            .store
+            .quads_for_pattern(subject.map(Into::into), None, None, Some(graph));
+        let mut out = Vec::new();
+        for quad in quads {
+            let quad = quad?;
+            if subject.is_some() || quad.subject.is_blank_node() {
+                out.push(quad);
+            }
+        }
+        Ok(out)
     }
 
     /// Number of quads.

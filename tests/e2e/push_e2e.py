@@ -347,6 +347,7 @@ def check_store(checks, powkg, store, tmp, local, header):
         f"{len(remote - expected)} extra, {len(expected - remote)} missing",
     )
     check_shards(checks, powkg, store, tmp)
+    check_bulk(checks, powkg, store, tmp, label)
     # (g) errors
     if isinstance(store, Virtuoso):
         done = run(powkg, ["push", *store.push_args()], env={"POWKG_PUSH_USER": VIRTUOSO_USER[0], "POWKG_PUSH_PASSWORD": "wrong"})
@@ -637,6 +638,52 @@ def check_halving(checks, powkg):
         )
     finally:
         server.shutdown()
+
+
+def check_bulk(checks, powkg, store, tmp, label):
+    """`push --bulk`: a register graph the store does not hold goes in by the bulk route and holds what powkg builds;
+    pushed again it is unchanged; one changed row then takes the atomic changed-buckets route."""
+    csv = os.path.join(tmp, f"bulk-{label.split()[0].lower()}.csv")
+    subprocess.run([powkg, "generate-register", "--profile", harness.PROFILE, "--rows", "20000", "--seed", "3", "--out", csv],
+                   check=True, capture_output=True)
+    mapping = csv[:-len(".csv")] + ".toml"
+    with open(mapping, encoding="utf-8") as f:
+        text = f.read()
+    text = re.sub(r'(?m)^id = "[^"]*"', 'id = "bulk-load"', text, count=1)
+    with open(mapping, "w", encoding="utf-8") as f:
+        f.write(text)
+    report, done = push(powkg, store, ["--register", csv, "--bulk"])
+    graph = (report or {}).get("bulk-load")
+    checks.expect(
+        graph is not None and graph["route"] == "bulk" and graph["action"] == "created",
+        f"{label}: push --bulk loads a new register graph by the bulk route ({graph and graph['seconds']:.1f} s)",
+        f"{label}: push --bulk: {graph or excerpt(done.stderr)}",
+    )
+    if graph is None:
+        return
+    nquads = os.path.join(tmp, "bulk.nq")
+    run(powkg, ["build", "--register", csv, "--out", nquads])
+    built = rdflib.Dataset()
+    built.parse(nquads, format="nquads")
+    expected = set(built.graph(rdflib.URIRef(graph["graph"])))
+    remote = set(read_graph(store, graph["graph"]))
+    checks.expect(remote == expected, f"{label}: the bulk-loaded graph holds the {len(expected)} triples powkg builds",
+                  f"{label}: bulk-loaded graph: {len(remote)} triples, {len(expected)} built")
+    again, done = push(powkg, store, ["--register", csv, "--bulk", "--graph", "bulk-load"])
+    checks.expect(again is not None and again["bulk-load"]["action"] == "unchanged",
+                  f"{label}: the bulk push was recorded: pushed again, the graph is unchanged",
+                  f"{label}: pushed again after --bulk: {again or excerpt(done.stderr)}")
+    with open(csv, encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
+    cells = lines[100].split(",")
+    cells[2] = cells[2] + "-Changed"
+    lines[100] = ",".join(cells)
+    with open(csv, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    after, done = push(powkg, store, ["--register", csv, "--bulk", "--graph", "bulk-load"])
+    checks.expect(after is not None and after["bulk-load"]["route"] == "changed-buckets",
+                  f"{label}: with --bulk, a graph the store holds still takes an atomic route (changed-buckets)",
+                  f"{label}: a changed row after --bulk: {after or excerpt(done.stderr)}")
 
 
 def main():

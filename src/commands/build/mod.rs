@@ -6,6 +6,7 @@ use std::io::Write;
 
 use crate::commands::Error;
 use powkg::build::pipeline;
+use powkg::changes::record::{ChangeRecord, Recorded};
 use powkg::files::diagnostic::{Diagnostic, Diagnostics};
 use powkg::files::output::write_atomically;
 use powkg::rdf::format;
@@ -34,6 +35,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
     let paths = super::project::registers(&args.graph, &args.registers.register)?;
     let registers = registers::open(&paths, &built, &minter)?;
     let Outputs {
+        recorded,
         stored,
         written,
         streamed,
@@ -65,6 +67,12 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
                 "canonical_hash": { "algorithm": "RDFC-1.0", "hash": "SHA-256", "value": hash },
                 "validation": validation,
                 "store": args.store.as_ref().map(|p| p.display().to_string()),
+                "changes": recorded.map(|r| json!({
+                    "subjects": r.subjects,
+                    "changed_subjects": r.changed,
+                    "previous_store": r.had_previous,
+                    "feed": r.appended.map(|a| json!({ "members": a.members, "deleted": a.deleted, "pages_dropped": a.dropped })),
+                })),
                 "output": written.map(|(p, f, n)| json!({ "path": p.display().to_string(), "format": f.name(), "statements": n })),
                 "registers": registers.iter().zip(&streamed).map(|(r, o)| registers::json(r, o)).collect::<Vec<_>>(),
                 "queries": checks.iter().map(|c| json!({
@@ -90,14 +98,7 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
             }
             let _ = writeln!(r, "  validation {validation}");
             let _ = writeln!(r, "  canonical hash (RDFC-1.0, SHA-256)  {hash}");
-            match &args.store {
-                Some(path) => {
-                    let _ = writeln!(r, "  store      {} ({stored} quads, on disk)", path.display());
-                }
-                None => {
-                    let _ = writeln!(r, "  store      in memory ({stored} quads)");
-                }
-            }
+            store_text(&mut r, args, stored, recorded);
             for (register, outcome) in registers.iter().zip(&streamed) {
                 r.push_str(&registers::text(register, outcome));
             }
@@ -119,6 +120,29 @@ pub fn run(args: &BuildArgs) -> Result<Status, Error> {
 }
 
 /// Success when every checked query gave its expected results; else says how to keep a reviewed change.
+/// The text report's lines of the store and what its change record found.
+fn store_text(r: &mut String, args: &BuildArgs, stored: usize, recorded: Option<Recorded>) {
+    let Some(path) = &args.store else {
+        let _ = writeln!(r, "  store      in memory ({stored} quads)");
+        return;
+    };
+    let _ = writeln!(r, "  store      {} ({stored} quads, on disk)", path.display());
+    if let Some(rec) = recorded {
+        let since = if rec.had_previous {
+            "since the previous build"
+        } else {
+            "(a new store)"
+        };
+        let _ = write!(r, "  changes    {} of {} subjects {since}", rec.changed, rec.subjects);
+        match rec.appended {
+            Some(a) => {
+                let _ = writeln!(r, "; feed: {} members appended ({} deletions)", a.members, a.deleted);
+            }
+            None => r.push('\n'),
+        }
+    }
+}
+
 fn checks_status(checks: &[powkg::query::expected::Check]) -> Status {
     if checks.iter().all(|c| c.difference.is_none()) {
         return Status::Success;
@@ -199,6 +223,8 @@ fn hash(args: &BuildArgs, built: &pipeline::Built) -> Result<String, Error> {
 
 /// What the outputs of a build hold.
 struct Outputs<'a> {
+    /// What the change record of the --store found.
+    recorded: Option<Recorded>,
     /// Quads in the store.
     stored: usize,
     /// The `--out` file, its format and how many statements it holds.
@@ -219,16 +245,26 @@ fn write_outputs<'a>(
     out: Option<(&'a std::path::PathBuf, ExportFormat)>,
 ) -> Result<Outputs<'a>, Error> {
     let mut streamed = Vec::new();
+    let feed = (!args.no_feed).then(|| powkg::changes::feed::Options {
+        page_size: usize::try_from(args.feed_page_size).unwrap_or(usize::MAX),
+        retention_days: args.feed_retention_days,
+        time: powkg::changes::feed::now(),
+    });
+    let record = ChangeRecord::new(minter.clone(), feed);
     let store = match &args.store {
         Some(path) if !registers.is_empty() => {
             let search = search_rules(args, minter, registers);
-            let (store, outcomes) = registers::into_store(&args.registers, registers, path, &built.quads, search)?;
+            let (store, outcomes) =
+                registers::into_store(&args.registers, registers, path, &built.quads, search, Some(&record))?;
             streamed = outcomes;
             store
         }
-        Some(path) => GraphStore::rebuild_on_disk(path, &built.quads, search_rules(args, minter, registers))?,
+        Some(path) => {
+            GraphStore::rebuild_on_disk(path, &built.quads, search_rules(args, minter, registers), Some(&record))?
+        }
         None => GraphStore::in_memory(&built.quads)?,
     };
+    let recorded = record.outcome();
     let stored = store.quad_count()?;
     let mut written = None;
     if let Some((path, format)) = out {
@@ -249,6 +285,7 @@ fn write_outputs<'a>(
     }
 
     Ok(Outputs {
+        recorded,
         stored,
         written,
         streamed,

@@ -26,6 +26,8 @@ pub(crate) struct Context<'a, 'p> {
     pub(crate) remote: &'a mut Remote,
     pub(crate) record: &'a RecordTerms,
     pub(crate) chunk_bytes: usize,
+    /// Whether a graph the store does not hold goes in bulk, not atomically (`--bulk`).
+    pub(crate) bulk: bool,
     pub(crate) produce: &'a mut Produce<'p>,
     pub(crate) progress: &'a mut dyn FnMut(u64),
 }

@@ -86,7 +86,7 @@ pub fn staging(graph: &NamedNode) -> NamedNode {
 }
 
 /// Sends the graph's N-Triples into `staging`, chunk by chunk; their hash, bytes and number of requests.
-fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(String, u64, u64), PushError> {
+pub(super) fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(String, u64, u64), PushError> {
     let Context {
         remote,
         produce,

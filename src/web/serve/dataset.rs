@@ -22,7 +22,10 @@ pub(super) fn void(service: &Service, r: &Incoming<'_>) -> Reply {
         Some(None) => Reply::redirect(StatusCode::SEE_OTHER, &format!("{}dataset.html", service.base_path()))
             .with(header::VARY, "Accept"),
         Some(Some(format)) => service.rdf_reply(
-            &service.renderer.dataset().void_quads(r.origin().as_deref(), true),
+            &service
+                .renderer
+                .dataset()
+                .void_quads(r.origin().as_deref(), true, service.has_feed()),
             format,
         ),
     }
@@ -55,10 +58,15 @@ pub(super) fn file_of(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
         .find(|i| i.format.extension() == extension)?
         .format;
     match name {
-        paths::VOID => Some(service.rdf_reply(
-            &service.renderer.dataset().void_quads(r.origin().as_deref(), true),
-            format,
-        )),
+        paths::VOID => Some(
+            service.rdf_reply(
+                &service
+                    .renderer
+                    .dataset()
+                    .void_quads(r.origin().as_deref(), true, service.has_feed()),
+                format,
+            ),
+        ),
         paths::DUMP if crate::rdf::format::DUMP_FORMATS.contains(&format) => {
             let mut reply = Reply::new(StatusCode::OK, format.content_type(), Vec::new());
             reply.streamed = Some(super::dump::body(

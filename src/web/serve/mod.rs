@@ -17,6 +17,7 @@
 //! | `/context.jsonld` | the JSON-LD context of the documents |
 //! | `/void`, `/.well-known/void` | the VoID/DCAT dataset description |
 //! | `/dump`, `/dump.EXT` | the whole graph, streamed: Turtle, N-Triples, N-Quads, TriG, RDF/XML or JSON-LD by `Accept` or extension |
+//! | `{base path}feed`, `feed/root`, `feed/page/N` | the change feed (LDES), N-Quads or TriG; full pages immutable |
 //! | `{base path}…` | every IRI minted under the base: 303 to its document, `….html`, `.ttl`, `.nt`, `.jsonld`, `.rdf` |
 //!
 //! The pages are drawn by [`crate::web::render`], which `powkg site` shares; this module is the HTTP around them.
@@ -31,6 +32,7 @@ mod dataset;
 mod dump;
 mod error;
 mod exchange;
+mod feed;
 mod negotiate;
 mod pages;
 mod resource;

@@ -92,6 +92,14 @@ impl Service {
         if let Some(reply) = dataset::file_of(self, r) {
             return reply;
         }
+        let base_path = self.renderer.base_path().to_owned();
+        if let Some(reply) = r
+            .path
+            .strip_prefix(base_path.as_str())
+            .and_then(|rest| super::feed::route(self, r, rest))
+        {
+            return reply;
+        }
         match r.path.strip_prefix(self.renderer.base_path()) {
             Some(rest) if !rest.is_empty() => resource::dereference(self, r),
             _ => pages::not_found(r),

@@ -66,6 +66,14 @@ impl Service {
         })
     }
 
+    /// Whether the store keeps a change feed.
+    pub(super) fn has_feed(&self) -> bool {
+        self.renderer
+            .store()
+            .directory()
+            .is_some_and(|dir| matches!(crate::changes::feed::Feed::read(dir), Ok(Some(_))))
+    }
+
     /// The pages this server answers with.
     pub fn renderer(&self) -> &Renderer {
         &self.renderer

@@ -87,6 +87,7 @@ pub fn nginx(base_path: &str) -> String {
          \x20   location = {query} {{ rewrite ^ {query}/index.html last; }}\n\
          \x20   location = {search} {{ rewrite ^ {search}.html last; }}\n\
          \x20   location ^~ {base} {{\n\
+         \x20       location ~ {feed} {{ default_type application/n-quads; try_files $uri.nq =404; }}\n\
          \x20       location ~ \\.[a-z]+$ {{ try_files $uri =404; }}\n\
          \x20       if (-f $request_filename.$powkg_document) {{\n\
          \x20           add_header Vary Accept always;\n\
@@ -100,6 +101,7 @@ pub fn nginx(base_path: &str) -> String {
         dump_map = nginx_map("powkg_dump", "ttl", &dump),
         dataset = nginx_string(&nginx_url(&format!("{base_path}dataset.html"))),
         base = nginx_string(base_path),
+        feed = nginx_string(&format!("^{}feed(/root|/page/[0-9]+)?$", regex_literal(base_path))),
         void = paths::VOID,
         dump = paths::DUMP,
         query = paths::QUERY,
@@ -177,6 +179,12 @@ pub fn htaccess(base_path: &str) -> String {
     let _ = writeln!(out, "RewriteRule ^search$ {}.html [L]", paths::SEARCH);
     let base = base_path.trim_start_matches('/');
     let (base, base_target) = (regex_literal(base), rewrite_literal(base));
+    // The change feed's documents are served as they are, at their IRIs (an LDES client takes a page's address as
+    // its IRI).
+    let _ = writeln!(
+        out,
+        "RewriteRule ^{base}feed(/root|/page/[0-9]+)?$ /{base_target}feed$1.nq [L,T=application/n-quads]"
+    );
     for (media_type, extension) in document_types() {
         let _ = writeln!(
             out,

@@ -71,8 +71,13 @@ pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + S
         .prefix(&format!("{prefix}{}-", std::process::id()))
         .tempdir_in(&parent)
         .map_err(io_error)?;
+    let feed = match renderer.store().directory() {
+        Some(dir) => crate::changes::feed::Feed::read(dir).map_err(io_error)?,
+        None => None,
+    };
     let mut writer = SiteWriter {
         root: staging.path().to_owned(),
+        feed,
         renderer,
         origin: renderer.base_origin().to_owned(),
         sitemap: Sitemap::default(),
@@ -109,6 +114,8 @@ struct Sitemap {
 
 struct SiteWriter<'a> {
     root: PathBuf,
+    /// The change feed the store keeps, written as it is.
+    feed: Option<crate::changes::feed::Feed>,
     renderer: &'a Renderer,
     origin: String,
     sitemap: Sitemap,
@@ -173,6 +180,7 @@ impl SiteWriter<'_> {
         self.classes()?;
         self.described()?;
         self.about_the_graph()?;
+        self.feed_documents()?;
         self.things(progress)?;
         self.flush_sitemap()?;
         self.report.sitemaps = self.sitemap.files;
@@ -308,10 +316,32 @@ impl SiteWriter<'_> {
         Ok(())
     }
 
+    /// The change feed's documents, as N-Quads: `{base path}feed.nq`, `feed/root.nq` and `feed/page/N.nq`, which the
+    /// server configurations serve at the documents' IRIs.
+    fn feed_documents(&mut self) -> Result<(), Written> {
+        let Some(feed) = self.feed.take() else {
+            return Ok(());
+        };
+        let minter = self.renderer.minter().clone();
+        let base_path = self.renderer.base_path().to_owned();
+        let root = feed.root(&minter);
+        self.file(&format!("{base_path}feed.nq"), &root)?;
+        self.file(&format!("{base_path}feed/root.nq"), &root)?;
+        for page in &feed.pages {
+            if let Some(bytes) = feed.page(&minter, page.number)? {
+                self.file(&format!("{base_path}feed/page/{}.nq", page.number), &bytes)?;
+            }
+        }
+        self.feed = Some(feed);
+        Ok(())
+    }
+
     /// The dataset description and the whole graph, in every format.
     fn about_the_graph(&mut self) -> Result<(), Written> {
         let renderer = self.renderer;
-        let void = renderer.dataset().void_quads(Some(&self.origin), false);
+        let void = renderer
+            .dataset()
+            .void_quads(Some(&self.origin), false, self.feed.is_some());
         for document in DOCUMENTS {
             if let Document::Rdf(format) = document {
                 let bytes = renderer.serialize(&void, format)?;
