@@ -91,6 +91,8 @@ def main():
     parser.add_argument("--stores", default="oxigraph,virtuoso",
                         help="the stores to push to, comma-separated [default: oxigraph,virtuoso]")
     parser.add_argument("--chunk-size", default=None, help="powkg push --chunk-size [default: powkg's]")
+    parser.add_argument("--bulk-only", action="store_true",
+                        help="time only push --bulk beside the native loader (no atomic push, no changed row)")
     args = parser.parse_args()
     powkg = os.path.abspath(args.powkg)
     if args.oxigraph:
@@ -123,33 +125,55 @@ def main():
         for kind in (kinds[name] for name in wanted):
             store = kind(tmp)
             try:
-                with PeakRss(store.server.process.pid) as server:
-                    push_s, rss, out = timed(
-                        [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json",
-                         *(["--chunk-size", args.chunk_size] if args.chunk_size else [])],
+                push_s = rss = graph_report = None
+                server = PeakRss(store.server.process.pid)
+                if not args.bulk_only:
+                    with PeakRss(store.server.process.pid) as server:
+                        push_s, rss, out = timed(
+                            [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json",
+                             *(["--chunk-size", args.chunk_size] if args.chunk_size else [])],
+                            env=store.env,
+                        )
+                    graph_report = json.loads(out)["graphs"][0]
+                    stored = push_stores.count(store, graph)
+                    if stored != triples:
+                        sys.exit(f"{kind.name}: {stored} triples in the store after the push, {triples} expected")
+                    # The nightly case: one row of the register changes, and the register is pushed again.
+                    with open(csv, encoding="utf-8") as f:
+                        original = f.read()
+                    rows = original.splitlines(keepends=True)
+                    cells = rows[len(rows) // 2].split(",")
+                    cells[2] += "-Changed"
+                    rows[len(rows) // 2] = ",".join(cells)
+                    with open(csv, "w", encoding="utf-8") as f:
+                        f.writelines(rows)
+                    again_s, _, again = timed(
+                        [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json"],
                         env=store.env,
                     )
-                graph_report = json.loads(out)["graphs"][0]
-                stored = push_stores.count(store, graph)
-                if stored != triples:
-                    sys.exit(f"{kind.name}: {stored} triples in the store after the push, {triples} expected")
-                # The nightly case: one row of the register changes, and the register is pushed again.
-                with open(csv, encoding="utf-8") as f:
-                    original = f.read()
-                rows = original.splitlines(keepends=True)
-                cells = rows[len(rows) // 2].split(",")
-                cells[2] += "-Changed"
-                rows[len(rows) // 2] = ",".join(cells)
-                with open(csv, "w", encoding="utf-8") as f:
-                    f.writelines(rows)
-                again_s, _, again = timed(
-                    [powkg, "push", *store.push_args(), "--register", csv, "--graph", "bench", "--report", "json"],
-                    env=store.env,
-                )
-                with open(csv, "w", encoding="utf-8") as f:
-                    f.write(original)
-                again_report = json.loads(again)["graphs"][0]
-                changed.append((kind.name, again_s, again_report))
+                    with open(csv, "w", encoding="utf-8") as f:
+                        f.write(original)
+                    again_report = json.loads(again)["graphs"][0]
+                    changed.append((kind.name, again_s, again_report))
+                # --bulk: the same rows as a register the store does not hold (its own graph), by the bulk route.
+                bulk_csv = os.path.join(tmp, "bulk.csv")
+                shutil.copy(csv, bulk_csv)
+                with open(csv[:-4] + ".toml", encoding="utf-8") as f:
+                    mapping = re.sub(r'(?m)^id = "[^"]*"', 'id = "bulk"', f.read(), count=1)
+                with open(bulk_csv[:-4] + ".toml", "w", encoding="utf-8") as f:
+                    f.write(mapping)
+                with PeakRss(store.server.process.pid) as bulk_server:
+                    bulk_s, bulk_rss, bulk_out = timed(
+                        [powkg, "push", *store.push_args(), "--register", bulk_csv, "--graph", "bulk", "--bulk",
+                         "--report", "json"],
+                        env=store.env,
+                    )
+                if args.bulk_only:
+                    rss, server = bulk_rss, bulk_server
+                bulk_report = json.loads(bulk_out)["graphs"][0]
+                bulk_graph = graph.rsplit("/", 1)[0] + "/bulk"
+                if bulk_report.get("route") != "bulk" or push_stores.count(store, bulk_graph) != triples:
+                    sys.exit(f"{kind.name}: push --bulk: {bulk_report}")
                 if kind is push_stores.Oxigraph:
                     native_s, _, _ = timed([oxigraph, "load", "--location", os.path.join(tmp, "ox-native"),
                                             "--file", ntriples, "--graph", graph])
@@ -160,22 +184,6 @@ def main():
                     loaded = push_stores.count(store, graph + "-native")
                     if loaded != triples:
                         sys.exit(f"Virtuoso's bulk loader loaded {loaded} triples, {triples} expected")
-                # --bulk: the same rows as a register the store does not hold (its own graph), by the bulk route.
-                bulk_csv = os.path.join(tmp, "bulk.csv")
-                shutil.copy(csv, bulk_csv)
-                with open(csv[:-4] + ".toml", encoding="utf-8") as f:
-                    mapping = re.sub(r'(?m)^id = "[^"]*"', 'id = "bulk"', f.read(), count=1)
-                with open(bulk_csv[:-4] + ".toml", "w", encoding="utf-8") as f:
-                    f.write(mapping)
-                bulk_s, _, bulk_out = timed(
-                    [powkg, "push", *store.push_args(), "--register", bulk_csv, "--graph", "bulk", "--bulk",
-                     "--report", "json"],
-                    env=store.env,
-                )
-                bulk_report = json.loads(bulk_out)["graphs"][0]
-                bulk_graph = graph.rsplit("/", 1)[0] + "/bulk"
-                if bulk_report.get("route") != "bulk" or push_stores.count(store, bulk_graph) != triples:
-                    sys.exit(f"{kind.name}: push --bulk: {bulk_report}")
                 results.append((kind.name, triples, push_s, native_s, rss, server.mib(), graph_report, bulk_s))
             finally:
                 store.stop()
@@ -184,6 +192,11 @@ def main():
     print(f"{'store':<16} {'powkg push':>22} {'of which upload / replace':>26} {'native bulk load':>24} "
           f"{'push/native':>12} {'push --bulk':>22} {'bulk/native':>12} {'push peak RSS':>14} {'store peak RSS':>15}")
     for name, n, push_s, native_s, rss, server_mib, graph_report, bulk_s in results:
+        if push_s is None:
+            print(f"{name:<16} {'(not run)':>22} {'':>26} {native_s:>8.1f} s {n / native_s:>11,.0f} t/s {'':>12} "
+                  f"{bulk_s:>8.1f} s {n / bulk_s:>9,.0f} t/s {native_s / bulk_s:>11.2f} "
+                  f"{(f'{rss:.0f} MiB' if rss else 'n/a'):>14} {server_mib:>11,.0f} MiB")
+            continue
         ratio = (n / push_s) / (n / native_s)
         if graph_report.get("route") == "one-request":
             split = f"one request: {graph_report['upload_seconds']:.1f} s"
@@ -195,13 +208,15 @@ def main():
             f"{native_s / bulk_s:>11.2f} {(f'{rss:.0f} MiB' if rss else 'n/a'):>14} "
             f"{server_mib:>11,.0f} MiB"
         )
-    print(f"\none row of the {args.rows:,} changed, pushed again:")
+    if changed:
+        print(f"\none row of the {args.rows:,} changed, pushed again:")
     for name, seconds, report in changed:
         print(f"{name:<16} {seconds:>8.1f} s, {report['bytes_sent']:,} of {report['bytes']:,} bytes sent "
               f"({report['route']}: {report['reason'].split('; ')[-1]})")
     print(f"\nreproduce: python3 benches/push_bench.py --powkg {args.powkg} --rows {args.rows} --stores {args.stores}"
           + (f" --oxigraph {args.oxigraph}" if args.oxigraph else "")
-          + (f" --chunk-size {args.chunk_size}" if args.chunk_size else ""))
+          + (f" --chunk-size {args.chunk_size}" if args.chunk_size else "")
+          + (" --bulk-only" if args.bulk_only else ""))
 
 
 if __name__ == "__main__":
