@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::feed::{self, Appended};
-use super::state::{self, State};
+use oxigraph::model::Quad;
+
+use super::state::{self, State, StateBuilder};
 use crate::rdf::iri::Minter;
 use crate::store::companion::{CarryError, CompanionError, CompanionFiles};
 use crate::store::{GraphStore, Recorder};
@@ -15,6 +17,8 @@ use crate::store::{GraphStore, Recorder};
 pub struct ChangeRecord {
     minter: Minter,
     feed: Option<feed::Options>,
+    /// The state of the quads seen on their way to the loader.
+    seen: Mutex<StateBuilder>,
     outcome: Mutex<Option<Recorded>>,
 }
 
@@ -37,13 +41,14 @@ impl ChangeRecord {
         Self {
             minter,
             feed,
+            seen: Mutex::new(StateBuilder::default()),
             outcome: Mutex::new(None),
         }
     }
 
     /// What the build recorded, once it has.
     pub fn outcome(&self) -> Option<Recorded> {
-        *self.outcome.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        *lock(&self.outcome)
     }
 }
 
@@ -52,8 +57,12 @@ impl Recorder for ChangeRecord {
         "change record"
     }
 
+    fn observe(&self, quads: &[Quad]) {
+        lock(&self.seen).add(quads);
+    }
+
     fn record(&self, loaded: &GraphStore, staging: &Path, previous: Option<&Path>) -> Result<(), CompanionError> {
-        let new = State::of_store(loaded)?;
+        let new = std::mem::take(&mut *lock(&self.seen)).finish();
         new.write(staging)?;
         let old = match previous {
             Some(dir) => match State::read(dir)? {
@@ -79,7 +88,7 @@ impl Recorder for ChangeRecord {
             )?),
             None => None,
         };
-        *self.outcome.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Recorded {
+        *lock(&self.outcome) = Some(Recorded {
             subjects: new.subject_count(),
             changed,
             had_previous: previous.is_some(),
@@ -87,6 +96,11 @@ impl Recorder for ChangeRecord {
         });
         Ok(())
     }
+}
+
+/// A lock taken even after a panic elsewhere (what it guards stays consistent: each use is one call).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The state and feed files of a store, as a private snapshot carries them over: linked, since a build never

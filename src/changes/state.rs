@@ -204,6 +204,69 @@ fn bucket_hash(subjects: &[Subject]) -> u64 {
     first_u64(&h.finalize())
 }
 
+/// A state made from quads as they stream by, in any order and with repeats (a register repeats some triples): each
+/// subject's triple hashes are kept, then deduplicated and summed. Made where the quads are made, so that a build
+/// need not read its store back.
+#[derive(Default)]
+pub struct StateBuilder {
+    graphs: std::collections::HashMap<String, std::collections::HashMap<String, Vec<u64>>>,
+    blank: std::collections::HashMap<String, Vec<u64>>,
+    line: Vec<u8>,
+}
+
+impl StateBuilder {
+    /// Takes quads.
+    pub fn add(&mut self, quads: &[Quad]) {
+        for quad in quads {
+            self.line.clear();
+            ntriples::push_triple(&mut self.line, quad.as_ref().into());
+            let hash = triple_hash(&self.line);
+            let graph = graph_key(&quad.graph_name);
+            let hashes = match &quad.subject {
+                NamedOrBlankNode::NamedNode(n) => {
+                    let subjects = match self.graphs.get_mut(graph) {
+                        Some(s) => s,
+                        None => self.graphs.entry(graph.to_owned()).or_default(),
+                    };
+                    match subjects.get_mut(n.as_str()) {
+                        Some(h) => h,
+                        None => subjects.entry(n.as_str().to_owned()).or_default(),
+                    }
+                }
+                NamedOrBlankNode::BlankNode(_) => self.blank.entry(graph.to_owned()).or_default(),
+            };
+            hashes.push(hash);
+        }
+    }
+
+    /// The state of the quads taken, each once.
+    pub fn finish(self) -> State {
+        let sum = |mut hashes: Vec<u64>| {
+            hashes.sort_unstable();
+            hashes.dedup();
+            hashes.into_iter().fold(0u64, u64::wrapping_add)
+        };
+        let mut all: BTreeMap<String, GraphBuilder> = BTreeMap::new();
+        for (graph, subjects) in self.graphs {
+            let builder = all.entry(graph).or_default();
+            builder.subjects = subjects
+                .into_iter()
+                .map(|(iri, hashes)| Subject { iri, hash: sum(hashes) })
+                .collect();
+        }
+        for (graph, hashes) in self.blank {
+            all.entry(graph).or_default().blank = Some(sum(hashes));
+        }
+        State {
+            graphs: all
+                .into_iter()
+                .map(|(graph, builder)| (graph, builder.finish()))
+                .collect(),
+            subjects_file: None,
+        }
+    }
+}
+
 impl State {
     /// The state of every graph of `store`, read graph by graph.
     pub fn of_store(store: &GraphStore) -> Result<Self, StoreError> {
@@ -523,6 +586,18 @@ mod tests {
         );
         assert_eq!(effort.differing, 2);
         assert!(effort.subjects_read < 20, "{effort:?}");
+    }
+
+    #[test]
+    fn a_state_made_from_streamed_quads_with_repeats_equals_the_state_of_the_set() {
+        let quads: Vec<Quad> = (0..800)
+            .map(|i| quad(&format!("urn:s{}", i % 300), &i.to_string(), "urn:g"))
+            .collect();
+        let mut streamed = StateBuilder::default();
+        streamed.add(&quads[..500]);
+        streamed.add(&quads[200..]);
+        let (diff, _) = compare(&State::of_quads(&quads), &streamed.finish()).unwrap();
+        assert!(diff.is_empty(), "{diff:?}");
     }
 
     #[test]

@@ -33,9 +33,21 @@ pub trait Recorder: Sync {
     /// What it is, for messages ("change record").
     fn name(&self) -> &'static str;
 
+    /// Sees quads as they go to the loader: the curated graph first, then each streamed batch (on the producer's
+    /// thread). Quads may repeat; the store keeps each once.
+    fn observe(&self, quads: &[Quad]);
+
     /// Records what it keeps of `loaded`, the store built in `staging`; `previous` is the directory of the store it
     /// replaces, if there is one (read only: it stays in place until the swap).
     fn record(&self, loaded: &GraphStore, staging: &Path, previous: Option<&Path>) -> Result<(), CompanionError>;
+}
+
+/// Shows `quads` to `recorder`, if there is one.
+#[cfg(feature = "rocksdb")]
+fn observe(recorder: Option<&dyn Recorder>, quads: &[Quad]) {
+    if let Some(recorder) = recorder {
+        recorder.observe(quads);
+    }
 }
 
 /// A loaded graph store.
@@ -249,6 +261,7 @@ impl GraphStore {
                 }
                 None => None,
             };
+            observe(recorder, quads);
             let output = {
                 let store = Store::open(staging.path()).map_err(failed)?;
                 let mut loader = store.bulk_loader();
@@ -258,6 +271,7 @@ impl GraphStore {
                     let producer = scope.spawn(move || {
                         let mut index_error = None;
                         let mut deliver = |batch: Vec<Quad>| {
+                            observe(recorder, &batch);
                             if let Some(builder) = &mut index
                                 && let Err(e) = builder.add_batch(&batch)
                             {
