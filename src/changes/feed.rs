@@ -210,18 +210,18 @@ impl Feed {
         triple(
             &stream,
             &format!("{LDES}versionOfPath"),
-            iri(&format!("{}isVersionOf", dcterms::NS)).into(),
+            dcterms::IS_VERSION_OF.into_owned().into(),
         );
-        for (path, object) in [("Create", "Create"), ("Update", "Update"), ("Delete", "Delete")] {
+        for kind in ["Create", "Update", "Delete"] {
             triple(
                 &stream,
-                &format!("{LDES}version{path}Path"),
+                &format!("{LDES}version{kind}Path"),
                 rdf::TYPE.into_owned().into(),
             );
             triple(
                 &stream,
-                &format!("{LDES}version{path}Object"),
-                iri(&format!("{AS}{object}")).into(),
+                &format!("{LDES}version{kind}Object"),
+                iri(&format!("{AS}{kind}")).into(),
             );
         }
         triple(&root, rdf::TYPE.as_str(), iri(&format!("{TREE}Node")).into());
@@ -578,7 +578,7 @@ fn member_quads(
     ntriples::push_statement(
         out,
         member.as_ref().into(),
-        iri(format!("{}isVersionOf", dcterms::NS)).as_ref(),
+        dcterms::IS_VERSION_OF,
         NamedNodeRef::new_unchecked(thing).into(),
         end,
     );

@@ -94,7 +94,8 @@ namespace!(
     /// Dublin Core terms.
     dcterms, "http://purl.org/dc/terms/", [
         TITLE = "title", DESCRIPTION = "description", LANGUAGE = "language", LICENSE = "license",
-        CREATED = "created", SOURCE = "source", RIGHTS = "rights", FORMAT = "format",
+        CREATED = "created", SOURCE = "source", RIGHTS = "rights", FORMAT = "format", CONFORMS_TO = "conformsTo",
+        IS_VERSION_OF = "isVersionOf",
     ]
 );
 namespace!(

@@ -25,7 +25,7 @@ pub(super) fn void(service: &Service, r: &Incoming<'_>) -> Reply {
             &service
                 .renderer
                 .dataset()
-                .void_quads(r.origin().as_deref(), true, service.has_feed()),
+                .void_quads(r.origin().as_deref(), true, service.feed().as_ref()),
             format,
         ),
     }
@@ -63,7 +63,7 @@ pub(super) fn file_of(service: &Service, r: &Incoming<'_>) -> Option<Reply> {
                 &service
                     .renderer
                     .dataset()
-                    .void_quads(r.origin().as_deref(), true, service.has_feed()),
+                    .void_quads(r.origin().as_deref(), true, service.feed().as_ref()),
                 format,
             ),
         ),

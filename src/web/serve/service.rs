@@ -66,12 +66,11 @@ impl Service {
         })
     }
 
-    /// Whether the store keeps a change feed.
-    pub(super) fn has_feed(&self) -> bool {
-        self.renderer
-            .store()
-            .directory()
-            .is_some_and(|dir| matches!(crate::changes::feed::Feed::read(dir), Ok(Some(_))))
+    /// The change feed's stream IRI, when the store keeps one.
+    pub(super) fn feed(&self) -> Option<oxigraph::model::NamedNode> {
+        let dir = self.renderer.store().directory()?;
+        matches!(crate::changes::feed::Feed::read(dir), Ok(Some(_)))
+            .then(|| crate::changes::feed::Feed::stream(self.renderer.minter()))
     }
 
     /// The pages this server answers with.

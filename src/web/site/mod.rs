@@ -339,9 +339,13 @@ impl SiteWriter<'_> {
     /// The dataset description and the whole graph, in every format.
     fn about_the_graph(&mut self) -> Result<(), Written> {
         let renderer = self.renderer;
+        let stream = self
+            .feed
+            .as_ref()
+            .map(|_| crate::changes::feed::Feed::stream(renderer.minter()));
         let void = renderer
             .dataset()
-            .void_quads(Some(&self.origin), false, self.feed.is_some());
+            .void_quads(Some(&self.origin), false, stream.as_ref());
         for document in DOCUMENTS {
             if let Document::Rdf(format) = document {
                 let bytes = renderer.serialize(&void, format)?;

@@ -221,8 +221,9 @@ impl Dataset {
 
     /// The metadata graph, plus the URI space and, when the origin is known, the dump in each format as a DCAT
     /// distribution (what DCAT-AP asks of a dataset and its distributions) and the SPARQL endpoint where there is
-    /// one (`endpoint`: the server's, not a static site's).
-    pub fn void_quads(&self, origin: Option<&str>, endpoint: bool, feed: bool) -> Vec<Quad> {
+    /// one (`endpoint`: the server's, not a static site's), and the change feed where the store keeps one (`feed`: the
+    /// stream's IRI).
+    pub fn void_quads(&self, origin: Option<&str>, endpoint: bool, feed: Option<&NamedNode>) -> Vec<Quad> {
         let mut quads = self.metadata.clone();
         let Some(graph) = quads.first().map(|q| q.graph_name.clone()) else {
             return quads;
@@ -235,19 +236,18 @@ impl Dataset {
             void::URI_SPACE,
             Literal::new_simple_literal(&self.base).into(),
         );
-        if feed {
-            // The change feed: a distribution that conforms to LDES, at the stream's IRI under the base.
-            let stream = NamedNode::new_unchecked(format!("{}feed", self.base));
+        if let Some(stream) = feed {
+            // The change feed: a distribution that conforms to LDES, at the stream's IRI.
             add(&self.dataset, dcat::DISTRIBUTION, stream.clone().into());
-            add(&stream, rdf::TYPE, dcat::DISTRIBUTION_CLASS.into());
-            add(&stream, dcat::ACCESS_URL, stream.clone().into());
+            add(stream, rdf::TYPE, dcat::DISTRIBUTION_CLASS.into());
+            add(stream, dcat::ACCESS_URL, stream.clone().into());
             add(
-                &stream,
-                NamedNode::new_unchecked(format!("{}conformsTo", dcterms::NS)).as_ref(),
+                stream,
+                dcterms::CONFORMS_TO,
                 NamedNode::new_unchecked("https://w3id.org/ldes/specification").into(),
             );
             add(
-                &stream,
+                stream,
                 dcat::MEDIA_TYPE,
                 NamedNode::new_unchecked("https://www.iana.org/assignments/media-types/application/n-quads").into(),
             );
