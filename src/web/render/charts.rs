@@ -78,7 +78,13 @@ pub(crate) fn timeline(title: &str, events: &[Event], from: u16, to: u16) -> Mar
         escape(title),
         events.len()
     );
-    for year in from..=to {
+    // At most about 20 year marks, however many years the dates span.
+    let span_years = to.saturating_sub(from);
+    let step = [1u16, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000]
+        .into_iter()
+        .find(|s| span_years / s <= 20)
+        .unwrap_or(1000);
+    for year in (from..=to).step_by(usize::from(step)) {
         let x = LEFT + f64::from(year - from) * 365.25 * scale;
         let _ = write!(
             svg,
@@ -226,19 +232,19 @@ mod tests {
         let events = vec![
             Event {
                 label: "Opening <of the line> & more".into(),
-                date: Date::parse("1941-06").expect("date"),
+                date: Date::parse("1810-06").expect("date"),
             },
             Event {
                 label: "closing".into(),
-                date: Date::parse("1956").expect("date"),
+                date: Date::parse("1825").expect("date"),
             },
         ];
-        let svg = timeline("Timeline", &events, 1940, 1956).into_string();
+        let svg = timeline("Timeline", &events, 1809, 1825).into_string();
         assert!(svg.contains("role=\"img\"") && svg.contains("<title id=\"timeline-title\">Timeline</title>"));
         assert!(svg.contains("&lt;of the line&gt; &amp; more"), "labels are escaped");
         assert!(!svg.contains("<of the line>"));
         assert_eq!(svg.matches("<rect").count(), 2);
-        assert!(svg.contains("June 1941"));
+        assert!(svg.contains("June 1810"));
         assert!(!svg.contains("<a "), "nothing interactive inside the picture");
         // A month is a twelfth of a year wide.
         let width = |s: &str, n: usize| -> f64 {
@@ -271,7 +277,7 @@ mod tests {
                 upper: None,
             },
         ];
-        let svg = figures("f1", "Disarmed after 23 August 1944", &bars).into_string();
+        let svg = figures("f1", "Figures after the opening", &bars).into_string();
         assert_eq!(svg.matches("<circle").count(), 2);
         assert_eq!(svg.matches("<rect").count(), 1, "only the bounded figure has a bar");
         let up_to = Bar {

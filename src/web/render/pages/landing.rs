@@ -8,7 +8,7 @@ use super::chrome::{Rest, View, anchor, external, figure};
 use crate::rdf::vocab::pk;
 use crate::web::render::paths;
 use crate::web::render::read::shown;
-use crate::web::render::read::summary::{Summary, TIMELINE};
+use crate::web::render::read::summary::Summary;
 
 /// The landing page; `endpoint` is the SPARQL endpoint's absolute address when there is one (the server's).
 pub fn landing(view: &View<'_>, endpoint: Option<&str>) -> Markup {
@@ -79,18 +79,22 @@ fn summary_sections(view: &View<'_>, summary: &Summary) -> Markup {
             @if !events.is_empty() {
                 section aria-labelledby="timeline" {
                     h2 #timeline { "Timeline" }
+                    // The years the graph's own dates span, from the earliest to the latest.
+                    @let first = events.iter().map(|(_, _, date)| date.year).min().unwrap_or_default();
+                    @let last = events.iter().map(|(_, _, date)| date.year).max().unwrap_or_default();
+                    @let title = format!("The dated statements, {first} to {last}");
                     @let charted: Vec<crate::web::render::charts::Event> = events.iter().map(|(_, label, date)| crate::web::render::charts::Event {
                         label: label.clone(),
                         date: *date,
                     }).collect();
                     figure.chart {
-                        (crate::web::render::charts::timeline("The dated statements, 1940 to 1956", &charted, TIMELINE.0, TIMELINE.1))
+                        (crate::web::render::charts::timeline(&title, &charted, first, last))
                         figcaption { "Each statement over the span its date gives: a day, a month or a year." }
                     }
                     details {
                         summary { "The same as a table" }
                         table {
-                            caption { "The dated statements, 1940 to 1956" }
+                            caption { (title) }
                             thead { tr { th scope="col" { "When" } th scope="col" { "Statement" } } }
                             tbody {
                                 @for (statement, label, date) in events {

@@ -51,13 +51,10 @@ pub(crate) struct Summary {
     pub classes: Result<Vec<ClassGroup>, String>,
     /// Sources.
     pub sources: Listing,
-    /// The dated statements of the curated graph from [`TIMELINE`]'s first year to its last: each statement, its
-    /// English label, its date at its precision; sorted by date. Or why they could not be read.
+    /// The dated statements of the curated graph: each statement, its English label, its date at its precision;
+    /// sorted by date. Or why they could not be read.
     pub timeline: Result<Vec<(NamedNode, String, Date)>, String>,
 }
-
-/// The years the landing page's timeline spans.
-pub(crate) const TIMELINE: (u16, u16) = (1940, 1956);
 
 /// The integer `?n` of the first row; none is a count of 0 (a group of nothing has no row).
 fn figure(rows: &[QuerySolution]) -> Figure {
@@ -153,7 +150,7 @@ fn iris(rows: &[QuerySolution], variable: &str) -> Vec<NamedNode> {
         .collect()
 }
 
-/// The dated statements in [`TIMELINE`]'s years, each date once per statement, sorted by date then label.
+/// The dated statements, each date once per statement, sorted by date then label.
 fn timeline(rows: &[QuerySolution]) -> Vec<(NamedNode, String, Date)> {
     let mut events: Vec<(NamedNode, String, Date)> = rows
         .iter()
@@ -168,9 +165,7 @@ fn timeline(rows: &[QuerySolution]) -> Vec<(NamedNode, String, Date)> {
                 Some(Term::Literal(l)) => l.value().to_owned(),
                 _ => statement.as_str().rsplit('/').next().unwrap_or_default().to_owned(),
             };
-            (TIMELINE.0..=TIMELINE.1)
-                .contains(&date.year)
-                .then(|| (statement.clone(), label, date))
+            Some((statement.clone(), label, date))
         })
         .collect();
     events.sort_by(|a, b| (a.2.to_string(), &a.1, &a.0).cmp(&(b.2.to_string(), &b.1, &b.0)));
