@@ -166,19 +166,7 @@ fn shard_size_bounds_every_file() {
 #[test]
 fn a_register_streams_into_its_own_shards_with_the_right_total() {
     let dir = tempdir();
-    powkg(
-        dir.path(),
-        &[
-            "generate-register",
-            "--profile",
-            crate::util::PROFILE,
-            "--rows",
-            "20000",
-            "--out",
-            "reg.csv",
-        ],
-    )
-    .expect_code(0);
+    crate::util::generate_register(dir.path(), "20000", None, "reg.csv");
     powkg(dir.path(), &["build", "--register", "reg.csv", "--out", "all.nq"]).expect_code(0);
     let expected = nquads(&dir.path().join("all.nq"));
     powkg(
@@ -216,19 +204,7 @@ fn a_failed_or_killed_run_leaves_the_previous_dump() {
     let out = dir.path().join("d");
     let before = fs::read_to_string(out.join("manifest.tsv")).unwrap();
     // A register with a row that cannot be mapped fails the run.
-    powkg(
-        dir.path(),
-        &[
-            "generate-register",
-            "--profile",
-            crate::util::PROFILE,
-            "--rows",
-            "50",
-            "--out",
-            "reg.csv",
-        ],
-    )
-    .expect_code(0);
+    crate::util::generate_register(dir.path(), "50", None, "reg.csv");
     let csv = fs::read_to_string(dir.path().join("reg.csv")).unwrap();
     let mut lines: Vec<&str> = csv.lines().collect();
     let broken = lines[40].replacen(',', ",,,", 1);

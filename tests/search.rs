@@ -252,21 +252,7 @@ fn register(dir: &std::path::Path, rows: &[(&str, &str, &str, &str)]) -> std::pa
 fn a_register_record_is_found_by_its_searchable_fields_and_its_camp() {
     let dir = tempdir();
     // The generated register: the expected records are computed from its CSV.
-    powkg(
-        dir.path(),
-        &[
-            "generate-register",
-            "--profile",
-            crate::util::PROFILE,
-            "--rows",
-            "3000",
-            "--seed",
-            "5",
-            "--out",
-            "reg.csv",
-        ],
-    )
-    .expect_code(0);
+    crate::util::generate_register(dir.path(), "3000", Some("5"), "reg.csv");
     powkg(dir.path(), &["build", "--register", "reg.csv", "--store", "kgstore"]).expect_code(0);
     let text = std::fs::read_to_string(dir.path().join("reg.csv")).unwrap();
     let mut rows = text.lines();

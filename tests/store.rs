@@ -136,21 +136,7 @@ impl Drop for SmallDisk {
 /// A synthetic register of `rows` rows in `dir`, `big.csv`.
 pub fn big_register(dir: &Path, rows: u32) -> PathBuf {
     let rows = rows.to_string();
-    powkg(
-        dir,
-        &[
-            "generate-register",
-            "--profile",
-            crate::util::PROFILE,
-            "--rows",
-            &rows,
-            "--seed",
-            "1",
-            "--out",
-            "big.csv",
-        ],
-    )
-    .expect_code(0);
+    crate::util::generate_register(dir, &rows, Some("1"), "big.csv");
     dir.join("big.csv")
 }
 

@@ -98,6 +98,16 @@ pub fn query_store(dir: &Path, sparql: &str) -> String {
         .stdout
 }
 
+/// Runs `powkg generate-register` in `dir` with the bundled project's profile: `rows` rows (of `seed`, else the
+/// generator's default) into `out` and its mapping description beside it.
+pub fn generate_register(dir: &Path, rows: &str, seed: Option<&str>, out: &str) {
+    let mut args = vec!["generate-register", "--profile", PROFILE, "--rows", rows, "--out", out];
+    if let Some(seed) = seed {
+        args.extend(["--seed", seed]);
+    }
+    powkg(dir, &args).expect_code(0);
+}
+
 /// A fresh temporary directory.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")

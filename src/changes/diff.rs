@@ -1,12 +1,11 @@
 //! The difference between two graphs, subject by subject: the states say which subjects differ (see
 //! [`super::state`]), and only those subjects' triples are read from each store and compared.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 use oxigraph::model::{NamedNode, Quad};
 
 use super::state::{self, Effort, State};
-use crate::rdf::ntriples;
 use crate::store::{GraphStore, StoreError};
 
 /// One side of a comparison: a store and its state.
@@ -67,30 +66,13 @@ pub fn difference(old: &Side, new: &Side) -> Result<(Vec<SubjectChange>, Effort)
             // Blank node labels differ from store to store: the part is replaced whole.
             (before, after)
         } else {
-            let lines = |quads: &[Quad]| -> BTreeSet<Vec<u8>> {
-                quads
-                    .iter()
-                    .map(|q| {
-                        let mut line = Vec::new();
-                        ntriples::push_quad(&mut line, q.as_ref());
-                        line
-                    })
-                    .collect()
-            };
-            let (b, a) = (lines(&before), lines(&after));
-            let keep = |quads: Vec<Quad>, other: &BTreeSet<Vec<u8>>| -> Vec<Quad> {
-                let mut kept: Vec<Quad> = quads
-                    .into_iter()
-                    .filter(|q| {
-                        let mut line = Vec::new();
-                        ntriples::push_quad(&mut line, q.as_ref());
-                        !other.contains(&line)
-                    })
-                    .collect();
+            let only = |quads: &[Quad], other: &[Quad]| -> Vec<Quad> {
+                let other: HashSet<&Quad> = other.iter().collect();
+                let mut kept: Vec<Quad> = quads.iter().filter(|q| !other.contains(q)).cloned().collect();
                 kept.sort_by_cached_key(ToString::to_string);
                 kept
             };
-            (keep(before, &a), keep(after, &b))
+            (only(&before, &after), only(&after, &before))
         };
         if removed.is_empty() && added.is_empty() {
             // The hash of the subject differed but its triples do not (a collision of the 64-bit hashes).

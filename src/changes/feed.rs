@@ -97,13 +97,6 @@ pub struct Appended {
     pub dropped: u64,
 }
 
-fn invalid(path: &Path, line: usize, expected: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("{}:{line}: expected {expected}", path.display()),
-    )
-}
-
 impl Feed {
     /// Reads the feed kept in a store's directory; `None` when it keeps none.
     pub fn read(store_dir: &Path) -> io::Result<Option<Self>> {
@@ -116,7 +109,7 @@ impl Feed {
         };
         let mut lines = text.lines().enumerate();
         if lines.next().map(|(_, l)| l) != Some(HEADER) {
-            return Err(invalid(&path, 1, "the header `powkg-feed<TAB>1`"));
+            return Err(state::bad(&path, 1, "the header `powkg-feed<TAB>1`"));
         }
         let mut feed = Self {
             dir,
@@ -128,7 +121,7 @@ impl Feed {
         for (n, line) in lines {
             let fields: Vec<&str> = line.split('\t').collect();
             let bad = || {
-                invalid(
+                state::bad(
                     &path,
                     n + 1,
                     "`page_size`, `retention_days`, `members` or `page` and its fields",

@@ -77,27 +77,22 @@ pub fn write_sparql_update(changes: &[SubjectChange], out: &mut dyn Write) -> io
             let mut line = Vec::new();
             for q in chunk {
                 line.clear();
-                if let GraphName::NamedNode(g) = &q.graph_name {
+                let end: &[u8] = if let GraphName::NamedNode(g) = &q.graph_name {
                     line.extend_from_slice(b"  GRAPH ");
                     ntriples::push_iri(&mut line, g.as_str());
                     line.extend_from_slice(b" { ");
-                    ntriples::push_statement(
-                        &mut line,
-                        q.subject.as_ref(),
-                        q.predicate.as_ref(),
-                        q.object.as_ref(),
-                        b" }\n",
-                    );
+                    b" }\n"
                 } else {
                     line.extend_from_slice(b"  ");
-                    ntriples::push_statement(
-                        &mut line,
-                        q.subject.as_ref(),
-                        q.predicate.as_ref(),
-                        q.object.as_ref(),
-                        b" .\n",
-                    );
-                }
+                    b" .\n"
+                };
+                ntriples::push_statement(
+                    &mut line,
+                    q.subject.as_ref(),
+                    q.predicate.as_ref(),
+                    q.object.as_ref(),
+                    end,
+                );
                 out.write_all(&line)?;
             }
             out.write_all(b"}\n")?;

@@ -419,7 +419,9 @@ impl State {
     }
 }
 
-fn bad(path: &Path, line: usize, expected: &str) -> io::Error {
+/// The error of a recorded file (the state's, the feed's) that does not read as powkg wrote it: its path and line,
+/// and what was expected there.
+pub(super) fn bad(path: &Path, line: usize, expected: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
         format!("{}:{line}: expected {expected}", path.display()),

@@ -319,18 +319,12 @@ def check_store(checks, powkg, store, tmp, local, header):
     )
     # (i) one row of the large register changes: only its subject's bucket is sent, and the store's graph is what
     # powkg builds
-    with open(big, encoding="utf-8") as f:
-        lines = f.read().splitlines(keepends=True)
-    cells = lines[500].split(",")
-    cells[2] = cells[2] + "-Changed"
-    lines[500] = ",".join(cells)
-    with open(big, "w", encoding="utf-8") as f:
-        f.writelines(lines)
+    rows = change_row(big, 500)
     report, done = push(powkg, store, ["--register", big, "--graph", name])
     graph = (report or {}).get(name)
     checks.expect(
         graph is not None and graph["route"] == "changed-buckets" and graph["bytes_sent"] * 100 < graph["bytes"],
-        f"{label}: one changed row of {len(lines) - 1} sends only its subject's bucket "
+        f"{label}: one changed row of {rows} sends only its subject's bucket "
         f"({graph and graph['bytes_sent']} of {graph and graph['bytes']} bytes: {graph and graph['reason'].split('; ')[-1]})",
         f"{label}: one changed row: {graph or excerpt(done.stderr)}",
     )
@@ -640,6 +634,18 @@ def check_halving(checks, powkg):
         server.shutdown()
 
 
+def change_row(csv, index):
+    """Changes line INDEX of the register CSV (its third cell gets a suffix); the number of rows."""
+    with open(csv, encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
+    cells = lines[index].split(",")
+    cells[2] = cells[2] + "-Changed"
+    lines[index] = ",".join(cells)
+    with open(csv, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    return len(lines) - 1
+
+
 def check_bulk(checks, powkg, store, tmp, label):
     """`push --bulk`: a register graph the store does not hold goes in by the bulk route and holds what powkg builds;
     pushed again it is unchanged; one changed row then takes the atomic changed-buckets route."""
@@ -673,13 +679,7 @@ def check_bulk(checks, powkg, store, tmp, label):
     checks.expect(again is not None and again["bulk-load"]["action"] == "unchanged",
                   f"{label}: the bulk push was recorded: pushed again, the graph is unchanged",
                   f"{label}: pushed again after --bulk: {again or excerpt(done.stderr)}")
-    with open(csv, encoding="utf-8") as f:
-        lines = f.read().splitlines(keepends=True)
-    cells = lines[100].split(",")
-    cells[2] = cells[2] + "-Changed"
-    lines[100] = ",".join(cells)
-    with open(csv, "w", encoding="utf-8") as f:
-        f.writelines(lines)
+    change_row(csv, 100)
     after, done = push(powkg, store, ["--register", csv, "--bulk", "--graph", "bulk-load"])
     checks.expect(after is not None and after["bulk-load"]["route"] == "changed-buckets",
                   f"{label}: with --bulk, a graph the store holds still takes an atomic route (changed-buckets)",

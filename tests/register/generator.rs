@@ -6,21 +6,7 @@ use super::*;
 fn the_generator_is_deterministic_plausible_and_labelled_synthetic() {
     let dir = tempdir();
     let generate = |name: &str, seed: &str| {
-        powkg(
-            dir.path(),
-            &[
-                "generate-register",
-                "--profile",
-                crate::util::PROFILE,
-                "--rows",
-                "2000",
-                "--seed",
-                seed,
-                "--out",
-                name,
-            ],
-        )
-        .expect_code(0);
+        crate::util::generate_register(dir.path(), "2000", Some(seed), name);
         (
             fs::read(dir.path().join(name)).unwrap(),
             fs::read_to_string(dir.path().join(name).with_extension("toml")).unwrap(),

@@ -227,21 +227,7 @@ fn the_dump_is_streamed_whole_in_every_format_and_nothing_is_kept() {
 fn service_with_register(rows: &str) -> (Service, String) {
     use crate::util::{powkg, tempdir};
     let dir = tempdir();
-    powkg(
-        dir.path(),
-        &[
-            "generate-register",
-            "--profile",
-            crate::util::PROFILE,
-            "--rows",
-            rows,
-            "--seed",
-            "9",
-            "--out",
-            "big.csv",
-        ],
-    )
-    .expect_code(0);
+    crate::util::generate_register(dir.path(), rows, Some("9"), "big.csv");
     powkg(
         dir.path(),
         &["build", "--no-validate", "--register", "big.csv", "--out", "big.nq"],
