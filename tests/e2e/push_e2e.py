@@ -319,12 +319,12 @@ def check_store(checks, powkg, store, tmp, local, header):
     )
     # (i) one row of the large register changes: only its subject's bucket is sent, and the store's graph is what
     # powkg builds
-    rows = change_row(big, 500)
+    row_count = change_row(big, 500)
     report, done = push(powkg, store, ["--register", big, "--graph", name])
     graph = (report or {}).get(name)
     checks.expect(
         graph is not None and graph["route"] == "changed-buckets" and graph["bytes_sent"] * 100 < graph["bytes"],
-        f"{label}: one changed row of {rows} sends only its subject's bucket "
+        f"{label}: one changed row of {row_count} sends only its subject's bucket "
         f"({graph and graph['bytes_sent']} of {graph and graph['bytes']} bytes: {graph and graph['reason'].split('; ')[-1]})",
         f"{label}: one changed row: {graph or excerpt(done.stderr)}",
     )
