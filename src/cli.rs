@@ -571,6 +571,9 @@ pub struct SiteArgs {
     /// The site's directory: written beside it and swapped in, so a failed or killed run leaves the old one
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write the whole site, even over an earlier one that would be brought up to date by writing only what changed
+    #[arg(long)]
+    pub whole: bool,
     /// Seconds each query of the pages (the counts, the bundled queries' results) may run; past it the page says so
     #[arg(long, value_name = "SECONDS", default_value = "60", value_parser = parse_seconds)]
     pub query_timeout: Duration,

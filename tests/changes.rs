@@ -171,3 +171,171 @@ fn a_store_keeps_a_change_feed_that_grows_by_what_changed() {
     powkg_here(&proj, &["build", "--store", "../s"]).expect_code(2);
     assert_eq!(fs::read_to_string(dir.path().join("s/feed/meta.tsv")).unwrap(), meta);
 }
+
+/// Every file under `root` but the site's record for later runs, by path.
+fn site_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut todo = vec![root.to_owned()];
+    while let Some(dir) = todo.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            if relative.starts_with(".powkg-site.d") {
+                continue;
+            }
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                files.insert(relative, fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// Asserts that two sites hold the same files, byte for byte, naming those that differ.
+fn assert_same_site(updated: &Path, whole: &Path, step: &str) {
+    let (a, b) = (site_files(updated), site_files(whole));
+    let differing: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{step}: {} files differ from a whole site's, e.g. {:?}",
+        differing.len(),
+        &differing[..differing.len().min(10)]
+    );
+}
+
+/// The number after `label` in `powkg site`'s report.
+fn reported(run: &crate::util::Run, label: &str) -> u64 {
+    let words: Vec<&str> = run.stderr.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| *w == label)
+        .unwrap_or_else(|| panic!("no {label:?} in {run}"));
+    words[at + 1]
+        .trim_end_matches([',', ';'])
+        .parse()
+        .unwrap_or_else(|_| panic!("{run}"))
+}
+
+/// A change to a project: what it is, whether the site is then written whole, and the change.
+type Step<'a> = (&'static str, bool, Box<dyn Fn() + 'a>);
+
+#[test]
+fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site() {
+    let dir = tempdir();
+    let proj = scaffold(dir.path());
+    // An item-valued property, so that one entity's page lists another's.
+    let domain = proj.join("ontology/domain.toml");
+    let text = fs::read_to_string(&domain).unwrap();
+    let start = text.find("[[property]]").unwrap();
+    let near = text[start..]
+        .replacen("id = \"population\"", "id = \"near\"", 1)
+        .replacen("type = \"quantity\"", "type = \"item\"", 1);
+    fs::write(&domain, format!("{text}\n{near}")).unwrap();
+    let (entities, claims) = (proj.join("data/entities.toml"), proj.join("data/claims.toml"));
+    // A first entity by IRI, so that the search box's two (by IRI) stay the same as entities come and go after it.
+    let scaffolded = fs::read_to_string(&entities).unwrap();
+    let hamlet = scaffolded[scaffolded.find("[[entity]]").unwrap()..]
+        .replacen("id = \"example-town\"", "id = \"aa-hamlet\"", 1)
+        .replace("Example Town", "A Hamlet");
+    fs::write(&entities, format!("{scaffolded}\n{hamlet}")).unwrap();
+    let site = |extra: &[&str]| {
+        let mut args = vec!["site", "--store", "../s", "--out", "../site"];
+        args.extend(extra);
+        powkg_here(&proj, &args).expect_code(0)
+    };
+    powkg_here(&proj, &["build", "--store", "../s"]).expect_code(0);
+    let first = site(&[]);
+    assert!(first.stderr.contains("written to"), "{first}");
+    let same = site(&[]);
+    assert!(same.stderr.contains("nothing changed"), "{same}");
+    let all = reported(&same, "kept");
+
+    let block = &scaffolded[scaffolded.find("[[entity]]").unwrap()..];
+    let village = block
+        .replacen("id = \"example-town\"", "id = \"example-village\"", 1)
+        .replace("Example Town", "Example Village");
+    let village_claim = "\n[[claim]]\nid = \"example-village-near-town\"\nsubject = \"example-village\"\nproperty = \
+                         \"near\"\nitem = \"example-town\"\nreferences = [{ source = \"example-book\", page = \"13\" \
+                         }]\n";
+    // Each change, and whether the site is then written whole (the search box of every page offers the labels of the
+    // first two entities, by IRI: relabelling one of them changes every page).
+    let steps: [Step; 5] = [
+        (
+            "a value changed",
+            false,
+            Box::new(|| edit(&claims, "quantity = 1200", "quantity = 1250")),
+        ),
+        (
+            "an entity and a claim pointing at another added",
+            false,
+            Box::new(|| {
+                let mut e = fs::read_to_string(&entities).unwrap();
+                e.push('\n');
+                e.push_str(&village);
+                fs::write(&entities, e).unwrap();
+                let mut c = fs::read_to_string(&claims).unwrap();
+                c.push_str(village_claim);
+                fs::write(&claims, c).unwrap();
+            }),
+        ),
+        (
+            "the entity that points at another relabelled",
+            false,
+            Box::new(|| edit(&entities, "Example Village", "Sample Village")),
+        ),
+        (
+            "an entity the search box offers relabelled",
+            true,
+            Box::new(|| edit(&entities, "Example Town", "Sample Town")),
+        ),
+        (
+            "the entity and its claim removed",
+            false,
+            Box::new(|| {
+                let e = fs::read_to_string(&entities).unwrap();
+                fs::write(&entities, &e[..e.rfind("\n[[entity]]").unwrap()]).unwrap();
+                let c = fs::read_to_string(&claims).unwrap();
+                fs::write(&claims, c.replace(village_claim, "")).unwrap();
+            }),
+        ),
+    ];
+    for (step, whole, change) in &steps {
+        change();
+        powkg_here(&proj, &["build", "--store", "../s"]).expect_code(0);
+        let run = site(&[]);
+        if *whole {
+            assert!(
+                run.stderr.contains("writing the whole site: ") && run.stderr.contains("dataset description"),
+                "{step}: {run}"
+            );
+        } else {
+            assert!(run.stderr.contains("updated in"), "{step}: {run}");
+            let written = reported(&run, "written");
+            assert!(
+                written > 0 && written * 2 < all,
+                "{step}: a few of {all} files written: {run}"
+            );
+        }
+        powkg_here(&proj, &["site", "--store", "../s", "--out", "../whole", "--whole"]).expect_code(0);
+        assert_same_site(&dir.path().join("site"), &dir.path().join("whole"), step);
+        if !whole {
+            // The copy kept beside the site for the next update is the site.
+            assert_same_site(&dir.path().join(".site.site-copy"), &dir.path().join("site"), step);
+        }
+    }
+    // Asked for the whole site, it writes it whole.
+    let whole = site(&["--whole"]);
+    assert!(whole.stderr.contains("written to"), "{whole}");
+    assert!(
+        !dir.path().join(".site.site-copy").exists(),
+        "a whole site drops the stale copy"
+    );
+}

@@ -7,7 +7,7 @@ use crate::commands::Error;
 use indicatif::{ProgressBar, ProgressStyle};
 use powkg::store::GraphStore;
 use powkg::web::render::{Links, Options, Renderer};
-use powkg::web::site::Target;
+use powkg::web::site::{How, Target};
 
 use super::{Status, open_with};
 use crate::cli::SiteArgs;
@@ -47,18 +47,36 @@ pub fn run(args: &SiteArgs) -> Result<Status, Error> {
         ProgressBar::hidden()
     };
     let started = std::time::Instant::now();
-    let report = powkg::web::site::write(&renderer, &target, &|done| bar.set_position(done as u64));
+    let options = powkg::web::site::Options {
+        whole: args.whole,
+        settings: format!("query-timeout {}", args.query_timeout.as_secs_f64()),
+    };
+    let report = powkg::web::site::write(&renderer, &target, &options, &|done| bar.set_position(done as u64));
     bar.finish_and_clear();
     renderer.store().discard_snapshot();
     let report = report?;
-    eprintln!(
-        "site: {} things, {} files, {:.1} MiB, {} sitemap file(s), written to {} in {:.1} s",
-        report.things,
-        report.files,
-        f64::from(u32::try_from(report.bytes / 1024).unwrap_or(u32::MAX)) / 1024.0,
-        report.sitemaps,
-        args.out.display(),
-        started.elapsed().as_secs_f64()
-    );
+    let mib = f64::from(u32::try_from(report.bytes / 1024).unwrap_or(u32::MAX)) / 1024.0;
+    let seconds = started.elapsed().as_secs_f64();
+    let out = args.out.display();
+    match &report.how {
+        How::Unchanged => eprintln!(
+            "site: nothing changed since the site at {out} was written: kept {} files, checked in {seconds:.1} s",
+            report.kept
+        ),
+        How::Updated { subjects } => eprintln!(
+            "site: {subjects} subject(s) changed, {} things rendered; written {} files ({mib:.1} MiB), kept {}, \
+             removed {}; {out} updated in {seconds:.1} s",
+            report.things, report.files, report.kept, report.removed
+        ),
+        How::Whole | How::WholeBecause(_) => {
+            if let How::WholeBecause(why) = &report.how {
+                eprintln!("site: writing the whole site: {why}");
+            }
+            eprintln!(
+                "site: {} things, {} files, {mib:.1} MiB, {} sitemap file(s), written to {out} in {seconds:.1} s",
+                report.things, report.files, report.sitemaps
+            );
+        }
+    }
     Ok(Status::Success)
 }

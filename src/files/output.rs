@@ -226,7 +226,7 @@ pub(crate) fn swap_into_place(staging: tempfile::TempDir, target: &Path) -> std:
 
 /// Puts `staging` at `target`: exchanged with the directory there (true, and `staging` holds the old store), or renamed
 /// to it where there is none (false).
-fn exchange_or_rename(staging: &Path, target: &Path) -> std::io::Result<bool> {
+pub(crate) fn exchange_or_rename(staging: &Path, target: &Path) -> std::io::Result<bool> {
     if !target.exists() {
         std::fs::rename(staging, target)?;
         return Ok(false);

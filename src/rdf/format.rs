@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
-use oxigraph::model::{Quad, Triple};
+use oxigraph::model::{GraphName, NamedNode, Quad, Triple};
 
 use crate::rdf::ntriples;
 
@@ -325,6 +325,122 @@ pub fn write_quads(
     Ok(())
 }
 
+/// A document in one of the [`DUMP_FORMATS`] made of segments: its prelude (Turtle's prefixes, RDF/XML's root
+/// element, JSON-LD's context), the bodies of its segments (with a separator between two non-empty ones), its ending.
+/// A segment's body is what [`write_quads`] writes of its quads without the prelude and the ending, so that a
+/// document can be put together from segments written at different times (a site's dumps, updated bucket by
+/// bucket). A subject's quads must all be in one segment (the formats group them).
+#[derive(Debug, Clone)]
+pub struct Segments {
+    format: ExportFormat,
+    prefixes: Vec<(String, String)>,
+    prelude: Vec<u8>,
+    ending: &'static [u8],
+    separator: &'static [u8],
+}
+
+impl Segments {
+    /// The segments of documents in `format` with `prefixes`.
+    pub fn new(format: ExportFormat, prefixes: &[(String, String)]) -> io::Result<Self> {
+        let mut segments = Self {
+            format,
+            prefixes: prefixes.to_vec(),
+            prelude: Vec::new(),
+            ending: b"",
+            separator: b"",
+        };
+        // The prelude is what a document of one triple has before the triple.
+        let probe = NamedNode::new_unchecked("urn:powkg:segment");
+        let mut doc = Vec::new();
+        write_quads(
+            std::iter::once(Ok(Quad::new(
+                probe.clone(),
+                probe.clone(),
+                probe,
+                GraphName::DefaultGraph,
+            ))),
+            format,
+            prefixes,
+            &mut doc,
+        )?;
+        let unexpected = || io::Error::other(format!("{}: a document of an unexpected shape", format.name()));
+        match format {
+            ExportFormat::NTriples | ExportFormat::NQuads => {}
+            ExportFormat::Turtle | ExportFormat::TriG => {
+                let mut end = 0;
+                for line in doc.split_inclusive(|b| *b == b'\n') {
+                    if !line.starts_with(b"@prefix ") {
+                        break;
+                    }
+                    end += line.len();
+                }
+                segments.prelude = doc[..end].to_vec();
+            }
+            ExportFormat::RdfXml => {
+                let root = find(&doc, b"<rdf:RDF").ok_or_else(unexpected)?;
+                let open = find(&doc[root..], b">\n").ok_or_else(unexpected)?;
+                segments.prelude = doc[..root + open + 2].to_vec();
+                segments.ending = b"</rdf:RDF>";
+            }
+            // An array of node objects, or one in `@graph` beside a context.
+            ExportFormat::JsonLd if doc.starts_with(b"[") => {
+                segments.prelude = b"[".to_vec();
+                segments.ending = b"]";
+                segments.separator = b",";
+            }
+            ExportFormat::JsonLd => {
+                let graph = find(&doc, b"\"@graph\":[").ok_or_else(unexpected)?;
+                segments.prelude = doc[..graph + 10].to_vec();
+                segments.ending = b"]}";
+                segments.separator = b",";
+            }
+        }
+        if !doc.starts_with(&segments.prelude) || !doc.ends_with(segments.ending) {
+            return Err(unexpected());
+        }
+        Ok(segments)
+    }
+
+    /// What the document starts with.
+    pub fn prelude(&self) -> &[u8] {
+        &self.prelude
+    }
+
+    /// What the document ends with.
+    pub fn ending(&self) -> &[u8] {
+        self.ending
+    }
+
+    /// What stands between two non-empty bodies.
+    pub fn separator(&self) -> &[u8] {
+        self.separator
+    }
+
+    /// The body of the segment of `quads` (empty for none).
+    pub fn body(&self, quads: &[Quad]) -> io::Result<Vec<u8>> {
+        if quads.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut doc = Vec::new();
+        write_quads(quads.iter().cloned().map(Ok), self.format, &self.prefixes, &mut doc)?;
+        if !doc.starts_with(&self.prelude)
+            || !doc.ends_with(self.ending)
+            || doc.len() < self.prelude.len() + self.ending.len()
+        {
+            return Err(io::Error::other(format!(
+                "{}: a segment of an unexpected shape",
+                self.format.name()
+            )));
+        }
+        Ok(doc[self.prelude.len()..doc.len() - self.ending.len()].to_vec())
+    }
+}
+
+/// Where `needle` first is in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -360,5 +476,50 @@ mod tests {
         assert_eq!(ExportFormat::from_any_name("xml"), Some(ExportFormat::RdfXml));
         assert_eq!(ExportFormat::from_any_name("json"), Some(ExportFormat::JsonLd));
         assert_eq!(ExportFormat::from_name("ttl"), None);
+    }
+
+    #[test]
+    fn segments_put_together_read_as_the_document_of_all_their_quads() {
+        let q = |s: &str, o: &str, g: Option<&str>| {
+            Quad::new(
+                NamedNode::new_unchecked(format!("http://example.org/{s}")),
+                NamedNode::new_unchecked("http://example.org/p"),
+                oxigraph::model::Literal::new_simple_literal(o),
+                g.map_or(GraphName::DefaultGraph, |g| NamedNode::new_unchecked(g).into()),
+            )
+        };
+        let parts = [
+            vec![q("a", "1", None), q("a", "2", Some("http://example.org/g"))],
+            vec![],
+            vec![q("b", "3", Some("http://example.org/g"))],
+        ];
+        let prefixes = vec![("ex".to_owned(), "http://example.org/".to_owned())];
+        for format in DUMP_FORMATS {
+            let segments = Segments::new(format, &prefixes).unwrap();
+            let mut doc = segments.prelude().to_vec();
+            let mut first = true;
+            for part in &parts {
+                let body = segments.body(part).unwrap();
+                if !body.is_empty() && !first {
+                    doc.extend_from_slice(segments.separator());
+                }
+                first &= body.is_empty();
+                doc.extend_from_slice(&body);
+            }
+            doc.extend_from_slice(segments.ending());
+            let parsed: Vec<Quad> = oxigraph::io::RdfParser::from_format(format.oxigraph())
+                .for_reader(doc.as_slice())
+                .collect::<Result<_, _>>()
+                .unwrap_or_else(|e| panic!("{}: {e}\n{}", format.name(), String::from_utf8_lossy(&doc)));
+            assert_eq!(parsed.len(), 3, "{}: {}", format.name(), String::from_utf8_lossy(&doc));
+            if format.keeps_graphs() {
+                assert_eq!(
+                    parsed.iter().filter(|p| !p.graph_name.is_default_graph()).count(),
+                    2,
+                    "{}",
+                    format.name()
+                );
+            }
+        }
     }
 }

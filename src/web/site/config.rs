@@ -84,6 +84,7 @@ pub fn nginx(base_path: &str) -> String {
          \x20       add_header Vary Accept always;\n\
          \x20       rewrite ^ {dump}.$powkg_dump last;\n\
          \x20   }}\n\
+         \x20   location ^~ /{record}/ {{ return 404; }}\n\
          \x20   location = {query} {{ rewrite ^ {query}/index.html last; }}\n\
          \x20   location = {search} {{ rewrite ^ {search}.html last; }}\n\
          \x20   location ^~ {base} {{\n\
@@ -106,6 +107,7 @@ pub fn nginx(base_path: &str) -> String {
         dump = paths::DUMP,
         query = paths::QUERY,
         search = paths::SEARCH,
+        record = super::incremental::DIRECTORY,
     )
 }
 
@@ -175,6 +177,12 @@ pub fn htaccess(base_path: &str) -> String {
         let _ = writeln!(out, "AddType {} .{}", info.media_types[0], info.extension);
     }
     out.push_str("RewriteEngine On\n");
+    // What a later run needs to update the site is not served.
+    let _ = writeln!(
+        out,
+        "RewriteRule ^{}(/|$) - [R=404,L]",
+        regex_literal(super::incremental::DIRECTORY)
+    );
     let _ = writeln!(out, "RewriteRule ^query$ {}/index.html [L]", paths::QUERY);
     let _ = writeln!(out, "RewriteRule ^search$ {}.html [L]", paths::SEARCH);
     let base = base_path.trim_start_matches('/');

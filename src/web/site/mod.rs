@@ -18,12 +18,15 @@
 //! streamed from the store, the sitemap written as it goes.
 
 pub mod config;
+mod dumps;
+mod incremental;
 pub mod target;
 mod things;
 mod written;
 
+use std::collections::BTreeSet;
 use std::fs;
-use std::io::{self, BufWriter, Write};
+use std::io;
 use std::path::PathBuf;
 
 use oxigraph::model::{GraphName, NamedNode};
@@ -34,8 +37,8 @@ use crate::query::Form;
 use crate::web::render::{self, CLASS_PAGE, DOCUMENTS, Document, QueryForm, Renderer, View, paths};
 pub use target::{SiteError, Target};
 
-use things::{things, write_thing};
-use written::{Written, create_new, file_error, write_file};
+use things::{ThingWritten, first_graph, remove_stale, things, write_thing};
+use written::{Files, Written};
 
 /// Most addresses in one sitemap file (the sitemaps protocol's limit).
 pub const SITEMAP_URLS: usize = 50_000;
@@ -43,26 +46,77 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// Things rendered together, on every core, between two reads of the store.
 const BATCH: usize = 512;
 
-/// What a site holds.
+/// What a run of the site did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
-    /// Things with documents.
+    /// Things whose documents were rendered.
     pub things: usize,
     /// Files written.
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
-    /// Sitemap files (besides the index).
+    /// Sitemap files written (besides the index).
     pub sitemaps: usize,
+    /// Files of the site left as they were.
+    pub kept: u64,
+    /// Files removed from the site.
+    pub removed: usize,
+    /// How the site was brought up to date.
+    pub how: How,
+}
+
+/// How a run brought the site up to date.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum How {
+    /// Written whole, for the reason given (none: there was no earlier site).
+    #[default]
+    Whole,
+    /// Written whole although an earlier site was there, for this reason.
+    WholeBecause(String),
+    /// The documents of the subjects that changed, and of what shows them, written over a copy of the earlier site
+    /// that was then swapped in.
+    Updated {
+        /// Subjects (of any graph) that changed since the earlier site.
+        subjects: usize,
+    },
+    /// Nothing changed since the earlier site: nothing written.
+    Unchanged,
+}
+
+/// How `powkg site` may bring an earlier site up to date.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Write the whole site even over an earlier one that could be updated.
+    pub whole: bool,
+    /// The settings of the run that its pages depend on besides the store (the pages' query deadline): a site
+    /// written with others is written whole.
+    pub settings: String,
 }
 
 /// Writes the site of `renderer`'s store to `target`, calling `progress` with the number of things written so far.
-pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + Sync)) -> Result<Report, SiteError> {
+/// Over an earlier site written from the same project with the same settings, only what changed since is written
+/// ([`incremental`]), unless `options.whole`.
+pub fn write(
+    renderer: &Renderer,
+    target: &Target,
+    options: &Options,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Report, SiteError> {
     let out = target.path();
     let io_error = |e: io::Error| SiteError::Output {
         path: out.to_owned(),
         source: e,
     };
+    let state = incremental::state_of(renderer).map_err(io_error)?;
+    let fingerprint = incremental::fingerprint(renderer, &options.settings);
+    let mut how = How::Whole;
+    if !options.whole {
+        match incremental::update(renderer, target, &state, &fingerprint, progress)? {
+            incremental::Outcome::Done(report) => return Ok(report),
+            incremental::Outcome::Whole(Some(why)) => how = How::WholeBecause(why),
+            incremental::Outcome::Whole(None) => {}
+        }
+    }
     let (parent, name) = parent_and_name(out, "site");
     fs::create_dir_all(&parent).map_err(io_error)?;
     let prefix = format!(".{name}.site-");
@@ -75,24 +129,19 @@ pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + S
         Some(dir) => crate::changes::feed::Feed::read(dir).map_err(io_error)?,
         None => None,
     };
-    let mut writer = SiteWriter {
-        root: staging.path().to_owned(),
-        feed,
-        renderer,
-        origin: renderer.base_origin().to_owned(),
-        sitemap: Sitemap::default(),
-        report: Report::default(),
-    };
-    writer.write_all(progress).map_err(|e| match e {
-        Written::Io(e) => io_error(e),
-        Written::File(path, source) => SiteError::Output {
-            path: out.join(path.trim_start_matches('/')),
-            source,
-        },
-        Written::Refused(e) => e,
-        Written::Page(failure) => SiteError::Page(failure),
-    })?;
-    let report = writer.report;
+    let mut writer = SiteWriter::new(renderer, Files::fresh(staging.path().to_owned()), feed, &state, None);
+    writer.write_all(progress).map_err(|e| e.into_site_error(out))?;
+    let mut report = writer.report;
+    report.how = how;
+    incremental::record(
+        staging.path(),
+        &state,
+        &fingerprint,
+        report.files as u64,
+        &writer.ranges,
+    )
+    .map_err(io_error)?;
+    incremental::forget_copy(out);
     // A temporary directory is private to its owner; a site is read by the web server's user.
     #[cfg(unix)]
     {
@@ -101,6 +150,21 @@ pub fn write(renderer: &Renderer, target: &Target, progress: &(dyn Fn(usize) + S
     }
     swap_into_place(staging, out).map_err(io_error)?;
     Ok(report)
+}
+
+/// What an update renders besides the pages every run renders: the things whose documents may have changed, the
+/// classes whose indexes may have, and whether the sitemaps must be written again (things came or went).
+#[derive(Debug, Default)]
+struct Plan {
+    /// Things to render (or to remove, where the graph no longer describes them).
+    pub things: Vec<NamedNode>,
+    /// Classes whose index pages to render.
+    pub classes: BTreeSet<NamedNode>,
+    /// Whether the sitemaps are written again.
+    pub relist: bool,
+    /// The buckets of the subjects that changed, and the earlier site's dumps' ranges, whose other buckets' segments
+    /// are copied; `None`: every bucket is rendered.
+    pub dumps: Option<(PathBuf, dumps::Ranges, BTreeSet<usize>)>,
 }
 
 /// The sitemap files, written as addresses come.
@@ -113,30 +177,71 @@ struct Sitemap {
 }
 
 struct SiteWriter<'a> {
-    root: PathBuf,
+    files: Files,
     /// The change feed the store keeps, written as it is.
     feed: Option<crate::changes::feed::Feed>,
     renderer: &'a Renderer,
     origin: String,
     sitemap: Sitemap,
     report: Report,
+    /// An update's plan; `None` for a new site.
+    plan: Option<Plan>,
+    /// The state of the store, whose buckets make the dumps' segments.
+    state: &'a crate::changes::state::State,
+    /// Where the dumps' segments were written.
+    ranges: dumps::Ranges,
 }
 
-impl SiteWriter<'_> {
+impl<'a> SiteWriter<'a> {
+    fn new(
+        renderer: &'a Renderer,
+        files: Files,
+        feed: Option<crate::changes::feed::Feed>,
+        state: &'a crate::changes::state::State,
+        plan: Option<Plan>,
+    ) -> Self {
+        Self {
+            files,
+            feed,
+            renderer,
+            origin: renderer.base_origin().to_owned(),
+            sitemap: Sitemap::default(),
+            report: Report::default(),
+            plan,
+            state,
+            ranges: dumps::Ranges::default(),
+        }
+    }
+
     fn view(&self) -> View<'_> {
         View::new(self.renderer, Vec::new(), None)
     }
 
     /// Writes `bytes` at the site path `path` (which starts with `/`).
     fn file(&mut self, path: &str, bytes: &[u8]) -> Result<(), Written> {
-        let (files, size) = write_file(&self.root, path, bytes)?;
+        let (files, size) = self.files.write(path, bytes)?;
         self.report.files += files;
         self.report.bytes += size;
         Ok(())
     }
 
+    /// Removes the file at the site path `path`, in an update, if it is there.
+    fn removed(&mut self, path: &str) -> Result<bool, Written> {
+        let removed = self.files.is_update() && self.files.remove(path)?;
+        self.report.removed += usize::from(removed);
+        Ok(removed)
+    }
+
+    /// Whether the sitemaps are written: always for a new site, for an update where things came or went.
+    fn listing(&self) -> bool {
+        self.plan.as_ref().is_none_or(|p| p.relist)
+    }
+
     /// Adds the page at site path `path` to the sitemap.
     fn listed(&mut self, path: &str) -> Result<(), Written> {
+        if !self.listing() {
+            return Ok(());
+        }
         self.sitemap.urls.push(format!("{}{path}", self.origin));
         if self.sitemap.urls.len() == SITEMAP_URLS {
             self.flush_sitemap()?;
@@ -182,8 +287,23 @@ impl SiteWriter<'_> {
         self.about_the_graph()?;
         self.feed_documents()?;
         self.things(progress)?;
+        if self.listing() {
+            self.sitemap_index()?;
+        }
+        let base_path = renderer.base_path().to_owned();
+        self.file("/.htaccess", config::htaccess(&base_path).as_bytes())?;
+        self.file("/nginx.conf", config::nginx(&base_path).as_bytes())?;
+        Ok(())
+    }
+
+    /// The last sitemap file and the index of them all; an update removes the files past them.
+    fn sitemap_index(&mut self) -> Result<(), Written> {
         self.flush_sitemap()?;
         self.report.sitemaps = self.sitemap.files;
+        let mut stale = self.sitemap.files + 1;
+        while self.removed(&format!("/sitemap-{stale}.xml"))? {
+            stale += 1;
+        }
         let mut index = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
@@ -194,11 +314,7 @@ impl SiteWriter<'_> {
             index.push_str("</loc></sitemap>\n");
         }
         index.push_str("</sitemapindex>\n");
-        self.file("/sitemap.xml", index.as_bytes())?;
-        let base_path = renderer.base_path().to_owned();
-        self.file("/.htaccess", config::htaccess(&base_path).as_bytes())?;
-        self.file("/nginx.conf", config::nginx(&base_path).as_bytes())?;
-        Ok(())
+        self.file("/sitemap.xml", index.as_bytes())
     }
 
     /// `query/index.html` and each bundled query's page, with its results as of now, and beside the page of one
@@ -226,21 +342,18 @@ impl SiteWriter<'_> {
     /// The results of the bundled query `def` in each download format of its form, as files beside its page, from
     /// one run; the extensions written. A query that fails writes none (its page shows the failure).
     fn results_files(&mut self, def: &crate::query::QueryDef) -> Result<Vec<&'static str>, Written> {
-        let root = &self.root;
-        let mut created: Vec<(PathBuf, &'static str)> = Vec::new();
+        let files = &self.files;
+        let mut made: Vec<(String, &'static str)> = Vec::new();
         // A file that cannot be made stops the site (as any other); the query's own failure only its downloads.
         let mut unmade: Option<Written> = None;
         let ran = self.renderer.write_example(def, |form| {
-            let mut files = Vec::new();
+            let mut out = Vec::new();
             for download in render::downloads(form == Form::Graph) {
                 let path = paths::example_results(&def.name, download.extension());
-                let made = target::inside(root, &path)
-                    .map_err(Written::Refused)
-                    .and_then(|target| create_new(&target).map(|f| (target, f)).map_err(file_error(&path)));
-                match made {
-                    Ok((target, file)) => {
-                        files.push((download.writing, BufWriter::new(file)));
-                        created.push((target, download.extension()));
+                match files.create(&path) {
+                    Ok(pending) => {
+                        out.push((download.writing, pending));
+                        made.push((path, download.extension()));
                     }
                     Err(e) => {
                         unmade = Some(e);
@@ -248,31 +361,34 @@ impl SiteWriter<'_> {
                     }
                 }
             }
-            Ok(files)
+            Ok(out)
         });
         if let Some(e) = unmade {
             return Err(e);
         }
-        let Ok(files) = ran else {
-            for (target, _) in &created {
-                fs::remove_file(target)?;
+        let Ok(pending) = ran else {
+            // What a new site made of them, or an earlier site holds, goes: the page says the query failed.
+            for download in render::downloads(false).iter().chain(render::downloads(true).iter()) {
+                let path = paths::example_results(&def.name, download.extension());
+                self.report.removed += usize::from(self.files.remove(&path)?);
             }
             return Ok(Vec::new());
         };
-        for mut file in files {
-            file.flush()?;
+        for pending in pending {
+            let (files, bytes) = self.files.finish(pending)?;
+            self.report.files += files;
+            self.report.bytes += bytes;
         }
-        for (target, _) in &created {
-            self.report.files += 1;
-            self.report.bytes += fs::metadata(target)?.len();
-        }
-        Ok(created.into_iter().map(|(_, extension)| extension).collect())
+        Ok(made.into_iter().map(|(_, extension)| extension).collect())
     }
 
     /// The paged index of each class of entities, its members streamed from the store.
     fn classes(&mut self) -> Result<(), Written> {
         let renderer = self.renderer;
         for class in renderer.entity_classes() {
+            if self.plan.as_ref().is_some_and(|p| !p.classes.contains(&class)) {
+                continue;
+            }
             let mut members = renderer.store().instances(&class).peekable();
             let mut page = 1;
             loop {
@@ -295,6 +411,10 @@ impl SiteWriter<'_> {
                     break;
                 }
                 page += 1;
+            }
+            let mut stale = page + 1;
+            while self.removed(&paths::class(&class, stale))? {
+                stale += 1;
             }
         }
         Ok(())
@@ -327,12 +447,34 @@ impl SiteWriter<'_> {
         let root = feed.root(&minter);
         self.file(&format!("{base_path}feed.nq"), &root)?;
         self.file(&format!("{base_path}feed/root.nq"), &root)?;
+        let mut numbers = BTreeSet::new();
         for page in &feed.pages {
             if let Some(bytes) = feed.page(&minter, page.number)? {
                 self.file(&format!("{base_path}feed/page/{}.nq", page.number), &bytes)?;
+                numbers.insert(page.number);
             }
         }
         self.feed = Some(feed);
+        if self.files.is_update() {
+            // Pages the retention dropped since the earlier site.
+            let dir = format!("{base_path}feed/page");
+            let listed = target::inside(self.files.root(), &dir)
+                .ok()
+                .and_then(|d| fs::read_dir(d).ok())
+                .into_iter()
+                .flatten()
+                .flatten();
+            let stale: Vec<String> = listed
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    let number: u64 = name.strip_suffix(".nq")?.parse().ok()?;
+                    (!numbers.contains(&number)).then(|| format!("{dir}/{name}"))
+                })
+                .collect();
+            for path in stale {
+                self.removed(&path)?;
+            }
+        }
         Ok(())
     }
 
@@ -352,36 +494,17 @@ impl SiteWriter<'_> {
                 self.file(&format!("{}.{}", paths::VOID, format.extension()), &bytes)?;
             }
         }
-        let prefixes = renderer.minter().prefixes();
-        // Each dump reads the whole store and writes on one core: they are written side by side, one per core.
-        let root = &self.root;
-        let written: Vec<Result<u64, Written>> = crate::rdf::format::DUMP_FORMATS
-            .par_iter()
-            .map(|format| {
-                let site_path = format!("{}.{}", paths::DUMP, format.extension());
-                let path = target::inside(root, &site_path)?;
-                let write = || -> io::Result<u64> {
-                    let mut out = BufWriter::new(create_new(&path)?);
-                    crate::rdf::format::write_quads(
-                        renderer.store().iter().map(|q| q.map_err(io::Error::other)),
-                        *format,
-                        &prefixes,
-                        &mut out,
-                    )?;
-                    out.flush()?;
-                    Ok(fs::metadata(&path)?.len())
-                };
-                write().map_err(file_error(&site_path))
-            })
-            .collect();
-        for bytes in written {
-            self.report.files += 1;
-            self.report.bytes += bytes?;
-        }
+        let earlier = self.plan.as_ref().and_then(|p| p.dumps.as_ref());
+        let earlier = earlier.map(|(root, ranges, changed)| dumps::Earlier { root, ranges, changed });
+        let (ranges, files, bytes) = dumps::write(&self.files, renderer, self.state, earlier.as_ref())?;
+        self.ranges = ranges;
+        self.report.files += files;
+        self.report.bytes += bytes;
         Ok(())
     }
 
-    /// Every thing minted under the base: its page and its documents, in batches rendered on every core.
+    /// Every thing minted under the base: its page and its documents, in batches rendered on every core. An update
+    /// renders the things of its plan, and lists every thing only when things came or went.
     fn things(&mut self, progress: &(dyn Fn(usize) + Sync)) -> Result<(), Written> {
         let renderer = self.renderer;
         let (named, default) = renderer.store().graph_names()?;
@@ -390,19 +513,57 @@ impl SiteWriter<'_> {
             .into_iter()
             .chain(named.into_iter().map(GraphName::NamedNode))
             .collect();
+        if let Some(plan) = self.plan.take() {
+            if plan.relist {
+                for thing in things(renderer) {
+                    let (iri, graph) = thing?;
+                    if things::listed(renderer, &graphs, &iri, graph.as_ref())?
+                        && let Some(path) = renderer.page_path(&iri)
+                    {
+                        self.listed(&format!("{path}.html"))?;
+                    }
+                }
+            }
+            let mut done = 0;
+            for batch in plan.things.chunks(BATCH) {
+                let written: Vec<Result<(String, ThingWritten), Written>> = batch
+                    .par_iter()
+                    .filter_map(|iri| renderer.page_path(iri).map(|path| (iri, path)))
+                    .map(|(iri, path)| {
+                        let graph = first_graph(renderer, &graphs, iri)?;
+                        let written = match graph {
+                            Some(graph) => write_thing(&self.files, renderer, &graphs, iri, Some(&graph))?,
+                            None => ThingWritten::default(),
+                        };
+                        Ok((path, written))
+                    })
+                    .collect();
+                for result in written {
+                    let (path, written) = result?;
+                    self.report.things += usize::from(written.documented);
+                    self.report.files += written.files;
+                    self.report.bytes += written.bytes;
+                    self.report.removed += remove_stale(&self.files, &path, written.documented, written.mention_pages)?;
+                }
+                done += batch.len();
+                progress(done);
+            }
+            self.plan = Some(plan);
+            return Ok(());
+        }
         let mut batch: Vec<(NamedNode, Option<GraphName>)> = Vec::with_capacity(BATCH);
         let mut done = 0;
         let mut flush = |writer: &mut Self, batch: &mut Vec<(NamedNode, Option<GraphName>)>| -> Result<(), Written> {
-            let written: Vec<Result<(usize, u64), Written>> = batch
+            let written: Vec<Result<ThingWritten, Written>> = batch
                 .par_iter()
-                .map(|(iri, graph)| write_thing(&writer.root, renderer, &graphs, iri, graph.as_ref()))
+                .map(|(iri, graph)| write_thing(&writer.files, renderer, &graphs, iri, graph.as_ref()))
                 .collect();
             for ((iri, _), result) in batch.iter().zip(written) {
-                let (files, bytes) = result?;
-                if files > 0 {
+                let written = result?;
+                if written.documented {
                     writer.report.things += 1;
-                    writer.report.files += files;
-                    writer.report.bytes += bytes;
+                    writer.report.files += written.files;
+                    writer.report.bytes += written.bytes;
                     if let Some(path) = renderer.page_path(iri) {
                         writer.listed(&format!("{path}.html"))?;
                     }
@@ -451,6 +612,7 @@ mod tests {
 
     use oxigraph::model::{Literal, Quad};
 
+    use super::written::write_file;
     use super::*;
     use crate::rdf::iri::{DEFAULT_BASE_IRI, Minter};
     use crate::store::GraphStore;
@@ -494,7 +656,9 @@ mod tests {
             )]
         });
         let target = Target::check(&out, &[]).unwrap();
-        let error = write(&renderer, &target, &|_| ()).unwrap_err().to_string();
+        let error = write(&renderer, &target, &super::Options::default(), &|_| ())
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("/powkg/x/../../../../PWNED") && error.contains("\"..\" segment"),
             "{error}"
@@ -525,7 +689,7 @@ mod tests {
         });
         let target = Target::check(&out, &[]).unwrap();
         // Written twice, the second write of its files would be refused as a name clash.
-        write(&renderer, &target, &|_| ()).unwrap();
+        write(&renderer, &target, &super::Options::default(), &|_| ()).unwrap();
         let page = fs::read_to_string(out.join("powkg/entity/in-two-graphs.html")).unwrap();
         assert!(page.contains("label-in-the-other-graph") && page.contains("label-in-the-data-graph"));
         assert_eq!(

@@ -1,12 +1,10 @@
 //! The things of a store that have pages, streamed from it, and the writing of each thing's documents by exactly
 //! one pass of the site.
 
-use std::path::Path;
-
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 
 use super::target::{self, SiteError};
-use super::written::{Written, write_file};
+use super::written::{Files, Written};
 use crate::web::render::{self, DOCUMENTS, Document, Renderer, View, paths};
 
 /// The things minted under the base that have documents, streamed from the store: the subjects of each graph (the
@@ -68,6 +66,20 @@ fn writes_here(
     Ok(true)
 }
 
+/// Whether the pass over `graph` lists `iri` in the sitemaps: whether it writes its documents (without writing them).
+pub(super) fn listed(
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+    graph: Option<&GraphName>,
+) -> Result<bool, Written> {
+    if renderer.page_path(iri).is_none() || !writes_here(renderer, graphs, iri, graph)? {
+        return Ok(false);
+    }
+    // A subject is described by its own triples; a predicate only where its property is.
+    Ok(graph.is_some() || !renderer.describe(iri)?.is_empty())
+}
+
 /// The order of graphs for [`writes_here`]: the default graph, then named graphs by name.
 fn graph_order(graph: &GraphName) -> (u8, &str) {
     match graph {
@@ -77,19 +89,49 @@ fn graph_order(graph: &GraphName) -> (u8, &str) {
     }
 }
 
-/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); returns the
-/// files and bytes written. A thing whose path would lead out of the site, or name no file, stops the site, naming
-/// the thing, whichever pass meets it first.
+/// The graph whose pass writes `iri` ([`writes_here`]): the least of `graphs` where it is a subject; `None` when it
+/// is a subject in none.
+pub(super) fn first_graph(
+    renderer: &Renderer,
+    graphs: &[GraphName],
+    iri: &NamedNode,
+) -> Result<Option<GraphName>, Written> {
+    for graph in graphs {
+        if renderer.store().is_subject_in(iri.as_ref(), graph.as_ref())? {
+            return Ok(Some(graph.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// What writing one thing did.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct ThingWritten {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Whether the thing has documents (it was written by this pass, and the graph describes it).
+    pub documented: bool,
+    /// Pages of what points at it.
+    pub mention_pages: usize,
+}
+
+/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]). A thing
+/// whose path would lead out of the site, or name no file, stops the site, naming the thing, whichever pass meets it
+/// first.
 pub(super) fn write_thing(
-    root: &Path,
+    files: &Files,
     renderer: &Renderer,
     graphs: &[GraphName],
     iri: &NamedNode,
     graph: Option<&GraphName>,
-) -> Result<(usize, u64), Written> {
+) -> Result<ThingWritten, Written> {
+    let mut done = ThingWritten::default();
     let Some(path) = renderer.page_path(iri) else {
-        return Ok((0, 0));
+        return Ok(done);
     };
+    let root = files.root();
     let path = path.as_str();
     let of_thing = |e: SiteError| match e {
         SiteError::Path { path, why, .. } => Written::Refused(SiteError::Path {
@@ -109,24 +151,25 @@ pub(super) fn write_thing(
         target::inside(root, &format!("{path}.{}", document.extension())).map_err(of_thing)?;
     }
     if !writes_here(renderer, graphs, iri, graph)? {
-        return Ok((0, 0));
+        return Ok(done);
     }
     let quads = renderer.describe(iri)?;
     if quads.is_empty() {
-        return Ok((0, 0));
+        return Ok(done);
     }
+    done.documented = true;
     let view = View::new(renderer, Vec::new(), None);
-    let (mut files, mut bytes) = (0, 0);
     // The page last, so that its presence says the thing is whole (a later pass skips it).
     for document in DOCUMENTS.iter().rev() {
         let content = match document {
             Document::Html => render::resource(&view, iri, &quads)?.into_string().into_bytes(),
             Document::Rdf(format) => renderer.serialize(&quads, *format)?,
         };
-        let (n, size) =
-            write_file(root, &format!("{path}.{}", document.extension()), &content).map_err(written_of_thing)?;
-        files += n;
-        bytes += size;
+        let (n, size) = files
+            .write(&format!("{path}.{}", document.extension()), &content)
+            .map_err(written_of_thing)?;
+        done.files += n;
+        done.bytes += size;
     }
     // What points at a thing with more links than its page shows, page by page.
     if renderer.store().pointing_at_lazily(iri).nth(render::MENTIONS).is_some() {
@@ -144,12 +187,36 @@ pub(super) fn write_thing(
                 next = links.next().transpose()?;
             }
             let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
-            let (n, size) =
-                write_file(root, &paths::mentions(path, page), html.as_bytes()).map_err(written_of_thing)?;
-            files += n;
-            bytes += size;
+            let (n, size) = files
+                .write(&paths::mentions(path, page), html.as_bytes())
+                .map_err(written_of_thing)?;
+            done.files += n;
+            done.bytes += size;
+            done.mention_pages = page;
             page += 1;
         }
     }
-    Ok((files, bytes))
+    Ok(done)
+}
+
+/// Removes, in an update, the documents of the thing at `path` that the site no longer holds: all of them when it
+/// has none now, and its pages of mentions past `mention_pages`. The files removed.
+pub(super) fn remove_stale(
+    files: &Files,
+    path: &str,
+    documented: bool,
+    mention_pages: usize,
+) -> Result<usize, Written> {
+    let mut removed = 0;
+    if !documented {
+        for document in DOCUMENTS {
+            removed += usize::from(files.remove(&format!("{path}.{}", document.extension()))?);
+        }
+    }
+    let mut page = mention_pages + 1;
+    while files.remove(&paths::mentions(path, page))? {
+        removed += 1;
+        page += 1;
+    }
+    Ok(removed)
 }
