@@ -106,7 +106,7 @@ def main():
                              f"e.g. {bad[:5]}")
                 verdict = "byte-identical"
             results.append((rows, first, verify, update, counts, peer, verdict))
-            for path in (store, site, whole, os.path.join(tmp, f".site{rows}.site-copy")):
+            for path in (store, site, whole, os.path.join(tmp, f".site{rows}.site.copy")):
                 shutil.rmtree(path, ignore_errors=True)
 
     print(f"{'rows':>9} {'whole site':>11} {'unchanged':>10} {'1 row changed':>14} {'things':>7} {'written':>8} "

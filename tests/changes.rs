@@ -224,14 +224,11 @@ fn reported(run: &crate::util::Run, label: &str) -> u64 {
         .unwrap_or_else(|_| panic!("{run}"))
 }
 
-/// A change to a project: what it is, whether the site is then written whole, and the change.
-type Step<'a> = (&'static str, bool, Box<dyn Fn() + 'a>);
-
-#[test]
-fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site() {
-    let dir = tempdir();
-    let proj = scaffold(dir.path());
-    // An item-valued property, so that one entity's page lists another's.
+/// A `powkg new` project with an item-valued property (so that one entity's page lists another's) and a first
+/// entity by IRI (so that the search box's two, by IRI, stay the same as entities come and go after it); the
+/// scaffolded entities' text.
+fn linked_project(dir: &Path) -> (std::path::PathBuf, String) {
+    let proj = scaffold(dir);
     let domain = proj.join("ontology/domain.toml");
     let text = fs::read_to_string(&domain).unwrap();
     let start = text.find("[[property]]").unwrap();
@@ -239,13 +236,23 @@ fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site()
         .replacen("id = \"population\"", "id = \"near\"", 1)
         .replacen("type = \"quantity\"", "type = \"item\"", 1);
     fs::write(&domain, format!("{text}\n{near}")).unwrap();
-    let (entities, claims) = (proj.join("data/entities.toml"), proj.join("data/claims.toml"));
-    // A first entity by IRI, so that the search box's two (by IRI) stay the same as entities come and go after it.
+    let entities = proj.join("data/entities.toml");
     let scaffolded = fs::read_to_string(&entities).unwrap();
     let hamlet = scaffolded[scaffolded.find("[[entity]]").unwrap()..]
         .replacen("id = \"example-town\"", "id = \"aa-hamlet\"", 1)
         .replace("Example Town", "A Hamlet");
     fs::write(&entities, format!("{scaffolded}\n{hamlet}")).unwrap();
+    (proj, scaffolded)
+}
+
+/// A change to a project: what it is, whether the site is then written whole, and the change.
+type Step<'a> = (&'static str, bool, Box<dyn Fn() + 'a>);
+
+#[test]
+fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site() {
+    let dir = tempdir();
+    let (proj, scaffolded) = linked_project(dir.path());
+    let (entities, claims) = (proj.join("data/entities.toml"), proj.join("data/claims.toml"));
     let site = |extra: &[&str]| {
         let mut args = vec!["site", "--store", "../s", "--out", "../site"];
         args.extend(extra);
@@ -328,14 +335,14 @@ fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site()
         assert_same_site(&dir.path().join("site"), &dir.path().join("whole"), step);
         if !whole {
             // The copy kept beside the site for the next update is the site.
-            assert_same_site(&dir.path().join(".site.site-copy"), &dir.path().join("site"), step);
+            assert_same_site(&dir.path().join(".site.site.copy"), &dir.path().join("site"), step);
         }
     }
     // Asked for the whole site, it writes it whole.
     let whole = site(&["--whole"]);
     assert!(whole.stderr.contains("written to"), "{whole}");
     assert!(
-        !dir.path().join(".site.site-copy").exists(),
+        !dir.path().join(".site.site.copy").exists(),
         "a whole site drops the stale copy"
     );
 }

@@ -177,8 +177,12 @@ def where_a_site_goes(work):
     with open(os.path.join(empty, "stale.html"), "w", encoding="utf-8") as f:
         f.write("stale")
     run = powkg(["site", "--out", empty])
+    check(run.returncode == 0 and b"nothing changed" in run.stderr,
+          f"an earlier site of the same graph is found current and left as it is: {run.stderr!r}")
+    run = powkg(["site", "--out", empty, "--whole"])
     check(run.returncode == 0 and not os.path.exists(os.path.join(empty, "stale.html"))
-          and os.path.isfile(os.path.join(empty, "index.html")), f"an earlier site is replaced whole: {run.stderr!r}")
+          and os.path.isfile(os.path.join(empty, "index.html")),
+          f"with --whole an earlier site is replaced whole: {run.stderr!r}")
     leftovers = [n for n in os.listdir(work) if ".site-" in n]
     check(not leftovers, f"refused runs leave no staging folder: {leftovers}")
 
@@ -266,7 +270,7 @@ def main():
         # 1. Determinism.
         subprocess.run([POWKG, "site", "--out", site], check=True, capture_output=True)
         first = tree_digest(site)
-        subprocess.run([POWKG, "site", "--out", site], check=True, capture_output=True)
+        subprocess.run([POWKG, "site", "--out", site, "--whole"], check=True, capture_output=True)
         check(tree_digest(site) == first, "two runs over the same graph write byte-identical sites")
         for name in ["index.html", "sitemap.xml", "nginx.conf", ".htaccess", "404.html", "dump.nq", "void.ttl",
                      "powkg/entity/karlag.html", "powkg/entity/karlag.ttl", "powkg/entity/karlag.jsonld",

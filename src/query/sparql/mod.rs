@@ -23,6 +23,7 @@ mod functions;
 mod labels;
 mod limits;
 mod operators;
+mod reads;
 mod rewrite;
 mod search;
 pub mod syntax;
@@ -40,6 +41,7 @@ use spargebra::SparqlParser;
 
 pub use budget::Accounting;
 pub use limits::{List, MAX_DEPTH, MAX_JOINS, MAX_PATTERNS, MAX_TRIPLE_PATTERNS, Refusal};
+pub use reads::{Needs, Reads};
 pub use worker::{Limits, Slots, Stopped};
 
 use crate::files::diagnostic::Diagnostic;
@@ -294,6 +296,12 @@ impl Engine {
             Ok(consume(stoppable(results, token)))
         });
         ran.map_err(SparqlError::Stopped)?
+    }
+
+    /// What the query `text` may read ([`Reads`]), its label service rewritten for the engine's language.
+    pub fn reads(&self, text: &str) -> Result<Reads, Diagnostic> {
+        let query = self.prepare("", text, &self.language, None)?;
+        Ok(Reads::of(&query))
     }
 
     /// The query prepared for a run: from the kept ones, or parsed, checked, rewritten and kept.

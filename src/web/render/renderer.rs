@@ -91,6 +91,11 @@ impl Renderer {
         &self.store
     }
 
+    /// The engine the pages' queries run on.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     /// The minter of the graph's IRIs.
     pub fn minter(&self) -> &Minter {
         &self.minter

@@ -107,7 +107,7 @@ pub fn nginx(base_path: &str) -> String {
         dump = paths::DUMP,
         query = paths::QUERY,
         search = paths::SEARCH,
-        record = super::incremental::DIRECTORY,
+        record = super::target::RECORD,
     )
 }
 
@@ -181,7 +181,7 @@ pub fn htaccess(base_path: &str) -> String {
     let _ = writeln!(
         out,
         "RewriteRule ^{}(/|$) - [R=404,L]",
-        regex_literal(super::incremental::DIRECTORY)
+        regex_literal(super::target::RECORD)
     );
     let _ = writeln!(out, "RewriteRule ^query$ {}/index.html [L]", paths::QUERY);
     let _ = writeln!(out, "RewriteRule ^search$ {}.html [L]", paths::SEARCH);

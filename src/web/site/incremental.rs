@@ -17,7 +17,7 @@
 //!   classes, a blank node, a subject outside the base) or the fingerprint differs.
 //!
 //! The update is atomic as a whole site is: it is written into a copy of the site kept beside it
-//! (`.{name}.site-copy`, whose files are hard links to the live site's, so it costs a link per file once and no
+//! (`.{name}.site.copy`, whose files are hard links to the live site's, so it costs a link per file once and no
 //! space), then the copy and the site are exchanged in one rename, and the files written are linked into the copy
 //! that was the site, which so stays one generation behind no more. A run killed before the exchange leaves the
 //! site as it was and the copy marked stale (its generation file removed first), to be linked again next time.
@@ -28,31 +28,103 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
 use sha2::{Digest, Sha256};
 
-use super::target::{self, MARKER, SiteError, Target};
+use super::target::{self, MARKER, RECORD as DIRECTORY, SiteError, Target};
 use super::written::{Files, Written};
-use super::{How, Plan, Report, SiteWriter};
 use crate::changes::state::{self, State};
 use crate::files::output::{exchange_or_rename, parent_and_name, remove_tree};
 use crate::rdf::iri::{GraphKind, IriKind};
 use crate::rdf::vocab::rdf;
 use crate::web::render::Renderer;
 
-/// The directory, at a site's root, of what a later run needs to bring it up to date (never served: the server
-/// configurations answer 404 for it).
-pub const DIRECTORY: &str = ".powkg-site.d";
-
 /// The fingerprint file's first line.
 const FINGERPRINT_HEADER: &str = "powkg-site\t1";
 
-/// What [`update`] did.
+/// What [`prepare`] found.
 pub(super) enum Outcome {
-    /// The site is current: updated, or found unchanged.
-    Done(Report),
+    /// Nothing changed since the earlier site, which holds this many files.
+    Unchanged(u64),
     /// The site must be written whole, for this reason (none: there is no earlier site).
     Whole(Option<String>),
+    /// The site is brought up to date by writing into its copy.
+    Update(Box<Update>),
+}
+
+/// An update made ready: the copy to write into, what to write, and the feed to write.
+pub(super) struct Update {
+    /// The copy of the site, as the site is.
+    pub copy: PathBuf,
+    /// What to render.
+    pub plan: Plan,
+    /// The store's change feed.
+    pub feed: Option<crate::changes::feed::Feed>,
+    /// The earlier site's files.
+    files: u64,
+    /// The subjects that changed.
+    pub changed: usize,
+}
+
+/// What an update renders besides the pages every run renders: the things whose documents may have changed, the
+/// classes whose indexes may have, and whether the sitemaps must be written again (things came or went).
+#[derive(Debug, Default)]
+pub(super) struct Plan {
+    /// Things to render (or to remove, where the graph no longer describes them).
+    pub things: Vec<NamedNode>,
+    /// Classes whose index pages to render.
+    pub classes: BTreeSet<NamedNode>,
+    /// Whether the sitemaps are written again.
+    pub relist: bool,
+    /// The triples added or removed: a bundled query none of whose patterns matches one keeps its results.
+    pub triples: Vec<Triple>,
+    /// The subjects that changed.
+    pub subjects: BTreeSet<NamedNode>,
+    /// The classes that gained or lost members.
+    pub membership: BTreeSet<NamedNode>,
+    /// The things a link to which was added or removed: their lists of what points at them changed, not only the
+    /// labels in them.
+    pub linked: BTreeSet<NamedNode>,
+    /// The triples each changed subject had before (predicate and object).
+    pub before: std::collections::HashMap<NamedNode, Vec<(NamedNode, Term)>>,
+    /// The buckets of the subjects that changed, and the earlier site's dumps' ranges, whose other buckets' segments
+    /// are copied; `None`: every bucket is rendered.
+    pub dumps: Option<(PathBuf, super::dumps::Ranges, BTreeSet<usize>)>,
+}
+
+impl Plan {
+    /// Whether the answer of the bundled query `def` may have changed: whether a changed triple matches one of its
+    /// patterns (any, where what it reads cannot be told).
+    pub fn may_change(&self, renderer: &Renderer, def: &crate::query::QueryDef) -> bool {
+        let has = |term: &Term, needs: &crate::query::sparql::Needs| -> bool {
+            let thing = match term {
+                Term::NamedNode(n) => n,
+                // A blank node's triples cannot be looked up here; a literal is no subject.
+                Term::BlankNode(_) => return true,
+                _ => return false,
+            };
+            let all = |triples: &[(NamedNode, Term)]| {
+                needs.iter().all(|(p, o)| {
+                    triples
+                        .iter()
+                        .any(|(tp, to)| tp == p && o.as_ref().is_none_or(|o| o == to))
+                })
+            };
+            let now: Vec<(NamedNode, Term)> = renderer
+                .store()
+                .about(thing.as_ref())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|q| (q.predicate, q.object))
+                .collect();
+            // A thing that did not change has the same triples before and after.
+            all(&now) || self.before.get(thing).is_some_and(|before| all(before))
+        };
+        renderer
+            .engine()
+            .reads(&def.text)
+            .map_or(true, |reads| self.triples.iter().any(|t| reads.may_match(t, &has)))
+    }
 }
 
 /// The state of `renderer`'s store: recorded with an on-disk store by `powkg build --store`, else read from it.
@@ -130,20 +202,55 @@ pub(super) fn record(
     ranges.write(&dir)?;
     fs::write(dir.join("fingerprint"), fingerprint)?;
     fs::write(dir.join("files"), format!("{files}\n"))?;
-    let generation = format!(
-        "{}-{}\n",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-        std::process::id()
-    );
-    fs::write(dir.join("generation"), generation)
+    // The generation names what the site holds, so that two sites of one store are byte-identical, record and all.
+    let mut digest = Sha256::new();
+    for part in [state::DIRECTORY, "fingerprint", "files", super::dumps::RANGES] {
+        let path = if part == state::DIRECTORY {
+            dir.join(part).join("index.tsv")
+        } else {
+            dir.join(part)
+        };
+        digest.update(fs::read(path)?);
+    }
+    fs::write(dir.join("generation"), format!("{}\n", hex(&digest.finalize())))
+}
+
+/// The lock beside a site (`.NAME.site.lock`), held while a run writes it (two runs over one site would write into
+/// one copy), and removed when the run ends, so that nothing is left beside a site but the site and its copy.
+pub(super) struct Lock {
+    path: PathBuf,
+    _file: fs::File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Takes the lock of the site at `out`, making the folder it is in.
+pub(super) fn lock(out: &Path) -> Result<Lock, SiteError> {
+    let (parent, name) = parent_and_name(out, "site");
+    let io_error = |e: io::Error| SiteError::Output {
+        path: out.to_owned(),
+        source: e,
+    };
+    fs::create_dir_all(&parent).map_err(io_error)?;
+    let path = parent.join(format!(".{name}.site.lock"));
+    let file = fs::File::create(&path).map_err(io_error)?;
+    if file.try_lock().is_err() {
+        return Err(SiteError::Target {
+            path: out.to_owned(),
+            why: "another powkg site is writing this site now".to_owned(),
+        });
+    }
+    Ok(Lock { path, _file: file })
 }
 
 /// The copy kept beside the site at `out`.
 fn copy_path(out: &Path) -> PathBuf {
     let (parent, name) = parent_and_name(out, "site");
-    parent.join(format!(".{name}.site-copy"))
+    parent.join(format!(".{name}.site.copy"))
 }
 
 /// Removes the copy kept beside the site at `out`, stale once the site is written whole.
@@ -158,14 +265,13 @@ fn generation(root: &Path) -> Option<String> {
     fs::read_to_string(root.join(DIRECTORY).join("generation")).ok()
 }
 
-/// Brings the earlier site at `target` up to date with the store whose state is `state`, if it can be: see the
-/// module's documentation.
-pub(super) fn update(
+/// Tells how the earlier site at `target` is brought up to date with the store whose state is `state`, and makes
+/// an update ready: see the module's documentation.
+pub(super) fn prepare(
     renderer: &Renderer,
     target: &Target,
     state: &State,
     fingerprint: &str,
-    progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Outcome, SiteError> {
     let out = target.path();
     if !out.join(MARKER).is_file() {
@@ -197,21 +303,14 @@ pub(super) fn update(
             "the earlier site's recorded state is incomplete".to_owned(),
         )));
     };
-    let (parent, name) = parent_and_name(out, "site");
-    let lock = fs::File::create(parent.join(format!(".{name}.site-lock"))).map_err(io_error)?;
-    if lock.try_lock().is_err() {
-        return Err(SiteError::Target {
-            path: out.to_owned(),
-            why: "another powkg site is writing this site now".to_owned(),
-        });
+    // A copy an update left stale (killed before the exchange) is linked again when next needed: until then it goes.
+    let copy = copy_path(out);
+    if copy.exists() && generation(&copy) != generation(out) {
+        remove_tree(&copy).map_err(io_error)?;
     }
     let (changed, _) = state::compare(&old, state).map_err(io_error)?;
     if changed.is_empty() {
-        return Ok(Outcome::Done(Report {
-            kept: files,
-            how: How::Unchanged,
-            ..Report::default()
-        }));
+        return Ok(Outcome::Unchanged(files));
     }
     let mut plan = match plan(renderer, &changed, out).map_err(|e| e.into_site_error(out))? {
         Ok(plan) => plan,
@@ -227,31 +326,43 @@ pub(super) fn update(
         Some(dir) => crate::changes::feed::Feed::read(dir).map_err(io_error)?,
         None => None,
     };
-    let mut writer = SiteWriter::new(renderer, Files::update(copy.clone()), feed, state, Some(plan));
+    Ok(Outcome::Update(Box::new(Update {
+        copy,
+        plan,
+        feed,
+        files,
+        changed: changed.len(),
+    })))
+}
+
+/// Swaps in the copy an update wrote into (`written`, whose files an update `report`ed written and removed; the
+/// dumps' `ranges`), after recording in it the state it is of; the files the site holds.
+pub(super) fn finish(
+    out: &Path,
+    update: &Update,
+    written: Files,
+    removed: usize,
+    state: &State,
+    fingerprint: &str,
+    ranges: &super::dumps::Ranges,
+) -> Result<(u64, u64), SiteError> {
+    let copy = &update.copy;
+    let io_error = |e: io::Error| SiteError::Output {
+        path: out.to_owned(),
+        source: e,
+    };
     let copy_error = |e: io::Error| SiteError::Output {
         path: copy.clone(),
         source: e,
     };
-    writer.write_all(progress).map_err(|e| e.into_site_error(out))?;
-    let SiteWriter {
-        files: written,
-        report,
-        ranges,
-        ..
-    } = writer;
-    let mut report = report;
     let (touched, kept) = written.into_touched();
     let created = touched.iter().filter(|t| t.created).count() as u64;
-    let total = (files + created).saturating_sub(report.removed as u64);
-    record(&copy, state, fingerprint, total, &ranges).map_err(copy_error)?;
-    exchange_or_rename(&copy, out).map_err(io_error)?;
+    let total = (update.files + created).saturating_sub(removed as u64);
+    record(copy, state, fingerprint, total, ranges).map_err(copy_error)?;
+    exchange_or_rename(copy, out).map_err(io_error)?;
     // The copy is now the earlier site: what this run wrote and removed is carried over, the generation last.
-    carry_over(out, &copy, &touched).map_err(copy_error)?;
-    report.kept = total.saturating_sub(report.files as u64).max(kept);
-    report.how = How::Updated {
-        subjects: changed.len(),
-    };
-    Ok(Outcome::Done(report))
+    carry_over(out, copy, &touched).map_err(copy_error)?;
+    Ok((total, kept))
 }
 
 /// The copy beside the site at `out`, as the site is: kept from the last update where its generation is the
@@ -381,8 +492,17 @@ fn plan(renderer: &Renderer, changed: &[state::Changed], out: &Path) -> Result<R
         };
         let (old_types, new_types) = (types(&before), types(&now));
         plan.relist |= old_types != new_types;
-        plan.classes.extend(old_types);
-        plan.classes.extend(new_types);
+        plan.membership
+            .extend(old_types.symmetric_difference(&new_types).cloned());
+        changed_triples(subject, &before, &now, &mut plan.triples);
+        plan.classes.extend(old_types.iter().cloned());
+        plan.classes.extend(new_types.iter().cloned());
+        let own: Vec<(NamedNode, Term)> = before
+            .iter()
+            .filter(|(s, _, _)| s == subject)
+            .map(|(_, p, o)| (p.clone(), o.clone()))
+            .collect();
+        plan.before.insert(subject.clone(), own);
         before.extend(now);
         // The things it points at list it among what points at them.
         for (_, _, object) in before {
@@ -401,6 +521,15 @@ fn plan(renderer: &Renderer, changed: &[state::Changed], out: &Path) -> Result<R
     }
     owners(renderer, &mut things)?;
     plan.things = things.into_iter().collect();
+    plan.linked = plan
+        .triples
+        .iter()
+        .filter_map(|t| match &t.object {
+            Term::NamedNode(o) => Some(o.clone()),
+            _ => None,
+        })
+        .collect();
+    plan.subjects = subjects;
     Ok(Ok(plan))
 }
 
@@ -437,6 +566,29 @@ fn owners(renderer: &Renderer, things: &mut BTreeSet<NamedNode>) -> Result<(), W
         }
     }
     Ok(())
+}
+
+/// Adds to `out` the triples of `subject` that `before` has and `now` has not, or the other way round; all of them
+/// where there are none such (its quads changed graphs only).
+fn changed_triples(
+    subject: &NamedNode,
+    before: &[(NamedNode, NamedNode, Term)],
+    now: &[(NamedNode, NamedNode, Term)],
+    out: &mut Vec<Triple>,
+) {
+    let own = |triples: &[(NamedNode, NamedNode, Term)]| -> std::collections::HashSet<(NamedNode, NamedNode, Term)> {
+        triples.iter().filter(|(s, _, _)| s == subject).cloned().collect()
+    };
+    let (before, now) = (own(before), own(now));
+    let mut differing: Vec<&(NamedNode, NamedNode, Term)> = before.symmetric_difference(&now).collect();
+    if differing.is_empty() {
+        differing = before.union(&now).collect();
+    }
+    out.extend(
+        differing
+            .into_iter()
+            .map(|(s, p, o)| Triple::new(s.clone(), p.clone(), o.clone())),
+    );
 }
 
 /// The triples of the N-Triples document the earlier site at `out` holds for `subject` (its description); none when

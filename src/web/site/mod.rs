@@ -27,7 +27,6 @@ mod written;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io;
-use std::path::PathBuf;
 
 use oxigraph::model::{GraphName, NamedNode};
 use rayon::prelude::*;
@@ -107,20 +106,47 @@ pub fn write(
         path: out.to_owned(),
         source: e,
     };
+    let _lock = incremental::lock(out)?;
+    let (parent, name) = parent_and_name(out, "site");
+    let prefix = format!(".{name}.site-");
+    // What killed runs left: their staging folders.
+    remove_leftovers(&parent, &prefix, |_, rest| owner_has_ended(rest));
     let state = incremental::state_of(renderer).map_err(io_error)?;
     let fingerprint = incremental::fingerprint(renderer, &options.settings);
     let mut how = How::Whole;
     if !options.whole {
-        match incremental::update(renderer, target, &state, &fingerprint, progress)? {
-            incremental::Outcome::Done(report) => return Ok(report),
+        match incremental::prepare(renderer, target, &state, &fingerprint)? {
+            incremental::Outcome::Unchanged(kept) => {
+                return Ok(Report {
+                    kept,
+                    how: How::Unchanged,
+                    ..Report::default()
+                });
+            }
+            incremental::Outcome::Update(mut update) => {
+                let plan = std::mem::take(&mut update.plan);
+                let feed = update.feed.take();
+                let mut writer =
+                    SiteWriter::new(renderer, Files::update(update.copy.clone()), feed, &state, Some(plan));
+                writer.write_all(progress).map_err(|e| e.into_site_error(out))?;
+                let SiteWriter {
+                    files,
+                    mut report,
+                    ranges,
+                    ..
+                } = writer;
+                let (total, kept) =
+                    incremental::finish(out, &update, files, report.removed, &state, &fingerprint, &ranges)?;
+                report.kept = total.saturating_sub(report.files as u64).max(kept);
+                report.how = How::Updated {
+                    subjects: update.changed,
+                };
+                return Ok(report);
+            }
             incremental::Outcome::Whole(Some(why)) => how = How::WholeBecause(why),
             incremental::Outcome::Whole(None) => {}
         }
     }
-    let (parent, name) = parent_and_name(out, "site");
-    fs::create_dir_all(&parent).map_err(io_error)?;
-    let prefix = format!(".{name}.site-");
-    remove_leftovers(&parent, &prefix, |_, rest| owner_has_ended(rest));
     let staging = tempfile::Builder::new()
         .prefix(&format!("{prefix}{}-", std::process::id()))
         .tempdir_in(&parent)
@@ -152,21 +178,6 @@ pub fn write(
     Ok(report)
 }
 
-/// What an update renders besides the pages every run renders: the things whose documents may have changed, the
-/// classes whose indexes may have, and whether the sitemaps must be written again (things came or went).
-#[derive(Debug, Default)]
-struct Plan {
-    /// Things to render (or to remove, where the graph no longer describes them).
-    pub things: Vec<NamedNode>,
-    /// Classes whose index pages to render.
-    pub classes: BTreeSet<NamedNode>,
-    /// Whether the sitemaps are written again.
-    pub relist: bool,
-    /// The buckets of the subjects that changed, and the earlier site's dumps' ranges, whose other buckets' segments
-    /// are copied; `None`: every bucket is rendered.
-    pub dumps: Option<(PathBuf, dumps::Ranges, BTreeSet<usize>)>,
-}
-
 /// The sitemap files, written as addresses come.
 #[derive(Default)]
 struct Sitemap {
@@ -185,7 +196,7 @@ struct SiteWriter<'a> {
     sitemap: Sitemap,
     report: Report,
     /// An update's plan; `None` for a new site.
-    plan: Option<Plan>,
+    plan: Option<incremental::Plan>,
     /// The state of the store, whose buckets make the dumps' segments.
     state: &'a crate::changes::state::State,
     /// Where the dumps' segments were written.
@@ -198,7 +209,7 @@ impl<'a> SiteWriter<'a> {
         files: Files,
         feed: Option<crate::changes::feed::Feed>,
         state: &'a crate::changes::state::State,
-        plan: Option<Plan>,
+        plan: Option<incremental::Plan>,
     ) -> Self {
         Self {
             files,
@@ -318,68 +329,47 @@ impl<'a> SiteWriter<'a> {
     }
 
     /// `query/index.html` and each bundled query's page, with its results as of now, and beside the page of one
-    /// without parameters its results as files in each download format.
+    /// without parameters its results as files in each download format. The queries run side by side, one per
+    /// core; an update runs only those whose answer may have changed ([`Plan::may_change`]).
     fn queries(&mut self) -> Result<(), Written> {
         let renderer = self.renderer;
         let (index, _) = render::query_page(&self.view(), &example_form(None, &[]));
         self.file(&format!("{}/index.html", paths::QUERY), index.into_string().as_bytes())?;
         self.listed(&format!("{}/", paths::QUERY))?;
+        let plan = self.plan.as_ref();
+        let run: Vec<&crate::query::QueryDef> = renderer
+            .queries()
+            .iter()
+            .filter(|def| plan.is_none_or(|p| p.may_change(renderer, def)))
+            .collect();
+        let files = &self.files;
+        let pages: Vec<Result<(String, Counts), Written>> = run
+            .par_iter()
+            .map(|def| {
+                let (written, counts) = if def.params.is_empty() {
+                    results_files(files, renderer, def)?
+                } else {
+                    (Vec::new(), Counts::default())
+                };
+                // A failed query is shown on its page, as the server shows it.
+                let view = View::new(renderer, Vec::new(), None);
+                let (page, _) = render::query_page(&view, &example_form(Some(def), &written));
+                Ok((page.into_string(), counts))
+            })
+            .collect();
+        let mut pages = run.into_iter().zip(pages).peekable();
         for def in renderer.queries() {
-            let written = if def.params.is_empty() {
-                self.results_files(def)?
-            } else {
-                Vec::new()
-            };
-            // A failed query is shown on its page, as the server shows it.
-            let (page, _) = render::query_page(&self.view(), &example_form(Some(def), &written));
             let path = paths::example(&def.name);
-            self.file(&path, page.into_string().as_bytes())?;
+            if let Some((_, page)) = pages.next_if(|(ran, _)| std::ptr::eq(*ran, def)) {
+                let (html, counts) = page?;
+                self.report.files += counts.files;
+                self.report.bytes += counts.bytes;
+                self.report.removed += counts.removed;
+                self.file(&path, html.as_bytes())?;
+            }
             self.listed(&path)?;
         }
         Ok(())
-    }
-
-    /// The results of the bundled query `def` in each download format of its form, as files beside its page, from
-    /// one run; the extensions written. A query that fails writes none (its page shows the failure).
-    fn results_files(&mut self, def: &crate::query::QueryDef) -> Result<Vec<&'static str>, Written> {
-        let files = &self.files;
-        let mut made: Vec<(String, &'static str)> = Vec::new();
-        // A file that cannot be made stops the site (as any other); the query's own failure only its downloads.
-        let mut unmade: Option<Written> = None;
-        let ran = self.renderer.write_example(def, |form| {
-            let mut out = Vec::new();
-            for download in render::downloads(form == Form::Graph) {
-                let path = paths::example_results(&def.name, download.extension());
-                match files.create(&path) {
-                    Ok(pending) => {
-                        out.push((download.writing, pending));
-                        made.push((path, download.extension()));
-                    }
-                    Err(e) => {
-                        unmade = Some(e);
-                        return Err(io::Error::other("a file of the site cannot be made"));
-                    }
-                }
-            }
-            Ok(out)
-        });
-        if let Some(e) = unmade {
-            return Err(e);
-        }
-        let Ok(pending) = ran else {
-            // What a new site made of them, or an earlier site holds, goes: the page says the query failed.
-            for download in render::downloads(false).iter().chain(render::downloads(true).iter()) {
-                let path = paths::example_results(&def.name, download.extension());
-                self.report.removed += usize::from(self.files.remove(&path)?);
-            }
-            return Ok(Vec::new());
-        };
-        for pending in pending {
-            let (files, bytes) = self.files.finish(pending)?;
-            self.report.files += files;
-            self.report.bytes += bytes;
-        }
-        Ok(made.into_iter().map(|(_, extension)| extension).collect())
     }
 
     /// The paged index of each class of entities, its members streamed from the store.
@@ -389,6 +379,13 @@ impl<'a> SiteWriter<'a> {
             if self.plan.as_ref().is_some_and(|p| !p.classes.contains(&class)) {
                 continue;
             }
+            // An update whose changed subjects stay members renders only the pages that list one of them; one that
+            // adds or removes members, every page (the later ones shift).
+            let only_showing = self
+                .plan
+                .as_ref()
+                .filter(|p| !p.membership.contains(&class))
+                .map(|p| p.subjects.clone());
             let mut members = renderer.store().instances(&class).peekable();
             let mut page = 1;
             loop {
@@ -403,9 +400,14 @@ impl<'a> SiteWriter<'a> {
                     break;
                 }
                 let has_next = members.peek().is_some();
-                let html = render::class_page(&self.view(), &class, page, &chunk, has_next).into_string();
                 let path = paths::class(&class, page);
-                self.file(&path, html.as_bytes())?;
+                if only_showing
+                    .as_ref()
+                    .is_none_or(|s| chunk.iter().any(|m| s.contains(m)))
+                {
+                    let html = render::class_page(&self.view(), &class, page, &chunk, has_next).into_string();
+                    self.file(&path, html.as_bytes())?;
+                }
                 self.listed(&path)?;
                 if !has_next {
                     break;
@@ -531,8 +533,10 @@ impl<'a> SiteWriter<'a> {
                     .filter_map(|iri| renderer.page_path(iri).map(|path| (iri, path)))
                     .map(|(iri, path)| {
                         let graph = first_graph(renderer, &graphs, iri)?;
+                        // Where the links to it stayed, only its pages of mentions that show a changed thing.
+                        let mentions = (!plan.linked.contains(iri)).then_some(&plan.subjects);
                         let written = match graph {
-                            Some(graph) => write_thing(&self.files, renderer, &graphs, iri, Some(&graph))?,
+                            Some(graph) => write_thing(&self.files, renderer, &graphs, iri, Some(&graph), mentions)?,
                             None => ThingWritten::default(),
                         };
                         Ok((path, written))
@@ -556,7 +560,7 @@ impl<'a> SiteWriter<'a> {
         let mut flush = |writer: &mut Self, batch: &mut Vec<(NamedNode, Option<GraphName>)>| -> Result<(), Written> {
             let written: Vec<Result<ThingWritten, Written>> = batch
                 .par_iter()
-                .map(|(iri, graph)| write_thing(&writer.files, renderer, &graphs, iri, graph.as_ref()))
+                .map(|(iri, graph)| write_thing(&writer.files, renderer, &graphs, iri, graph.as_ref(), None))
                 .collect();
             for ((iri, _), result) in batch.iter().zip(written) {
                 let written = result?;
@@ -582,6 +586,61 @@ impl<'a> SiteWriter<'a> {
         }
         flush(self, &mut batch)
     }
+}
+
+/// Files written, bytes written and files removed.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    files: usize,
+    bytes: u64,
+    removed: usize,
+}
+
+/// The results of the bundled query `def` in each download format of its form, as files beside its page, from one
+/// run; the extensions written. A query that fails writes none (its page shows the failure).
+fn results_files(
+    files: &Files,
+    renderer: &Renderer,
+    def: &crate::query::QueryDef,
+) -> Result<(Vec<&'static str>, Counts), Written> {
+    let mut made: Vec<&'static str> = Vec::new();
+    let mut counts = Counts::default();
+    // A file that cannot be made stops the site (as any other); the query's own failure only its downloads.
+    let mut unmade: Option<Written> = None;
+    let ran = renderer.write_example(def, |form| {
+        let mut out = Vec::new();
+        for download in render::downloads(form == Form::Graph) {
+            let path = paths::example_results(&def.name, download.extension());
+            match files.create(&path) {
+                Ok(pending) => {
+                    out.push((download.writing, pending));
+                    made.push(download.extension());
+                }
+                Err(e) => {
+                    unmade = Some(e);
+                    return Err(io::Error::other("a file of the site cannot be made"));
+                }
+            }
+        }
+        Ok(out)
+    });
+    if let Some(e) = unmade {
+        return Err(e);
+    }
+    let Ok(pending) = ran else {
+        // What a new site made of them, or an earlier site holds, goes: the page says the query failed.
+        for download in render::downloads(false).iter().chain(render::downloads(true).iter()) {
+            let path = paths::example_results(&def.name, download.extension());
+            counts.removed += usize::from(files.remove(&path)?);
+        }
+        return Ok((Vec::new(), counts));
+    };
+    for pending in pending {
+        let (n, bytes) = files.finish(pending)?;
+        counts.files += n;
+        counts.bytes += bytes;
+    }
+    Ok((made, counts))
 }
 
 /// The query page of a bundled query (or the query index), as a static site shows it: no text sent, page 1.
@@ -710,7 +769,7 @@ mod tests {
         assert_eq!(fs::read(dir.path().join("powkg/entity/Ab.html")).unwrap(), b"first");
     }
 
-    fn walk(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
         let mut out = Vec::new();
         for entry in fs::read_dir(dir).unwrap().flatten() {
             let path = entry.path();

@@ -11,6 +11,10 @@ use std::path::{Component, Path, PathBuf};
 /// The file every site holds at its root, by which a later run knows the folder for a site it may replace.
 pub const MARKER: &str = ".powkg-site";
 
+/// The directory, at a site's root, of what a later run needs to bring the site up to date
+/// ([`super::incremental`]); never served: the server configurations answer 404 for it.
+pub const RECORD: &str = ".powkg-site.d";
+
 /// What the marker file says (the same in every site, so that two runs stay byte-identical).
 pub const MARKER_TEXT: &str = "This folder is a static site written by `powkg site`; the next `powkg site --out` \
                                naming it replaces it whole.\n";

@@ -117,15 +117,16 @@ pub(super) struct ThingWritten {
     pub mention_pages: usize,
 }
 
-/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]). A thing
-/// whose path would lead out of the site, or name no file, stops the site, naming the thing, whichever pass meets it
-/// first.
+/// Writes the documents of `iri` if the pass over `graph` is the one that writes them ([`writes_here`]); of its
+/// pages of mentions, all, or (`only_showing`) those that list one of these things. A thing whose path would lead
+/// out of the site, or name no file, stops the site, naming the thing, whichever pass meets it first.
 pub(super) fn write_thing(
     files: &Files,
     renderer: &Renderer,
     graphs: &[GraphName],
     iri: &NamedNode,
     graph: Option<&GraphName>,
+    only_showing: Option<&std::collections::BTreeSet<NamedNode>>,
 ) -> Result<ThingWritten, Written> {
     let mut done = ThingWritten::default();
     let Some(path) = renderer.page_path(iri) else {
@@ -186,12 +187,14 @@ pub(super) fn write_thing(
                 }
                 next = links.next().transpose()?;
             }
-            let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
-            let (n, size) = files
-                .write(&paths::mentions(path, page), html.as_bytes())
-                .map_err(written_of_thing)?;
-            done.files += n;
-            done.bytes += size;
+            if only_showing.is_none_or(|shown| chunk.iter().any(|(s, _)| shown.contains(s))) {
+                let html = render::mentions_page(&view, iri, page, &chunk, next.is_some()).into_string();
+                let (n, size) = files
+                    .write(&paths::mentions(path, page), html.as_bytes())
+                    .map_err(written_of_thing)?;
+                done.files += n;
+                done.bytes += size;
+            }
             done.mention_pages = page;
             page += 1;
         }

@@ -66,7 +66,7 @@ pub struct Dataset {
     pub roles: HashMap<NamedNode, (NamedNode, Role)>,
     /// The classes of entities (the ontology's subclasses of `pk:Entity`), sorted.
     pub entity_classes: Vec<NamedNode>,
-    /// Names the search box offers as examples: labels of the graph's first two entities, one per entity.
+    /// Names the search box offers as examples: labels of the curated graph's first two entities, one per entity.
     pub search_examples: Vec<String>,
     metadata: Vec<Quad>,
     base: String,
@@ -158,7 +158,8 @@ impl Dataset {
             .collect();
         entity_classes.sort();
         let mut search_examples: Vec<String> = Vec::new();
-        for row in select_all(reader, PageQuery::SearchExamples, &[])? {
+        let curated = minter.graph(GraphKind::Data);
+        for row in select_all(reader, PageQuery::SearchExamples, &[("graph", curated.into())])? {
             if let Some(Term::Literal(label)) = row.get("label")
                 && !search_examples.iter().any(|s| s == label.value())
                 && search_examples.len() < 2
