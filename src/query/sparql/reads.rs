@@ -1,7 +1,7 @@
 //! What a query may read: the triple patterns of its algebra (after the label service is rewritten into the patterns
 //! it stands for), each with its constant subject, predicate and object, and what its variable subject or object
-//! must have where the patterns every solution of their scope matches say so (`?camp a ex:Camp ; ex:held ?n` guards
-//! `OPTIONAL { ?camp rdfs:label ?l }`: only a thing with both can bind `?camp`; a variable that is a subject there
+//! must have where the patterns every solution of their scope matches say so (`?station a ex:Station ; ex:onLine ?n` guards
+//! `OPTIONAL { ?station rdfs:label ?l }`: only a thing with both can bind `?station`; a variable that is a subject there
 //! is never a literal). A changed triple that matches none of them, or whose subject or object has what the pattern
 //! needs neither before nor after the change, cannot change the query's answer, so a static site brings a bundled
 //! query's results up to date only when a changed triple matches ([`Reads::may_match`]). A query that calls a
@@ -355,27 +355,27 @@ mod tests {
 
     #[test]
     fn a_pattern_guarded_by_a_class_matches_only_things_of_it() {
-        let q = reads("SELECT * WHERE { ?camp a ex:Camp OPTIONAL { ?camp ex:label ?l } }");
+        let q = reads("SELECT * WHERE { ?station a ex:Station OPTIONAL { ?station ex:label ?l } }");
         let label = triple("t", "label", Literal::new_simple_literal("T").into());
-        assert!(q.may_match(&label, &of(&["Camp"])));
-        assert!(!q.may_match(&label, &of(&["Record"])));
+        assert!(q.may_match(&label, &of(&["Station"])));
+        assert!(!q.may_match(&label, &of(&["Train"])));
         // Unguarded in a union's other branch, or in a subquery that does not project the variable.
-        let q = reads("SELECT * WHERE { { ?camp a ex:Camp } UNION { ?camp ex:label ?l } }");
+        let q = reads("SELECT * WHERE { { ?station a ex:Station } UNION { ?station ex:label ?l } }");
         assert!(q.may_match(&label, &of(&[])));
-        let q = reads("SELECT * WHERE { ?camp a ex:Camp { SELECT ?x WHERE { ?camp ex:label ?x } } }");
+        let q = reads("SELECT * WHERE { ?station a ex:Station { SELECT ?x WHERE { ?station ex:label ?x } } }");
         assert!(q.may_match(&label, &of(&[])));
         // A copy of the variable, as the label service joins on, keeps the guard.
         let q = reads(
-            "SELECT * WHERE { ?camp a ex:Camp BIND(COALESCE(?camp, ex:none) AS ?key) OPTIONAL { ?key ex:label ?l } }",
+            "SELECT * WHERE { ?station a ex:Station BIND(COALESCE(?station, ex:none) AS ?key) OPTIONAL { ?key ex:label ?l } }",
         );
-        assert!(!q.may_match(&label, &of(&["Record"])));
-        assert!(q.may_match(&label, &of(&["Camp"])));
+        assert!(!q.may_match(&label, &of(&["Train"])));
+        assert!(q.may_match(&label, &of(&["Station"])));
         // A thing without a predicate the group needs cannot bind it.
         let q = reads("SELECT * WHERE { ?e ex:sameAs ?w OPTIONAL { ?e ex:label ?l } }");
         assert!(!q.may_match(&label, &|_, needs: &Needs| needs.is_empty()));
         assert!(q.may_match(&label, &|_, _: &Needs| true));
         // A variable that is a subject elsewhere in the group is never a literal.
-        let q = reads("SELECT * WHERE { ?st ex:at ?camp . ?thing ?claim ?st }");
+        let q = reads("SELECT * WHERE { ?st ex:at ?station . ?thing ?claim ?st }");
         assert!(!q.may_match(&label, &of(&[])));
         let claim = triple("t", "claim", NamedNode::new_unchecked("http://example.org/s").into());
         assert!(q.may_match(&claim, &of(&[])));

@@ -94,7 +94,7 @@ pub struct Options {
 
 /// Writes the site of `renderer`'s store to `target`, calling `progress` with the number of things written so far.
 /// Over an earlier site written from the same project with the same settings, only what changed since is written
-/// ([`incremental`]), unless `options.whole`.
+/// (see `incremental.rs` beside this file), unless `options.whole`.
 pub fn write(
     renderer: &Renderer,
     target: &Target,

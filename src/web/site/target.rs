@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 pub const MARKER: &str = ".powkg-site";
 
 /// The directory, at a site's root, of what a later run needs to bring the site up to date
-/// ([`super::incremental`]); never served: the server configurations answer 404 for it.
+/// (see `incremental.rs`); never served: the server configurations answer 404 for it.
 pub const RECORD: &str = ".powkg-site.d";
 
 /// What the marker file says (the same in every site, so that two runs stay byte-identical).
