@@ -3,24 +3,27 @@
 //!
 //! Every site records, in [`DIRECTORY`] at its root, the state of the store it was written from (per-subject
 //! hashes in buckets, [`crate::changes::state`]), a fingerprint of what its pages depend on besides the store (the
-//! powkg version, the base IRI, the bundled queries, the dataset's title, licence and classes, the run's settings),
-//! the number of its files, and a generation number. A later run over the same `--out` with the same fingerprint
-//! compares the two states (reading only the buckets that differ), and:
+//! powkg version, the base IRI, the bundled queries, the dataset's title, licence and classes, the search box's
+//! examples, the run's settings), the dumps' segment ranges, the number of its files, and a generation naming all
+//! of these. A later run over the same `--out` with the same fingerprint compares the two states (reading only the
+//! buckets that differ), and:
 //!
 //! - renders nothing when no subject changed (the site is verified current against the store's state);
 //! - otherwise renders the things that changed, the things that show them (what points at them, and what they point
-//!   at, whose pages list them), and up through statements, references and value nodes to the things they belong to;
-//!   the class indexes of the classes they are (or were) members of; and the pages every run renders (the landing
-//!   page, the bundled queries, the dataset description, the dumps, the feed, the sitemaps where things came or
-//!   went). Each file is compared with the one there and written only where it differs;
-//! - writes the whole site instead where a change may show on every page (the ontology, the dataset's title or
-//!   classes, a blank node, a subject outside the base) or the fingerprint differs.
+//!   at, whose pages list them), and up through statements, references and value nodes to the things they belong
+//!   to; the pages of the class indexes and of the lists of mentions that list a changed thing (all of them where
+//!   members or links came or went); the bundled queries a changed triple may match
+//!   ([`crate::query::sparql::Reads`]); the landing page, the dataset description, the feed, the segments of the
+//!   dumps whose buckets changed, and the sitemaps where things came or went. Each file is compared with the one
+//!   there and written only where it differs;
+//! - writes the whole site instead where a change may show on every page (the ontology, the dataset's description
+//!   or the search box's examples, a blank node, a subject outside the base) or the fingerprint differs.
 //!
 //! The update is atomic as a whole site is: it is written into a copy of the site kept beside it
 //! (`.{name}.site.copy`, whose files are hard links to the live site's, so it costs a link per file once and no
 //! space), then the copy and the site are exchanged in one rename, and the files written are linked into the copy
-//! that was the site, which so stays one generation behind no more. A run killed before the exchange leaves the
-//! site as it was and the copy marked stale (its generation file removed first), to be linked again next time.
+//! that was the site, which so becomes the new site's twin. A run killed before the exchange leaves the site as it
+//! was and the copy marked stale (its generation file removed first), removed by the next run.
 
 use std::collections::BTreeSet;
 use std::fs;
