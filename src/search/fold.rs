@@ -183,11 +183,11 @@ mod tests {
 
     #[test]
     fn punctuation_splits_words_and_offsets_point_into_the_original() {
-        let text = "Anna, Ștefan și Vișan (1945) nell'aprile";
+        let text = "Anna, Șoltuz și Vișa (1867) nell'aprile";
         let found = words(text);
         let terms: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
-        assert_eq!(terms, ["anna", "stefan", "si", "visan", "1945", "nell", "aprile"]);
-        assert_eq!(&text[found[1].1.clone()], "Ștefan");
+        assert_eq!(terms, ["anna", "soltuz", "si", "visa", "1867", "nell", "aprile"]);
+        assert_eq!(&text[found[1].1.clone()], "Șoltuz");
         assert!(words("* - : \" ( )").is_empty());
     }
 

@@ -243,10 +243,10 @@ mod tests {
 
     #[test]
     fn reads_claims_with_spans() {
-        let set = inputs("[[claim]]\nid = \"c\"\nsubject = \"s\"\nproperty = \"P585\"\ntime = \"1945\"\n");
+        let set = inputs("[[claim]]\nid = \"c\"\nsubject = \"s\"\nproperty = \"P585\"\ntime = \"1867\"\n");
         let facts = Facts::parse(&set).unwrap();
         let claim = &facts.claims[0].value;
-        assert_eq!(claim.time.as_ref().unwrap().get_ref(), "1945");
+        assert_eq!(claim.time.as_ref().unwrap().get_ref(), "1867");
         assert_eq!(claim.id.span().start, set.files[0].text.find("\"c\"").unwrap());
     }
 

@@ -208,7 +208,7 @@ macro_rules! with_value_fields {
 }
 
 with_value_fields! {
-    /// A qualifier: `{ property = "P585", time = "1945" }`.
+    /// A qualifier: `{ property = "P585", time = "1867" }`.
     pub struct QualifierRecord {
         /// Property key.
         pub property: Spanned<String>,

@@ -5,15 +5,15 @@ use std::fmt;
 /// How precisely a date was written (the Wikibase `timePrecision` codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Precision {
-    /// `1945`
+    /// `1867`
     Year = 9,
-    /// `1941-07`
+    /// `1863-07`
     Month = 10,
-    /// `2003-09-09`
+    /// `1891-09-09`
     Day = 11,
 }
 
-/// A Gregorian date at the precision it was written: "July 1941" stays a month, never 1941-07-01.
+/// A Gregorian date at the precision it was written: "July 1863" stays a month, never 1863-07-01.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
     /// Year (1 to 9999).
@@ -116,7 +116,7 @@ impl Date {
         Self::parse(date.get(..cut)?).ok()
     }
 
-    /// The date in English words at its precision: "1945", "July 1941", "9 September 2003".
+    /// The date in English words at its precision: "1867", "July 1863", "9 September 1891".
     pub fn in_words(self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[usize::from(m) - 1], self.year),
@@ -269,41 +269,41 @@ mod tests {
 
     #[test]
     fn dates_keep_their_written_precision() {
-        let d = Date::parse("1941-07").unwrap();
+        let d = Date::parse("1863-07").unwrap();
         assert_eq!(d.precision(), Precision::Month);
-        assert_eq!(d.to_string(), "1941-07");
-        assert_eq!(d.start_date_time(), "1941-07-01T00:00:00Z");
-        assert_eq!(Date::parse("1956").unwrap().precision(), Precision::Year);
-        assert_eq!(Date::parse("2003-09-09").unwrap().precision(), Precision::Day);
+        assert_eq!(d.to_string(), "1863-07");
+        assert_eq!(d.start_date_time(), "1863-07-01T00:00:00Z");
+        assert_eq!(Date::parse("1878").unwrap().precision(), Precision::Year);
+        assert_eq!(Date::parse("1891-09-09").unwrap().precision(), Precision::Day);
     }
 
     #[test]
     fn a_time_value_reads_back_at_its_precision_never_as_a_made_up_day() {
-        let july = Date::from_time_value("1941-07-01T00:00:00Z", 10).unwrap();
-        assert_eq!(july.in_words(), "July 1941");
-        assert_eq!(july.to_string(), "1941-07");
+        let july = Date::from_time_value("1863-07-01T00:00:00Z", 10).unwrap();
+        assert_eq!(july.in_words(), "July 1863");
+        assert_eq!(july.to_string(), "1863-07");
         assert_eq!(
-            Date::from_time_value("1945-01-01T00:00:00Z", 9).unwrap().in_words(),
-            "1945"
+            Date::from_time_value("1867-01-01T00:00:00Z", 9).unwrap().in_words(),
+            "1867"
         );
         assert_eq!(
-            Date::from_time_value("2003-09-09T00:00:00Z", 11).unwrap().in_words(),
-            "9 September 2003"
+            Date::from_time_value("1891-09-09T00:00:00Z", 11).unwrap().in_words(),
+            "9 September 1891"
         );
-        assert_eq!(Date::from_time_value("1945-01-01T00:00:00Z", 7), None);
+        assert_eq!(Date::from_time_value("1867-01-01T00:00:00Z", 7), None);
         assert_eq!(Date::from_time_value("19", 9), None);
     }
 
     #[test]
     fn impossible_dates_are_refused_with_a_reason() {
         assert_eq!(
-            Date::parse("1944-02-30").unwrap_err(),
-            "impossible date \"1944-02-30\": February 1944 has 29 days"
+            Date::parse("1864-02-30").unwrap_err(),
+            "impossible date \"1864-02-30\": February 1864 has 29 days"
         );
-        assert!(Date::parse("1943-02-29").is_err());
-        assert!(Date::parse("1944-13").unwrap_err().contains("month 13"));
-        assert!(Date::parse("July 1941").unwrap_err().contains("expected YYYY"));
-        assert!(Date::parse("1941-7").is_err());
+        assert!(Date::parse("1865-02-29").is_err());
+        assert!(Date::parse("1864-13").unwrap_err().contains("month 13"));
+        assert!(Date::parse("July 1863").unwrap_err().contains("expected YYYY"));
+        assert!(Date::parse("1863-7").is_err());
     }
 
     #[test]

@@ -277,10 +277,10 @@ mod tests {
     #[test]
     fn calendar_values_with_and_without_timezone_are_apart() {
         assert_ne!(
-            class(&typed("1941-06-22T00:00:00Z", xsd::DATE_TIME)),
-            class(&typed("1941-06-22T00:00:00", xsd::DATE_TIME))
+            class(&typed("1863-06-22T00:00:00Z", xsd::DATE_TIME)),
+            class(&typed("1863-06-22T00:00:00", xsd::DATE_TIME))
         );
-        assert_eq!(class(&typed("1941", xsd::G_YEAR)), class(&typed("1956", xsd::G_YEAR)));
+        assert_eq!(class(&typed("1863", xsd::G_YEAR)), class(&typed("1878", xsd::G_YEAR)));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::web::render::read::dataset::Role;
 use crate::web::render::read::statement::{Facts, Statement, as_iri, claimed_by, facts_of, objects};
 
 impl View<'_> {
-    /// A statement's value in words: "up to 100,000 (upper bound 100,000)", "1945 (precision: year)", a link.
+    /// A statement's value in words: "up to 100,000 (upper bound 100,000)", "1867 (precision: year)", a link.
     pub(super) fn value(&self, facts: &Facts, s: &Statement) -> Markup {
         let node = s.value_node.as_ref().map(NamedNode::as_str).unwrap_or_default();
         let minter = &self.r.minter;
@@ -46,7 +46,7 @@ impl View<'_> {
         }
     }
 
-    /// A value; a time value in words at the precision its value node gives ("July 1941", never 1 July 1941),
+    /// A value; a time value in words at the precision its value node gives ("July 1863", never 1 July 1863),
     /// with the `xsd:dateTime` it is stored as in the `datetime` attribute.
     pub(super) fn time_or_term<'n>(
         &self,
