@@ -224,6 +224,13 @@ fn reported(run: &crate::util::Run, label: &str) -> u64 {
         .unwrap_or_else(|_| panic!("{run}"))
 }
 
+/// Adds `text` at the end of the file at `path`.
+fn append(path: &Path, text: &str) {
+    let mut all = fs::read_to_string(path).unwrap();
+    all.push_str(text);
+    fs::write(path, all).unwrap();
+}
+
 /// A `powkg new` project with an item-valued property (so that one entity's page lists another's) and a first
 /// entity by IRI (so that the search box's two, by IRI, stay the same as entities come and go after it); the
 /// scaffolded entities' text.
@@ -235,13 +242,13 @@ fn linked_project(dir: &Path) -> (std::path::PathBuf, String) {
     let near = text[start..]
         .replacen("id = \"population\"", "id = \"near\"", 1)
         .replacen("type = \"quantity\"", "type = \"item\"", 1);
-    fs::write(&domain, format!("{text}\n{near}")).unwrap();
+    append(&domain, &format!("\n{near}"));
     let entities = proj.join("data/entities.toml");
     let scaffolded = fs::read_to_string(&entities).unwrap();
     let hamlet = scaffolded[scaffolded.find("[[entity]]").unwrap()..]
         .replacen("id = \"example-town\"", "id = \"aa-hamlet\"", 1)
         .replace("Example Town", "A Hamlet");
-    fs::write(&entities, format!("{scaffolded}\n{hamlet}")).unwrap();
+    append(&entities, &format!("\n{hamlet}"));
     (proj, scaffolded)
 }
 
@@ -284,13 +291,8 @@ fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site()
             "an entity and a claim pointing at another added",
             false,
             Box::new(|| {
-                let mut e = fs::read_to_string(&entities).unwrap();
-                e.push('\n');
-                e.push_str(&village);
-                fs::write(&entities, e).unwrap();
-                let mut c = fs::read_to_string(&claims).unwrap();
-                c.push_str(village_claim);
-                fs::write(&claims, c).unwrap();
+                append(&entities, &format!("\n{village}"));
+                append(&claims, village_claim);
             }),
         ),
         (

@@ -90,6 +90,8 @@ pub(super) struct Plan {
     pub linked: BTreeSet<NamedNode>,
     /// The triples each changed subject had before (predicate and object).
     pub before: std::collections::HashMap<NamedNode, Vec<(NamedNode, Term)>>,
+    /// And has now.
+    pub after: std::collections::HashMap<NamedNode, Vec<(NamedNode, Term)>>,
     /// The buckets of the subjects that changed, and the earlier site's dumps' ranges, whose other buckets' segments
     /// are copied; `None`: every bucket is rendered.
     pub dumps: Option<(PathBuf, super::dumps::Ranges, BTreeSet<usize>)>,
@@ -113,6 +115,10 @@ impl Plan {
                         .any(|(tp, to)| tp == p && o.as_ref().is_none_or(|o| o == to))
                 })
             };
+            if let (Some(before), Some(after)) = (self.before.get(thing), self.after.get(thing)) {
+                return all(before) || all(after);
+            }
+            // A thing that did not change has the same triples before and after.
             let now: Vec<(NamedNode, Term)> = renderer
                 .store()
                 .about(thing.as_ref())
@@ -120,8 +126,7 @@ impl Plan {
                 .into_iter()
                 .map(|q| (q.predicate, q.object))
                 .collect();
-            // A thing that did not change has the same triples before and after.
-            all(&now) || self.before.get(thing).is_some_and(|before| all(before))
+            all(&now)
         };
         renderer
             .engine()
@@ -307,9 +312,8 @@ pub(super) fn prepare(
         )));
     };
     // A copy an update left stale (killed before the exchange) is linked again when next needed: until then it goes.
-    let copy = copy_path(out);
-    if copy.exists() && generation(&copy) != generation(out) {
-        remove_tree(&copy).map_err(io_error)?;
+    if generation(&copy_path(out)) != generation(out) {
+        forget_copy(out);
     }
     let (changed, _) = state::compare(&old, state).map_err(io_error)?;
     if changed.is_empty() {
@@ -339,7 +343,7 @@ pub(super) fn prepare(
 }
 
 /// Swaps in the copy an update wrote into (`written`, whose files an update `report`ed written and removed; the
-/// dumps' `ranges`), after recording in it the state it is of; the files the site holds.
+/// dumps' `ranges`), after recording in it the state it is of; the files the site now holds.
 pub(super) fn finish(
     out: &Path,
     update: &Update,
@@ -348,7 +352,7 @@ pub(super) fn finish(
     state: &State,
     fingerprint: &str,
     ranges: &super::dumps::Ranges,
-) -> Result<(u64, u64), SiteError> {
+) -> Result<u64, SiteError> {
     let copy = &update.copy;
     let io_error = |e: io::Error| SiteError::Output {
         path: out.to_owned(),
@@ -358,14 +362,14 @@ pub(super) fn finish(
         path: copy.clone(),
         source: e,
     };
-    let (touched, kept) = written.into_touched();
+    let touched = written.into_touched();
     let created = touched.iter().filter(|t| t.created).count() as u64;
     let total = (update.files + created).saturating_sub(removed as u64);
     record(copy, state, fingerprint, total, ranges).map_err(copy_error)?;
     exchange_or_rename(copy, out).map_err(io_error)?;
     // The copy is now the earlier site: what this run wrote and removed is carried over, the generation last.
     carry_over(out, copy, &touched).map_err(copy_error)?;
-    Ok((total, kept))
+    Ok(total)
 }
 
 /// The copy beside the site at `out`, as the site is: kept from the last update where its generation is the
@@ -497,15 +501,12 @@ fn plan(renderer: &Renderer, changed: &[state::Changed], out: &Path) -> Result<R
         plan.relist |= old_types != new_types;
         plan.membership
             .extend(old_types.symmetric_difference(&new_types).cloned());
-        changed_triples(subject, &before, &now, &mut plan.triples);
+        let (was, is) = (own(subject, &before), own(subject, &now));
+        changed_triples(subject, &was, &is, &mut plan.triples);
         plan.classes.extend(old_types.iter().cloned());
         plan.classes.extend(new_types.iter().cloned());
-        let own: Vec<(NamedNode, Term)> = before
-            .iter()
-            .filter(|(s, _, _)| s == subject)
-            .map(|(_, p, o)| (p.clone(), o.clone()))
-            .collect();
-        plan.before.insert(subject.clone(), own);
+        plan.before.insert(subject.clone(), was);
+        plan.after.insert(subject.clone(), is);
         before.extend(now);
         // The things it points at list it among what points at them.
         for (_, _, object) in before {
@@ -571,26 +572,33 @@ fn owners(renderer: &Renderer, things: &mut BTreeSet<NamedNode>) -> Result<(), W
     Ok(())
 }
 
+/// The predicates and objects of `subject`'s own triples among `triples`.
+fn own(subject: &NamedNode, triples: &[(NamedNode, NamedNode, Term)]) -> Vec<(NamedNode, Term)> {
+    triples
+        .iter()
+        .filter(|(s, _, _)| s == subject)
+        .map(|(_, p, o)| (p.clone(), o.clone()))
+        .collect()
+}
+
 /// Adds to `out` the triples of `subject` that `before` has and `now` has not, or the other way round; all of them
 /// where there are none such (its quads changed graphs only).
 fn changed_triples(
     subject: &NamedNode,
-    before: &[(NamedNode, NamedNode, Term)],
-    now: &[(NamedNode, NamedNode, Term)],
+    before: &[(NamedNode, Term)],
+    now: &[(NamedNode, Term)],
     out: &mut Vec<Triple>,
 ) {
-    let own = |triples: &[(NamedNode, NamedNode, Term)]| -> std::collections::HashSet<(NamedNode, NamedNode, Term)> {
-        triples.iter().filter(|(s, _, _)| s == subject).cloned().collect()
-    };
-    let (before, now) = (own(before), own(now));
-    let mut differing: Vec<&(NamedNode, NamedNode, Term)> = before.symmetric_difference(&now).collect();
+    let (before, now): (std::collections::HashSet<_>, std::collections::HashSet<_>) =
+        (before.iter().collect(), now.iter().collect());
+    let mut differing: Vec<&&(NamedNode, Term)> = before.symmetric_difference(&now).collect();
     if differing.is_empty() {
         differing = before.union(&now).collect();
     }
     out.extend(
         differing
             .into_iter()
-            .map(|(s, p, o)| Triple::new(s.clone(), p.clone(), o.clone())),
+            .map(|(p, o)| Triple::new(subject.clone(), p.clone(), o.clone())),
     );
 }
 

@@ -135,9 +135,8 @@ pub fn write(
                     ranges,
                     ..
                 } = writer;
-                let (total, kept) =
-                    incremental::finish(out, &update, files, report.removed, &state, &fingerprint, &ranges)?;
-                report.kept = total.saturating_sub(report.files as u64).max(kept);
+                let total = incremental::finish(out, &update, files, report.removed, &state, &fingerprint, &ranges)?;
+                report.kept = total.saturating_sub(report.files as u64);
                 report.how = How::Updated {
                     subjects: update.changed,
                 };

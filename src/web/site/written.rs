@@ -108,8 +108,6 @@ pub(super) struct Files {
     update: bool,
     /// The site paths an update wrote or removed.
     touched: Mutex<Vec<Touched>>,
-    /// Files an update rendered and found as they were.
-    kept: std::sync::atomic::AtomicU64,
 }
 
 /// A file an update wrote or removed.
@@ -140,7 +138,6 @@ impl Files {
             root,
             update: false,
             touched: Mutex::default(),
-            kept: 0.into(),
         }
     }
 
@@ -162,14 +159,11 @@ impl Files {
         self.update
     }
 
-    /// The paths written and removed so far, and the files found as they were.
-    pub fn into_touched(self) -> (Vec<Touched>, u64) {
-        (
-            self.touched
-                .into_inner()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-            self.kept.into_inner(),
-        )
+    /// The paths written and removed.
+    pub fn into_touched(self) -> Vec<Touched> {
+        self.touched
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn touch(&self, path: &str, written: bool, created: bool) {
@@ -190,12 +184,11 @@ impl Files {
         }
         let target = target::inside(&self.root, path)?;
         if fs::read(&target).is_ok_and(|old| old == bytes) {
-            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok((0, 0));
         }
         let mut pending = self.create(path)?;
         pending.file.write_all(bytes).map_err(file_error(path))?;
-        self.finish(pending)
+        self.finish_unchecked(pending)
     }
 
     /// Starts the file at the site path `path`, to be streamed into and then [`Files::finish`]ed.
@@ -247,7 +240,6 @@ impl Files {
         };
         drop(file);
         if compare && same_bytes(&temporary, &target).map_err(file_error(&path))? {
-            self.kept.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok((0, 0));
         }
         let created = !target.exists();
