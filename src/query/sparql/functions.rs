@@ -103,8 +103,8 @@ fn literal_class(l: &Literal) -> i64 {
     class.unwrap_or(60)
 }
 
-/// The value of a numeric literal as a double (the one type every number converts to, totally ordered but for NaN).
-fn number(l: &Literal) -> Option<f64> {
+/// Whether `d` is `xsd:integer` or one of the types derived from it that the evaluator reads as integers.
+pub(super) fn is_integer_type(d: NamedNodeRef<'_>) -> bool {
     const INTEGERS: [NamedNodeRef<'static>; 13] = [
         xsd::INTEGER,
         xsd::BYTE,
@@ -120,8 +120,13 @@ fn number(l: &Literal) -> Option<f64> {
         xsd::NON_POSITIVE_INTEGER,
         xsd::NON_NEGATIVE_INTEGER,
     ];
+    INTEGERS.contains(&d)
+}
+
+/// The value of a numeric literal as a double (the one type every number converts to, totally ordered but for NaN).
+fn number(l: &Literal) -> Option<f64> {
     let (v, d) = (l.value(), l.datatype());
-    if INTEGERS.contains(&d) {
+    if is_integer_type(d) {
         Integer::from_str(v).ok().map(|i| f64::from(Double::from(i)))
     } else if d == xsd::DECIMAL {
         Decimal::from_str(v).ok().map(|x| f64::from(Double::from(x)))

@@ -23,6 +23,7 @@ mod functions;
 mod labels;
 mod limits;
 mod operators;
+mod order;
 mod reads;
 mod rewrite;
 mod search;
@@ -126,10 +127,14 @@ pub struct Engine {
     /// The search index `SERVICE pks:search` is answered from, and that service's namespace.
     search: search::Handle,
     search_ns: String,
-    /// Queries already parsed, checked and rewritten, by language and text: a server answers the same few queries
-    /// again and again, and a clone of the algebra costs a fraction of a parse.
-    prepared: Arc<Mutex<HashMap<(String, String), spargebra::Query>>>,
+    /// Queries already parsed, checked and rewritten, by language and text, with their order taken out
+    /// (`order.rs`): a server answers the same few queries again and again, and a clone of the algebra costs a
+    /// fraction of a parse.
+    prepared: Arc<Mutex<HashMap<(String, String), Prepared>>>,
 }
+
+/// A query ready to run: its algebra, and how to sort its solutions if the algebra no longer does.
+type Prepared = (spargebra::Query, Option<order::Sort>);
 
 /// Most queries [`Engine`] keeps prepared; past it, it starts again from none.
 const PREPARED_KEPT: usize = 256;
@@ -273,7 +278,7 @@ impl Engine {
     ) -> Result<T, SparqlError> {
         let ran = worker::run(self.limits, self.slots.as_deref(), |token| {
             let language = request.language.unwrap_or(&self.language);
-            let query = self
+            let (query, sort) = self
                 .prepared(request.path, request.text, language)
                 .map_err(SparqlError::Invalid)?;
             let mut evaluator = functions::register(SparqlEvaluator::new().with_cancellation_token(token.clone()));
@@ -292,8 +297,11 @@ impl Engine {
                     .dataset_mut()
                     .set_available_named_graphs(request.named_graphs.clone());
             }
-            let results = store.execute_on_dataset(prepared)?;
-            Ok(consume(stoppable(results, token)))
+            let mut results = stoppable(store.execute_on_dataset(prepared)?, token);
+            if let Some(sort) = sort {
+                results = stoppable(sort.apply(results), token);
+            }
+            Ok(consume(results))
         });
         ran.map_err(SparqlError::Stopped)?
     }
@@ -304,8 +312,9 @@ impl Engine {
         Ok(Reads::of(&query))
     }
 
-    /// The query prepared for a run: from the kept ones, or parsed, checked, rewritten and kept.
-    fn prepared(&self, path: &str, text: &str, language: &str) -> Result<spargebra::Query, Diagnostic> {
+    /// The query prepared for a run: from the kept ones, or parsed, checked, rewritten, its order taken out, and
+    /// kept.
+    fn prepared(&self, path: &str, text: &str, language: &str) -> Result<Prepared, Diagnostic> {
         let key = (language.to_owned(), text.to_owned());
         let kept = self
             .prepared
@@ -316,7 +325,9 @@ impl Engine {
         if let Some(query) = kept {
             return Ok(query);
         }
-        let query = self.prepare(path, text, language, Some(&self.services))?;
+        let mut query = self.prepare(path, text, language, Some(&self.services))?;
+        let sort = order::take_order(&mut query);
+        let query = (query, sort);
         if text.len() > PREPARED_TEXT_BYTES {
             return Ok(query);
         }
