@@ -163,6 +163,53 @@ impl From<RdfFormatArg> for ExportFormat {
     }
 }
 
+/// What `powkg export` writes: an RDF format, or QuickStatements commands for Wikidata.
+#[derive(Debug, Clone, Copy)]
+pub enum ExportFormatArg {
+    /// The graph in an RDF format.
+    Rdf(RdfFormatArg),
+    /// The statements Wikidata can hold, as QuickStatements V1 commands.
+    QuickStatements,
+}
+
+/// Every `powkg export --format` value: the RDF formats, then QuickStatements.
+const EXPORT_FORMAT_ARGS: [ExportFormatArg; 7] = {
+    let mut all = [ExportFormatArg::QuickStatements; 7];
+    let mut i = 0;
+    while i < RDF_FORMAT_ARGS.len() {
+        all[i] = ExportFormatArg::Rdf(RDF_FORMAT_ARGS[i]);
+        i += 1;
+    }
+    all
+};
+
+impl ValueEnum for ExportFormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &EXPORT_FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        match self {
+            Self::Rdf(f) => f.to_possible_value(),
+            Self::QuickStatements => {
+                Some(PossibleValue::new("quickstatements").help(
+                    "QuickStatements V1 commands for the statements Wikidata can hold; those left out are reported",
+                ))
+            }
+        }
+    }
+}
+
+impl ExportFormatArg {
+    /// The RDF format, unless QuickStatements.
+    pub fn rdf(self) -> Option<RdfFormatArg> {
+        match self {
+            Self::Rdf(f) => Some(f),
+            Self::QuickStatements => None,
+        }
+    }
+}
+
 /// Report formats.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
@@ -483,7 +530,7 @@ fn parse_size(text: &str) -> Result<usize, String> {
 pub struct ExportArgs {
     /// Output format [default: from the --out extension, else turtle; nquads for a sharded dump]
     #[arg(long, value_enum)]
-    pub format: Option<RdfFormatArg>,
+    pub format: Option<ExportFormatArg>,
     /// Output file (`-` for standard output); for a sharded dump, the directory to write (replaced atomically)
     #[arg(long, value_name = "FILE", default_value = "-")]
     pub out: PathBuf,

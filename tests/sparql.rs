@@ -541,3 +541,92 @@ fn the_label_service_falls_back_to_the_local_name_and_works_in_every_pattern() {
     let rows = table(&engine(), &counted, None);
     assert_eq!(rows, ["?n=\"10\"^^<http://www.w3.org/2001/XMLSchema#integer>"]);
 }
+
+/// The values of the first variable of `text` run on `store`, as N-Triples terms (`-` for unbound), in order.
+fn first_column(store: &GraphStore, text: &str) -> Vec<String> {
+    let minter = Minter::new("http://example.org/base/").expect("a base IRI");
+    let request = Request {
+        path: "query",
+        text,
+        ..Request::default()
+    };
+    Engine::new(&minter)
+        .run(&request, store, |results| match results {
+            QueryResults::Solutions(rows) => rows
+                .map(|row| {
+                    let row = row.expect("a row");
+                    row.values()
+                        .first()
+                        .cloned()
+                        .flatten()
+                        .map_or("-".to_owned(), |t| t.to_string())
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .expect("the query runs")
+}
+
+#[test]
+fn a_wikidata_item_named_in_a_query_finds_the_entity_linked_to_it() {
+    use oxigraph::model::{GraphName, Literal, NamedNode, Quad};
+    const FIRST: &str = "<http://example.org/e/first>";
+    const SECOND: &str = "<http://example.org/e/second>";
+    const THIRD: &str = "<http://example.org/e/third>";
+    const HOLDER: &str = "<http://example.org/e/holder>";
+    const UNLINKED: &str = "<http://www.wikidata.org/entity/Q200>";
+    let iri = |s: &str| NamedNode::new(s.trim_matches(['<', '>'])).unwrap();
+    let next = iri("http://example.org/p/next");
+    let same_as = iri("http://www.w3.org/2002/07/owl#sameAs");
+    let graph = GraphName::NamedNode(iri("http://example.org/g"));
+    let quad = |s: &str, p: &NamedNode, o: oxigraph::model::Term| Quad::new(iri(s), p.clone(), o, graph.clone());
+    let quads = vec![
+        quad(FIRST, &same_as, iri("http://www.wikidata.org/entity/Q100").into()),
+        quad(
+            FIRST,
+            &iri("http://www.w3.org/2000/01/rdf-schema#label"),
+            Literal::new_simple_literal("First").into(),
+        ),
+        quad(SECOND, &next, iri(FIRST).into()),
+        quad(THIRD, &same_as, iri("http://www.wikidata.org/entity/Q300").into()),
+        quad(THIRD, &next, iri(SECOND).into()),
+        // An item the graph holds by its Wikidata IRI, linked to no entity.
+        quad(HOLDER, &next, iri(UNLINKED).into()),
+    ];
+    let store = GraphStore::in_memory(&quads).expect("a store");
+    let query = |text: &str| first_column(&store, &format!("PREFIX ex: <http://example.org/> {text}"));
+    // As an object, a subject and either end of a path.
+    assert_eq!(query("SELECT ?x WHERE { ?x ex:p\\/next wd:Q100 }"), vec![SECOND]);
+    assert_eq!(query("SELECT ?l WHERE { wd:Q100 rdfs:label ?l }"), vec!["\"First\""]);
+    assert_eq!(
+        query("SELECT ?x WHERE { ?x ex:p\\/next+ wd:Q100 } ORDER BY ?x"),
+        vec![SECOND, THIRD]
+    );
+    assert_eq!(
+        query("SELECT ?y WHERE { wd:Q300 ex:p\\/next/ex:p\\/next ?y }"),
+        vec![FIRST]
+    );
+    // An item linked to nothing matches itself.
+    assert_eq!(query("SELECT ?x WHERE { ?x ex:p\\/next wd:Q200 }"), vec![HOLDER]);
+    // VALUES, row by row, UNDEF left unbound.
+    assert_eq!(
+        query("SELECT ?v WHERE { VALUES ?v { wd:Q100 wd:Q200 UNDEF } }"),
+        vec![FIRST, UNLINKED, "-"]
+    );
+    // Equality, sameTerm and IN.
+    assert_eq!(
+        query("SELECT ?x WHERE { ?x ex:p\\/next ?y FILTER(?y = wd:Q100) }"),
+        vec![SECOND]
+    );
+    assert_eq!(
+        query("SELECT ?x WHERE { ?x ex:p\\/next ?y FILTER(sameTerm(wd:Q100, ?y)) }"),
+        vec![SECOND]
+    );
+    assert_eq!(
+        query("SELECT ?x WHERE { ?x ex:p\\/next ?y FILTER(?y IN (wd:Q9, wd:Q100)) }"),
+        vec![SECOND]
+    );
+    // The link itself is read as written; properties are left alone.
+    assert_eq!(query("SELECT ?x WHERE { ?x owl:sameAs wd:Q100 }"), vec![FIRST]);
+    assert!(query("SELECT ?x WHERE { ?x wd:P100 wd:Q100 }").is_empty());
+}

@@ -69,6 +69,9 @@ pub struct PropertyDef {
     pub iri: NamedNode,
     /// Its value type.
     pub kind: ValueKind,
+    /// Whether its declared type is `wikibase:ExternalId` (an identifier in another database), which Wikibase counts
+    /// apart (`wikibase:identifiers`).
+    pub external_id: bool,
     /// `wdt:` truthy predicate.
     pub direct: NamedNode,
     /// `p:` entity-to-statement predicate.
@@ -427,6 +430,7 @@ fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result
         found
     };
     let kind = need(wikibase::PROPERTY_TYPE, "wikibase:propertyType");
+    let external_id = kind.as_ref().is_some_and(|k| *k == wikibase::EXTERNAL_ID);
     let direct = need(wikibase::DIRECT_CLAIM, "wikibase:directClaim");
     let claim = need(wikibase::CLAIM, "wikibase:claim");
     let statement = need(wikibase::STATEMENT_PROPERTY, "wikibase:statementProperty");
@@ -457,6 +461,7 @@ fn property(subject: &NamedNode, d: &Description<'_>, minter: &Minter) -> Result
                 key,
                 iri: subject.clone(),
                 kind,
+                external_id,
                 direct,
                 claim,
                 statement,

@@ -94,10 +94,22 @@ fn export(args: &ExportArgs) -> Result<(), Error> {
                 "--gzip and --register belong to sharded dumps: give --shards N or --shard-size TRIPLES".into(),
             ));
         }
-        output_format(args.format, &args.out)?;
+        if let Some(format) = args.format {
+            let Some(rdf) = format.rdf() else { return Ok(()) };
+            output_format(Some(rdf), &args.out)?;
+        } else {
+            output_format(None, &args.out)?;
+        }
         return Ok(());
     }
-    let format = args.format.map_or(ExportFormat::NQuads, Into::into);
+    let Some(format) = args
+        .format
+        .map_or(Some(ExportFormat::NQuads), |f| f.rdf().map(Into::into))
+    else {
+        return Err(Error::Usage(
+            "a sharded dump is written as ntriples or nquads, not quickstatements".into(),
+        ));
+    };
     if !matches!(format, ExportFormat::NTriples | ExportFormat::NQuads) {
         return Err(Error::Usage(format!(
             "a sharded dump is written as ntriples or nquads, not {}",

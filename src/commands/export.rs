@@ -12,7 +12,7 @@ use powkg::store::GraphStore;
 use powkg::store::dump::{ShardOptions, ShardedDump, Split};
 
 use super::{Status, minter, open, output_error, output_format, registers, sources};
-use crate::cli::ExportArgs;
+use crate::cli::{ExportArgs, ExportFormatArg};
 
 pub fn run(args: &ExportArgs) -> Result<Status, Error> {
     let split = match (args.shards, args.shard_size) {
@@ -21,7 +21,10 @@ pub fn run(args: &ExportArgs) -> Result<Status, Error> {
         (None, None) => None,
     };
     let Some(split) = split else {
-        let format = output_format(args.format, &args.out)?;
+        if matches!(args.format, Some(ExportFormatArg::QuickStatements)) {
+            return quickstatements(args);
+        }
+        let format = output_format(args.format.and_then(ExportFormatArg::rdf), &args.out)?;
         let (store, minter) = open(&args.read)?;
         let quads = store.quads()?;
         let prefixes = minter.prefixes();
@@ -32,10 +35,32 @@ pub fn run(args: &ExportArgs) -> Result<Status, Error> {
     sharded(args, split)
 }
 
+/// Writes the statements Wikidata can hold as QuickStatements commands, and reports on standard error every
+/// statement left out and why.
+fn quickstatements(args: &ExportArgs) -> Result<Status, Error> {
+    let (store, minter) = open(&args.read)?;
+    let engine = powkg::query::sparql::Engine::new(&minter);
+    let exported =
+        powkg::publish::quickstatements::export(&store, &engine, &minter).map_err(powkg::query::QueryError::from)?;
+    write_atomically(&args.out, |w| w.write_all(exported.commands.as_bytes())).map_err(output_error(&args.out))?;
+    for (statement, why) in &exported.left_out {
+        eprintln!("left out {statement}: {why}");
+    }
+    eprintln!(
+        "quickstatements: {} statements written, {} left out",
+        exported.statements,
+        exported.left_out.len()
+    );
+    Ok(Status::Success)
+}
+
 /// Writes the sharded dump.
 fn sharded(args: &ExportArgs, split: Split) -> Result<Status, Error> {
     // Checked by `args::check`: a line format, a directory, no registers beside a store.
-    let format = args.format.map_or(ExportFormat::NQuads, Into::into);
+    let format = args
+        .format
+        .and_then(ExportFormatArg::rdf)
+        .map_or(ExportFormat::NQuads, Into::into);
     let (store, minter, registers) = if args.registers.register.is_empty() {
         let (store, minter) = open(&args.read)?;
         (store, minter, Vec::new())

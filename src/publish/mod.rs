@@ -30,6 +30,7 @@ mod error;
 mod http;
 mod origin;
 mod pusher;
+pub mod quickstatements;
 mod record;
 mod remote;
 mod report;

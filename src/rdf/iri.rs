@@ -376,6 +376,13 @@ pub fn is_property_id(id: &str) -> bool {
         .is_some_and(|n| !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// The Wikidata id (`Q42`, `P31`) that an IRI of Wikidata's entity namespace (`wd:`) names; `None` for any other
+/// IRI.
+pub fn wikidata_id(iri: &str) -> Option<&str> {
+    iri.strip_prefix(crate::rdf::vocab::wd::NS)
+        .filter(|id| is_item_id(id) || is_property_id(id))
+}
+
 /// Whether `id` is a Wikidata item id: `Q` and a number without leading zeros.
 pub fn is_item_id(id: &str) -> bool {
     id.strip_prefix('Q')

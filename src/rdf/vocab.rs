@@ -87,7 +87,8 @@ namespace!(
     schema, "http://schema.org/", [
         DESCRIPTION = "description", AUTHOR = "author", PUBLISHER = "publisher",
         LOCATION_CREATED = "locationCreated", DATE_PUBLISHED = "datePublished", ISBN = "isbn",
-        PAGINATION = "pagination", URL = "url", IN_LANGUAGE = "inLanguage",
+        PAGINATION = "pagination", URL = "url", IN_LANGUAGE = "inLanguage", ABOUT = "about",
+        IS_PART_OF = "isPartOf", NAME = "name", ARTICLE = "Article",
     ]
 );
 namespace!(
@@ -130,12 +131,20 @@ namespace!(
         MONOLINGUALTEXT = "Monolingualtext", URL = "Url", EXTERNAL_ID = "ExternalId",
         DIRECT_CLAIM = "directClaim", CLAIM = "claim", STATEMENT_PROPERTY = "statementProperty",
         STATEMENT_VALUE = "statementValue", QUALIFIER = "qualifier", QUALIFIER_VALUE = "qualifierValue",
-        REFERENCE_PROP = "reference", REFERENCE_VALUE = "referenceValue",
+        REFERENCE_PROP = "reference", REFERENCE_VALUE = "referenceValue", STATEMENTS = "statements",
+        SITELINKS = "sitelinks", IDENTIFIERS = "identifiers",
     ]
 );
 namespace!(
     /// Wikidata entities.
     wd, "http://www.wikidata.org/entity/", []
+);
+namespace!(
+    /// Wikidata's truthy (direct) predicates the mapping writes by name: the work properties of sources.
+    wdt, "http://www.wikidata.org/prop/direct/", [
+        TITLE = "P1476", AUTHOR_NAME = "P2093", PUBLICATION_DATE = "P577", PUBLISHER = "P123",
+        PUBLISHED_IN = "P1433", ISBN_10 = "P957",
+    ]
 );
 namespace!(
     /// Wikidata reference predicates the mapping writes by name.

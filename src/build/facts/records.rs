@@ -71,6 +71,10 @@ pub struct SourceRecord {
     pub kind: Spanned<String>,
     /// Title as written.
     pub title: Spanned<String>,
+    /// Whether the title is one the curator devised (the source gives none): then it is no `wdt:P1476` and no
+    /// sitelink's name.
+    #[serde(default)]
+    pub devised_title: bool,
     /// Language of the title.
     pub title_language: Spanned<String>,
     /// Translations of the title as the citing article gives them.
@@ -96,6 +100,12 @@ pub struct SourceRecord {
     pub languages: Vec<Spanned<String>>,
     /// Web address.
     pub url: Option<Spanned<String>>,
+    /// For an article of a Wikimedia project: the project site's root address (`https://it.wikipedia.org/`), where
+    /// the url does not give it.
+    pub site: Option<Spanned<String>>,
+    /// Entity ids of what the work is about (for an article of a Wikimedia project: its sitelinks).
+    #[serde(default)]
+    pub about: Vec<Spanned<String>>,
     /// Licence IRI.
     pub licence: Option<Spanned<String>>,
     /// For the seed articles: the file name in `shared/seeds`.

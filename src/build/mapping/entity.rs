@@ -1,13 +1,25 @@
-//! Entities: type, labels, descriptions, aliases and the Wikidata link, as Wikidata writes them.
+//! Entities: type, labels, descriptions, aliases, the Wikidata link and the counts of statements, identifiers and
+//! sitelinks, as Wikidata writes them.
 
 use oxigraph::model::NamedNode;
 
-use super::writer::{Writer, text};
+use super::writer::{Writer, integer, text};
 use crate::build::model::Entity;
 use crate::rdf::iri::Minter;
 use crate::rdf::vocab::{owl, pk, rdf, rdfs, schema, skos, wd, wikibase};
 
-pub(super) fn map(entity: &Entity, minter: &Minter, out: &mut Writer) {
+/// How many statements, identifiers and sitelinks an entity has, as Wikibase counts them on each item.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Counts {
+    /// Its statements (`wikibase:statements`).
+    pub statements: usize,
+    /// Its statements whose property is an external identifier (`wikibase:identifiers`).
+    pub identifiers: usize,
+    /// The articles of Wikimedia projects about it (`wikibase:sitelinks`).
+    pub sitelinks: usize,
+}
+
+pub(super) fn map(entity: &Entity, counts: Counts, minter: &Minter, out: &mut Writer) {
     let s = minter.entity(&entity.id);
     out.add(&s, rdf::TYPE, wikibase::ITEM);
     out.add(&s, rdf::TYPE, minter.own(pk::PATH, &entity.class));
@@ -28,4 +40,7 @@ pub(super) fn map(entity: &Entity, minter: &Minter, out: &mut Writer) {
     if let Some(note) = &entity.note {
         out.add(&s, skos::EDITORIAL_NOTE, text(note, "en"));
     }
+    out.add(&s, wikibase::STATEMENTS, integer(counts.statements));
+    out.add(&s, wikibase::IDENTIFIERS, integer(counts.identifiers));
+    out.add(&s, wikibase::SITELINKS, integer(counts.sitelinks));
 }

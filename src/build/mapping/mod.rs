@@ -10,8 +10,10 @@ mod writer;
 
 use oxigraph::model::{Literal, Quad};
 
+use std::collections::HashMap;
+
 use crate::build::model::Model;
-use crate::build::ontology::Ontology;
+use crate::build::ontology::{Ontology, Schema};
 use crate::rdf::iri::{GraphKind, Minter};
 use crate::rdf::vocab::{pk, vann};
 
@@ -24,8 +26,10 @@ use writer::Writer;
 pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
     let mut data = Writer::new(minter, GraphKind::Data);
     let names = Names::new(model);
+    let counts = counts(model, &ontology.schema);
     for entity in &model.entities {
-        entity::map(entity, minter, &mut data);
+        let counts = counts.get(entity.id.as_str()).copied().unwrap_or_default();
+        entity::map(entity, counts, minter, &mut data);
     }
     for source in &model.sources {
         source::map(source, &names, minter, &mut data);
@@ -50,4 +54,26 @@ pub fn map(model: &Model, ontology: &Ontology, minter: &Minter) -> Vec<Quad> {
     all.extend(data);
     all.extend(metadata);
     all
+}
+
+/// Each entity's statements, identifiers and sitelinks (articles of Wikimedia projects about it), by entity id.
+fn counts<'m>(model: &'m Model, schema: &Schema) -> HashMap<&'m str, entity::Counts> {
+    let mut counts: HashMap<&str, entity::Counts> = HashMap::new();
+    for claim in &model.claims {
+        let entry = counts.entry(claim.subject.as_str()).or_default();
+        entry.statements += 1;
+        if schema
+            .properties
+            .get(&claim.main.property)
+            .is_some_and(|p| p.external_id)
+        {
+            entry.identifiers += 1;
+        }
+    }
+    for source in model.sources.iter().filter(|s| names::is_wikimedia_article(s)) {
+        for about in &source.about {
+            counts.entry(about.as_str()).or_default().sitelinks += 1;
+        }
+    }
+    counts
 }

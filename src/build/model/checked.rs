@@ -61,6 +61,8 @@ pub struct Source {
     pub kind: String,
     /// Title as written.
     pub title: String,
+    /// Whether the curator devised the title (the source gives none).
+    pub devised_title: bool,
     /// Language of the title.
     pub title_language: String,
     /// Translated titles per language.
@@ -83,6 +85,10 @@ pub struct Source {
     pub languages: Vec<String>,
     /// Web address.
     pub url: Option<String>,
+    /// The root address of the Wikimedia project site it is an article of, where given.
+    pub site: Option<String>,
+    /// Entity ids of what it is about.
+    pub about: Vec<String>,
     /// Licence IRI.
     pub licence: Option<String>,
     /// Seed file name.

@@ -17,6 +17,7 @@
 //!    stage checks: the evaluator at each quad it reads, the rewrite's checkpoints in joins that read none and in
 //!    each comparison of a sort, and the results before each row a caller takes.
 
+mod aliases;
 mod bounds;
 mod budget;
 mod functions;
@@ -370,6 +371,7 @@ impl Engine {
         // Before anything else walks the algebra: the later stages turn some lists into chains.
         bounds::check(&query).map_err(|refusal| self.refused(path, text, &refusal))?;
         labels::rewrite(&mut query, &syntax::variables(text), language);
+        aliases::rewrite(&mut query);
         // Only for a query about to run (a check leaves the service, which `rewrite` lets through when it checks
         // no endpoint).
         if services.is_some() {
