@@ -343,8 +343,8 @@ fn a_site_over_an_earlier_one_writes_only_what_changed_and_equals_a_whole_site()
     // Asked for the whole site, it writes it whole.
     let whole = site(&["--whole"]);
     assert!(whole.stderr.contains("written to"), "{whole}");
-    assert!(
-        !dir.path().join(".site.site.copy").exists(),
-        "a whole site drops the stale copy"
-    );
+    // And links a new copy for the next update (the earlier one is stale): the copy is the site written.
+    assert_same_site(&dir.path().join(".site.site.copy"), &dir.path().join("site"), "--whole");
+    let next = site(&[]);
+    assert!(next.stderr.contains("nothing changed"), "{next}");
 }

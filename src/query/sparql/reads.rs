@@ -7,11 +7,21 @@
 //! query's results up to date only when a changed triple matches ([`Reads::may_match`]). A query that calls a
 //! service (powkg's search, whose hits come from the index, or an endpoint) or walks a negated property set may read
 //! anything.
+//!
+//! Two more things narrow what a pattern may match, both read from the query:
+//! - a language guard: where every solution of a scope passes `FILTER(LANG(?v) = "en")`, a pattern there binding
+//!   `?v` matches only literals tagged `en` (`OPTIONAL { ?e rdfs:label ?l FILTER(LANG(?l) = "en") }` is not
+//!   changed by an Italian label);
+//! - a shape-only object: a variable object that the query uses nowhere but in `LANG`, `DATATYPE`, `BOUND` and
+//!   the `is…` tests, in no other pattern and no projection, reads only the kind of its value (its language and
+//!   datatype). For such a pattern a change counts only if it changes how many of the pattern's triples each
+//!   subject, predicate and kind have: a label replaced by another in the same language changes nothing there
+//!   ([`Reads::may_change`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use oxigraph::model::{NamedNode, Term, Triple};
-use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, PropertyPathExpression};
+use spargebra::algebra::{AggregateExpression, Expression, Function, GraphPattern, PropertyPathExpression};
 use spargebra::term::{NamedNodePattern, TermPattern, Variable};
 
 use super::operators::two_operands;
@@ -30,6 +40,12 @@ struct Pattern {
     object_needs: Vec<(NamedNode, Option<Term>)>,
     /// Whether its variable object is the subject of a pattern every solution matches, so never a literal.
     object_resource: bool,
+    /// The language its variable object must have, where a filter over every solution of its scope says so.
+    object_language: Option<String>,
+    /// Its variable object, if any (to tell, once the whole query is read, whether only its kind is read).
+    object_variable: Option<Variable>,
+    /// Whether the query reads only the kind of its object (see the module's documentation).
+    shape_only: bool,
 }
 
 impl Pattern {
@@ -42,7 +58,25 @@ impl Pattern {
             && can_be(&subject, &self.subject_needs)
             && can_be(&triple.object, &self.object_needs)
             && !(self.object_resource && triple.object.is_literal())
+            && self
+                .object_language
+                .as_ref()
+                .is_none_or(|language| match &triple.object {
+                    Term::Literal(l) => l.language().is_some_and(|tag| tag.eq_ignore_ascii_case(language)),
+                    _ => false,
+                })
     }
+}
+
+/// What a shape-only pattern reads of a triple: its subject, its predicate and the kind of its object.
+fn shape(triple: &Triple) -> (String, String, String) {
+    let kind = match &triple.object {
+        Term::Literal(l) => format!("{}@{}", l.datatype().as_str(), l.language().unwrap_or_default()),
+        Term::NamedNode(_) => "iri".to_owned(),
+        Term::BlankNode(_) => "blank".to_owned(),
+        Term::Triple(_) => "triple".to_owned(),
+    };
+    (triple.subject.to_string(), triple.predicate.as_str().to_owned(), kind)
 }
 
 /// What the patterns every solution of a scope matches say of its variables: what each must have, and those that
@@ -50,7 +84,9 @@ impl Pattern {
 #[derive(Debug, Clone, Default)]
 struct Guards {
     needs: HashMap<Variable, Vec<(NamedNode, Option<Term>)>>,
-    resources: std::collections::HashSet<Variable>,
+    resources: HashSet<Variable>,
+    /// The language tag each variable's value has in every solution (`FILTER(LANG(?v) = "en")`).
+    languages: HashMap<Variable, String>,
 }
 
 /// The triples a query may read.
@@ -59,6 +95,11 @@ pub struct Reads {
     patterns: Vec<Pattern>,
     /// Whether it may read any triple.
     everything: bool,
+    /// How many times each variable's value is read (anything but the kind-only functions' arguments), and how
+    /// many patterns it is in.
+    uses: HashMap<Variable, usize>,
+    /// Whether the query reads every variable's value (`COUNT(DISTINCT *)`).
+    all_values: bool,
 }
 
 impl Reads {
@@ -66,13 +107,77 @@ impl Reads {
     pub fn of(query: &spargebra::Query) -> Self {
         let mut reads = Self::default();
         match query {
-            spargebra::Query::Select { pattern, .. }
-            | spargebra::Query::Construct { pattern, .. }
-            | spargebra::Query::Ask { pattern, .. } => reads.pattern(pattern, &Guards::default()),
+            spargebra::Query::Construct { template, pattern, .. } => {
+                for t in template {
+                    reads.used_in(&t.subject);
+                    reads.used_in(&t.object);
+                    if let NamedNodePattern::Variable(v) = &t.predicate {
+                        reads.used(v);
+                    }
+                }
+                reads.pattern(pattern, &Guards::default());
+            }
+            spargebra::Query::Select { pattern, .. } | spargebra::Query::Ask { pattern, .. } => {
+                reads.pattern(pattern, &Guards::default());
+            }
             // A description reads whatever is about the things it describes.
             spargebra::Query::Describe { .. } => reads.everything = true,
         }
+        let uses = std::mem::take(&mut reads.uses);
+        let all_values = std::mem::take(&mut reads.all_values);
+        for pattern in reads.patterns.iter_mut().filter(|_| !all_values) {
+            // Once as this pattern's object, and nowhere else.
+            pattern.shape_only = pattern
+                .object_variable
+                .as_ref()
+                .is_some_and(|v| uses.get(v).copied() == Some(1));
+        }
         reads
+    }
+
+    /// Whether removing the triples `removed` and adding `added` may change the query's answer: whether one of them
+    /// matches a pattern, or, for a pattern that reads only the kind of its object, whether the triples it matches
+    /// differ in number by subject, predicate and kind. `has` is as for [`Reads::may_match`].
+    pub fn may_change(&self, removed: &[Triple], added: &[Triple], has: &dyn Fn(&Term, &Needs) -> bool) -> bool {
+        if self.everything {
+            return true;
+        }
+        self.patterns.iter().any(|p| {
+            if p.shape_only {
+                let shapes = |triples: &[Triple]| {
+                    let mut all: Vec<_> = triples.iter().filter(|t| p.matches(t, has)).map(shape).collect();
+                    all.sort();
+                    all
+                };
+                shapes(removed) != shapes(added)
+            } else {
+                removed.iter().chain(added).any(|t| p.matches(t, has))
+            }
+        })
+    }
+
+    /// A triple pattern of a basic graph pattern.
+    fn triple(&mut self, t: &spargebra::term::TriplePattern, guards: &Guards) {
+        let predicate = match &t.predicate {
+            NamedNodePattern::NamedNode(n) => Some(n.clone()),
+            NamedNodePattern::Variable(v) => {
+                self.used(v);
+                None
+            }
+        };
+        self.push(&t.subject, predicate, &t.object, guards);
+    }
+
+    /// Counts a read of `variable`'s value.
+    fn used(&mut self, variable: &Variable) {
+        *self.uses.entry(variable.clone()).or_default() += 1;
+    }
+
+    /// Counts the variables of a pattern's position.
+    fn used_in(&mut self, term: &TermPattern) {
+        if let TermPattern::Variable(v) = term {
+            self.used(v);
+        }
     }
 
     /// Whether `triple` may be one the query reads, `has` telling whether a term has all it needs before or after
@@ -86,6 +191,10 @@ impl Reads {
             TermPattern::Variable(v) => guards.needs.get(v).cloned().unwrap_or_default(),
             _ => Vec::new(),
         };
+        let object_variable = match object {
+            TermPattern::Variable(v) => Some(v.clone()),
+            _ => None,
+        };
         self.patterns.push(Pattern {
             subject: constant(subject),
             predicate,
@@ -93,7 +202,12 @@ impl Reads {
             subject_needs: needs(subject),
             object_needs: needs(object),
             object_resource: matches!(object, TermPattern::Variable(v) if guards.resources.contains(v)),
+            object_language: object_variable.as_ref().and_then(|v| guards.languages.get(v).cloned()),
+            object_variable,
+            shape_only: false,
         });
+        self.used_in(subject);
+        self.used_in(object);
     }
 
     fn pattern(&mut self, p: &GraphPattern, outer: &Guards) {
@@ -101,17 +215,18 @@ impl Reads {
         match p {
             GraphPattern::Bgp { patterns } => {
                 for t in patterns {
-                    let predicate = match &t.predicate {
-                        NamedNodePattern::NamedNode(n) => Some(n.clone()),
-                        NamedNodePattern::Variable(_) => None,
-                    };
-                    self.push(&t.subject, predicate, &t.object, &guards);
+                    self.triple(t, &guards);
                 }
             }
-            GraphPattern::Path { subject, path, object } => match path {
-                PropertyPathExpression::NamedNode(n) => self.push(subject, Some(n.clone()), object, &guards),
-                _ => self.path(path),
-            },
+            GraphPattern::Path { subject, path, object } => {
+                if let PropertyPathExpression::NamedNode(n) = path {
+                    self.push(subject, Some(n.clone()), object, &guards);
+                } else {
+                    self.used_in(subject);
+                    self.used_in(object);
+                    self.path(path);
+                }
+            }
             GraphPattern::Join { left, right } | GraphPattern::Lateral { left, right } => {
                 self.pattern(left, &guards);
                 self.pattern(right, &guards);
@@ -126,7 +241,10 @@ impl Reads {
                 expression,
             } => {
                 self.pattern(left, &guards);
-                let inside = with(&guards, right);
+                let mut inside = with(&guards, right);
+                if let Some(e) = expression {
+                    languages(e, &mut inside.languages);
+                }
                 self.pattern(right, &inside);
                 if let Some(e) = expression {
                     self.expression(e, &inside);
@@ -136,7 +254,12 @@ impl Reads {
                 self.expression(expr, &guards);
                 self.pattern(inner, &guards);
             }
-            GraphPattern::Extend { inner, expression, .. } => {
+            GraphPattern::Extend {
+                inner,
+                expression,
+                variable,
+            } => {
+                self.used(variable);
                 self.expression(expression, &guards);
                 self.pattern(inner, &guards);
             }
@@ -150,37 +273,38 @@ impl Reads {
                 }
                 self.pattern(inner, &guards);
             }
-            GraphPattern::Group { inner, aggregates, .. } => {
+            GraphPattern::Group {
+                inner,
+                aggregates,
+                variables,
+            } => {
+                for v in variables {
+                    self.used(v);
+                }
                 for (_, aggregate) in aggregates {
-                    if let AggregateExpression::FunctionCall { expr, .. } = aggregate {
-                        self.expression(expr, &guards);
+                    match aggregate {
+                        AggregateExpression::FunctionCall { expr, .. } => self.expression(expr, &guards),
+                        AggregateExpression::CountSolutions { distinct } => self.all_values |= *distinct,
                     }
                 }
                 self.pattern(inner, &guards);
             }
             // A subquery's variables are its own but for those it projects.
             GraphPattern::Project { inner, variables } => {
-                let projected = Guards {
-                    needs: guards
-                        .needs
-                        .iter()
-                        .filter(|(v, _)| variables.contains(v))
-                        .map(|(v, c)| (v.clone(), c.clone()))
-                        .collect(),
-                    resources: guards
-                        .resources
-                        .iter()
-                        .filter(|v| variables.contains(v))
-                        .cloned()
-                        .collect(),
-                };
-                self.pattern(inner, &projected);
+                for v in variables {
+                    self.used(v);
+                }
+                self.pattern(inner, &projected(&guards, variables));
             }
             GraphPattern::Graph { inner, .. }
             | GraphPattern::Distinct { inner }
             | GraphPattern::Reduced { inner }
             | GraphPattern::Slice { inner, .. } => self.pattern(inner, &guards),
-            GraphPattern::Values { .. } => {}
+            GraphPattern::Values { variables, .. } => {
+                for v in variables {
+                    self.used(v);
+                }
+            }
             GraphPattern::Service { .. } => self.everything = true,
         }
     }
@@ -195,6 +319,9 @@ impl Reads {
                 subject_needs: Vec::new(),
                 object_needs: Vec::new(),
                 object_resource: false,
+                object_language: None,
+                object_variable: None,
+                shape_only: false,
             }),
             PropertyPathExpression::Reverse(p)
             | PropertyPathExpression::ZeroOrMore(p)
@@ -210,7 +337,13 @@ impl Reads {
 
     fn expression(&mut self, e: &Expression, guards: &Guards) {
         match e {
-            Expression::NamedNode(_) | Expression::Literal(_) | Expression::Variable(_) | Expression::Bound(_) => {}
+            Expression::Variable(v) => self.used(v),
+            // Only the kind of the value is read.
+            Expression::FunctionCall(
+                Function::Lang | Function::Datatype | Function::IsIri | Function::IsBlank | Function::IsLiteral,
+                args,
+            ) if matches!(args.as_slice(), [Expression::Variable(_)]) => {}
+            Expression::NamedNode(_) | Expression::Literal(_) | Expression::Bound(_) => {}
             two_operands!(a, b) => {
                 self.expression(a, guards);
                 self.expression(b, guards);
@@ -237,11 +370,69 @@ impl Reads {
     }
 }
 
-/// `outer` with what every solution of `p` says of its variables (`?v a ex:C` in a group it must match).
+/// What a subquery projecting `variables` knows of them from `guards`: its other variables are its own.
+fn projected(guards: &Guards, variables: &[Variable]) -> Guards {
+    Guards {
+        needs: guards
+            .needs
+            .iter()
+            .filter(|(v, _)| variables.contains(v))
+            .map(|(v, c)| (v.clone(), c.clone()))
+            .collect(),
+        resources: guards
+            .resources
+            .iter()
+            .filter(|v| variables.contains(v))
+            .cloned()
+            .collect(),
+        languages: guards
+            .languages
+            .iter()
+            .filter(|(v, _)| variables.contains(v))
+            .map(|(v, l)| (v.clone(), l.clone()))
+            .collect(),
+    }
+}
+
+/// `outer` with what every solution of `p` says of its variables (`?v a ex:C` in a group it must match,
+/// `FILTER(LANG(?v) = "en")` over it).
 fn with(outer: &Guards, p: &GraphPattern) -> Guards {
     let mut guards = outer.clone();
     required_classes(p, &mut guards);
+    if let GraphPattern::Filter { expr, .. } = p {
+        languages(expr, &mut guards.languages);
+    }
     guards
+}
+
+/// The language tags that `e`, a filter, requires of variables: `LANG(?v) = "tag"` (either way round), alone or
+/// among `&&`.
+fn languages(e: &Expression, out: &mut HashMap<Variable, String>) {
+    match e {
+        Expression::And(a, b) => {
+            languages(a, out);
+            languages(b, out);
+        }
+        Expression::Equal(a, b) => {
+            let lang_of = |x: &Expression| match x {
+                Expression::FunctionCall(Function::Lang, args) => match args.as_slice() {
+                    [Expression::Variable(v)] => Some(v.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let tag = |x: &Expression| match x {
+                Expression::Literal(l) if l.language().is_none() && !l.value().is_empty() => {
+                    Some(l.value().to_ascii_lowercase())
+                }
+                _ => None,
+            };
+            if let Some((v, t)) = lang_of(a).zip(tag(b)).or_else(|| lang_of(b).zip(tag(a))) {
+                out.insert(v, t);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn required_classes(p: &GraphPattern, out: &mut Guards) {
@@ -417,5 +608,67 @@ mod tests {
                 Literal::from(1).into()
             ))
         );
+    }
+
+    #[test]
+    fn a_language_filter_guards_the_patterns_of_its_scope() {
+        let tagged = |lang: &str| {
+            triple(
+                "t",
+                "label",
+                Literal::new_language_tagged_literal("T", lang).unwrap().into(),
+            )
+        };
+        let any = |_: &Term, _: &Needs| true;
+        let q = reads("SELECT ?e ?l WHERE { ?e ex:a ?x OPTIONAL { ?e ex:label ?l FILTER(LANG(?l) = \"en\") } }");
+        assert!(q.may_change(&[tagged("en")], &[], &any));
+        assert!(!q.may_change(&[tagged("it")], &[tagged("it")], &any));
+        let q = reads("SELECT ?l WHERE { ?e ex:label ?l FILTER(\"EN\" = LANG(?l) && BOUND(?e)) }");
+        assert!(!q.may_change(&[], &[tagged("it")], &any));
+        assert!(q.may_change(&[], &[tagged("en")], &any));
+        // A filter on another scope guards nothing here.
+        let q = reads("SELECT ?l WHERE { { ?e ex:label ?l } UNION { ?e ex:name ?l FILTER(LANG(?l) = \"en\") } }");
+        assert!(q.may_change(&[], &[tagged("it")], &any));
+    }
+
+    #[test]
+    fn a_pattern_whose_object_only_its_kind_is_read_sees_a_value_replaced_by_one_of_its_kind_as_no_change() {
+        let label = |text: &str, lang: &str| {
+            triple(
+                "t",
+                "label",
+                Literal::new_language_tagged_literal(text, lang).unwrap().into(),
+            )
+        };
+        let any = |_: &Term, _: &Needs| true;
+        let shape_only = [
+            "SELECT DISTINCT ?language WHERE { ?e ex:label ?l BIND(LANG(?l) AS ?language) }",
+            "SELECT ?e WHERE { ?e ex:a ?x FILTER NOT EXISTS { ?e ex:label ?l FILTER(LANG(?l) = ?x) } }",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?e ex:label ?l FILTER(isLiteral(?l)) }",
+        ];
+        for text in shape_only {
+            let q = reads(text);
+            assert!(!q.may_change(&[label("A", "it")], &[label("B", "it")], &any), "{text}");
+            assert!(q.may_change(&[label("A", "it")], &[label("A", "en")], &any), "{text}");
+            assert!(q.may_change(&[label("A", "it")], &[], &any), "{text}");
+            assert!(
+                q.may_change(&[label("A", "it")], &[label("B", "it"), label("C", "it")], &any),
+                "{text}"
+            );
+        }
+        // The value itself is read: projected, joined, compared, ordered by, counted distinct or constructed.
+        let value_read = [
+            "SELECT ?l WHERE { ?e ex:label ?l }",
+            "SELECT ?e WHERE { ?e ex:label ?l . ?f ex:name ?l }",
+            "SELECT ?e WHERE { ?e ex:label ?l FILTER(STR(?l) = \"A\") }",
+            "SELECT ?e WHERE { ?e ex:label ?l } ORDER BY ?l",
+            "SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?e ex:label ?l }",
+            "CONSTRUCT { ?e ex:said ?l } WHERE { ?e ex:label ?l }",
+            "SELECT * WHERE { ?e ex:label ?l }",
+        ];
+        for text in value_read {
+            let q = reads(text);
+            assert!(q.may_change(&[label("A", "it")], &[label("B", "it")], &any), "{text}");
+        }
     }
 }

@@ -12,16 +12,17 @@
 //! - otherwise renders the things that changed, the things that show them (what points at them, and what they point
 //!   at, whose pages list them), and up through statements, references and value nodes to the things they belong
 //!   to; the pages of the class indexes and of the lists of mentions that list a changed thing (all of them where
-//!   members or links came or went); the bundled queries a changed triple may match
-//!   ([`crate::query::sparql::Reads`]); the landing page, the dataset description, the feed, the segments of the
-//!   dumps whose buckets changed, and the sitemaps where things came or went. Each file is compared with the one
-//!   there and written only where it differs;
+//!   members or links came or went); the bundled queries whose answer the change may alter
+//!   ([`crate::query::sparql::Reads::may_change`]); the landing page, the dataset description, the feed, the
+//!   segments of the dumps whose buckets changed, and the sitemaps where things came or went. Each file is compared
+//!   with the one there and written only where it differs;
 //! - writes the whole site instead where a change may show on every page (the ontology, the dataset's description
 //!   or the search box's examples, a blank node, a subject outside the base) or the fingerprint differs.
 //!
 //! The update is atomic as a whole site is: it is written into a copy of the site kept beside it
-//! (`.{name}.site.copy`, whose files are hard links to the live site's, so it costs a link per file once and no
-//! space), then the copy and the site are exchanged in one rename, and the files written are linked into the copy
+//! (`.{name}.site.copy`, whose files are hard links to the live site's, so it costs a link per file and no space;
+//! a whole site links it before it is swapped in, so that no update waits for it), then the copy and the site are
+//! exchanged in one rename, and the files written are linked into the copy
 //! that was the site, which so becomes the new site's twin. A run killed before the exchange leaves the site as it
 //! was and the copy marked stale (its generation file removed first), removed by the next run.
 
@@ -79,8 +80,10 @@ pub(super) struct Plan {
     pub classes: BTreeSet<NamedNode>,
     /// Whether the sitemaps are written again.
     pub relist: bool,
-    /// The triples added or removed: a bundled query none of whose patterns matches one keeps its results.
-    pub triples: Vec<Triple>,
+    /// The triples removed (and those of subjects whose quads only changed graphs) and the triples added: a bundled
+    /// query none of whose patterns they may change keeps its results.
+    pub removed: Vec<Triple>,
+    pub added: Vec<Triple>,
     /// The subjects that changed.
     pub subjects: BTreeSet<NamedNode>,
     /// The classes that gained or lost members.
@@ -131,7 +134,7 @@ impl Plan {
         renderer
             .engine()
             .reads(&def.text)
-            .map_or(true, |reads| self.triples.iter().any(|t| reads.may_match(t, &has)))
+            .map_or(true, |reads| reads.may_change(&self.removed, &self.added, &has))
     }
 }
 
@@ -387,24 +390,34 @@ fn ready_copy(out: &Path) -> io::Result<PathBuf> {
     Ok(copy)
 }
 
-/// Makes `to` a tree of hard links to the files of `from`.
+/// Links the copy of the site at `out` from `site`, a whole site about to be swapped in there (whose files the site
+/// will then be): the next update finds it current and writes into it. A copy that cannot be made is removed; the
+/// next update links one.
+pub(super) fn link_copy(site: &Path, out: &Path) {
+    let copy = copy_path(out);
+    if link_tree(site, &copy).is_err() {
+        let _ = remove_tree(&copy);
+    }
+}
+
+/// Makes `to` a tree of hard links to the files of `from`, the entries of each folder on every core.
 fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
     fs::create_dir(to)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
         fs::set_permissions(to, fs::Permissions::from_mode(0o755))?;
     }
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
+    let entries = fs::read_dir(from)?.collect::<io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
         let (source, target) = (entry.path(), to.join(entry.file_name()));
         if entry.file_type()?.is_dir() {
-            link_tree(&source, &target)?;
+            link_tree(&source, &target)
         } else {
-            fs::hard_link(&source, &target)?;
+            fs::hard_link(&source, &target)
         }
-    }
-    Ok(())
+    })
 }
 
 /// Carries what an update wrote into the site at `site` (links) and removed over to `copy`, the earlier site; then
@@ -502,7 +515,7 @@ fn plan(renderer: &Renderer, changed: &[state::Changed], out: &Path) -> Result<R
         plan.membership
             .extend(old_types.symmetric_difference(&new_types).cloned());
         let (was, is) = (own(subject, &before), own(subject, &now));
-        changed_triples(subject, &was, &is, &mut plan.triples);
+        changed_triples(subject, &was, &is, &mut plan.removed, &mut plan.added);
         plan.classes.extend(old_types.iter().cloned());
         plan.classes.extend(new_types.iter().cloned());
         plan.before.insert(subject.clone(), was);
@@ -526,8 +539,9 @@ fn plan(renderer: &Renderer, changed: &[state::Changed], out: &Path) -> Result<R
     owners(renderer, &mut things)?;
     plan.things = things.into_iter().collect();
     plan.linked = plan
-        .triples
+        .removed
         .iter()
+        .chain(&plan.added)
         .filter_map(|t| match &t.object {
             Term::NamedNode(o) => Some(o.clone()),
             _ => None,
@@ -581,25 +595,27 @@ fn own(subject: &NamedNode, triples: &[(NamedNode, NamedNode, Term)]) -> Vec<(Na
         .collect()
 }
 
-/// Adds to `out` the triples of `subject` that `before` has and `now` has not, or the other way round; all of them
-/// where there are none such (its quads changed graphs only).
+/// Adds to `removed` the triples of `subject` that `before` has and `now` has not, and to `added` the other way
+/// round; where there are none such (its quads changed graphs only), all of them to `removed`, which a query reading
+/// them then counts as changed.
 fn changed_triples(
     subject: &NamedNode,
     before: &[(NamedNode, Term)],
     now: &[(NamedNode, Term)],
-    out: &mut Vec<Triple>,
+    removed: &mut Vec<Triple>,
+    added: &mut Vec<Triple>,
 ) {
     let (before, now): (std::collections::HashSet<_>, std::collections::HashSet<_>) =
         (before.iter().collect(), now.iter().collect());
-    let mut differing: Vec<&&(NamedNode, Term)> = before.symmetric_difference(&now).collect();
-    if differing.is_empty() {
-        differing = before.union(&now).collect();
+    let triple = |(p, o): &&(NamedNode, Term)| Triple::new(subject.clone(), p.clone(), o.clone());
+    let gone: Vec<Triple> = before.difference(&now).map(triple).collect();
+    let came: Vec<Triple> = now.difference(&before).map(triple).collect();
+    if gone.is_empty() && came.is_empty() {
+        removed.extend(before.union(&now).map(triple));
+        return;
     }
-    out.extend(
-        differing
-            .into_iter()
-            .map(|(p, o)| Triple::new(subject.clone(), p.clone(), o.clone())),
-    );
+    removed.extend(gone);
+    added.extend(came);
 }
 
 /// The triples of the N-Triples document the earlier site at `out` holds for `subject` (its description); none when

@@ -173,6 +173,9 @@ pub fn write(
         use std::os::unix::fs::PermissionsExt as _;
         fs::set_permissions(staging.path(), fs::Permissions::from_mode(0o755)).map_err(io_error)?;
     }
+    // The copy the next update writes into, linked now from the new site's files (a link per file), so that the
+    // update pays only for what changed.
+    incremental::link_copy(staging.path(), out);
     swap_into_place(staging, out).map_err(io_error)?;
     Ok(report)
 }
