@@ -85,7 +85,10 @@ pub fn staging(graph: &NamedNode) -> NamedNode {
     NamedNode::new_unchecked(format!("{}.powkg-staging", graph.as_str()))
 }
 
-/// Sends the graph's N-Triples into `staging`, chunk by chunk; their hash, bytes and number of requests.
+/// Uploads the graph's N-Triples to the graph `staging` in `POST`s of whole lines of at most the chunk size each;
+/// gives the hash of what was sent, its bytes and the requests made. The graph is made on this thread while the
+/// chunk before is sent from another (the next chunk waits until the one before is taken), so that making and sending overlap:
+/// the store parses one chunk while the next is made.
 pub(super) fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(String, u64, u64), PushError> {
     let Context {
         remote,
@@ -95,11 +98,6 @@ pub(super) fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(S
         ..
     } = at;
     let chunk_bytes = (*chunk_bytes).max(1);
-    let mut hasher = Sha256::new();
-    let mut buffer: Vec<u8> = Vec::with_capacity(chunk_bytes + (1 << 16));
-    let mut sent = 0u64;
-    let mut chunks = 0u64;
-    let mut failure: Option<PushError> = None;
     let mut url = remote.graph_url(staging);
     if remote.oxigraph() {
         // The staging graph is powkg's alone until the one update that replaces the target: it need not be
@@ -107,46 +105,58 @@ pub(super) fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(S
         // killed midway leaves part of it, which the next push drops.
         url.push_str("&no_transaction");
     }
-    let mut flush = |remote: &mut Remote, buffer: &mut Vec<u8>| -> Result<(), PushError> {
-        if buffer.is_empty() {
-            return Ok(());
-        }
-        chunks += remote.post_lines(&url, buffer)?;
-        sent += buffer.len() as u64;
-        progress(sent);
-        buffer.clear();
-        Ok(())
-    };
-    let produced = produce(&mut |piece: &[u8]| {
-        if failure.is_some() {
-            return Err(io::Error::other("push stopped"));
-        }
-        hasher.update(piece);
-        buffer.extend_from_slice(piece);
-        // Whole lines of at most a chunk each (a longer line alone), the rest kept for the next request.
-        while buffer.len() >= chunk_bytes {
-            let cut = buffer[..chunk_bytes]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .or_else(|| buffer.iter().position(|b| *b == b'\n'))
-                .map_or(buffer.len(), |i| i + 1);
-            let mut chunk: Vec<u8> = buffer.drain(..cut).collect();
-            if let Err(e) = flush(remote, &mut chunk) {
-                failure = Some(e);
-                return Err(io::Error::other("push stopped"));
+    let remote: &mut Remote = remote;
+    std::thread::scope(|scope| {
+        let (chunks_out, chunks_in) = std::sync::mpsc::sync_channel::<Vec<u8>>(0);
+        let sender = scope.spawn(move || -> Result<u64, PushError> {
+            let mut requests = 0u64;
+            for chunk in chunks_in {
+                requests += remote.post_lines(&url, &chunk)?;
             }
-            if cut == 0 {
-                break;
+            Ok(requests)
+        });
+        let mut hasher = Sha256::new();
+        let mut buffer: Vec<u8> = Vec::with_capacity(chunk_bytes + (1 << 16));
+        let mut sent = 0u64;
+        // Hands a chunk to the sending thread; `false` once that thread has stopped (its error is read below).
+        let mut hand = |chunk: Vec<u8>| -> bool {
+            sent += chunk.len() as u64;
+            let ok = chunks_out.send(chunk).is_ok();
+            progress(sent);
+            ok
+        };
+        let produced = produce(&mut |piece: &[u8]| {
+            hasher.update(piece);
+            buffer.extend_from_slice(piece);
+            // Whole lines of at most a chunk each (a longer line alone), the rest kept for the next request.
+            while buffer.len() >= chunk_bytes {
+                let cut = buffer[..chunk_bytes]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .or_else(|| buffer.iter().position(|b| *b == b'\n'))
+                    .map_or(buffer.len(), |i| i + 1);
+                let chunk: Vec<u8> = buffer.drain(..cut).collect();
+                if !chunk.is_empty() && !hand(chunk) {
+                    return Err(io::Error::other("push stopped"));
+                }
+                if cut == 0 {
+                    break;
+                }
             }
+            Ok(())
+        });
+        if produced.is_ok() && !buffer.is_empty() {
+            hand(std::mem::take(&mut buffer));
         }
-        Ok(())
-    });
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    produced.map_err(PushError::Produce)?;
-    flush(remote, &mut buffer)?;
-    Ok((content_hash(hasher), sent, chunks))
+        drop(hand);
+        drop(chunks_out);
+        // The sender's error first: a stopped sender is why the making stopped.
+        let requests = sender
+            .join()
+            .map_err(|_| PushError::Produce("the thread sending the graph stopped".to_owned()))??;
+        produced.map_err(PushError::Produce)?;
+        Ok((content_hash(hasher), sent, requests))
+    })
 }
 
 #[cfg(test)]
