@@ -8,11 +8,13 @@
 //!    known size (`worker.rs`);
 //! 3. its algebra is checked and rewritten: each of its lists (`ORDER BY` keys, `VALUES` rows, arguments, …) of
 //!    bounded length before anything else walks it (`bounds.rs`; the few the parser is slow on, on the text before
-//!    parsing); then (`rewrite.rs`) at most [`MAX_DEPTH`] deep and of bounded size (the optimiser cannot be
+//!    parsing); the label service answered by patterns (`labels.rs`); Wikidata items named by their `wd:` IRIs
+//!    resolved to the entities linked to them (`aliases.rs`); then (`rewrite.rs`) at most [`MAX_DEPTH`] deep and of bounded size (the optimiser cannot be
 //!    cancelled, so its work is bounded up front); `SERVICE` only to endpoints the user allowed (powkg makes no
 //!    other request); a total order for `ORDER BY`; checkpoints in joins that read no quads and in sorts; memory
-//!    guards before the string functions that build large values;
-//! 4. it is evaluated and its results consumed on that thread, under a deadline and a memory budget (`budget.rs`),
+//!    guards before the string functions that build large values; and the outermost `ORDER BY` of a `SELECT` taken
+//!    out, to be sorted after evaluation on values read once (`order.rs`);
+//! 4. it is evaluated (and sorted) and its results consumed on that thread, under a deadline and a memory budget (`budget.rs`),
 //!    so that a query that runs too long or takes too much is stopped and reported, and any panic is caught. Every
 //!    stage checks: the evaluator at each quad it reads, the rewrite's checkpoints in joins that read none and in
 //!    each comparison of a sort, and the results before each row a caller takes.
