@@ -148,7 +148,6 @@ pub(super) fn upload(at: &mut Context<'_, '_>, staging: &NamedNode) -> Result<(S
         if produced.is_ok() && !buffer.is_empty() {
             hand(std::mem::take(&mut buffer));
         }
-        drop(hand);
         drop(chunks_out);
         // The sender's error first: a stopped sender is why the making stopped.
         let requests = sender
