@@ -49,7 +49,8 @@ def number(text, label):
 
 
 def differing(a, b):
-    """The files that differ between the trees A and B (but the site's record for later runs)."""
+    """The files that differ between the trees A and B (but the site's record for later runs), in their bytes or in
+    their permissions (a web server's user must read an updated file as it reads a new one)."""
     out = []
     cmp = filecmp.dircmp(a, b, ignore=[RECORD])
     todo = [("", cmp)]
@@ -60,6 +61,8 @@ def differing(a, b):
         _, mismatch, errors = filecmp.cmpfiles(os.path.join(a, prefix), os.path.join(b, prefix), c.common_files,
                                                shallow=False)
         out += [prefix + n for n in mismatch + errors]
+        mode = lambda root, n: os.stat(os.path.join(root, prefix, n)).st_mode & 0o777  # noqa: E731
+        out += [prefix + n + " (mode)" for n in c.common_files if mode(a, n) != mode(b, n)]
         todo += [(prefix + name + "/", sub) for name, sub in c.subdirs.items()]
     return out
 

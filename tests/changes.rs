@@ -172,8 +172,8 @@ fn a_store_keeps_a_change_feed_that_grows_by_what_changed() {
     assert_eq!(fs::read_to_string(dir.path().join("s/feed/meta.tsv")).unwrap(), meta);
 }
 
-/// Every file under `root` but the site's record for later runs, by path.
-fn site_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+/// Every file under `root` but the site's record for later runs, by path: its mode and bytes.
+fn site_files(root: &Path) -> std::collections::BTreeMap<String, (u32, Vec<u8>)> {
     let mut files = std::collections::BTreeMap::new();
     let mut todo = vec![root.to_owned()];
     while let Some(dir) = todo.pop() {
@@ -186,14 +186,16 @@ fn site_files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 todo.push(path);
             } else {
-                files.insert(relative, fs::read(&path).unwrap());
+                use std::os::unix::fs::PermissionsExt as _;
+                let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+                files.insert(relative, (mode, fs::read(&path).unwrap()));
             }
         }
     }
     files
 }
 
-/// Asserts that two sites hold the same files, byte for byte, naming those that differ.
+/// Asserts that two sites hold the same files, byte for byte and with the same modes, naming those that differ.
 fn assert_same_site(updated: &Path, whole: &Path, step: &str) {
     let (a, b) = (site_files(updated), site_files(whole));
     let differing: Vec<&String> = a

@@ -197,11 +197,16 @@ impl Files {
         let dir = target.parent().unwrap_or(&self.root).to_owned();
         fs::create_dir_all(&dir).map_err(file_error(path))?;
         let (file, temporary) = if self.update {
-            let temporary = tempfile::Builder::new()
-                .prefix(".powkg-")
-                .suffix(".tmp")
-                .tempfile_in(&dir)
-                .map_err(file_error(path))?;
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".powkg-").suffix(".tmp");
+            // A temporary file is private to its owner; a site's files are read by the web server's user, and
+            // have the mode a new file gets (0666 less the umask), as a whole site's do.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt as _;
+                builder.permissions(fs::Permissions::from_mode(0o666));
+            }
+            let temporary = builder.tempfile_in(&dir).map_err(file_error(path))?;
             let (file, temporary) = temporary.into_parts();
             (file, Some(temporary))
         } else {
