@@ -12,7 +12,8 @@
 //! A statement goes out only if Wikidata can hold it as the graph does:
 //! - its subject, and every item among its values, qualifiers' values and references' values, has a checked
 //!   Wikidata item (`owl:sameAs wd:Q…`), except a reference's `stated in` (`S248`), which is dropped where the work
-//!   has none (the reference keeps its other parts, but not the pages cited in that work, `S304`);
+//!   has none (the reference keeps its other parts, but not the pages cited in that work, `S304`); a sourced
+//!   statement none of whose references keeps a part is left out rather than written unsourced;
 //! - its property is a Wikidata property (`wd:P…`), or powkg's own declared `owl:equivalentProperty` to one;
 //! - its rank is normal (QuickStatements V1 writes no rank);
 //! - its values can be written: no quantity with bounds other than one tolerance, no string with a double quote,
@@ -154,10 +155,13 @@ pub fn export(store: &GraphStore, engine: &Engine, minter: &Minter) -> Result<Ex
     let mut references: HashMap<Term, HashMap<Term, Vec<Result<Snak, String>>>> = HashMap::new();
     let quotation = minter.term(pkpr::QUOTATION);
     let mut unnamed_works = HashSet::new();
+    // The statements that have a reference, writable or not.
+    let mut sourced: HashSet<Term> = HashSet::new();
     for row in run(REFERENCES)? {
         let (Some(statement), Some(reference)) = (row.get("statement"), row.get("reference")) else {
             continue;
         };
+        sourced.insert(statement.clone());
         let part = if row.get("predicate") == Some(&Term::NamedNode(quotation.clone())) {
             match row.get("value") {
                 Some(Term::Literal(l)) => monolingual(l).map(|v| (QUOTATION.to_owned(), v)),
@@ -195,11 +199,8 @@ pub fn export(store: &GraphStore, engine: &Engine, minter: &Minter) -> Result<Ex
             continue;
         };
         let id = minter.local_id(statement.as_str()).to_owned();
-        let line = context.statement(
-            &row,
-            qualifiers.get(&Term::NamedNode(statement.clone())),
-            references.get(&Term::NamedNode(statement.clone())),
-        );
+        let key = Term::NamedNode(statement.clone());
+        let line = context.statement(&row, qualifiers.get(&key), references.get(&key), sourced.contains(&key));
         match line {
             Ok(written) => {
                 exported.statements += 1;
@@ -222,12 +223,14 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The statement of `row` as lines (one per reference), or why it cannot go out.
+    /// The statement of `row` as lines (one per reference), or why it cannot go out. A statement the graph sources
+    /// (`sourced`) none of whose references has a part Wikidata can hold is not written unsourced.
     fn statement(
         &self,
         row: &QuerySolution,
         qualifiers: Option<&Vec<Result<Snak, String>>>,
         references: Option<&HashMap<Term, Vec<Result<Snak, String>>>>,
+        sourced: bool,
     ) -> Result<Vec<String>, String> {
         match row.get("rank") {
             Some(Term::NamedNode(rank)) if *rank == wikibase::NORMAL_RANK => {}
@@ -251,11 +254,23 @@ impl Context<'_> {
         for (p, v) in qualifiers {
             let _ = write!(head, "\t{p}\t{v}");
         }
-        let Some(references) = references.filter(|r| !r.is_empty()) else {
+        let references: Vec<&Vec<Result<Snak, String>>> = references
+            .into_iter()
+            .flat_map(HashMap::values)
+            .filter(|parts| !parts.is_empty())
+            .collect();
+        if references.is_empty() {
+            if sourced {
+                return Err(
+                    "none of its references has a part Wikidata can hold (their works have no Wikidata \
+                            item), and it would go unsourced"
+                        .to_owned(),
+                );
+            }
             return Ok(vec![head]);
-        };
+        }
         let mut lines = Vec::with_capacity(references.len());
-        for parts in references.values() {
+        for parts in references {
             let mut parts: Vec<Snak> = parts.iter().cloned().collect::<Result<_, _>>()?;
             parts.sort();
             let mut line = head.clone();
@@ -404,5 +419,33 @@ mod tests {
         let tagged = Literal::new_language_tagged_literal("a line", "en").unwrap();
         assert_eq!(monolingual(&tagged).as_deref(), Ok("en:\"a line\""));
         assert_eq!(string("say \"no\""), None);
+    }
+
+    #[test]
+    fn a_sourced_statement_whose_references_cannot_be_written_is_left_out_not_written_unsourced() {
+        use oxigraph::model::{NamedNode, Variable};
+        let iri = |s: &str| Term::NamedNode(NamedNode::new(s).unwrap());
+        let (subject, value) = (iri("http://example.org/e/a"), iri("http://example.org/e/b"));
+        let items: HashMap<Term, String> =
+            [(subject.clone(), "Q1".to_owned()), (value.clone(), "Q2".to_owned())].into();
+        let names = ["subject", "property", "type", "value", "rank"];
+        let row = QuerySolution::from((
+            names.iter().map(|n| Variable::new(*n).unwrap()).collect::<Vec<_>>(),
+            vec![
+                Some(subject),
+                Some(iri("http://www.wikidata.org/entity/P17")),
+                Some(iri("http://wikiba.se/ontology#WikibaseItem")),
+                Some(value),
+                Some(iri("http://wikiba.se/ontology#NormalRank")),
+            ],
+        ));
+        let context = Context { items: &items };
+        assert_eq!(
+            context.statement(&row, None, None, false),
+            Ok(vec!["Q1\tP17\tQ2".to_owned()])
+        );
+        let emptied: HashMap<Term, Vec<Result<Snak, String>>> = [(iri("http://example.org/r/1"), Vec::new())].into();
+        assert!(context.statement(&row, None, Some(&emptied), true).is_err());
+        assert!(context.statement(&row, None, None, true).is_err());
     }
 }
