@@ -100,7 +100,7 @@ pub struct SourceRecord {
     pub languages: Vec<Spanned<String>>,
     /// Web address.
     pub url: Option<Spanned<String>>,
-    /// For an article of a Wikimedia project: the project site's root address (`https://it.wikipedia.org/`), where
+    /// For an article of a Wikimedia project: the project site's root address (`https://de.wikipedia.org/`), where
     /// the url does not give it.
     pub site: Option<Spanned<String>>,
     /// Entity ids of what the work is about (for an article of a Wikimedia project: its sitelinks).
