@@ -11,7 +11,7 @@
 //! Two more things narrow what a pattern may match, both read from the query:
 //! - a language guard: where every solution of a scope passes `FILTER(LANG(?v) = "en")`, a pattern there binding
 //!   `?v` matches only literals tagged `en` (`OPTIONAL { ?e rdfs:label ?l FILTER(LANG(?l) = "en") }` is not
-//!   changed by an Italian label);
+//!   changed by a German label);
 //! - a shape-only object: a variable object that the query uses nowhere but in `LANG`, `DATATYPE`, `BOUND` and
 //!   the `is…` tests, in no other pattern and no projection, reads only the kind of its value (its language and
 //!   datatype). For such a pattern a change counts only if it changes how many of the pattern's triples each
@@ -372,25 +372,21 @@ impl Reads {
 
 /// What a subquery projecting `variables` knows of them from `guards`: its other variables are its own.
 fn projected(guards: &Guards, variables: &[Variable]) -> Guards {
-    Guards {
-        needs: guards
-            .needs
-            .iter()
+    fn only<T: Clone>(map: &HashMap<Variable, T>, variables: &[Variable]) -> HashMap<Variable, T> {
+        map.iter()
             .filter(|(v, _)| variables.contains(v))
-            .map(|(v, c)| (v.clone(), c.clone()))
-            .collect(),
+            .map(|(v, t)| (v.clone(), t.clone()))
+            .collect()
+    }
+    Guards {
+        needs: only(&guards.needs, variables),
         resources: guards
             .resources
             .iter()
             .filter(|v| variables.contains(v))
             .cloned()
             .collect(),
-        languages: guards
-            .languages
-            .iter()
-            .filter(|(v, _)| variables.contains(v))
-            .map(|(v, l)| (v.clone(), l.clone()))
-            .collect(),
+        languages: only(&guards.languages, variables),
     }
 }
 
